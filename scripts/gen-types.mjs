@@ -26,11 +26,10 @@ async function generate() {
     files.set(`${name}.ts`, ts);
     index.push(`export type * from './${name}.js';`);
   }
-  const protocol = parseYaml(await readFile(join(root, 'src', 'protocol', 'airbyte_protocol.yaml'), 'utf8'));
-  delete protocol.$id;
-  const pts = await compile(protocol, 'AirbyteProtocol', {
-    ...opts('src/protocol/airbyte_protocol.yaml'),
-  });
+  const protocol = parseYaml(await readFile(join(root, 'protocol', 'airbyte_protocol.yaml'), 'utf8'));
+  // The runtime validates catalogs and state with ajv against this JSON copy (no YAML parser at run time).
+  files.set('../../protocol/airbyte_protocol.json', `${JSON.stringify(protocol, null, 2)}\n`);
+  const pts = await compile({ ...protocol, $id: undefined }, 'AirbyteProtocol', opts('protocol/airbyte_protocol.yaml'));
   files.set('protocol.ts', pts);
   index.push(`export type * from './protocol.js';`);
   files.set('index.ts', `${banner('schemas/ and the protocol schema')}\n${index.join('\n')}\n`);
