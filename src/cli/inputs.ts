@@ -1,0 +1,119 @@
+// Reading the files a command is given: config, configured catalog and state. Every problem becomes a
+// ConfigError whose one line names the file or the field.
+import { readFileSync } from 'node:fs';
+import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
+import { createAjv, describeAjvError } from '../ajv.js';
+import { ConfigError } from '../errors.js';
+import { findStream, STREAMS } from '../streams/definitions.js';
+import { isIncremental, type SelectedStream } from '../streams/types.js';
+
+export function readJsonFile(path: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : `unreadable (${code ?? 'error'})`;
+    throw new ConfigError(`${what} file ${path} is ${reason}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${what} file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+let protocolAjv: ReturnType<typeof createAjv> | undefined;
+function protocolValidator(definition: string) {
+  if (!protocolAjv) {
+    protocolAjv = createAjv();
+    const schema = readJsonFile(new URL('../../protocol/airbyte_protocol.json', import.meta.url).pathname, 'protocol schema');
+    protocolAjv.addSchema(schema as object, 'airbyte_protocol');
+  }
+  return protocolAjv.getSchema(`airbyte_protocol#/definitions/${definition}`)!;
+}
+
+/** Validates a configured catalog against the protocol and against what this connector offers. */
+export function parseCatalog(raw: unknown): SelectedStream[] {
+  const validate = protocolValidator('ConfiguredAirbyteCatalog');
+  if (!validate(raw)) {
+    const first = validate.errors?.[0];
+    throw new ConfigError(first ? describeAjvError(first, 'catalog') : 'catalog: invalid');
+  }
+  const catalog = raw as ConfiguredAirbyteCatalog;
+  const seen = new Set<string>();
+  return catalog.streams.map((configured: ConfiguredAirbyteStream, i): SelectedStream => {
+    const name = configured.stream.name;
+    const where = `catalog.streams[${i}]`;
+    const def = findStream(name);
+    if (!def) {
+      throw new ConfigError(`${where}: unknown stream '${name}' (this connector offers ${STREAMS.map((s) => s.name).join(', ')})`);
+    }
+    if (seen.has(name)) throw new ConfigError(`${where}: stream '${name}' is listed twice`);
+    seen.add(name);
+    const syncMode = configured.sync_mode ?? 'full_refresh';
+    if (syncMode === 'full_refresh') return { name, syncMode };
+    if (!isIncremental(def)) throw new ConfigError(`${where}: stream '${name}' does not support incremental sync (full_refresh only)`);
+    const choices = Object.keys(def.cursors ?? {});
+    const requested = configured.cursor_field ?? [];
+    if (requested.length === 0) return { name, syncMode, cursorField: def.defaultCursor };
+    const cursorField = requested.join('.');
+    if (!choices.includes(cursorField)) {
+      throw new ConfigError(`${where}.cursor_field: '${cursorField}' is not a cursor of stream '${name}' (use ${choices.join(' or ')})`);
+    }
+    return { name, syncMode, cursorField };
+  });
+}
+
+/**
+ * The input state, in any of Airbyte's forms: an array of STREAM (or GLOBAL) state messages, a single
+ * state message, or a LEGACY object `{"<stream>": <stream_state>}`. Returns each stream's raw stream_state.
+ */
+export function parseStateInput(raw: unknown): Map<string, unknown> {
+  const states = new Map<string, unknown>();
+  if (raw === null || raw === undefined) return states;
+  const messages = Array.isArray(raw) ? raw : isStateMessage(raw) ? [raw] : null;
+  if (messages === null) {
+    if (typeof raw !== 'object') throw new ConfigError('state: must be a JSON array of state messages or an object');
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, value);
+    return states;
+  }
+  messages.forEach((message, i) => {
+    const where = `state[${i}]`;
+    if (typeof message !== 'object' || message === null) throw new ConfigError(`${where}: must be a state message object`);
+    const m = message as Record<string, unknown>;
+    const type = m.type ?? (m.data !== undefined ? 'LEGACY' : undefined);
+    if (type === 'STREAM') {
+      addStreamState(states, m.stream, `${where}.stream`);
+    } else if (type === 'GLOBAL') {
+      const global = m.global as { stream_states?: unknown } | undefined;
+      if (!global || !Array.isArray(global.stream_states)) {
+        throw new ConfigError(`${where}.global.stream_states: missing or not an array`);
+      }
+      global.stream_states.forEach((s, j) => addStreamState(states, s, `${where}.global.stream_states[${j}]`));
+    } else if (type === 'LEGACY') {
+      if (typeof m.data !== 'object' || m.data === null) throw new ConfigError(`${where}.data: must be an object`);
+      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, value);
+    } else {
+      throw new ConfigError(`${where}.type: must be STREAM, GLOBAL or LEGACY (got ${JSON.stringify(m.type)})`);
+    }
+  });
+  return states;
+}
+
+function isStateMessage(raw: unknown): boolean {
+  if (typeof raw !== 'object' || raw === null) return false;
+  const type = (raw as Record<string, unknown>).type;
+  return type === 'STREAM' || type === 'GLOBAL' || type === 'LEGACY';
+}
+
+function addStreamState(states: Map<string, unknown>, value: unknown, where: string): void {
+  const s = value as { stream_descriptor?: { name?: unknown }; stream_state?: unknown } | undefined;
+  if (!s || typeof s !== 'object') throw new ConfigError(`${where}: missing`);
+  const name = s.stream_descriptor?.name;
+  if (typeof name !== 'string' || name === '') throw new ConfigError(`${where}.stream_descriptor.name: missing`);
+  if (s.stream_state !== undefined && s.stream_state !== null && (typeof s.stream_state !== 'object' || Array.isArray(s.stream_state))) {
+    throw new ConfigError(`${where}.stream_state: must be an object`);
+  }
+  states.set(name, s.stream_state ?? null);
+}

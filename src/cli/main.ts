@@ -1,0 +1,133 @@
+// The command line: `spec`, `check --config`, `discover --config`, `read --config --catalog [--state]`.
+// Stdout carries only protocol messages (through the emitter); usage goes to stderr.
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import { loadSpec, parseConfig, secretValues, type Config } from '../config.js';
+import { ConfigError } from '../errors.js';
+import { Emitter, emitterLogger } from '../protocol/emitter.js';
+import { catalogMessage, connectionStatusMessage, specMessage } from '../protocol/messages.js';
+import { createRedactor } from '../protocol/redact.js';
+import type { ConnectorSpecification } from '../generated/protocol.js';
+import { buildCatalog } from '../streams/catalog.js';
+import { runCheck } from '../engine/check.js';
+import { runSync } from '../engine/sync.js';
+import { parseCatalog, parseStateInput, readJsonFile } from './inputs.js';
+import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
+
+export const USAGE = `usage: shipstation-source <command> [options]
+
+commands:
+  spec                                              print the connector specification
+  check --config FILE                               test the credentials with one request
+  discover --config FILE                            print the catalog of streams
+  read --config FILE --catalog FILE [--state FILE]  sync the configured streams
+
+Messages are Airbyte protocol JSON lines on stdout. LOG_LEVEL=DEBUG enables debug logs.
+`;
+
+export const DOCUMENTATION_URL = 'https://github.com/shipstation-source/shipstation-source#readme';
+
+interface Io {
+  stdout: Writable;
+  stderr: Writable;
+}
+
+type Command = 'spec' | 'check' | 'discover' | 'read';
+const REQUIRED: Record<Command, string[]> = { spec: [], check: ['config'], discover: ['config'], read: ['config', 'catalog'] };
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        catalog: { type: 'string' },
+        state: { type: 'string' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    return usage(io, (err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stderr.write(USAGE);
+    return EXIT_OK;
+  }
+  const command = positionals[0];
+  if (positionals.length !== 1 || !isCommand(command)) {
+    return usage(io, command ? `unknown command '${positionals.join(' ')}'` : 'missing command');
+  }
+  const missing = REQUIRED[command].filter((name) => values[name as keyof typeof values] === undefined);
+  if (missing.length) return usage(io, `${command} needs ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
+
+  const emitter = new Emitter(io.stdout);
+  try {
+    switch (command) {
+      case 'spec':
+        await emitter.emit(specMessage(connectorSpecification()));
+        return EXIT_OK;
+      case 'check':
+        return await check(emitter, values.config!, values.debug === true);
+      case 'discover':
+        loadConfig(emitter, values.config!);
+        await emitter.emit(catalogMessage(buildCatalog()));
+        return EXIT_OK;
+      case 'read': {
+        const config = loadConfig(emitter, values.config!);
+        const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'));
+        const state = values.state === undefined ? new Map<string, unknown>() : parseStateInput(readJsonFile(values.state, 'state'));
+        const logger = emitterLogger(emitter, values.debug ? 'DEBUG' : config.logLevel);
+        return await runSync({ config, streams, state, emitter, logger });
+      }
+    }
+  } catch (err) {
+    await emitter.emit(errorTrace(err));
+    return EXIT_FAILED;
+  } finally {
+    await emitter.flush();
+  }
+}
+
+export function connectorSpecification(): ConnectorSpecification {
+  return {
+    documentationUrl: DOCUMENTATION_URL,
+    connectionSpecification: loadSpec(),
+    supportsIncremental: true,
+    supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
+  };
+}
+
+async function check(emitter: Emitter, configPath: string, debug: boolean): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(emitter, configPath);
+  } catch (err) {
+    await emitter.emit(connectionStatusMessage('FAILED', err instanceof ConfigError ? err.message : String(err)));
+    return EXIT_OK;
+  }
+  const logger = emitterLogger(emitter, debug ? 'DEBUG' : config.logLevel);
+  const failure = await runCheck(config, logger);
+  await emitter.emit(failure === null ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', failure));
+  return EXIT_OK;
+}
+
+/** Reads and validates the config; from then on every line the emitter writes is redacted. */
+function loadConfig(emitter: Emitter, path: string): Config {
+  const raw = readJsonFile(path, 'config');
+  emitter.setRedactor(createRedactor(secretValues(raw)));
+  return parseConfig(raw);
+}
+
+function isCommand(value: string | undefined): value is Command {
+  return value === 'spec' || value === 'check' || value === 'discover' || value === 'read';
+}
+
+function usage(io: Io, problem: string): number {
+  io.stderr.write(`error: ${problem}\n\n${USAGE}`);
+  return EXIT_USAGE;
+}

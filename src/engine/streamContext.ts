@@ -1,0 +1,69 @@
+// What a stream reader needs from the sync around it: the API, record preparation, and one way out for
+// everything it emits (records, checkpoints, status, estimate). Readers never touch stdout themselves.
+import type { Emitter } from '../protocol/emitter.js';
+import { estimateTraceMessage, streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
+import type { Logger } from '../protocol/logger.js';
+import type { ApiRecord } from './envelope.js';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface ApiClient {
+  getJson(path: string, query?: Query): Promise<{ body: unknown }>;
+}
+
+export class StreamContext {
+  private pendingCount = 0;
+  private running = false;
+  private estimated = false;
+  emitted = 0;
+  requests = 0;
+  pages = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly api: ApiClient,
+    private readonly emitter: Emitter,
+    readonly logger: Logger,
+    /** Converts a record for output in place (date-times to UTC, drift checks). */
+    private readonly prepare: (record: ApiRecord) => void,
+    readonly signal: AbortSignal,
+    private readonly inFlight: Set<string>,
+  ) {}
+
+  async get(path: string, query: Query): Promise<unknown> {
+    this.signal.throwIfAborted();
+    this.inFlight.add(this.name);
+    try {
+      this.requests++;
+      const { body } = await this.api.getJson(path, query);
+      this.pages++;
+      return body;
+    } finally {
+      this.inFlight.delete(this.name);
+    }
+  }
+
+  async estimate(total: number | undefined): Promise<void> {
+    if (this.estimated || total === undefined) return;
+    this.estimated = true;
+    await this.emitter.emit(estimateTraceMessage(this.name, total));
+  }
+
+  async records(rows: ApiRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.running) {
+      this.running = true;
+      await this.emitter.emit(streamStatusMessage(this.name, 'RUNNING'));
+    }
+    for (const row of rows) this.prepare(row);
+    await this.emitter.emitRecords(this.name, rows, Date.now());
+    this.pendingCount += rows.length;
+    this.emitted += rows.length;
+  }
+
+  /** A checkpoint covering exactly the records emitted before it; recordCount = records since the last one. */
+  async checkpoint(streamState: Record<string, unknown>): Promise<void> {
+    await this.emitter.emit(streamStateMessage(this.name, streamState, this.pendingCount));
+    this.pendingCount = 0;
+  }
+}

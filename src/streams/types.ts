@@ -1,0 +1,46 @@
+// What a stream is, as data: the engine reads every stream through these fields and nothing else.
+
+/** How one cursor field is filtered and sorted on the server. */
+export interface CursorDefinition {
+  /** Record field holding the cursor value (a Pacific date-time in the API, UTC once converted). */
+  field: string;
+  /** Query parameters bounding the field, inclusive, Pacific `YYYY-MM-DD HH:mm:ss`. */
+  startParam: string;
+  endParam: string;
+  /** `sortBy` value ordering by this field. */
+  sortBy: string;
+}
+
+export interface StreamDefinition {
+  name: string;
+  path: string;
+  /** Key of the record list in the response envelope; null for endpoints answering with a bare array. */
+  envelope: string | null;
+  /** Top-level primary key field(s). */
+  primaryKey: string[];
+  /** Fixed query parameters sent on every request. */
+  params?: Record<string, string>;
+  /** Sort for full-refresh paging: one that new or modified records cannot reorder (append-only). */
+  fullRefreshSort?: { sortBy: string; sortDir: 'ASC' | 'DESC' };
+  /** Cursor options for incremental sync, by field name; absent = full refresh only. */
+  cursors?: Record<string, CursorDefinition>;
+  defaultCursor?: string;
+  /** Config key of an opt-in trailing re-scan window in days (records with no modification date). */
+  lookbackConfigKey?: 'shipmentsLookbackDays' | 'fulfillmentsLookbackDays';
+  /** Extra passes over other date filters inside the re-scan window (e.g. shipments voided later). */
+  lookbackExtraCursors?: CursorDefinition[];
+  /** One line for the README's streams table and the catalog description. */
+  description: string;
+}
+
+export function isIncremental(def: StreamDefinition): boolean {
+  return def.cursors !== undefined && Object.keys(def.cursors).length > 0;
+}
+
+/** A stream as the configured catalog selects it. */
+export interface SelectedStream {
+  name: string;
+  syncMode: 'full_refresh' | 'incremental';
+  /** The cursor field chosen for an incremental stream. */
+  cursorField?: string;
+}
