@@ -1,11 +1,11 @@
 // The one Ajv set-up for the whole connector: strict mode stays on, and Airbyte's own annotation keywords
 // are declared deliberately instead of being waved through.
 import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 
-// ajv-formats is CommonJS: under NodeNext the plugin is either the default export or its `default` field.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as typeof addFormatsModule;
+// ajv-formats is CommonJS: under NodeNext its plugin arrives as the module object's `default` field.
+const formatsModule = addFormatsModule as unknown as FormatsPlugin & { default?: FormatsPlugin };
+const addFormats: FormatsPlugin = formatsModule.default ?? formatsModule;
 
 /** Annotation keywords used by Airbyte specs, stream schemas and the protocol schema: no validation effect. */
 const ANNOTATION_KEYWORDS = [

@@ -5,6 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError } from './ajv.js';
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './protocol/logger.js';
+import { validateBaseUrl } from './shipstation/client.js';
 
 export interface Config {
   apiKey: string;
@@ -75,6 +76,7 @@ export function parseConfig(raw: unknown): Config {
   if (startDate !== undefined && endDate !== undefined && endDate <= startDate) {
     throw new ConfigError('config.end_date must be later than config.start_date');
   }
+  const baseUrl = validateBaseUrl(value<string>('base_url')).href.replace(/\/+$/, '');
   const envLevel = process.env.LOG_LEVEL?.toUpperCase();
   const logLevel = (['DEBUG', 'INFO', 'WARN', 'ERROR'] as const).find((l) => l === envLevel) ?? value<LogLevel>('log_level');
   return {
@@ -82,7 +84,7 @@ export function parseConfig(raw: unknown): Config {
     apiSecret: value<string>('api_secret'),
     startDate,
     endDate,
-    baseUrl: value<string>('base_url').replace(/\/+$/, ''),
+    baseUrl,
     pageSize: value<number>('page_size'),
     requestsPerMinute: value<number>('requests_per_minute'),
     maxConcurrency: value<number>('max_concurrency'),

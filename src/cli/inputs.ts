@@ -23,14 +23,14 @@ export function readJsonFile(path: string, what: string): unknown {
   }
 }
 
-let protocolAjv: ReturnType<typeof createAjv> | undefined;
+let protocol: { ajv: ReturnType<typeof createAjv>; id: string } | undefined;
 function protocolValidator(definition: string) {
-  if (!protocolAjv) {
-    protocolAjv = createAjv();
-    const schema = readJsonFile(new URL('../../protocol/airbyte_protocol.json', import.meta.url).pathname, 'protocol schema');
-    protocolAjv.addSchema(schema as object, 'airbyte_protocol');
+  if (!protocol) {
+    const schema = JSON.parse(readFileSync(new URL('../../protocol/airbyte_protocol.json', import.meta.url), 'utf8')) as { $id: string };
+    protocol = { ajv: createAjv(), id: schema.$id };
+    protocol.ajv.addSchema(schema);
   }
-  return protocolAjv.getSchema(`airbyte_protocol#/definitions/${definition}`)!;
+  return protocol.ajv.getSchema(`${protocol.id}#/definitions/${definition}`)!;
 }
 
 /** Validates a configured catalog against the protocol and against what this connector offers. */

@@ -1,0 +1,24 @@
+# Build stage: compile TypeScript with the dev toolchain.
+FROM node:22-alpine AS build
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# Runtime stage: production dependencies only, non-root.
+FROM node:22-alpine
+WORKDIR /airbyte/integration_code
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /build/dist ./dist
+COPY spec.json ./
+COPY schemas ./schemas
+COPY protocol/airbyte_protocol.json ./protocol/
+USER node
+ENV AIRBYTE_ENTRYPOINT="node /airbyte/integration_code/dist/index.js"
+ENTRYPOINT ["node", "/airbyte/integration_code/dist/index.js"]
+LABEL io.airbyte.name=shipstation-source/source-shipstation
+LABEL io.airbyte.version=0.1.0

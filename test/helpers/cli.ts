@@ -1,0 +1,82 @@
+// Runs the built CLI (dist/index.js) as a child process, exactly as an orchestrator does, and parses
+// its stdout into protocol messages.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ENTRY = join(ROOT, 'dist', 'index.js');
+
+export interface Message {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  messages: Message[];
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'ss-test-'));
+}
+
+/** Writes each value as JSON (strings verbatim) into a fresh temp dir; returns their paths. */
+export function writeFiles(files: Record<string, unknown>): Record<string, string> {
+  const dir = tempDir();
+  const paths: Record<string, string> = {};
+  for (const [name, value] of Object.entries(files)) {
+    const path = join(dir, name);
+    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+    paths[name] = path;
+  }
+  return paths;
+}
+
+export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [ENTRY, ...args], {
+      env: { ...process.env, NODE_OPTIONS: '', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (child.pid && opts.onSpawn) opts.onSpawn(child.pid);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, messages: parseLines(stdout) });
+    });
+  });
+}
+
+export function parseLines(stdout: string): Message[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      try {
+        return JSON.parse(line) as Message;
+      } catch {
+        throw new Error(`stdout line is not JSON: ${line.slice(0, 200)}`);
+      }
+    });
+}
+
+export function ofType(messages: Message[], type: string): Message[] {
+  return messages.filter((m) => m.type === type);
+}
+
+export function traceErrors(messages: Message[]): Array<{ message: string; failure_type?: string; stack_trace?: string; internal_message?: string }> {
+  return messages
+    .filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR')
+    .map((m) => (m.trace as { error: { message: string; failure_type?: string; stack_trace?: string } }).error);
+}

@@ -1,0 +1,142 @@
+// Bad input of every kind, through the real CLI: the exact message type, failure_type and exit code,
+// one line naming the problem, no stack trace, no secret.
+import { describe, expect, test } from '@jest/globals';
+import { ofType, runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
+import { invalidMessages } from '../helpers/protocol.js';
+
+const KEY = 'k3y-0123456789abcdef0123456789abcdef';
+const SECRET = 's3cr3t-fedcba9876543210fedcba9876543210';
+const goodConfig = { api_key: KEY, api_secret: SECRET, base_url: 'http://127.0.0.1:9' };
+const catalogOf = (streams: unknown[]) => ({ streams });
+const ordersStream = {
+  stream: { name: 'orders', json_schema: {}, supported_sync_modes: ['full_refresh', 'incremental'] },
+  sync_mode: 'incremental',
+  destination_sync_mode: 'append',
+  cursor_field: ['modifyDate'],
+};
+
+function expectClean(r: CliResult) {
+  const all = r.stdout + r.stderr;
+  expect(all).not.toContain(KEY);
+  expect(all).not.toContain(SECRET);
+  expect(all).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
+  expect(invalidMessages(r.messages)).toEqual([]);
+}
+
+async function expectConfigError(args: string[], pattern: RegExp) {
+  const r = await runCli(args);
+  expect(r.code).toBe(1);
+  expect(r.messages).toHaveLength(1);
+  const [error] = traceErrors(r.messages);
+  expect(error?.failure_type).toBe('config_error');
+  expect(error?.message).toMatch(pattern);
+  expect(error?.message).not.toContain('\n');
+  expect(error?.stack_trace).toBeUndefined();
+  expectClean(r);
+  return error!;
+}
+
+async function expectCheckFailed(args: string[], pattern: RegExp) {
+  const r = await runCli(args);
+  expect(r.code).toBe(0);
+  expect(r.messages).toHaveLength(1);
+  const status = r.messages[0]!.connectionStatus as { status: string; message: string };
+  expect(r.messages[0]!.type).toBe('CONNECTION_STATUS');
+  expect(status.status).toBe('FAILED');
+  expect(status.message).toMatch(pattern);
+  expectClean(r);
+}
+
+describe('command line contract', () => {
+  test('spec prints one SPEC message that validates against the protocol', async () => {
+    const r = await runCli(['spec']);
+    expect(r.code).toBe(0);
+    expect(r.messages).toHaveLength(1);
+    expect(r.messages[0]!.type).toBe('SPEC');
+    const spec = r.messages[0]!.spec as { connectionSpecification: { required: string[]; properties: Record<string, { airbyte_secret?: boolean }> } };
+    expect(spec.connectionSpecification.required).toEqual(['api_key', 'api_secret']);
+    expect(spec.connectionSpecification.properties.api_key!.airbyte_secret).toBe(true);
+    expect(spec.connectionSpecification.properties.api_secret!.airbyte_secret).toBe(true);
+    expect(r.stderr).toBe('');
+    expectClean(r);
+  });
+
+  test.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [[], /missing command/],
+    [['check'], /check needs --config FILE/],
+    [['read', '--config', 'x.json'], /read needs --catalog FILE/],
+    [['spec', '--bogus'], /bogus/],
+  ])('usage error %j prints usage on stderr and exits 2', async (args, pattern) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr).toMatch(/usage: shipstation-source/);
+  });
+});
+
+describe('bad config', () => {
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['missing file', null, /config file .*missing\.json is not found/],
+    ['invalid JSON', '{"api_key": ', /config file .* is not valid JSON/],
+    ['not an object', '[1,2]', /config: must be a JSON object/],
+    ['missing api_secret', { api_key: KEY }, /config: missing required field 'api_secret'/],
+    ['wrong type', { ...goodConfig, page_size: 'big' }, /config\.page_size must be integer/],
+    ['out of range', { ...goodConfig, page_size: 1000 }, /config\.page_size must be <= 500/],
+    ['bad start_date', { ...goodConfig, start_date: '01/02/2024' }, /config\.start_date must match/],
+    ['plain http to a remote host', { ...goodConfig, base_url: 'http://api.example.com' }, /base_url/],
+  ];
+  const files = (value: unknown) => (value === null ? { path: '/nonexistent/missing.json' } : { path: writeFiles({ 'config.json': value })['config.json']! });
+
+  test.each(cases)('%s: check -> FAILED CONNECTION_STATUS, exit 0', async (_name, value, pattern) => {
+    await expectCheckFailed(['check', '--config', files(value).path], pattern);
+  });
+
+  test.each(cases)('%s: discover -> config_error TRACE, exit 1', async (_name, value, pattern) => {
+    await expectConfigError(['discover', '--config', files(value).path], pattern);
+  });
+
+  test('a secret in a wrong-typed field is named, never echoed', async () => {
+    const p = writeFiles({ 'config.json': { api_key: KEY, api_secret: SECRET, requests_per_minute: SECRET } });
+    const error = await expectConfigError(['discover', '--config', p['config.json']!], /requests_per_minute must be integer/);
+    expect(JSON.stringify(error)).not.toContain(SECRET);
+  });
+
+  test("Airbyte's username/password names are accepted as aliases", async () => {
+    const p = writeFiles({ 'config.json': { username: KEY, password: SECRET } });
+    const r = await runCli(['discover', '--config', p['config.json']!]);
+    expect(r.code).toBe(0);
+    expect(ofType(r.messages, 'CATALOG')).toHaveLength(1);
+    expectClean(r);
+  });
+});
+
+describe('bad catalog and state on read', () => {
+  const read = (catalog: unknown, state?: unknown) => {
+    const p = writeFiles({ 'config.json': goodConfig, 'catalog.json': catalog, ...(state === undefined ? {} : { 'state.json': state }) });
+    return ['read', '--config', p['config.json']!, '--catalog', p['catalog.json']!, ...(state === undefined ? [] : ['--state', p['state.json']!])];
+  };
+
+  test.each<[string, unknown, RegExp]>([
+    ['invalid JSON', '{', /catalog file .* is not valid JSON/],
+    ['no streams', {}, /catalog: missing required field 'streams'/],
+    ['unknown stream', catalogOf([{ ...ordersStream, stream: { ...ordersStream.stream, name: 'invoices' } }]), /unknown stream 'invoices'/],
+    ['unsupported sync mode', catalogOf([{ ...ordersStream, stream: { ...ordersStream.stream, name: 'stores' }, cursor_field: [] }]), /'stores' does not support incremental/],
+    ['bad sync mode value', catalogOf([{ ...ordersStream, sync_mode: 'sometimes' }]), /sync_mode must be equal to one of the allowed values/],
+    ['foreign cursor', catalogOf([{ ...ordersStream, cursor_field: ['orderDate'] }]), /cursor_field: 'orderDate' is not a cursor of stream 'orders' \(use modifyDate or createDate\)/],
+  ])('catalog %s -> config_error naming it', async (_name, catalog, pattern) => {
+    await expectConfigError(read(catalog), pattern);
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['invalid JSON', '[{', /state file .* is not valid JSON/],
+    ['unknown state type', [{ type: 'SOMETIMES' }], /state\[0\]\.type: must be STREAM, GLOBAL or LEGACY/],
+    ['stream state without a name', [{ type: 'STREAM', stream: { stream_state: {} } }], /state\[0\]\.stream\.stream_descriptor\.name: missing/],
+    ['global without stream_states', [{ type: 'GLOBAL', global: {} }], /global\.stream_states: missing/],
+    ['malformed cursor', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'orders' }, stream_state: { version: 1, cursor_field: 'modifyDate', cursor: 'soon' } } }], /state for stream 'orders'.*cursor: not a date-time/],
+    ['legacy blob with junk', { orders: { foo: 1 } }, /state for stream 'orders': not a state this connector wrote/],
+  ])('state %s -> config_error naming it', async (_name, state, pattern) => {
+    await expectConfigError(read(catalogOf([ordersStream]), state), pattern);
+  });
+});
