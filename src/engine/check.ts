@@ -14,7 +14,7 @@ export async function runCheck(config: Config, logger: Logger): Promise<string |
     maxConcurrent: 1,
     requestTimeoutMs: config.requestTimeoutMs,
     // A check should answer in seconds, not ride out a long outage.
-    maxRetryTimeMs: Math.min(config.maxRetryMs, 30_000),
+    maxRetryTimeMs: Math.min(config.maxRetryMs, 10_000),
     logger,
   });
   try {

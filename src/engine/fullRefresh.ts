@@ -9,7 +9,7 @@ export async function readFullRefresh(def: StreamDefinition, ctx: StreamContext,
   for (let page = 1; ; page++) {
     const query = def.envelope === null ? { ...def.params } : { ...def.params, ...sort, page, pageSize };
     const result = readEnvelope(await ctx.get(def.path, query), def.path, def.envelope);
-    await ctx.estimate(result.total ?? (def.envelope === null ? result.rows.length : undefined));
+    await ctx.estimateRows(result.total ?? (def.envelope === null ? result.rows.length : undefined));
     await ctx.records(result.rows);
     const last = def.envelope === null || result.rows.length < pageSize || (result.pages !== undefined && result.pages > 0 && page >= result.pages);
     if (last) break;

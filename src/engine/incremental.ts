@@ -58,7 +58,7 @@ async function keysetPass(
       pageSize,
     };
     const page = readEnvelope(await ctx.get(def.path, query), def.path, def.envelope);
-    await ctx.estimate(page.total);
+    await ctx.estimateRows(page.total);
     const keys: PageRow[] = page.rows.map((row) => ({ value: parseWallMs(row[cursor.field]), id: row[idField] as RecordId }));
     const outcome = applyPage(pos, request, keys, page.total, pageSize);
     await ctx.records(outcome.emit.map((i) => page.rows[i]!));

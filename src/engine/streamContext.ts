@@ -4,6 +4,8 @@ import type { Emitter } from '../protocol/emitter.js';
 import { estimateTraceMessage, streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
 import type { Logger } from '../protocol/logger.js';
 import type { ApiRecord } from './envelope.js';
+import type { StreamProgress } from './progress.js';
+import type { StreamStatus } from '../protocol/messages.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -11,13 +13,16 @@ export interface ApiClient {
   getJson(path: string, query?: Query): Promise<{ body: unknown }>;
 }
 
-export class StreamContext {
+export class StreamContext implements StreamProgress {
   private pendingCount = 0;
-  private running = false;
-  private estimated = false;
   emitted = 0;
   requests = 0;
   pages = 0;
+  estimate?: number;
+  status: StreamStatus | 'PENDING' = 'PENDING';
+  rateLimitedUntil?: number;
+  startedAt = Date.now();
+  finishedAt?: number;
 
   constructor(
     readonly name: string,
@@ -37,24 +42,31 @@ export class StreamContext {
       this.requests++;
       const { body } = await this.api.getJson(path, query);
       this.pages++;
+      this.rateLimitedUntil = undefined;
       return body;
     } finally {
       this.inFlight.delete(this.name);
     }
   }
 
-  async estimate(total: number | undefined): Promise<void> {
-    if (this.estimated || total === undefined) return;
-    this.estimated = true;
+  async setStatus(status: StreamStatus, rateLimitedUntil?: number): Promise<void> {
+    if (status === 'STARTED') this.startedAt = Date.now();
+    if (status === 'COMPLETE' || status === 'INCOMPLETE') this.finishedAt = Date.now();
+    this.status = status;
+    this.rateLimitedUntil = rateLimitedUntil;
+    await this.emitter.emit(streamStatusMessage(this.name, status, rateLimitedUntil));
+  }
+
+  /** ESTIMATE from the first page's total: no extra request. */
+  async estimateRows(total: number | undefined): Promise<void> {
+    if (this.estimate !== undefined || total === undefined) return;
+    this.estimate = total;
     await this.emitter.emit(estimateTraceMessage(this.name, total));
   }
 
   async records(rows: ApiRecord[]): Promise<void> {
     if (rows.length === 0) return;
-    if (!this.running) {
-      this.running = true;
-      await this.emitter.emit(streamStatusMessage(this.name, 'RUNNING'));
-    }
+    if (this.status !== 'RUNNING') await this.setStatus('RUNNING');
     for (const row of rows) this.prepare(row);
     await this.emitter.emitRecords(this.name, rows, Date.now());
     this.pendingCount += rows.length;

@@ -4,7 +4,6 @@ import type { Config } from '../config.js';
 import { ConfigError, TransientError, asConnectorError } from '../errors.js';
 import type { Emitter } from '../protocol/emitter.js';
 import type { Logger } from '../protocol/logger.js';
-import { streamStatusMessage } from '../protocol/messages.js';
 import { createShipStationClient } from '../shipstation/client.js';
 import { findStream } from '../streams/definitions.js';
 import type { SelectedStream, StreamDefinition } from '../streams/types.js';
@@ -17,6 +16,8 @@ import { StreamContext } from './streamContext.js';
 import { resumePoint } from './streamState.js';
 import { pacificZone } from './pacificZone.js';
 import { floorSecond } from './wallClock.js';
+import { startProgress } from './progress.js';
+import type { Writable } from 'node:stream';
 
 export interface SyncInput {
   config: Config;
@@ -24,6 +25,8 @@ export interface SyncInput {
   state: Map<string, unknown>;
   emitter: Emitter;
   logger: Logger;
+  /** Where people watch progress (stderr); undefined = no progress output. */
+  progress?: { out: Writable & { isTTY?: boolean }; intervalSeconds: number };
 }
 
 interface Job {
@@ -32,7 +35,7 @@ interface Job {
   plan?: IncrementalPlan;
 }
 
-export async function runSync({ config, streams, state, emitter, logger }: SyncInput): Promise<number> {
+export async function runSync({ config, streams, state, emitter, logger, progress }: SyncInput): Promise<number> {
   // Every state is read before the first request: a bad one is a config error, not a half-done sync.
   const now = Date.now();
   const windowEnd = floorSecond(pacificZone.utcToWall(Math.min(now, config.endDate ?? now)));
@@ -59,6 +62,7 @@ export async function runSync({ config, streams, state, emitter, logger }: SyncI
   emitter.onClose(() => controller.abort(new TransientError('stdout was closed')));
 
   const inFlight = new Set<string>();
+  const contexts = new Map<string, StreamContext>();
   const client = createShipStationClient({
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
@@ -70,21 +74,25 @@ export async function runSync({ config, streams, state, emitter, logger }: SyncI
     logger,
     signal: controller.signal,
     onRateLimitWait: ({ untilEpochMs }) => {
-      for (const name of inFlight) void emitter.emit(streamStatusMessage(name, 'RUNNING', untilEpochMs));
+      for (const name of inFlight) void contexts.get(name)?.setStatus('RUNNING', untilEpochMs);
     },
   });
+  for (const { def } of jobs) {
+    const prepare = createRecordPreparer(def.name, logger, config.validateRecords);
+    contexts.set(def.name, new StreamContext(def.name, client, emitter, logger, prepare, controller.signal, inFlight));
+  }
+  const reporter = progress && startProgress([...contexts.values()], progress);
 
   const reported = new Set<string>();
   const runJob = async (job: Job): Promise<boolean> => {
     const { def } = job;
-    const prepare = createRecordPreparer(def.name, logger, config.validateRecords);
-    const ctx = new StreamContext(def.name, client, emitter, logger, prepare, controller.signal, inFlight);
-    await emitter.emit(streamStatusMessage(def.name, 'STARTED'));
+    const ctx = contexts.get(def.name)!;
+    await ctx.setStatus('STARTED');
     try {
       if (job.plan) await readIncremental(def, ctx, job.plan);
       else await readFullRefresh(def, ctx, config.pageSize);
       logger.info(`${def.name}: ${ctx.emitted} records in ${ctx.requests} requests`);
-      await emitter.emit(streamStatusMessage(def.name, 'COMPLETE'));
+      await ctx.setStatus('COMPLETE');
       return true;
     } catch (err) {
       const cause = controller.signal.aborted ? controller.signal.reason : err;
@@ -96,7 +104,7 @@ export async function runSync({ config, streams, state, emitter, logger }: SyncI
         reported.add(key);
         await emitter.emit(errorTrace(error, shared ? undefined : def.name));
       }
-      await emitter.emit(streamStatusMessage(def.name, 'INCOMPLETE'));
+      await ctx.setStatus('INCOMPLETE');
       return false;
     }
   };
@@ -105,6 +113,7 @@ export async function runSync({ config, streams, state, emitter, logger }: SyncI
     const results = await Promise.all(jobs.map(runJob));
     return results.every(Boolean) ? 0 : 1;
   } finally {
+    reporter?.stop();
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onInt);
     await client.close();

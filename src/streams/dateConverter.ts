@@ -1,0 +1,101 @@
+// Rewrites a record's Pacific date-times as UTC in place. Which fields are date-times comes from the stream
+// schema (`airbyte_type: timestamp_with_timezone`), compiled once into a plan so records are not matched
+// against the schema one by one.
+import { pacificToUtc } from '../shipstation/time.js';
+import type { Logger } from '../protocol/logger.js';
+import type { JsonSchema } from './schemas.js';
+
+type JsonObject = Record<string, unknown>;
+
+/** What to convert inside one object: its own date-time fields and the nested values that hold more. */
+interface ObjectPlan {
+  dates: { key: string; path: string }[];
+  nested: { key: string; plan: ValuePlan }[];
+}
+
+/** A nested value may be an object, an array of objects, or either (e.g. products' productCategory). */
+interface ValuePlan {
+  object?: ObjectPlan;
+  items?: ValuePlan;
+}
+
+/**
+ * Compiles the converter for one stream and one run. Unparseable values are left as they are and reported
+ * with one WARN per field path for the life of the converter, not one per record.
+ */
+export function createDateConverter(stream: string, schema: JsonSchema, logger: Logger): (record: JsonObject) => void {
+  const plan = planObject(schema, '');
+  const warned = new Set<string>();
+  const reportOnce = (path: string, value: unknown): void => {
+    if (warned.has(path)) return;
+    warned.add(path);
+    const shown = JSON.stringify(value).slice(0, 60);
+    logger.warn(`${stream}: ${path} holds ${shown}, which is not a date-time; passed through unconverted (reported once per run)`);
+  };
+
+  const convertObject = (target: JsonObject, objectPlan: ObjectPlan): void => {
+    for (const { key, path } of objectPlan.dates) {
+      const value = target[key];
+      if (value === null || value === undefined) continue;
+      const utc = typeof value === 'string' ? pacificToUtc(value) : null;
+      if (utc === null) reportOnce(path, value);
+      else target[key] = utc;
+    }
+    for (const { key, plan: nestedPlan } of objectPlan.nested) convertValue(target[key], nestedPlan);
+  };
+
+  const convertValue = (value: unknown, valuePlan: ValuePlan): void => {
+    if (typeof value !== 'object' || value === null) return;
+    if (Array.isArray(value)) {
+      if (valuePlan.items) for (const element of value) convertValue(element, valuePlan.items);
+    } else if (valuePlan.object) {
+      convertObject(value as JsonObject, valuePlan.object);
+    }
+  };
+
+  return (record) => {
+    if (plan) convertObject(record, plan);
+  };
+}
+
+/** Dotted paths (`items[].createDate`) of every date-time field in a schema, in schema order. */
+export function dateTimePaths(schema: JsonSchema): string[] {
+  const paths: string[] = [];
+  const collect = (objectPlan: ObjectPlan | undefined): void => {
+    if (!objectPlan) return;
+    for (const { path } of objectPlan.dates) paths.push(path);
+    for (const { plan } of objectPlan.nested) collectValue(plan);
+  };
+  const collectValue = (valuePlan: ValuePlan): void => {
+    collect(valuePlan.object);
+    if (valuePlan.items) collectValue(valuePlan.items);
+  };
+  collect(planObject(schema, ''));
+  return paths;
+}
+
+function isDateTime(schema: JsonSchema): boolean {
+  return schema.airbyte_type === 'timestamp_with_timezone';
+}
+
+/** The plan for an object schema, or undefined when nothing inside it needs converting. */
+function planObject(schema: JsonSchema, prefix: string): ObjectPlan | undefined {
+  if (!schema.properties) return undefined;
+  const plan: ObjectPlan = { dates: [], nested: [] };
+  for (const [key, property] of Object.entries(schema.properties)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isDateTime(property)) plan.dates.push({ key, path });
+    else {
+      const nested = planValue(property, path);
+      if (nested) plan.nested.push({ key, plan: nested });
+    }
+  }
+  return plan.dates.length > 0 || plan.nested.length > 0 ? plan : undefined;
+}
+
+function planValue(schema: JsonSchema, path: string): ValuePlan | undefined {
+  const object = planObject(schema, path);
+  const items = schema.items ? planValue(schema.items, `${path}[]`) : undefined;
+  if (!object && !items) return undefined;
+  return { ...(object && { object }), ...(items && { items }) };
+}

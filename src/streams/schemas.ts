@@ -1,0 +1,42 @@
+// The stream JSON Schemas in schemas/, read at run time (they ship next to dist/) and cached, and the Ajv set-up
+// they are checked with.
+import { readFileSync } from 'node:fs';
+import type { Ajv } from 'ajv';
+import { createAjv } from '../ajv.js';
+
+/** The parts of a stream schema this connector reads; the files hold more (descriptions, formats). */
+export type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  required?: string[];
+  additionalProperties?: boolean | JsonSchema;
+  format?: string;
+  airbyte_type?: string;
+  description?: string;
+  [keyword: string]: unknown;
+};
+
+const cache = new Map<string, JsonSchema>();
+
+/** The schema of one stream, `schemas/<name>.json`; throws if there is none. */
+export function loadStreamSchema(name: string): JsonSchema {
+  let schema = cache.get(name);
+  if (!schema) {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`not a stream name: '${name}'`);
+    // Same relative path from src/streams (jest) and dist/streams (built).
+    const text = readFileSync(new URL(`../../schemas/${name}.json`, import.meta.url), 'utf8');
+    schema = JSON.parse(text) as JsonSchema;
+    cache.set(name, schema);
+  }
+  return schema;
+}
+
+/**
+ * Ajv for stream schemas and records: strict mode, formats (date-time, date), and the Airbyte annotation
+ * keywords (airbyte_type, airbyte_secret, airbyte_hidden, order) declared rather than tolerated.
+ * `examples` is a standard draft-07 annotation and needs no declaration.
+ */
+export function createSchemaAjv(): Ajv {
+  return createAjv();
+}

@@ -1,0 +1,40 @@
+// The expected output for a simulator record, computed independently of the connector's own conversion:
+// every Pacific wall-clock date-time string becomes UTC by searching Intl for the instant that shows it.
+const pacific = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/Los_Angeles',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+function wallOf(utcMs: number): string {
+  const p = Object.fromEntries(pacific.formatToParts(utcMs).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?$/;
+
+export function expectedUtc(value: string): string {
+  const m = DATE_TIME.exec(value);
+  if (!m) return value;
+  const wall = `${m[1]}T${m[2]}`;
+  const ms = (m[3] ?? '').slice(0, 3).padEnd(3, '0');
+  const naive = Date.parse(`${wall}Z`);
+  // Earliest instant showing this wall time; none in the spring-forward gap, which moves forward.
+  const match = [7, 8].map((h) => naive + h * 3_600_000).find((t) => wallOf(t) === wall) ?? naive + 8 * 3_600_000;
+  return `${new Date(match).toISOString().slice(0, 19)}.${ms}Z`;
+}
+
+/** A deep copy of an API record with every date-time converted as the connector promises. */
+export function expectedRecord<T>(value: T): T {
+  if (typeof value === 'string') return expectedUtc(value) as T;
+  if (Array.isArray(value)) return value.map((v) => expectedRecord(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expectedRecord(v)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,85 @@
+// Test plumbing around the in-process simulator: config and catalog files for the CLI, and the ground truth
+// in the form the connector must emit.
+import { startSimulator, type Simulator, type SimulatorOptions, type StreamName } from '../../src/simulator/index.js';
+import { STREAMS } from '../../src/streams/definitions.js';
+import { expectedRecord } from './expected.js';
+import { ofType, writeFiles, type Message } from './cli.js';
+
+export type { Simulator };
+
+export async function simulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ rateLimit: null, ...options });
+}
+
+export interface Selection {
+  name: string;
+  mode?: 'full_refresh' | 'incremental';
+  cursor?: string;
+}
+
+export function configuredCatalog(selections: Selection[]) {
+  return {
+    streams: selections.map(({ name, mode, cursor }) => {
+      const def = STREAMS.find((s) => s.name === name);
+      const incremental = mode === 'incremental';
+      return {
+        stream: { name, json_schema: {}, supported_sync_modes: def?.cursors ? ['full_refresh', 'incremental'] : ['full_refresh'] },
+        sync_mode: mode ?? 'full_refresh',
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        ...(incremental ? { cursor_field: [cursor ?? def?.defaultCursor ?? 'createDate'] } : {}),
+      };
+    }),
+  };
+}
+
+export const ALL_STREAMS = STREAMS.map((s) => s.name);
+export const INCREMENTAL_STREAMS = STREAMS.filter((s) => s.cursors).map((s) => s.name);
+
+/** Files for a read: config (simulator account + overrides), catalog and optional state. */
+export function readArgs(sim: Simulator, catalog: unknown, opts: { config?: Record<string, unknown>; state?: unknown } = {}): string[] {
+  const files = writeFiles({
+    'config.json': { ...sim.config, ...opts.config },
+    'catalog.json': catalog,
+    ...(opts.state === undefined ? {} : { 'state.json': opts.state }),
+  });
+  return ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(opts.state === undefined ? [] : ['--state', files['state.json']!])];
+}
+
+export function configArgs(command: 'check' | 'discover', config: Record<string, unknown>): string[] {
+  return [command, '--config', writeFiles({ 'config.json': config })['config.json']!];
+}
+
+const PK: Record<string, string> = Object.fromEntries(STREAMS.map((s) => [s.name, s.primaryKey[0]!]));
+
+export function recordsOf(messages: Message[], stream: string): Array<Record<string, unknown>> {
+  return ofType(messages, 'RECORD')
+    .map((m) => m.record as { stream: string; data: Record<string, unknown> })
+    .filter((r) => r.stream === stream)
+    .map((r) => r.data);
+}
+
+/** Latest version per primary key. */
+export function byId(records: Array<Record<string, unknown>>, stream: string): Map<unknown, Record<string, unknown>> {
+  return new Map(records.map((r) => [r[PK[stream]!], r]));
+}
+
+export function expectedTruth(sim: Simulator, stream: string): Map<unknown, Record<string, unknown>> {
+  return byId([...sim.truth(stream as StreamName)].map((r) => expectedRecord(r as Record<string, unknown>)), stream);
+}
+
+/** The last STATE per stream, as the input state of the next read (the array form Airbyte passes). */
+export function lastStates(messages: Message[]): unknown[] {
+  const last = new Map<string, unknown>();
+  for (const m of ofType(messages, 'STATE')) {
+    const state = m.state as { stream: { stream_descriptor: { name: string } } };
+    last.set(state.stream.stream_descriptor.name, m.state);
+  }
+  return [...last.values()];
+}
+
+export function statusesOf(messages: Message[], stream: string): string[] {
+  return ofType(messages, 'TRACE')
+    .map((m) => m.trace as { type: string; stream_status?: { stream_descriptor: { name: string }; status: string } })
+    .filter((t) => t.type === 'STREAM_STATUS' && t.stream_status!.stream_descriptor.name === stream)
+    .map((t) => t.stream_status!.status);
+}

@@ -1,0 +1,144 @@
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from '@jest/globals';
+import { silentLogger } from '../../src/protocol/logger.js';
+import { createDateConverter } from '../../src/streams/dateConverter.js';
+import { createSchemaAjv, loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
+
+// The ShipStation documentation examples the schemas were written from (see shipstation-v1.md).
+const EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/examples', import.meta.url));
+
+const STREAMS: [name: string, primaryKey: string][] = [
+  ['orders', 'orderId'],
+  ['shipments', 'shipmentId'],
+  ['fulfillments', 'fulfillmentId'],
+  ['products', 'productId'],
+  ['customers', 'customerId'],
+  ['stores', 'storeId'],
+  ['warehouses', 'warehouseId'],
+];
+
+/** Records of an example file: a list envelope, a bare array, or (order_single_get) one record. */
+function exampleRecords(file: string, envelope: string): Record<string, unknown>[] {
+  const body: unknown = JSON.parse(readFileSync(`${EXAMPLES_DIR}/${file}`, 'utf8'));
+  if (Array.isArray(body)) return body as Record<string, unknown>[];
+  const wrapped = (body as Record<string, unknown>)[envelope];
+  return Array.isArray(wrapped) ? (wrapped as Record<string, unknown>[]) : [body as Record<string, unknown>];
+}
+
+const EXAMPLES: [file: string, stream: string][] = [
+  ['orders.json', 'orders'],
+  ['order_single_get.json', 'orders'],
+  ['shipments.json', 'shipments'],
+  ['fulfillments.json', 'fulfillments'],
+  ['products.json', 'products'],
+  ['customers.json', 'customers'],
+  ['stores.json', 'stores'],
+  ['warehouses.json', 'warehouses'],
+];
+
+/** Every sub-schema with its dotted path, the root included. */
+function walk(schema: JsonSchema, path = '', out: [string, JsonSchema][] = []): [string, JsonSchema][] {
+  out.push([path, schema]);
+  for (const [key, property] of Object.entries(schema.properties ?? {})) walk(property, path ? `${path}.${key}` : key, out);
+  if (schema.items) walk(schema.items, `${path}[]`, out);
+  return out;
+}
+
+const typesOf = (schema: JsonSchema): string[] => [schema.type ?? []].flat();
+
+describe.each(STREAMS)('schemas/%s.json', (name, primaryKey) => {
+  const schema = loadStreamSchema(name);
+
+  test('is a draft-07 object schema that compiles under strict Ajv', () => {
+    expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    expect(schema.type).toBe('object');
+    expect(() => createSchemaAjv().compile(schema)).not.toThrow();
+  });
+
+  test('declares its primary key as a required integer', () => {
+    expect(schema.required).toEqual([primaryKey]);
+    expect(schema.properties?.[primaryKey]?.type).toBe('integer');
+  });
+
+  test('every object level stays open, every field but the key is nullable and described', () => {
+    const problems: string[] = [];
+    for (const [path, sub] of walk(schema)) {
+      if (sub.properties && sub.additionalProperties !== true) problems.push(`${path || '(root)'}: closed object`);
+      if (path === '' || path.endsWith('[]')) continue;
+      if (path !== primaryKey && !typesOf(sub).includes('null')) problems.push(`${path}: not nullable`);
+      if (typeof sub.description !== 'string') problems.push(`${path}: no description`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('date-times are marked timestamp_with_timezone and nothing else is', () => {
+    const problems: string[] = [];
+    for (const [path, sub] of walk(schema)) {
+      const dateTime = sub.format === 'date-time';
+      if (dateTime !== (sub.airbyte_type === 'timestamp_with_timezone')) problems.push(path);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+test('loadStreamSchema caches and refuses unknown or odd names', () => {
+  expect(loadStreamSchema('orders')).toBe(loadStreamSchema('orders'));
+  expect(() => loadStreamSchema('nope')).toThrow();
+  expect(() => loadStreamSchema('../package')).toThrow(/not a stream name/);
+});
+
+test('the date-only and date-time split matches the API', () => {
+  const format = (stream: string, field: string) => loadStreamSchema(stream).properties?.[field]?.format;
+  expect(format('orders', 'shipDate')).toBe('date');
+  expect(format('shipments', 'shipDate')).toBe('date');
+  expect(format('fulfillments', 'shipDate')).toBe('date-time');
+  expect(format('fulfillments', 'deliveryDate')).toBe('date-time');
+  expect(format('orders', 'shipByDate')).toBe('date-time');
+});
+
+describe('createSchemaAjv', () => {
+  test('declares the Airbyte keywords but keeps strict mode for everything else', () => {
+    const ajv = createSchemaAjv();
+    const annotated = {
+      type: 'object',
+      properties: {
+        secret: { type: 'string', airbyte_secret: true, airbyte_hidden: true, order: 1, examples: ['x'] },
+        at: { type: 'string', format: 'date-time', airbyte_type: 'timestamp_with_timezone' },
+      },
+    };
+    expect(ajv.validate(annotated, { secret: 's', at: '2024-01-01T00:00:00.000Z' })).toBe(true);
+    expect(ajv.validate(annotated, { at: '2024-01-01T00:00:00' })).toBe(false);
+    expect(() => ajv.compile({ type: 'string', airbyte_typo: 1 })).toThrow(/unknown keyword/);
+  });
+});
+
+describe.each(EXAMPLES)('reference example %s', (file, stream) => {
+  const schema = loadStreamSchema(stream);
+  const validate = createSchemaAjv().compile(schema);
+
+  test('every record validates against the schema once dates are converted', () => {
+    const records = exampleRecords(file, stream);
+    expect(records.length).toBeGreaterThan(0);
+    const convert = createDateConverter(stream, schema, silentLogger);
+    for (const record of records) {
+      convert(record);
+      expect(validate(record) ? [] : validate.errors).toEqual([]);
+    }
+  });
+});
+
+test('the quirks seen outside the documentation examples validate too', () => {
+  const ajv = createSchemaAjv();
+  const valid = (stream: string, record: Record<string, unknown>) => ajv.validate(loadStreamSchema(stream), record) || ajv.errors;
+  expect(valid('customers', { customerId: 1, tags: '', marketplaceUsernames: [{ createDate: null }] })).toBe(true);
+  expect(valid('stores', { storeId: 1, statusMappings: '' })).toBe(true);
+  expect(valid('products', { productId: 1, productCategory: [{ categoryId: 1, name: 'a' }], tags: null, aliases: null })).toBe(true);
+  expect(valid('products', { productId: 1, productCategory: null, tags: '' })).toBe(true);
+  expect(valid('orders', { orderId: 1, weight: { value: 5, units: 'ounces', WeightUnits: 1 }, labelMessages: null, items: [] })).toBe(true);
+  expect(valid('orders', { orderId: 1, advancedOptions: { billToMyOtherAccount: null, somethingNew: 1 } })).toBe(true);
+  expect(valid('warehouses', { warehouseId: 1, returnAddress: { residential: '' }, registerFedexMeter: '', sellerIntegrationId: '' })).toBe(true);
+  expect(valid('shipments', { shipmentId: 1, shipmentItems: null, advancedOptions: { storeId: 1 } })).toBe(true);
+  expect(valid('orders', { orderNumber: 'x' })).not.toBe(true);
+  expect(valid('orders', { orderId: null })).not.toBe(true);
+});
