@@ -11,4 +11,6 @@ export default {
   },
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.cjs'],
   testTimeout: 60000,
+  // Most integration time is spent waiting on child processes and HTTP: two workers overlap it on 2 cores.
+  maxWorkers: 2,
 };

@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvError } from './ajv.js';
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './protocol/logger.js';
-import { validateBaseUrl } from './shipstation/client.js';
+import { validateBaseUrl } from './shipstation/baseUrl.js';
 
 export interface Config {
   apiKey: string;

@@ -9,8 +9,6 @@ import { catalogMessage, connectionStatusMessage, specMessage } from '../protoco
 import { createRedactor } from '../protocol/redact.js';
 import type { ConnectorSpecification } from '../generated/protocol.js';
 import { buildCatalog } from '../streams/catalog.js';
-import { runCheck } from '../engine/check.js';
-import { runSync } from '../engine/sync.js';
 import { parseCatalog, parseStateInput, readJsonFile } from './inputs.js';
 import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
 
@@ -82,7 +80,9 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'));
         const state = values.state === undefined ? new Map<string, unknown>() : parseStateInput(readJsonFile(values.state, 'state'));
         const logger = emitterLogger(emitter, values.debug ? 'DEBUG' : config.logLevel);
-        return await runSync({ config, streams, state, emitter, logger });
+        // The HTTP stack loads only for the commands that talk to ShipStation: spec and discover start faster.
+        const { runSync } = await import('../engine/sync.js');
+        return await runSync({ config, streams, state, emitter, logger, progress: progressOutput(io.stderr) });
       }
     }
   } catch (err) {
@@ -111,6 +111,7 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
     return EXIT_OK;
   }
   const logger = emitterLogger(emitter, debug ? 'DEBUG' : config.logLevel);
+  const { runCheck } = await import('../engine/check.js');
   const failure = await runCheck(config, logger);
   await emitter.emit(failure === null ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', failure));
   return EXIT_OK;
@@ -121,6 +122,14 @@ function loadConfig(emitter: Emitter, path: string): Config {
   const raw = readJsonFile(path, 'config');
   emitter.setRedactor(createRedactor(secretValues(raw)));
   return parseConfig(raw);
+}
+
+/** SHIPSTATION_PROGRESS=off silences the stderr progress view; its interval off a terminal is 60 s by default. */
+function progressOutput(stderr: Writable) {
+  const setting = process.env.SHIPSTATION_PROGRESS;
+  if (setting === 'off' || setting === '0') return undefined;
+  const interval = Number(process.env.SHIPSTATION_PROGRESS_INTERVAL ?? 60);
+  return { out: stderr, intervalSeconds: Number.isFinite(interval) && interval > 0 ? interval : 60 };
 }
 
 function isCommand(value: string | undefined): value is Command {

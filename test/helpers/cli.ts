@@ -53,14 +53,16 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, messages: parseLines(stdout) });
+      resolve({ code, signal, stdout, stderr, messages: parseLines(stdout, signal === 'SIGKILL') });
     });
   });
 }
 
-export function parseLines(stdout: string): Message[] {
-  return stdout
-    .split('\n')
+/** `partialTail`: a killed process may leave half a line at the end; it is dropped rather than parsed. */
+export function parseLines(stdout: string, partialTail = false): Message[] {
+  const lines = stdout.split('\n');
+  if (partialTail) lines.pop();
+  return lines
     .filter((line) => line.length > 0)
     .map((line) => {
       try {

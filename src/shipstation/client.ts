@@ -1,0 +1,289 @@
+// The ShipStation v1 HTTP client: undici keep-alive connections, Basic auth, a total timeout per attempt,
+// defensive JSON parsing, the shared header-driven limiter and time-bounded retries. Every failure leaves
+// here as a ConnectorError whose words come from httpErrors.ts.
+import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
+import { ConfigError, SystemError, TransientError } from '../errors.js';
+import type { Logger } from '../protocol/logger.js';
+import { silentLogger } from '../protocol/logger.js';
+import { createRedactor } from '../protocol/redact.js';
+import { validateBaseUrl } from './baseUrl.js';
+import { basicAuthorization } from './credentials.js';
+import {
+  badBodyMessage,
+  errorCode,
+  errorForStatus,
+  looksLikeHtml,
+  networkErrorDetail,
+  networkFailure,
+  timeoutMessage,
+  truncatedBodyMessage,
+  unreachableMessage,
+} from './httpErrors.js';
+import {
+  DEFAULT_MAX_CONCURRENT,
+  sharedRateLimiters,
+  type Permit,
+  type RateLimiterRegistry,
+  type RateLimiterStats,
+  type RateLimitWaitInfo,
+} from './rateLimiter.js';
+import type { RateHeaders } from './rateWindow.js';
+import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
+
+export type { RateLimitWaitInfo } from './rateLimiter.js';
+export { DEFAULT_BASE_URL, validateBaseUrl } from './baseUrl.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** Waits shorter than this are routine pacing, not worth a status message. */
+const REPORT_WAIT_MS = 1_000;
+const LOG_WAIT_EVERY_MS = 30_000;
+const DEFAULT_429_WAIT_S = 60;
+const PROXY_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+
+export interface ShipStationClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Budget assumed before the first response; the X-Rate-Limit headers rule after that. */
+  requestsPerMinute?: number;
+  /** Requests in flight at once, across every stream sharing the key. */
+  maxConcurrent?: number;
+  /** Total time for one attempt, headers and body. */
+  requestTimeoutMs?: number;
+  /** Total time for one request, retries and waits included. */
+  maxRetryTimeMs?: number;
+  /** Backoff bounds between failed attempts (tests shorten them). */
+  retryBackoff?: { minMs?: number; maxMs?: number };
+  logger?: Logger;
+  onRateLimitWait?: (info: RateLimitWaitInfo) => void;
+  signal?: AbortSignal;
+  clock?: () => number;
+  random?: () => number;
+  /** Where limiters are shared; defaults to the process-wide registry (one limiter per key and server). */
+  rateLimiters?: RateLimiterRegistry;
+}
+
+export interface JsonResponse {
+  body: unknown;
+  status: number;
+  requestId: number;
+}
+
+/** This client's counts, plus the shared limiter's (which cover every client on the same key). */
+export interface ClientStats extends RateLimiterStats {
+  requests: number;
+  attempts: number;
+}
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface ShipStationClient {
+  getJson(path: string, query?: Query): Promise<JsonResponse>;
+  stats(): ClientStats;
+  close(): Promise<void>;
+}
+
+export function createShipStationClient(opts: ShipStationClientOptions): ShipStationClient {
+  const base = validateBaseUrl(opts.baseUrl);
+  if (!opts.apiKey || !opts.apiSecret) throw new ConfigError('api_key and api_secret are both required');
+  const origin = base.origin;
+  const host = base.host;
+  const baseLabel = `${origin}${base.pathname.replace(/\/+$/, '')}`;
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const clock = opts.clock ?? Date.now;
+  const logger = opts.logger ?? silentLogger;
+  const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const maxConcurrent = opts.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+  const policy: RetryPolicy = {
+    maxRetryTimeMs: opts.maxRetryTimeMs ?? DEFAULT_RETRY_POLICY.maxRetryTimeMs,
+    minDelayMs: opts.retryBackoff?.minMs ?? DEFAULT_RETRY_POLICY.minDelayMs,
+    maxDelayMs: opts.retryBackoff?.maxMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+  };
+  const redact = createRedactor([opts.apiKey, opts.apiSecret]);
+  const lease = (opts.rateLimiters ?? sharedRateLimiters).acquire(origin, opts.apiKey, {
+    requestsPerMinute: opts.requestsPerMinute,
+    maxConcurrent,
+    clock,
+    random: opts.random,
+  });
+  const limiter = lease.limiter;
+  const dispatcher = createDispatcher(origin, maxConcurrent);
+  const headers = {
+    authorization: basicAuthorization(opts.apiKey, opts.apiSecret),
+    accept: 'application/json',
+    'user-agent': USER_AGENT,
+  };
+  const onWait = createWaitReporter(clock, logger, limiter.window, opts.onRateLimitWait);
+  let requests = 0;
+  let attempts = 0;
+  let closed: Promise<void> | undefined;
+
+  /** One HTTP exchange under a permit from the limiter. */
+  async function exchange(permit: Permit, target: string, path: string): Promise<{ status: number; body: unknown }> {
+    attempts++;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), timeoutMs);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
+    const failure = (err: unknown, during: 'request' | 'body'): unknown => {
+      if (opts.signal?.aborted) return opts.signal.reason;
+      if (timeout.signal.aborted) return new TransientError(timeoutMessage(host, path, timeoutMs));
+      const detail = networkErrorDetail(errorCode(err));
+      const message = during === 'body' ? truncatedBodyMessage(host, path, detail) : unreachableMessage(host, detail);
+      return networkFailure(err, message, redact);
+    };
+    try {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await dispatcher.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
+      } catch (err) {
+        throw failure(err, 'request');
+      }
+      const receivedAt = clock();
+      const status = res.statusCode;
+      const rate = rateHeaders(res.headers);
+      logger.debug(
+        `GET ${target} -> ${status} in ${receivedAt - permit.sentAt} ms ` +
+          `(rate limit ${rate.remaining ?? '?'}/${rate.limit ?? '?'}, reset ${rate.resetSeconds ?? '?'} s)`,
+      );
+      if (status === 429) {
+        const retryAfter = retryAfterSeconds(res.headers['retry-after'], receivedAt);
+        permit.rejected(rate, receivedAt, retryAfter);
+        await res.body.dump().catch(() => undefined);
+        const waitS = retryAfter ?? rate.resetSeconds ?? DEFAULT_429_WAIT_S;
+        throw new RateLimitedError(`ShipStation answered 429 Too Many Requests for ${path}`, receivedAt + waitS * 1000);
+      }
+      permit.observed(rate, receivedAt);
+      let text: string;
+      try {
+        text = await res.body.text();
+      } catch (err) {
+        throw failure(err, 'body');
+      }
+      return { status, body: interpret(status, firstHeader(res.headers['content-type']), text, path) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function interpret(status: number, contentType: string | undefined, text: string, path: string): unknown {
+    if (status < 200 || status >= 300) {
+      throw errorForStatus(status, { path, baseUrl: baseLabel, apiKey: opts.apiKey, apiSecret: opts.apiSecret, bodyText: text, redact });
+    }
+    const bytes = Buffer.byteLength(text);
+    if (looksLikeHtml(text, contentType)) throw new TransientError(badBodyMessage('html', status, path, bytes));
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      // Empty or cut-off bodies land here too: a retry usually gets the whole page.
+      throw new TransientError(badBodyMessage('invalid_json', status, path, bytes));
+    }
+  }
+
+  return {
+    async getJson(path: string, query?: Query): Promise<JsonResponse> {
+      if (closed) throw new SystemError('the ShipStation client was used after close()');
+      const requestId = ++requests;
+      const target = buildTarget(prefix, path, query);
+      const result = await withRetry(
+        () => limiter.schedule((permit) => exchange(permit, target, path), { signal: opts.signal, onWait }),
+        { policy, what: `GET ${path}`, signal: opts.signal, clock, random: opts.random, logger },
+      );
+      return { ...result, requestId };
+    },
+    stats: () => ({ ...limiter.stats(), requests, attempts }),
+    close(): Promise<void> {
+      closed ??= (async () => {
+        await lease.release();
+        await dispatcher.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/**
+ * A keep-alive Pool per base URL; through a proxy when the standard proxy variables are set (NO_PROXY
+ * included). Certificate checks are pinned on, so NODE_TLS_REJECT_UNAUTHORIZED=0 cannot turn them off.
+ */
+function createDispatcher(origin: string, connections: number): Dispatcher {
+  const tls = { rejectUnauthorized: true };
+  if (PROXY_ENV.some((name) => process.env[name])) return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls });
+  return new Pool(origin, { connections, connect: tls });
+}
+
+function buildTarget(prefix: string, path: string, query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.append(key, String(value));
+  const qs = params.toString();
+  return `${prefix}${path.startsWith('/') ? path : `/${path}`}${qs ? `?${qs}` : ''}`;
+}
+
+function rateHeaders(h: IncomingHttpHeaders): RateHeaders {
+  return {
+    limit: intHeader(h['x-rate-limit-limit']),
+    remaining: intHeader(h['x-rate-limit-remaining']),
+    resetSeconds: intHeader(h['x-rate-limit-reset']),
+  };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function intHeader(value: string | string[] | undefined): number | undefined {
+  const v = firstHeader(value)?.trim();
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+/** Retry-After is either delta-seconds or an HTTP date. */
+function retryAfterSeconds(value: string | string[] | undefined, now: number): number | undefined {
+  const v = firstHeader(value)?.trim();
+  if (!v) return undefined;
+  if (/^\d+$/.test(v)) return Number(v);
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+/**
+ * Several queued requests wait for the same reset: report each distinct wait once to the engine, and log
+ * at most every 30 s.
+ */
+function createWaitReporter(
+  clock: () => number,
+  logger: Logger,
+  window: { limit: number; windowMs: number },
+  callback: ((info: RateLimitWaitInfo) => void) | undefined,
+): (info: RateLimitWaitInfo) => void {
+  let reportedUntil: number | undefined;
+  let loggedAt: number | undefined;
+  return (info) => {
+    if (info.waitMs < REPORT_WAIT_MS) return;
+    const now = clock();
+    if (reportedUntil !== undefined && now < reportedUntil && Math.abs(info.untilEpochMs - reportedUntil) < REPORT_WAIT_MS) return;
+    reportedUntil = info.untilEpochMs;
+    callback?.(info);
+    if (loggedAt === undefined || now - loggedAt >= LOG_WAIT_EVERY_MS) {
+      loggedAt = now;
+      const why =
+        info.reason === 'http_429'
+          ? 'ShipStation answered 429 Too Many Requests'
+          : `the key's budget of ${window.limit} requests per ${Math.round(window.windowMs / 1000)} s is used up`;
+      logger.info(`Rate limit: waiting ${Math.ceil(info.waitMs / 1000)} s (until ${new Date(info.untilEpochMs).toISOString()}) because ${why}`);
+    }
+  };
+}
+
+const USER_AGENT = `shipstation-source/${packageVersion()}`;
+
+function packageVersion(): string {
+  try {
+    // src/shipstation/ and dist/shipstation/ both sit two levels below the package root.
+    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    const version = typeof pkg === 'object' && pkg !== null ? (pkg as { version?: unknown }).version : undefined;
+    return typeof version === 'string' ? version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}

@@ -1,0 +1,164 @@
+// What each HTTP outcome means for the user, in one place: `check` and `read` import these builders so the
+// same fault reads the same way in both. Messages name hosts and paths, never credentials, and undici errors
+// are summarised (code + redacted message) rather than attached, since they can carry request details.
+import { ConfigError, ConnectorError, SystemError, TransientError } from '../errors.js';
+import type { Redactor } from '../protocol/redact.js';
+import { looksLikeV2ApiKey } from './credentials.js';
+
+const API_SETTINGS = 'Settings > Account > API Settings';
+const MAX_SERVER_MESSAGE = 300;
+
+export function authFailedMessage(apiKey: string, apiSecret: string): string {
+  let message =
+    'ShipStation authentication failed (HTTP 401): the API key and secret were not accepted. ' +
+    `Re-check them, or regenerate them, in ShipStation under ${API_SETTINGS}.`;
+  if (looksLikeV2ApiKey(apiKey, apiSecret)) {
+    message +=
+      ' The key looks like a ShipStation v2 API key (a single long token); this connector uses the v1 API, ' +
+      `which needs the v1 API key and API secret pair shown under ${API_SETTINGS}.`;
+  }
+  return message;
+}
+
+export function accessDeniedMessage(): string {
+  return (
+    'ShipStation denied access (HTTP 403): the credentials were recognised but may not use the API. ' +
+    "The v1 API is only available on ShipStation plans that include API access; check the account's plan " +
+    'and that the account is active.'
+  );
+}
+
+export function notFoundMessage(path: string, baseUrl: string): string {
+  return (
+    `ShipStation answered 404 Not Found for ${path} at ${baseUrl}. ` +
+    'Is base_url the ShipStation v1 API address (https://ssapi.shipstation.com)?'
+  );
+}
+
+export function badRequestMessage(path: string, serverMessage: string | undefined): string {
+  return `ShipStation rejected the request ${path} (HTTP 400)${serverMessage ? `: ${serverMessage}` : ''}`;
+}
+
+export function unexpectedStatusMessage(status: number, path: string, serverMessage: string | undefined): string {
+  return `ShipStation answered HTTP ${status} for ${path}${serverMessage ? `: ${serverMessage}` : ''}`;
+}
+
+export function serverErrorMessage(status: number, path: string): string {
+  return `ShipStation answered HTTP ${status} for ${path} (a temporary server-side failure)`;
+}
+
+export type BadBodyKind = 'html' | 'invalid_json';
+
+export function badBodyMessage(kind: BadBodyKind, status: number, path: string, bytes: number): string {
+  return kind === 'html'
+    ? `ShipStation returned an HTML page instead of JSON for ${path} (HTTP ${status})`
+    : `ShipStation returned an incomplete or invalid JSON body for ${path} (HTTP ${status}, ${bytes} bytes)`;
+}
+
+export function unreachableMessage(host: string, detail: string): string {
+  return `Could not reach ShipStation at ${host}: ${detail}`;
+}
+
+export function timeoutMessage(host: string, path: string, timeoutMs: number): string {
+  return `ShipStation at ${host} did not answer ${path} within ${Math.round(timeoutMs / 1000)} s`;
+}
+
+export function truncatedBodyMessage(host: string, path: string, detail: string): string {
+  return `The response from ShipStation at ${host} for ${path} was cut off: ${detail}`;
+}
+
+/** A short, credential-free description of a network error code. */
+export function networkErrorDetail(code: string | undefined): string {
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `the host name could not be resolved (DNS, ${code})`;
+    case 'ECONNREFUSED':
+      return 'the connection was refused (ECONNREFUSED)';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+      return `the connection was closed unexpectedly (${code})`;
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `the connection timed out (${code})`;
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `the response timed out (${code})`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `the network or host is unreachable (${code})`;
+    default:
+      if (code !== undefined && isTlsErrorCode(code)) return `the TLS certificate check failed (${code})`;
+      return code ? `a network error occurred (${code})` : 'a network error occurred';
+  }
+}
+
+function isTlsErrorCode(code: string): boolean {
+  return /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code);
+}
+
+/** The error code of a network failure, looking through undici's wrappers (`cause`) one level. */
+export function errorCode(err: unknown): string | undefined {
+  const own = codeOf(err);
+  if (own && own !== 'UND_ERR_SOCKET') return own;
+  const inner = err instanceof Error ? codeOf(err.cause) : undefined;
+  return inner ?? own;
+}
+
+function codeOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const code = (value as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** The transient error for a failed exchange, with undici's own text only in `internal`, redacted. */
+export function networkFailure(err: unknown, message: string, redact: Redactor): TransientError {
+  const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  return new TransientError(message, { internal: redact(raw) });
+}
+
+/** The server's own explanation from an error body (ShipStation sends `{"Message": …}`), shortened and redacted. */
+export function serverMessageFrom(text: string, redact: Redactor): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === '' || looksLikeHtml(trimmed, undefined)) return undefined;
+  let message = trimmed;
+  try {
+    const parsed: unknown = JSON.parse(trimmed);
+    if (typeof parsed === 'object' && parsed !== null) {
+      const o = parsed as Record<string, unknown>;
+      const parts = [o.Message, o.message, o.ExceptionMessage].filter((v): v is string => typeof v === 'string');
+      if (parts.length > 0) message = [...new Set(parts)].join(' ');
+    }
+  } catch {
+    // not JSON: keep the text itself
+  }
+  const short = message.length > MAX_SERVER_MESSAGE ? `${message.slice(0, MAX_SERVER_MESSAGE)}…` : message;
+  return redact(short);
+}
+
+export function looksLikeHtml(text: string, contentType: string | undefined): boolean {
+  if (contentType !== undefined && /text\/html/i.test(contentType)) return true;
+  return /^\s*</.test(text);
+}
+
+export interface StatusContext {
+  path: string;
+  baseUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  bodyText: string;
+  redact: Redactor;
+}
+
+/** The error a non-2xx, non-429 status stands for. */
+export function errorForStatus(status: number, ctx: StatusContext): ConnectorError {
+  const serverMessage = (): string | undefined => serverMessageFrom(ctx.bodyText, ctx.redact);
+  if (status === 401) return new ConfigError(authFailedMessage(ctx.apiKey, ctx.apiSecret));
+  if (status === 403) return new ConfigError(accessDeniedMessage());
+  if (status === 404) return new SystemError(notFoundMessage(ctx.path, ctx.baseUrl));
+  if (status === 400) return new SystemError(badRequestMessage(ctx.path, serverMessage()));
+  if (status === 408 || status >= 500) return new TransientError(serverErrorMessage(status, ctx.path), { internal: serverMessage() });
+  return new SystemError(unexpectedStatusMessage(status, ctx.path, serverMessage()));
+}

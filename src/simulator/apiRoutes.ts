@@ -1,0 +1,57 @@
+import type { Dataset } from './dataset.js';
+import { encodeJsonList } from './jsonEncoding.js';
+import { pageRows, pagesValue, type PagesQuirk } from './paging.js';
+import { BadRequestError, QueryReader, parseListRequest } from './queryParams.js';
+import { PAGED_STREAMS, type PagedStreamName } from './streams/pagedStream.js';
+
+export interface ApiResult {
+  readonly status: number;
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export function jsonResult(status: number, value: unknown): ApiResult {
+  return { status, body: Buffer.from(JSON.stringify(value)), contentType: JSON_TYPE };
+}
+
+function listResult(head: string, records: readonly unknown[], tail: string): ApiResult {
+  return { status: 200, body: encodeJsonList(head, records, tail), contentType: JSON_TYPE };
+}
+
+/** Canonical form of an API path: lower case, no trailing slash (ASP.NET routing ignores both). */
+export function canonicalPath(pathname: string): string {
+  const trimmed = pathname.length > 1 ? pathname.replace(/\/+$/, '') : pathname;
+  return trimmed.toLowerCase();
+}
+
+function isPaged(path: string): path is `/${PagedStreamName}` {
+  return (PAGED_STREAMS as readonly string[]).includes(path.slice(1));
+}
+
+export function isKnownApiPath(path: string): boolean {
+  return isPaged(path) || path === '/stores' || path === '/warehouses';
+}
+
+/** Serves an authenticated GET on an API path. */
+export function serveApi(dataset: Dataset, quirks: Readonly<Record<PagedStreamName, PagesQuirk>>, path: string, search: URLSearchParams): ApiResult {
+  const reader = new QueryReader(search);
+  try {
+    if (path === '/stores') return listResult('[', dataset.stores.list(reader.boolean('showInactive') === true), ']');
+    if (path === '/warehouses') return listResult('[', dataset.warehouses.list(), ']');
+    if (!isPaged(path)) return jsonResult(404, { Message: `No HTTP resource was found that matches the request URI '${path}'.` });
+    const name = path.slice(1) as PagedStreamName;
+    const stream = dataset.paged(name);
+    const request = parseListRequest(stream.params, reader);
+    const view = stream.engine.run(request.query);
+    const total = view.to - view.from;
+    const rows = pageRows(view, request.query.desc, (request.page - 1) * request.pageSize, request.pageSize);
+    const records = rows.map((row) => stream.render(row, { includeShipmentItems: request.includeShipmentItems }));
+    const pages = pagesValue(total, request.pageSize, quirks[name]);
+    return listResult(`{"${name}":[`, records, `],"total":${total},"page":${request.page},"pages":${pages}}`);
+  } catch (error) {
+    if (error instanceof BadRequestError) return jsonResult(400, error.body());
+    throw error;
+  }
+}

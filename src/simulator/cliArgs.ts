@@ -1,0 +1,163 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_COUNTS, DEFAULT_CREDENTIALS, DEFAULT_DATE_RANGE, DEFAULT_FAULTS, DEFAULT_NO_ACCESS_CREDENTIALS, DEFAULT_RATE_LIMIT, type FaultRates, type SimulatorOptions, type StreamCounts } from './options.js';
+import type { PagesQuirk } from './paging.js';
+import { PAGED_STREAMS, STREAM_NAMES, type PagedStreamName } from './streams/pagedStream.js';
+
+export class CliUsageError extends Error {}
+
+const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
+  'fault-500': 'error500',
+  'fault-502': 'error502',
+  'fault-503': 'error503',
+  'fault-reset': 'reset',
+  'fault-truncate': 'truncate',
+  'fault-latency': 'latency',
+  'fault-slow-body': 'slowBody',
+};
+
+const STRING_FLAGS = [
+  'port',
+  'seed',
+  ...STREAM_NAMES,
+  'start',
+  'end',
+  'rate-limit',
+  'rate-window-ms',
+  ...Object.keys(FAULT_FLAGS),
+  'html-share',
+  'latency-ms',
+  'slow-body-chunks',
+  'slow-body-delay-ms',
+  'api-key',
+  'api-secret',
+  'no-access-key',
+  'no-access-secret',
+  'pages-zero-quirk',
+  'timeline-limit',
+] as const;
+
+export const HELP = `ShipStation v1 simulator — serves on 127.0.0.1, prints one JSON line with the connection config, logs to stderr.
+
+Usage: node dist/simulator/cli.js [options]
+
+Server
+  --port N                 port to listen on (default 0: a free port; see base_url in the output)
+  --seed N                 seed for data, faults and mutation choices (default 1)
+  --timeline-limit N       request-timeline entries kept for /__sim/stats (default 10000)
+
+Data
+${STREAM_NAMES.map((s) => `  --${s.padEnd(23)}number of ${s} (default ${DEFAULT_COUNTS[s]})`).join('\n')}
+  --start YYYY-MM-DD       first Pacific day of the data (default ${DEFAULT_DATE_RANGE.start})
+  --end YYYY-MM-DD         last Pacific day of the data (default ${DEFAULT_DATE_RANGE.end})
+  --pages-zero-quirk LIST  per endpoint 'pages' quirk, e.g. shipments=always,orders=singlePage
+                           (modes: off | singlePage | always; default singlePage for shipments,
+                           fulfillments, products; off for orders, customers)
+
+Rate limit (fixed window per API key)
+  --rate-limit N           requests per window (default ${DEFAULT_RATE_LIMIT.limit})
+  --rate-window-ms N       window length in ms (default ${DEFAULT_RATE_LIMIT.windowMs})
+  --no-rate-limit          disable rate limiting and its headers
+
+Faults (probability per API request, 0–1; deterministic by seed)
+  --fault-500 R  --fault-502 R  --fault-503 R   injected 5xx responses
+  --fault-reset R          connection reset before any response
+  --fault-truncate R       status + Content-Length, half the body, then the connection closes
+  --fault-latency R        delay the response by --latency-ms (default ${DEFAULT_FAULTS.latencyMs})
+  --fault-slow-body R      send the body in --slow-body-chunks chunks (default ${DEFAULT_FAULTS.slowBodyChunks})
+                           --slow-body-delay-ms apart (default ${DEFAULT_FAULTS.slowBodyDelayMs})
+  --html-share R           share of injected 5xx with an HTML body (default ${DEFAULT_FAULTS.htmlShare})
+
+Credentials
+  --api-key S  --api-secret S             default account (default ${DEFAULT_CREDENTIALS.apiKey} / ${DEFAULT_CREDENTIALS.apiSecret})
+  --no-access-key S  --no-access-secret S account without API access → 403
+                                          (default ${DEFAULT_NO_ACCESS_CREDENTIALS.apiKey} / ${DEFAULT_NO_ACCESS_CREDENTIALS.apiSecret})
+
+  --help                   show this help
+
+Control endpoints (no auth): GET /__sim/stats, POST /__sim/stats/reset, GET /__sim/truth/<stream>,
+POST /__sim/mutate, POST /__sim/faults, POST /__sim/fail-next, POST /__sim/consume-budget, GET /__sim/config.
+`;
+
+function numberFlag(name: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
+  if (!pattern.test(value)) throw new CliUsageError(`--${name} expects ${integer ? 'a non-negative integer' : 'a number'}, got '${value}'`);
+  return Number(value);
+}
+
+function parseQuirks(value: string | undefined): Partial<Record<PagedStreamName, PagesQuirk>> | undefined {
+  if (value === undefined) return undefined;
+  const quirks: Partial<Record<PagedStreamName, PagesQuirk>> = {};
+  for (const pair of value.split(',')) {
+    const [stream, mode] = pair.split('=');
+    if (!(PAGED_STREAMS as readonly string[]).includes(stream ?? '') || (mode !== 'off' && mode !== 'singlePage' && mode !== 'always')) {
+      throw new CliUsageError(`--pages-zero-quirk expects stream=off|singlePage|always pairs, got '${pair}'`);
+    }
+    quirks[stream as PagedStreamName] = mode;
+  }
+  return quirks;
+}
+
+/** Parses the command line; null means --help was asked for. Throws CliUsageError. */
+export function parseCliArgs(argv: readonly string[]): SimulatorOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean' },
+        'no-rate-limit': { type: 'boolean' },
+        ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+      },
+    });
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  if (values.help === true) return null;
+  const text = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const int = (name: string): number | undefined => numberFlag(name, text(name), true);
+  const real = (name: string): number | undefined => numberFlag(name, text(name), false);
+
+  const counts: Partial<StreamCounts> = {};
+  for (const stream of STREAM_NAMES) {
+    const count = int(stream);
+    if (count !== undefined) counts[stream] = count;
+  }
+  const rates: Partial<Record<keyof FaultRates, number>> = {};
+  for (const [flag, rate] of Object.entries(FAULT_FLAGS)) {
+    const value = real(flag);
+    if (value !== undefined) rates[rate] = value;
+  }
+  const start = text('start');
+  const end = text('end');
+  const limit = int('rate-limit');
+  const windowMs = int('rate-window-ms');
+  const apiKey = text('api-key');
+  const apiSecret = text('api-secret');
+  const noAccessKey = text('no-access-key');
+  const noAccessSecret = text('no-access-secret');
+  return {
+    port: int('port') ?? 0,
+    seed: int('seed'),
+    counts,
+    dateRange: start !== undefined || end !== undefined ? { start: start ?? DEFAULT_DATE_RANGE.start, end: end ?? DEFAULT_DATE_RANGE.end } : undefined,
+    rateLimit: values['no-rate-limit'] === true ? null : { limit: limit ?? DEFAULT_RATE_LIMIT.limit, windowMs: windowMs ?? DEFAULT_RATE_LIMIT.windowMs },
+    faults: {
+      rates,
+      htmlShare: real('html-share'),
+      latencyMs: int('latency-ms'),
+      slowBodyChunks: int('slow-body-chunks'),
+      slowBodyDelayMs: int('slow-body-delay-ms'),
+    },
+    credentials: { ...(apiKey !== undefined && { apiKey }), ...(apiSecret !== undefined && { apiSecret }) },
+    noAccessCredentials: { ...(noAccessKey !== undefined && { apiKey: noAccessKey }), ...(noAccessSecret !== undefined && { apiSecret: noAccessSecret }) },
+    pagesZeroQuirk: parseQuirks(text('pages-zero-quirk')),
+    timelineLimit: int('timeline-limit'),
+  };
+}

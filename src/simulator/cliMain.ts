@@ -1,0 +1,24 @@
+import type { Writable } from 'node:stream';
+import { HELP, parseCliArgs } from './cliArgs.js';
+import { startSimulator, type Simulator } from './simulator.js';
+
+/**
+ * Runs the CLI: starts the simulator and writes exactly one JSON line with the connection config to `stdout`;
+ * everything else goes to `stderr`. Returns null after --help.
+ */
+export async function runCli(argv: readonly string[], stdout: Writable, stderr: Writable): Promise<Simulator | null> {
+  const options = parseCliArgs(argv);
+  if (options === null) {
+    stderr.write(HELP);
+    return null;
+  }
+  const started = Date.now();
+  const sim = await startSimulator(options);
+  stdout.write(`${JSON.stringify({ base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig })}\n`);
+  const counts = Object.entries(sim.options.counts)
+    .map(([stream, count]) => `${stream}=${count}`)
+    .join(' ');
+  const limit = sim.options.rateLimit ? `${sim.options.rateLimit.limit} per ${sim.options.rateLimit.windowMs} ms` : 'off';
+  stderr.write(`shipstation simulator listening on ${sim.baseUrl} (seed ${sim.options.seed}; ${counts}; rate limit ${limit}; ready in ${Date.now() - started} ms)\n`);
+  return sim;
+}

@@ -1,0 +1,25 @@
+// Public entry point of the ShipStation v1 simulator. See README.md in this folder.
+export { startSimulator, HOST, type Simulator, type ConnectorConfig, type MutateApi } from './simulator.js';
+export {
+  DEFAULT_COUNTS,
+  DEFAULT_CREDENTIALS,
+  DEFAULT_DATE_RANGE,
+  DEFAULT_NO_ACCESS_CREDENTIALS,
+  DEFAULT_PAGES_ZERO_QUIRK,
+  DEFAULT_RATE_LIMIT,
+  type Credentials,
+  type FaultOptions,
+  type FaultRates,
+  type RateLimitOptions,
+  type ResolvedOptions,
+  type SimulatorOptions,
+  type StreamCounts,
+} from './options.js';
+export { FAULT_KINDS, type FailNextSpec, type FaultKind } from './faults.js';
+export type { MutationResult, MutationSpec } from './mutations.js';
+export type { ScheduleTrigger, ScheduledMutation } from './scheduler.js';
+export type { StatsSnapshot, TimelineEntry } from './stats.js';
+export type { PagesQuirk } from './paging.js';
+export { CONTROL_PREFIX } from './controlRoutes.js';
+export { STREAM_NAMES, PAGED_STREAMS, type StreamName, type PagedStreamName } from './streams/pagedStream.js';
+export type * from './records.js';

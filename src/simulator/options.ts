@@ -1,0 +1,167 @@
+import type { PagesQuirk } from './paging.js';
+import { SUPPORTED_YEARS, utcOfPacificMidnight } from './pacificTime.js';
+import { PAGED_STREAMS, STREAM_NAMES, type PagedStreamName, type StreamName } from './streams/pagedStream.js';
+
+export type StreamCounts = Record<StreamName, number>;
+
+export interface Credentials {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+}
+
+/** Fixed window: `limit` requests per key per `windowMs`. */
+export interface RateLimitOptions {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/** Per-request probabilities (0–1). The first five are exclusive (their sum must be ≤ 1); latency and slowBody combine with anything. */
+export interface FaultRates {
+  readonly error500: number;
+  readonly error502: number;
+  readonly error503: number;
+  readonly reset: number;
+  readonly truncate: number;
+  readonly latency: number;
+  readonly slowBody: number;
+}
+
+export interface FaultOptions {
+  readonly rates?: Partial<FaultRates>;
+  /** Share of injected 5xx responses sent as HTML (text/html) instead of JSON. */
+  readonly htmlShare?: number;
+  /** Delay added before responding when a latency fault hits. */
+  readonly latencyMs?: number;
+  /** A slow body is sent in this many chunks… */
+  readonly slowBodyChunks?: number;
+  /** …with this delay before each chunk. */
+  readonly slowBodyDelayMs?: number;
+}
+
+export type ResolvedFaultOptions = Required<Omit<FaultOptions, 'rates'>> & { readonly rates: FaultRates };
+
+export interface SimulatorOptions {
+  /** Seeds the data, the fault draws and the mutation choices. Same seed + options → identical responses. */
+  readonly seed?: number;
+  readonly counts?: Partial<StreamCounts>;
+  /** Pacific calendar days, inclusive: `{ start: '2023-01-01', end: '2025-06-30' }`. */
+  readonly dateRange?: { readonly start: string; readonly end: string };
+  /** null disables rate limiting (and its headers). */
+  readonly rateLimit?: RateLimitOptions | null;
+  readonly faults?: FaultOptions;
+  readonly credentials?: Partial<Credentials>;
+  /** An account whose key/secret are valid but whose plan has no API access (403). */
+  readonly noAccessCredentials?: Partial<Credentials>;
+  /** Milliseconds since the epoch; drives "now" for mutations and the rate-limit windows. */
+  readonly clock?: () => number;
+  readonly pagesZeroQuirk?: Partial<Record<PagedStreamName, PagesQuirk>>;
+  /** 0 picks a free port. The host is always 127.0.0.1. */
+  readonly port?: number;
+  /** Most recent request-timeline entries kept in stats. */
+  readonly timelineLimit?: number;
+}
+
+export interface ResolvedOptions {
+  readonly seed: number;
+  readonly counts: StreamCounts;
+  readonly range: { readonly startUtc: number; readonly endUtc: number };
+  readonly rateLimit: RateLimitOptions | null;
+  readonly faults: ResolvedFaultOptions;
+  readonly credentials: Credentials;
+  readonly noAccessCredentials: Credentials;
+  readonly clock: () => number;
+  readonly pagesZeroQuirk: Record<PagedStreamName, PagesQuirk>;
+  readonly port: number;
+  readonly timelineLimit: number;
+}
+
+export const DEFAULT_COUNTS: StreamCounts = { orders: 2000, shipments: 1500, fulfillments: 300, products: 250, customers: 500, stores: 5, warehouses: 3 };
+export const DEFAULT_DATE_RANGE = { start: '2023-01-01', end: '2025-06-30' } as const;
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 40, windowMs: 60_000 };
+export const DEFAULT_CREDENTIALS: Credentials = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' };
+export const DEFAULT_NO_ACCESS_CREDENTIALS: Credentials = { apiKey: 'sim-no-access-key', apiSecret: 'sim-no-access-secret' };
+export const DEFAULT_PAGES_ZERO_QUIRK: Record<PagedStreamName, PagesQuirk> = {
+  orders: 'off',
+  shipments: 'singlePage',
+  fulfillments: 'singlePage',
+  products: 'singlePage',
+  customers: 'off',
+};
+export const NO_FAULTS: FaultRates = { error500: 0, error502: 0, error503: 0, reset: 0, truncate: 0, latency: 0, slowBody: 0 };
+export const DEFAULT_FAULTS: ResolvedFaultOptions = { rates: NO_FAULTS, htmlShare: 0.5, latencyMs: 1000, slowBodyChunks: 5, slowBodyDelayMs: 200 };
+const PAGES_QUIRKS: readonly PagesQuirk[] = ['off', 'singlePage', 'always'];
+const MAX_ORDERS = 5_000_000;
+
+function requireInt(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+  return value;
+}
+
+function requireRate(name: string, value: number): number {
+  if (!(value >= 0 && value <= 1)) throw new RangeError(`${name} must be between 0 and 1, got ${value}`);
+  return value;
+}
+
+function parseDay(name: string, value: string): [number, number, number] {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const [year, month, day] = match ? match.slice(1).map(Number) : [NaN, NaN, NaN];
+  if (year === undefined || month === undefined || day === undefined || Number.isNaN(year) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
+    throw new RangeError(`${name} must be a date YYYY-MM-DD, got ${value}`);
+  }
+  if (year < SUPPORTED_YEARS.first || year > SUPPORTED_YEARS.last) throw new RangeError(`${name} must be within ${SUPPORTED_YEARS.first}–${SUPPORTED_YEARS.last}`);
+  return [year, month, day];
+}
+
+export function resolveFaults(base: ResolvedFaultOptions, update: FaultOptions): ResolvedFaultOptions {
+  const rates = { ...base.rates, ...update.rates };
+  for (const [name, rate] of Object.entries(rates)) requireRate(`faults.rates.${name}`, rate);
+  if (rates.error500 + rates.error502 + rates.error503 + rates.reset + rates.truncate > 1) throw new RangeError('the exclusive fault rates (5xx, reset, truncate) must sum to at most 1');
+  return {
+    rates,
+    htmlShare: requireRate('faults.htmlShare', update.htmlShare ?? base.htmlShare),
+    latencyMs: requireInt('faults.latencyMs', update.latencyMs ?? base.latencyMs, 0, 600_000),
+    slowBodyChunks: requireInt('faults.slowBodyChunks', update.slowBodyChunks ?? base.slowBodyChunks, 2, 10_000),
+    slowBodyDelayMs: requireInt('faults.slowBodyDelayMs', update.slowBodyDelayMs ?? base.slowBodyDelayMs, 0, 600_000),
+  };
+}
+
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  const counts = { ...DEFAULT_COUNTS, ...options.counts };
+  for (const name of STREAM_NAMES) requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
+  if ((counts.shipments > 0 || counts.fulfillments > 0) && counts.orders === 0) throw new RangeError('shipments and fulfillments need at least one order');
+
+  const dateRange = options.dateRange ?? DEFAULT_DATE_RANGE;
+  const [sy, sm, sd] = parseDay('dateRange.start', dateRange.start);
+  const [ey, em, ed] = parseDay('dateRange.end', dateRange.end);
+  const range = { startUtc: utcOfPacificMidnight(sy, sm, sd), endUtc: utcOfPacificMidnight(ey, em, ed + 1) };
+  if (range.endUtc <= range.startUtc) throw new RangeError('dateRange.end must not be before dateRange.start');
+
+  const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
+  if (rateLimit) {
+    requireInt('rateLimit.limit', rateLimit.limit, 1, 1_000_000);
+    requireInt('rateLimit.windowMs', rateLimit.windowMs, 1, 86_400_000);
+  }
+
+  const pagesZeroQuirk = { ...DEFAULT_PAGES_ZERO_QUIRK, ...options.pagesZeroQuirk };
+  for (const name of PAGED_STREAMS) {
+    if (!PAGES_QUIRKS.includes(pagesZeroQuirk[name])) throw new RangeError(`pagesZeroQuirk.${name} must be one of ${PAGES_QUIRKS.join(', ')}`);
+  }
+
+  const credentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
+  const noAccessCredentials = { ...DEFAULT_NO_ACCESS_CREDENTIALS, ...options.noAccessCredentials };
+  if (credentials.apiKey === noAccessCredentials.apiKey) throw new RangeError('the default and no-access accounts need different API keys');
+
+  return {
+    seed: requireInt('seed', options.seed ?? 1, 0, 0xffffffff),
+    counts,
+    range,
+    rateLimit,
+    faults: resolveFaults(DEFAULT_FAULTS, options.faults ?? {}),
+    credentials,
+    noAccessCredentials,
+    clock: options.clock ?? Date.now,
+    pagesZeroQuirk,
+    port: requireInt('port', options.port ?? 0, 0, 65_535),
+    timelineLimit: requireInt('timelineLimit', options.timelineLimit ?? 10_000, 0, 10_000_000),
+  };
+}

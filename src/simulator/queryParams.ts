@@ -1,0 +1,101 @@
+import { parseDateFilter } from './dateFilter.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
+import type { MatchFilter, RangeFilter, StreamQuery } from './query.js';
+import type { StreamParams } from './streams/pagedStream.js';
+
+/** A 400 in the shape ASP.NET Web API (which serves ShipStation v1) uses for model-binding errors. */
+export class BadRequestError extends Error {
+  constructor(
+    readonly param: string,
+    readonly value: string,
+  ) {
+    super(`The value '${value}' is not valid for ${param}.`);
+  }
+
+  body(): { Message: string; ModelState: Record<string, string[]> } {
+    return { Message: 'The request is invalid.', ModelState: { [this.param]: [this.message] } };
+  }
+}
+
+/** Query parameters, with names matched case-insensitively (as ASP.NET binds them); empty values count as absent. */
+export class QueryReader {
+  private readonly values = new Map<string, { name: string; value: string }>();
+
+  constructor(search: URLSearchParams) {
+    for (const [name, value] of search) {
+      const key = name.toLowerCase();
+      if (value !== '' && !this.values.has(key)) this.values.set(key, { name, value });
+    }
+  }
+
+  raw(name: string): string | undefined {
+    return this.values.get(name.toLowerCase())?.value;
+  }
+
+  positiveInt(name: string): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) throw new BadRequestError(name, value);
+    return n;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const lower = value.toLowerCase();
+    if (lower !== 'true' && lower !== 'false') throw new BadRequestError(name, value);
+    return lower === 'true';
+  }
+
+  date(name: string): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const ticks = parseDateFilter(value);
+    if (ticks === null) throw new BadRequestError(name, value);
+    return ticks;
+  }
+
+  /** One of `choices` (case-insensitive), returned in its documented spelling. */
+  choice<T extends string>(name: string, choices: readonly T[]): T | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const found = choices.find((choice) => choice.toLowerCase() === value.toLowerCase());
+    if (found === undefined) throw new BadRequestError(name, value);
+    return found;
+  }
+}
+
+export interface ListRequest<C extends string> {
+  readonly query: StreamQuery<C>;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly includeShipmentItems: boolean;
+}
+
+/** Validates and translates a list endpoint's query string. Throws BadRequestError. */
+export function parseListRequest<C extends string>(params: StreamParams<C>, reader: QueryReader): ListRequest<C> {
+  const page = reader.positiveInt('page') ?? 1;
+  // A page size above the maximum is served as the maximum, as the real API does.
+  const pageSize = Math.min(MAX_PAGE_SIZE, reader.positiveInt('pageSize') ?? DEFAULT_PAGE_SIZE);
+  const sortName = reader.choice('sortBy', Object.keys(params.sortBy));
+  const desc = reader.choice('sortDir', ['ASC', 'DESC'] as const) === 'DESC';
+
+  const ranges: RangeFilter<C>[] = [];
+  for (const { startParam, endParam, column } of params.dateRanges) {
+    const lo = reader.date(startParam);
+    const hi = reader.date(endParam);
+    if (lo !== undefined || hi !== undefined) ranges.push({ column, lo: lo ?? -Infinity, hi: hi ?? Infinity });
+  }
+
+  const matches: MatchFilter<C>[] = [];
+  if (params.orderIdColumn) {
+    const orderId = reader.positiveInt('orderId');
+    if (orderId !== undefined) matches.push({ column: params.orderIdColumn, value: orderId });
+  }
+  if (params.activeColumn && reader.boolean('showInactive') !== true) matches.push({ column: params.activeColumn, value: 1 });
+  const includeShipmentItems = params.includeShipmentItems === true && reader.boolean('includeShipmentItems') === true;
+
+  const sort = sortName === undefined ? params.defaultSort : (params.sortBy[sortName] as C | 'id');
+  return { query: { sort, desc, ranges, matches }, page, pageSize, includeShipmentItems };
+}

@@ -1,0 +1,137 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { handleApiRequest, type ApiDeps } from './apiPipeline.js';
+import { CONTROL_PREFIX, handleControlRequest } from './controlRoutes.js';
+import { Dataset } from './dataset.js';
+import { FaultInjector, type FailNextSpec } from './faults.js';
+import { Mutator, type MutationResult, type MutationSpec } from './mutations.js';
+import { resolveOptions, type FaultOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
+import { FixedWindowLimiter } from './rateLimiter.js';
+import type { ApiRecord } from './records.js';
+import { PendingTimers } from './responses.js';
+import { Scheduler, type ScheduleTrigger, type ScheduledMutation } from './scheduler.js';
+import { Stats, type StatsSnapshot } from './stats.js';
+import type { StreamName } from './streams/pagedStream.js';
+
+export const HOST = '127.0.0.1';
+
+/** Connector configuration pointing at the simulator, in the connector's spec field names. */
+export interface ConnectorConfig {
+  readonly api_key: string;
+  readonly api_secret: string;
+  readonly base_url: string;
+}
+
+/** The options of one mutation kind (its spec without `op`). */
+type SpecOf<Op extends MutationSpec['op']> = Omit<Extract<MutationSpec, { op: Op }>, 'op'>;
+
+export interface MutateApi {
+  modifyOrders(spec?: SpecOf<'modifyOrders'>): MutationResult;
+  createOrders(spec?: SpecOf<'createOrders'>): MutationResult;
+  bulkEditOrders(spec?: SpecOf<'bulkEditOrders'>): MutationResult;
+  voidShipments(spec?: SpecOf<'voidShipments'>): MutationResult;
+  createShipments(spec?: SpecOf<'createShipments'>): MutationResult;
+  /** Any of the above, described as data (what POST /__sim/mutate takes). */
+  apply(spec: MutationSpec): MutationResult;
+}
+
+export interface Simulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly options: ResolvedOptions;
+  /** Default account: valid key and secret. */
+  readonly config: ConnectorConfig;
+  /** Valid key and secret of an account without API access (every API call → 403). */
+  readonly noAccessConfig: ConnectorConfig;
+  stats(): StatsSnapshot;
+  resetStats(): void;
+  /** Current records in API form (includeShipmentItems=true, showInactive=true), in id order. */
+  truth(stream: StreamName): Generator<ApiRecord, void, undefined>;
+  truthCount(stream: StreamName): number;
+  readonly mutate: MutateApi;
+  /** Every mutation applied so far, in order. */
+  mutationLog(): readonly MutationResult[];
+  schedule(trigger: ScheduleTrigger, spec: MutationSpec): ScheduledMutation;
+  /** Merges new fault settings into the current ones. */
+  setFaults(update: FaultOptions): void;
+  /** Queues a targeted fault for the next matching API request(s). */
+  failNext(spec: FailNextSpec): void;
+  clearFailNext(): void;
+  /** Simulates another application using `units` of the key's current rate-limit window. No-op when limiting is off. */
+  consumeBudget(apiKey: string, units: number): void;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
+  const options = resolveOptions(input);
+  const dataset = new Dataset(options);
+  const mutator = new Mutator(dataset, options.clock, options.seed);
+  const faults = new FaultInjector(options.faults, options.seed);
+  const deps: ApiDeps = {
+    dataset,
+    options,
+    limiter: options.rateLimit ? new FixedWindowLimiter(options.rateLimit, options.clock) : null,
+    faults,
+    stats: new Stats(options.timelineLimit),
+    scheduler: new Scheduler(mutator),
+    timers: new PendingTimers(),
+  };
+
+  // Assigned before the first request can arrive (listening resolves before any connection is handled).
+  let simulator!: Simulator;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if ((req.url ?? '').startsWith(CONTROL_PREFIX)) void handleControlRequest(req, res, simulator);
+    else handleApiRequest(req, res, deps);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const baseUrl = `http://${HOST}:${port}`;
+  const apply = (spec: MutationSpec): MutationResult => mutator.apply(spec);
+  let closing: Promise<void> | null = null;
+
+  simulator = {
+    baseUrl,
+    port,
+    options,
+    config: { api_key: options.credentials.apiKey, api_secret: options.credentials.apiSecret, base_url: baseUrl },
+    noAccessConfig: { api_key: options.noAccessCredentials.apiKey, api_secret: options.noAccessCredentials.apiSecret, base_url: baseUrl },
+    stats: () => deps.stats.snapshot(),
+    resetStats: () => deps.stats.reset(),
+    truth: (stream) => dataset.truth(stream),
+    truthCount: (stream) => dataset.count(stream),
+    mutate: {
+      modifyOrders: (spec = {}) => apply({ op: 'modifyOrders', ...spec }),
+      createOrders: (spec = {}) => apply({ op: 'createOrders', ...spec }),
+      bulkEditOrders: (spec = {}) => apply({ op: 'bulkEditOrders', ...spec }),
+      voidShipments: (spec = {}) => apply({ op: 'voidShipments', ...spec }),
+      createShipments: (spec = {}) => apply({ op: 'createShipments', ...spec }),
+      apply,
+    },
+    mutationLog: () => mutator.log(),
+    schedule: (trigger, spec) => deps.scheduler.schedule(trigger, spec),
+    setFaults: (update) => faults.configure(update),
+    failNext: (spec) => faults.failNext(spec),
+    clearFailNext: () => faults.clearPending(),
+    consumeBudget: (apiKey, units) => {
+      if (!Number.isInteger(units) || units < 0) throw new RangeError(`units must be a non-negative integer, got ${units}`);
+      deps.limiter?.consume(apiKey, units);
+    },
+    close: () => {
+      closing ??= new Promise<void>((resolve) => {
+        deps.scheduler.close();
+        deps.timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+  return simulator;
+}

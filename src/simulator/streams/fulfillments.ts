@@ -1,0 +1,94 @@
+import { chronologicalInstants, lastAtOrBefore, wallAfter } from '../instants.js';
+import { formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
+import { FULFILLMENT_PROVIDERS } from '../pools.js';
+import { QueryEngine } from '../query.js';
+import { Rng, hash32, recordRng } from '../random.js';
+import type { ApiFulfillment } from '../records.js';
+import { SortedIndex } from '../sortedIndex.js';
+import { Table } from '../table.js';
+import { nextId } from './ids.js';
+import type { OrdersStream } from './orders.js';
+import { TAGS, type GenContext, type PagedStream, type StreamParams } from './pagedStream.js';
+
+type Column = 'createDate' | 'createUtc' | 'shipDate' | 'orderRow' | 'orderId';
+
+const PARAMS: StreamParams<Column> = {
+  dateRanges: [
+    { startParam: 'createDateStart', endParam: 'createDateEnd', column: 'createDate' },
+    { startParam: 'shipDateStart', endParam: 'shipDateEnd', column: 'shipDate' },
+  ],
+  sortBy: { ShipDate: 'shipDate', CreateDate: 'createDate' },
+  defaultSort: 'createDate',
+  orderIdColumn: 'orderId',
+};
+
+const CARRIERS = ['USPS', 'FedEx', 'UPS', 'DHL'] as const;
+const DAY_MS = 86_400_000;
+
+/** Orders marked as shipped outside ShipStation labels (UI or API), as the fulfillments endpoint lists them. */
+export class FulfillmentsStream implements PagedStream<Column> {
+  readonly name = 'fulfillments';
+  readonly params = PARAMS;
+  readonly table: Table<Column>;
+  readonly engine: QueryEngine<Column>;
+
+  constructor(
+    private readonly ctx: GenContext,
+    count: number,
+    private readonly orders: OrdersStream,
+  ) {
+    this.table = new Table<Column>(['createDate', 'createUtc', 'shipDate', 'orderRow', 'orderId'], count);
+    const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.fulfillmentDates)), 0.01);
+    const orderIds = orders.table.col('id');
+    const idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.fulfillment));
+    let id = 5_000_000 + idRng.int(0, 900_000);
+    for (let row = 0; row < count; row++) {
+      const rng = recordRng(ctx.seed, TAGS.fulfillmentDates, row);
+      const createUtc = created[row] as number;
+      const orderRow = Math.max(0, lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 5 * DAY_MS)) - rng.int(0, 3));
+      const createDate = wallTicksFromUtc(createUtc);
+      id = nextId(id, idRng);
+      this.table.append({ id, createDate, createUtc, shipDate: wallMidnight(createDate), orderRow, orderId: orderIds[orderRow] as number });
+    }
+    const indexes = new Map<Column | 'id', SortedIndex<Column>>();
+    for (const column of ['id', 'createDate', 'shipDate'] as const) indexes.set(column, new SortedIndex<Column>(this.table, column));
+    this.engine = new QueryEngine(this.table, indexes);
+  }
+
+  get count(): number {
+    return this.table.size;
+  }
+
+  render(row: number): ApiFulfillment {
+    const table = this.table;
+    const rng = recordRng(this.ctx.seed, TAGS.fulfillment, row);
+    const orderRow = table.col('orderRow')[row] as number;
+    const createUtc = table.col('createUtc')[row] as number;
+    const voided = rng.chance(0.03);
+    const provider = rng.chance(0.8) ? null : rng.pick(FULFILLMENT_PROVIDERS);
+    const notified = rng.chance(0.9);
+    const range = this.ctx.range;
+    return {
+      fulfillmentId: table.col('id')[row] as number,
+      orderId: table.col('orderId')[row] as number,
+      orderNumber: this.orders.orderNumber(orderRow),
+      userId: rng.uuid(),
+      customerEmail: this.orders.customer(orderRow)?.email ?? null,
+      trackingNumber: rng.digits(12),
+      createDate: formatWall(table.col('createDate')[row] as number, 'fixed7'),
+      // Unlike shipments, fulfillments print shipDate as a midnight datetime ("…T00:00:00.0000000").
+      shipDate: formatWall(table.col('shipDate')[row] as number, 'fixed7'),
+      voidDate: voided ? formatWall(wallAfter(createUtc, rng.int(3_600_000, 3 * DAY_MS), range), 'fixed7') : null,
+      deliveryDate: rng.chance(0.6) ? null : formatWall(wallAfter(createUtc, rng.int(DAY_MS, 6 * DAY_MS), range), 'fixed7'),
+      carrierCode: rng.pick(CARRIERS),
+      fulfillmentProviderCode: provider,
+      fulfillmentServiceCode: provider ? 'standard' : null,
+      fulfillmentFee: provider ? rng.money(1, 6) : 0,
+      voidRequested: voided,
+      voided,
+      marketplaceNotified: notified,
+      notifyErrorMessage: notified || rng.chance(0.5) ? null : 'Order not found on marketplace',
+      shipTo: this.orders.address(orderRow),
+    };
+  }
+}

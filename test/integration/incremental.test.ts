@@ -1,0 +1,206 @@
+// Incremental sync against the simulator: completeness under change, per-page checkpoints, resume after
+// SIGKILL, bulk edits, and the CAT-style checks (two sequential reads, future state, monotonic cursors).
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { ofType, runCli, traceErrors, type Message } from '../helpers/cli.js';
+import { invalidMessages } from '../helpers/protocol.js';
+import { expectedRecord } from '../helpers/expected.js';
+import {
+  INCREMENTAL_STREAMS,
+  byId,
+  configuredCatalog,
+  expectedTruth,
+  lastStates,
+  readArgs,
+  recordsOf,
+  simulator,
+  type Simulator,
+} from '../helpers/sim.js';
+
+let sim: Simulator | undefined;
+afterEach(async () => {
+  await sim?.close();
+  sim = undefined;
+});
+
+const incremental = (names: string[] = INCREMENTAL_STREAMS, cursor?: string) =>
+  configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const, ...(cursor && name === 'orders' ? { cursor } : {}) })));
+
+function stateOf(messages: Message[], stream: string) {
+  return ofType(messages, 'STATE')
+    .map((m) => m.state as { stream: { stream_descriptor: { name: string }; stream_state: Record<string, unknown> }; sourceStats: { recordCount: number } })
+    .filter((s) => s.stream.stream_descriptor.name === stream);
+}
+
+/** Every record of the truth arrived, in its current version (the latest emission per id wins). */
+function expectComplete(s: Simulator, emitted: Array<Record<string, unknown>>, stream: string) {
+  const got = byId(emitted, stream);
+  const want = expectedTruth(s, stream);
+  const missing = [...want.keys()].filter((id) => !got.has(id));
+  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ stream, missing: [], missingCount: 0 });
+  for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
+}
+
+describe('incremental sync', () => {
+  test('first sync: every record, a STATE after every page covering exactly what preceded it', async () => {
+    sim = await simulator({ seed: 11, counts: { orders: 1300, shipments: 900, fulfillments: 260 } });
+    const r = await runCli(readArgs(sim, incremental()));
+    expect(r.code).toBe(0);
+    expect(invalidMessages(r.messages)).toEqual([]);
+    for (const stream of INCREMENTAL_STREAMS) {
+      expectComplete(sim, recordsOf(r.messages, stream), stream);
+      const states = stateOf(r.messages, stream);
+      expect(states.length).toBeGreaterThanOrEqual(Math.ceil(expectedTruth(sim, stream).size / 500));
+      expect(states.reduce((n, s) => n + s.sourceStats.recordCount, 0)).toBe(recordsOf(r.messages, stream).length);
+      const last = states.at(-1)!.stream.stream_state;
+      expect(last).toMatchObject({ version: 1, cursor_field: stream === 'orders' ? 'modifyDate' : 'createDate' });
+      expect(String(last.cursor)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    }
+    // Each STATE follows the records it counts: the records between two states of a stream equal its count.
+    const counts = new Map<string, number>();
+    for (const m of r.messages) {
+      if (m.type === 'RECORD') {
+        const name = (m.record as { stream: string }).stream;
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      } else if (m.type === 'STATE') {
+        const s = m.state as { stream: { stream_descriptor: { name: string } }; sourceStats: { recordCount: number } };
+        expect(s.sourceStats.recordCount).toBe(counts.get(s.stream.stream_descriptor.name) ?? 0);
+        counts.set(s.stream.stream_descriptor.name, 0);
+      }
+    }
+    // Ascending, monotonic cursor values within each stream (CAT).
+    for (const stream of INCREMENTAL_STREAMS) {
+      const field = stream === 'orders' ? 'modifyDate' : 'createDate';
+      const values = recordsOf(r.messages, stream).map((x) => String(x[field]));
+      expect(values).toEqual([...values].sort());
+    }
+  });
+
+  test('a second sync with no changes returns nothing, in at most one request per stream', async () => {
+    sim = await simulator({ seed: 12, counts: { orders: 700, shipments: 400, fulfillments: 100 } });
+    const first = await runCli(readArgs(sim, incremental()));
+    sim.resetStats();
+    const second = await runCli(readArgs(sim, incremental(), { state: lastStates(first.messages) }));
+    expect(second.code).toBe(0);
+    expect(ofType(second.messages, 'RECORD')).toHaveLength(0);
+    for (const stream of INCREMENTAL_STREAMS) expect(sim.stats().byPath[`/${stream}`] ?? 0).toBeLessThanOrEqual(1);
+    // The state still moves forward (is re-emitted) so the platform keeps it.
+    expect(lastStates(second.messages)).toHaveLength(3);
+  });
+
+  test('changes between syncs: exactly the modified and created orders come back', async () => {
+    sim = await simulator({ seed: 13, counts: { orders: 900, shipments: 300, fulfillments: 50 } });
+    const first = await runCli(readArgs(sim, incremental(['orders'])));
+    const modified = sim.mutate.modifyOrders({ count: 25 }).ids;
+    const created = sim.mutate.createOrders({ count: 10 }).ids;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the changes must precede the next window's end
+    const second = await runCli(readArgs(sim, incremental(['orders']), { state: lastStates(first.messages) }));
+    expect(second.code).toBe(0);
+    const ids = recordsOf(second.messages, 'orders').map((o) => o.orderId);
+    expect(new Set(ids)).toEqual(new Set([...modified, ...created]));
+    expectComplete(sim, [...recordsOf(first.messages, 'orders'), ...recordsOf(second.messages, 'orders')], 'orders');
+  });
+
+  test('a far-future state reads nothing and makes no request; no error', async () => {
+    sim = await simulator({ seed: 14, counts: { orders: 300, shipments: 100, fulfillments: 30 } });
+    const future = INCREMENTAL_STREAMS.map((name) => ({
+      type: 'STREAM',
+      stream: { stream_descriptor: { name }, stream_state: { version: 1, cursor_field: name === 'orders' ? 'modifyDate' : 'createDate', cursor: '2099-01-01T00:00:00.000Z' } },
+    }));
+    const r = await runCli(readArgs(sim, incremental(), { state: future }));
+    expect(r.code).toBe(0);
+    expect(ofType(r.messages, 'RECORD')).toHaveLength(0);
+    expect(traceErrors(r.messages)).toEqual([]);
+    expect(sim.stats().requests).toBe(0);
+  });
+
+  test('orders modified while the sync runs: this sync plus the next one hold every final version', async () => {
+    for (const seed of [21, 22, 23]) {
+      const s = await simulator({ seed, counts: { orders: 1500, shipments: 10, fulfillments: 10 } });
+      try {
+        for (const atRequest of [2, 4, 6, 9, 12]) s.schedule({ atRequest }, { op: 'modifyOrders', count: 7 + seed });
+        s.schedule({ atRequest: 8 }, { op: 'createOrders', count: 5 });
+        const first = await runCli(readArgs(s, incremental(['orders']), { config: { page_size: 100 } }));
+        expect(first.code).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 1100));
+        const second = await runCli(readArgs(s, incremental(['orders']), { config: { page_size: 100 }, state: lastStates(first.messages) }));
+        expect(second.code).toBe(0);
+        expectComplete(s, [...recordsOf(first.messages, 'orders'), ...recordsOf(second.messages, 'orders')], 'orders');
+      } finally {
+        await s.close();
+      }
+    }
+  });
+
+  test('a bulk edit giving 1,200 orders one modifyDate is read whole, without looping', async () => {
+    sim = await simulator({ seed: 15, counts: { orders: 2000, shipments: 10, fulfillments: 10 } });
+    const first = await runCli(readArgs(sim, incremental(['orders'])));
+    const bulk = sim.mutate.bulkEditOrders({ count: 1200 });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    sim.resetStats();
+    const second = await runCli(readArgs(sim, incremental(['orders']), { state: lastStates(first.messages) }));
+    expect(second.code).toBe(0);
+    const ids = new Set(recordsOf(second.messages, 'orders').map((o) => o.orderId));
+    for (const id of bulk.ids) expect(ids.has(id)).toBe(true);
+    expect(sim.stats().byPath['/orders']).toBeLessThanOrEqual(Math.ceil(1200 / 500) + 3);
+    expectComplete(sim, [...recordsOf(first.messages, 'orders'), ...recordsOf(second.messages, 'orders')], 'orders');
+  });
+
+  test('the orders cursor can be createDate; switching cursors re-reads cleanly, saying so', async () => {
+    sim = await simulator({ seed: 16, counts: { orders: 600, shipments: 10, fulfillments: 10 } });
+    const byCreate = await runCli(readArgs(sim, incremental(['orders'], 'createDate')));
+    expect(byCreate.code).toBe(0);
+    expectComplete(sim, recordsOf(byCreate.messages, 'orders'), 'orders');
+    expect(stateOf(byCreate.messages, 'orders').at(-1)!.stream.stream_state.cursor_field).toBe('createDate');
+    const switched = await runCli(readArgs(sim, incremental(['orders'], 'modifyDate'), { state: lastStates(byCreate.messages) }));
+    expect(switched.code).toBe(0);
+    expectComplete(sim, recordsOf(switched.messages, 'orders'), 'orders');
+    const warnings = ofType(switched.messages, 'LOG').map((m) => (m.log as { message: string }).message);
+    expect(warnings.some((w) => /cursor changed from createDate to modifyDate/.test(w))).toBe(true);
+  });
+
+  test('killed with SIGKILL at random points and resumed from the last STATEs: nothing lost, re-reads bounded', async () => {
+    const pageSize = 100;
+    sim = await simulator({ seed: 17, counts: { orders: 2500, shipments: 1200, fulfillments: 400 }, faults: { rates: { latency: 1 }, latencyMs: 15 } });
+    const emitted = new Map<string, Array<Record<string, unknown>>>(INCREMENTAL_STREAMS.map((s) => [s, []]));
+    let state: unknown[] = [];
+    let kills = 0;
+    let seed = 99;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    // Kill at random moments until 12 runs died mid-sync, then let one run finish.
+    let finished = false;
+    for (let run = 0; run < 60 && !finished; run++) {
+      let pid = 0;
+      const killing = kills < 12;
+      const timer = killing ? setTimeout(() => pid && process.kill(pid, 'SIGKILL'), 300 + Math.floor(rand() * 900)) : undefined;
+      const r = await runCli(readArgs(sim, incremental(), { config: { page_size: pageSize }, state }), { onSpawn: (p) => (pid = p) });
+      clearTimeout(timer);
+      for (const stream of INCREMENTAL_STREAMS) emitted.get(stream)!.push(...recordsOf(r.messages, stream));
+      const merged = new Map((state as Array<{ stream: { stream_descriptor: { name: string } } }>).map((s) => [s.stream.stream_descriptor.name, s]));
+      for (const s of lastStates(r.messages) as Array<{ stream: { stream_descriptor: { name: string } } }>) merged.set(s.stream.stream_descriptor.name, s);
+      state = [...merged.values()];
+      if (r.signal === 'SIGKILL') kills++;
+      else {
+        expect(r.code).toBe(0);
+        finished = !killing;
+      }
+    }
+    expect(finished).toBe(true);
+    expect(kills).toBeGreaterThanOrEqual(10);
+    for (const stream of INCREMENTAL_STREAMS) {
+      const records = emitted.get(stream)!;
+      expectComplete(sim, records, stream);
+      const duplicates = records.length - new Set(records.map((r) => JSON.stringify(r))).size;
+      expect({ stream, withinBound: duplicates <= kills * pageSize }).toEqual({ stream, withinBound: true });
+    }
+  }, 240_000);
+
+  test('records in the DST fall-back hour and around the spring-forward gap all arrive in UTC', async () => {
+    sim = await simulator({ seed: 18, counts: { orders: 1500, shipments: 10, fulfillments: 10 } });
+    const r = await runCli(readArgs(sim, incremental(['orders'])));
+    const orders = [...sim.truth('orders')] as unknown as Array<Record<string, unknown>>;
+    const inFallBack = orders.filter((o) => /^(2023-11-05|2024-11-03)T01:/.test(String(o.modifyDate)));
+    expect(inFallBack.length).toBeGreaterThan(0);
+    const got = byId(recordsOf(r.messages, 'orders'), 'orders');
+    for (const o of inFallBack) expect(got.get(o.orderId)).toEqual(expectedRecord(o));
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, SystemError, TransientError } from '../../src/errors.js';
+import { createRedactor, noRedaction } from '../../src/protocol/redact.js';
+import { basicAuthorization, looksLikeV2ApiKey } from '../../src/shipstation/credentials.js';
+import {
+  errorCode,
+  errorForStatus,
+  looksLikeHtml,
+  networkErrorDetail,
+  networkFailure,
+  serverMessageFrom,
+  unreachableMessage,
+} from '../../src/shipstation/httpErrors.js';
+
+const V1_KEY = '0123456789abcdef0123456789abcdef';
+const V1_SECRET = 'FEDCBA9876543210FEDCBA9876543210';
+
+describe('credentials', () => {
+  it('builds the Basic header from key and secret', () => {
+    expect(basicAuthorization('ShipStation', 'Rocks')).toBe('Basic U2hpcFN0YXRpb246Um9ja3M=');
+  });
+
+  it.each([
+    [V1_KEY, V1_SECRET, false],
+    ['TEST_abcdefghijklmnopqrstuvwxyz0123456789', '', true],
+    ['k3Jd8sLmQp0aZ7xYvW2nB5cR9tE1uI4oP6gH+/aBc', 'k3Jd8sLmQp0aZ7xYvW2nB5cR9tE1uI4oP6gH+/aBc', true],
+    ['TEST_abcdefghijklmnopqrstuvwxyz0123456789', V1_SECRET, false],
+    ['typo', V1_SECRET, false],
+  ])('looksLikeV2ApiKey(%s, %s) is %s', (key, secret, expected) => {
+    expect(looksLikeV2ApiKey(key, secret)).toBe(expected);
+  });
+});
+
+describe('errorForStatus', () => {
+  const ctx = { path: '/orders', baseUrl: 'https://ssapi.shipstation.com', apiKey: V1_KEY, apiSecret: V1_SECRET, bodyText: '', redact: noRedaction };
+
+  it('maps each status to its failure type', () => {
+    expect(errorForStatus(401, ctx)).toBeInstanceOf(ConfigError);
+    expect(errorForStatus(403, ctx)).toBeInstanceOf(ConfigError);
+    expect(errorForStatus(404, ctx)).toBeInstanceOf(SystemError);
+    expect(errorForStatus(400, ctx)).toBeInstanceOf(SystemError);
+    expect(errorForStatus(409, ctx)).toBeInstanceOf(SystemError);
+    expect(errorForStatus(500, ctx)).toBeInstanceOf(TransientError);
+    expect(errorForStatus(503, ctx)).toBeInstanceOf(TransientError);
+    expect(errorForStatus(408, ctx)).toBeInstanceOf(TransientError);
+  });
+
+  it('names the base URL on 404', () => {
+    expect(errorForStatus(404, ctx).message).toBe(
+      'ShipStation answered 404 Not Found for /orders at https://ssapi.shipstation.com. ' +
+        'Is base_url the ShipStation v1 API address (https://ssapi.shipstation.com)?',
+    );
+  });
+});
+
+describe('serverMessageFrom', () => {
+  it('takes Message and ExceptionMessage from a JSON body', () => {
+    expect(serverMessageFrom('{"Message":"The request is invalid.","ExceptionMessage":"x"}', noRedaction)).toBe('The request is invalid. x');
+  });
+
+  it('ignores HTML, shortens long text and redacts secrets', () => {
+    expect(serverMessageFrom('<html>error</html>', noRedaction)).toBeUndefined();
+    expect(serverMessageFrom('x'.repeat(1_000), noRedaction)).toHaveLength(301);
+    expect(serverMessageFrom(`{"Message":"key ${V1_KEY}"}`, createRedactor([V1_KEY, V1_SECRET]))).toBe('key **********');
+  });
+});
+
+describe('network errors', () => {
+  it('describes DNS, refused, reset and TLS failures without credentials', () => {
+    expect(networkErrorDetail('ENOTFOUND')).toMatch(/could not be resolved/);
+    expect(networkErrorDetail('ECONNREFUSED')).toMatch(/refused/);
+    expect(networkErrorDetail('UND_ERR_SOCKET')).toMatch(/closed unexpectedly/);
+    expect(networkErrorDetail('CERT_HAS_EXPIRED')).toMatch(/TLS certificate/);
+    expect(networkErrorDetail('ERR_TLS_CERT_ALTNAME_INVALID')).toMatch(/TLS certificate/);
+    expect(unreachableMessage('ssapi.shipstation.com', networkErrorDetail('EAI_AGAIN'))).toBe(
+      'Could not reach ShipStation at ssapi.shipstation.com: the host name could not be resolved (DNS, EAI_AGAIN)',
+    );
+  });
+
+  it("finds the code of undici's wrapped socket errors", () => {
+    const inner = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    const wrapped = Object.assign(new Error('other side closed', { cause: inner }), { code: 'UND_ERR_SOCKET' });
+    expect(errorCode(wrapped)).toBe('ECONNRESET');
+    expect(errorCode(Object.assign(new Error('x'), { code: 'UND_ERR_SOCKET' }))).toBe('UND_ERR_SOCKET');
+    expect(errorCode('nope')).toBeUndefined();
+  });
+
+  it('keeps the original error out of the cause chain, redacted text only in internal', () => {
+    const raw = new Error(`connect failed for ${V1_KEY}`);
+    const err = networkFailure(raw, 'Could not reach ShipStation at h', createRedactor([V1_KEY, V1_SECRET]));
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err.cause).toBeUndefined();
+    expect(err.internal).toBe('Error: connect failed for **********');
+  });
+
+  it('recognises HTML by content type or leading tag', () => {
+    expect(looksLikeHtml('{}', 'text/html; charset=utf-8')).toBe(true);
+    expect(looksLikeHtml('  <!DOCTYPE html>', undefined)).toBe(true);
+    expect(looksLikeHtml('{"a":1}', 'application/json')).toBe(false);
+  });
+});
