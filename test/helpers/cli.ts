@@ -22,6 +22,22 @@ export interface CliResult {
   messages: Message[];
 }
 
+/**
+ * Every byte any CLI run writes, in the whole test run, is checked for these: the simulator's accounts and
+ * whatever a test registers. A leak fails the test that caused it.
+ */
+const SECRETS = new Set<string>(['sim-api-key', 'sim-api-secret', 'sim-no-access-key', 'sim-no-access-secret']);
+
+export function registerSecret(...values: string[]): void {
+  for (const v of values) SECRETS.add(v);
+}
+
+export function leakedSecrets(output: string): string[] {
+  const basic = (a: string, b: string) => Buffer.from(`${a}:${b}`).toString('base64');
+  const needles = [...SECRETS, basic('sim-api-key', 'sim-api-secret')];
+  return needles.filter((secret) => output.includes(secret));
+}
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'ss-test-'));
 }
@@ -53,6 +69,11 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      const leaks = leakedSecrets(stdout + stderr);
+      if (leaks.length) {
+        reject(new Error(`the connector wrote a secret (${leaks.length} value(s)) to stdout/stderr for: ${args.join(' ')}`));
+        return;
+      }
       resolve({ code, signal, stdout, stderr, messages: parseLines(stdout, signal === 'SIGKILL') });
     });
   });

@@ -1,11 +1,12 @@
 // Bad input of every kind, through the real CLI: the exact message type, failure_type and exit code,
 // one line naming the problem, no stack trace, no secret.
 import { describe, expect, test } from '@jest/globals';
-import { ofType, runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
+import { leakedSecrets, ofType, registerSecret, runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 
 const KEY = 'k3y-0123456789abcdef0123456789abcdef';
 const SECRET = 's3cr3t-fedcba9876543210fedcba9876543210';
+registerSecret(KEY, SECRET);
 const goodConfig = { api_key: KEY, api_secret: SECRET, base_url: 'http://127.0.0.1:9' };
 const catalogOf = (streams: unknown[]) => ({ streams });
 const ordersStream = {
@@ -74,6 +75,11 @@ describe('command line contract', () => {
     expect(r.stderr).toMatch(pattern);
     expect(r.stderr).toMatch(/usage: shipstation-source/);
   });
+});
+
+test('the secret guard on every CLI run detects a leak (so it can fail)', () => {
+  expect(leakedSecrets(`{"message":"key ${KEY}"}`)).toEqual([KEY]);
+  expect(leakedSecrets('{"message":"nothing here"}')).toEqual([]);
 });
 
 describe('bad config', () => {

@@ -1,6 +1,6 @@
 // The seven streams end to end: the real CLI against the simulator over HTTP, compared with ground truth.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { ofType, runCli, traceErrors, type CliResult } from '../helpers/cli.js';
+import { ofType, registerSecret, runCli, traceErrors, type CliResult } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 import { createSchemaAjv, loadStreamSchema } from '../../src/streams/schemas.js';
 import {
@@ -16,6 +16,7 @@ import {
   type Simulator,
 } from '../helpers/sim.js';
 
+registerSecret('not-the-secret', 'wrong-secret-value');
 let sim: Simulator;
 let first: CliResult;
 
