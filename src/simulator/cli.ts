@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 import { CliUsageError, HELP } from './cliArgs.js';
 import { runCli } from './cliMain.js';
+import type { Simulator } from './simulator.js';
+
+// Signal handlers go in first, so a signal arriving while the data is being built still exits cleanly.
+let sim: Simulator | null = null;
+const stop = (signal: string): void => {
+  process.stderr.write(`shipstation simulator: ${signal}, shutting down\n`);
+  void (sim ? sim.close() : Promise.resolve()).then(() => process.exit(0));
+};
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
 
 try {
-  const sim = await runCli(process.argv.slice(2), process.stdout, process.stderr);
-  if (sim) {
-    const stop = (signal: string): void => {
-      process.stderr.write(`shipstation simulator: ${signal}, shutting down\n`);
-      void sim.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  }
+  sim = await runCli(process.argv.slice(2), process.stdout, process.stderr);
 } catch (error) {
   if (error instanceof CliUsageError || error instanceof RangeError) {
     process.stderr.write(`error: ${error.message}\n\n${HELP}`);
