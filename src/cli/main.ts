@@ -64,6 +64,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   if (missing.length) return usage(io, `${command} needs ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
 
   const emitter = new Emitter(io.stdout);
+  // A failure outside every handler (a bug) still ends as one redacted protocol message, not a stack on stderr.
+  const crash = (err: unknown) => void emitter.emit(errorTrace(err)).finally(() => process.exit(EXIT_FAILED));
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   try {
     switch (command) {
       case 'spec':
@@ -90,6 +94,8 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return EXIT_FAILED;
   } finally {
     await emitter.flush();
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
   }
 }
 
@@ -98,7 +104,6 @@ export function connectorSpecification(): ConnectorSpecification {
     documentationUrl: DOCUMENTATION_URL,
     connectionSpecification: loadSpec(),
     supportsIncremental: true,
-    supported_destination_sync_modes: ['overwrite', 'append', 'append_dedup'],
   };
 }
 
