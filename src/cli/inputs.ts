@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
 import { createAjv, describeAjvError } from '../ajv.js';
 import { ConfigError } from '../errors.js';
-import { findStream, STREAMS } from '../streams/definitions.js';
+import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental } from '../streams/children.js';
+import { allStreamNames, findChildStream, findStream } from '../streams/definitions.js';
 import { isIncremental, type SelectedStream } from '../streams/types.js';
 
 export function readJsonFile(path: string, what: string): unknown {
@@ -42,27 +43,56 @@ export function parseCatalog(raw: unknown): SelectedStream[] {
   }
   const catalog = raw as ConfiguredAirbyteCatalog;
   const seen = new Set<string>();
-  return catalog.streams.map((configured: ConfiguredAirbyteStream, i): SelectedStream => {
+  const selected = catalog.streams.map((configured: ConfiguredAirbyteStream, i): SelectedStream => {
     const name = configured.stream.name;
     const where = `catalog.streams[${i}]`;
     const def = findStream(name);
-    if (!def) {
-      throw new ConfigError(`${where}: unknown stream '${name}' (this connector offers ${STREAMS.map((s) => s.name).join(', ')})`);
+    const child = def ? undefined : findChildStream(name);
+    if (!def && !child) {
+      throw new ConfigError(`${where}: unknown stream '${name}' (this connector offers ${allStreamNames().join(', ')})`);
     }
     if (seen.has(name)) throw new ConfigError(`${where}: stream '${name}' is listed twice`);
     seen.add(name);
     const syncMode = configured.sync_mode ?? 'full_refresh';
     if (syncMode === 'full_refresh') return { name, syncMode };
-    if (!isIncremental(def)) throw new ConfigError(`${where}: stream '${name}' does not support incremental sync (full_refresh only)`);
-    const choices = Object.keys(def.cursors ?? {});
+    if (!(def ? isIncremental(def) : childIsIncremental(child!))) {
+      throw new ConfigError(`${where}: stream '${name}' does not support incremental sync (full_refresh only)`);
+    }
+    const choices = def ? Object.keys(def.cursors ?? {}) : Object.keys(childCursors(child!));
     const requested = configured.cursor_field ?? [];
-    if (requested.length === 0) return { name, syncMode, cursorField: def.defaultCursor };
+    if (requested.length === 0) return { name, syncMode, cursorField: def ? def.defaultCursor : childDefaultCursor(child!) };
     const cursorField = requested.join('.');
     if (!choices.includes(cursorField)) {
       throw new ConfigError(`${where}.cursor_field: '${cursorField}' is not a cursor of stream '${name}' (use ${choices.join(' or ')})`);
     }
     return { name, syncMode, cursorField };
   });
+  checkChildrenMatchParents(selected);
+  return selected;
+}
+
+/**
+ * A parent and its children are read by the same requests, so when both are selected they must agree on the
+ * sync mode and cursor; a mismatch is a config error naming both rather than a silent choice for the user.
+ */
+function checkChildrenMatchParents(selected: SelectedStream[]): void {
+  const byName = new Map(selected.map((s) => [s.name, s]));
+  for (const s of selected) {
+    const child = findChildStream(s.name);
+    const parent = child && byName.get(child.parent);
+    if (!child || !parent) continue;
+    if (parent.syncMode !== s.syncMode) {
+      throw new ConfigError(
+        `catalog: '${s.name}' (${s.syncMode}) is read from the pages of '${parent.name}' (${parent.syncMode}); select both with the same sync mode`,
+      );
+    }
+    if (s.syncMode === 'incremental' && childCursors(child)[s.cursorField!] !== parent.cursorField) {
+      throw new ConfigError(
+        `catalog: '${s.name}' cursor '${s.cursorField}' does not match '${parent.name}' cursor '${parent.cursorField}'; ` +
+          `use '${childCursorFor(child, parent.cursorField!) ?? '?'}' for '${s.name}'`,
+      );
+    }
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 // `npm run demo`: the whole connector against the built-in simulator, as an orchestrator would run it.
-// spec, check, discover, a first read of all seven streams into demo-output/, some orders changed in the
+// spec, check, discover, a first read of every stream into demo-output/, some orders changed in the
 // simulator, a second incremental read from the first one's state, and a check against the ground truth.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -60,7 +60,8 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   say('3. discover');
   const discover = await connector(['discover', '--config', configPath]);
   const streams = discover.messages[0]?.catalog?.streams ?? [];
-  for (const s of streams) say(`   ${s.name.padEnd(13)} ${s.supported_sync_modes.join(', ')}${s.default_cursor_field ? ` (cursor ${s.default_cursor_field.join('.')})` : ''}`);
+  const width = Math.max(...streams.map((s) => s.name.length));
+  for (const s of streams) say(`   ${s.name.padEnd(width)} ${s.supported_sync_modes.join(', ')}${s.default_cursor_field ? ` (cursor ${s.default_cursor_field.join('.')})` : ''}`);
   writeFileSync(
     catalogPath,
     JSON.stringify({

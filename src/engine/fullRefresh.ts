@@ -2,16 +2,17 @@
 // empty page (`pages` is not trusted alone: ShipStation sometimes answers pages = 0 with rows present).
 import type { StreamDefinition } from '../streams/types.js';
 import { readEnvelope } from './envelope.js';
-import type { StreamContext } from './streamContext.js';
+import type { ReadTarget } from './streamContext.js';
 
-export async function readFullRefresh(def: StreamDefinition, ctx: StreamContext, pageSize: number): Promise<void> {
+export async function readFullRefresh(def: StreamDefinition, ctx: ReadTarget, pageSize: number): Promise<void> {
   const sort = def.fullRefreshSort ?? {};
+  const single = def.envelope === null || def.singleRequest === true;
   for (let page = 1; ; page++) {
-    const query = def.envelope === null ? { ...def.params } : { ...def.params, ...sort, page, pageSize };
+    const query = single ? { ...def.params } : { ...def.params, ...sort, page, pageSize };
     const result = readEnvelope(await ctx.get(def.path, query), def.path, def.envelope);
-    await ctx.estimateRows(result.total ?? (def.envelope === null ? result.rows.length : undefined));
+    await ctx.estimateRows(result.total ?? (single ? result.rows.length : undefined));
     await ctx.records(result.rows);
-    const last = def.envelope === null || result.rows.length < pageSize || (result.pages !== undefined && result.pages > 0 && page >= result.pages);
+    const last = single || result.rows.length < pageSize || (result.pages !== undefined && result.pages > 0 && page >= result.pages);
     if (last) break;
   }
   await ctx.checkpoint({});

@@ -4,7 +4,7 @@
 import type { CursorDefinition, StreamDefinition } from '../streams/types.js';
 import { readEnvelope } from './envelope.js';
 import { applyPage, planRequest, type KeysetPosition, type PageRow, type RecordId } from './keyset.js';
-import type { StreamContext } from './streamContext.js';
+import type { ReadTarget } from './streamContext.js';
 import { serializeState, type WallClockZone } from './streamState.js';
 import { floorSecond, formatWallFilter, parseWallMs } from './wallClock.js';
 
@@ -19,7 +19,7 @@ export interface IncrementalPlan {
   lookbackDays: number;
 }
 
-export async function readIncremental(def: StreamDefinition, ctx: StreamContext, plan: IncrementalPlan): Promise<void> {
+export async function readIncremental(def: StreamDefinition, ctx: ReadTarget, plan: IncrementalPlan): Promise<void> {
   const save = (pos: KeysetPosition) => ctx.checkpoint({ ...serializeState(pos, plan.cursor.field, plan.zone) });
   const end = await keysetPass(def, ctx, plan.cursor, plan.start, plan.windowEnd, plan.pageSize, save);
   if (plan.lookbackDays > 0) {
@@ -36,7 +36,7 @@ export async function readIncremental(def: StreamDefinition, ctx: StreamContext,
 
 async function keysetPass(
   def: StreamDefinition,
-  ctx: StreamContext,
+  ctx: ReadTarget,
   cursor: CursorDefinition,
   start: KeysetPosition,
   windowEnd: number,
@@ -75,7 +75,7 @@ async function keysetPass(
  */
 async function windowPass(
   def: StreamDefinition,
-  ctx: StreamContext,
+  ctx: ReadTarget,
   cursor: CursorDefinition,
   from: number,
   windowEnd: number,

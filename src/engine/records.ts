@@ -9,9 +9,13 @@ import type { ApiRecord } from './envelope.js';
 /** Invalid records logged per stream before going quiet: enough to debug, not a flood. */
 const MAX_VALIDATION_WARNINGS = 5;
 
-export function createRecordPreparer(stream: string, logger: Logger, validate: boolean): (record: ApiRecord) => void {
+/**
+ * `convertDates: false` for child streams: their rows are cut from parent records whose date-times the
+ * parent's converter has already turned into UTC (converting again would fail on the UTC form).
+ */
+export function createRecordPreparer(stream: string, logger: Logger, validate: boolean, { convertDates = true } = {}): (record: ApiRecord) => void {
   const schema = loadStreamSchema(stream);
-  const convert = createDateConverter(stream, schema, logger);
+  const convert = convertDates ? createDateConverter(stream, schema, logger) : () => {};
   const drift = createSchemaDriftDetector(schema, (path) =>
     logger.warn(`${stream}: field '${path}' is in the data but not in the stream schema (schema drift)`),
   );
@@ -25,4 +29,9 @@ export function createRecordPreparer(stream: string, logger: Logger, validate: b
       logger.warn(`${stream}: a record does not match the schema: ${ajv.errorsText(check.errors)}`);
     }
   };
+}
+
+/** Date conversion alone, for a parent read only for its children: its own schema drift is not news then. */
+export function createDateOnlyPreparer(stream: string, logger: Logger): (record: ApiRecord) => void {
+  return createDateConverter(stream, loadStreamSchema(stream), logger);
 }

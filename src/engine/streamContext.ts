@@ -13,7 +13,21 @@ export interface ApiClient {
   getJson(path: string, query?: Query): Promise<{ body: unknown }>;
 }
 
-export class StreamContext implements StreamProgress {
+/**
+ * What the readers (full refresh, incremental) drive: requests, each page's rows, checkpoints. A StreamContext
+ * is one; a ReadGroup (a parent with its child streams) is another.
+ */
+export interface ReadTarget {
+  readonly logger: Logger;
+  get(path: string, query: Query): Promise<unknown>;
+  /** The stream's total row count when the API reports one (first page only). */
+  estimateRows(total: number | undefined): Promise<void>;
+  /** One page's rows, in API form: prepared (dates to UTC) and emitted. */
+  records(rows: ApiRecord[]): Promise<void>;
+  checkpoint(streamState: Record<string, unknown>): Promise<void>;
+}
+
+export class StreamContext implements StreamProgress, ReadTarget {
   private pendingCount = 0;
   emitted = 0;
   requests = 0;

@@ -150,3 +150,28 @@ function instantToWall(value: unknown, where: string, zone: WallClockZone): numb
   }
   throw new ConfigError(`${where}: not a date-time (${JSON.stringify(value)})`);
 }
+
+const sameIds = (a: RecordId[], b: RecordId[]) => a.length === b.length && a.every((id, i) => id === b[i]);
+
+/**
+ * One position to read several streams from (a parent and its children, each with its own state): the one
+ * furthest back, so no stream loses rows; the others re-read a stretch they already have (at-least-once, the
+ * destination deduplicates on the primary key). Two different positions on the same second restart that second
+ * whole, which covers both.
+ */
+export function earliestPosition(positions: readonly KeysetPosition[]): KeysetPosition {
+  let earliest = positions[0]!;
+  for (const pos of positions.slice(1)) {
+    const a = earliest.from ?? -Infinity;
+    const b = pos.from ?? -Infinity;
+    if (b < a) earliest = pos;
+    else if (b === a && !samePosition(earliest, pos)) earliest = { from: pos.from, idsAtLast: [] };
+  }
+  return earliest;
+}
+
+function samePosition(a: KeysetPosition, b: KeysetPosition): boolean {
+  if (a.from !== b.from || a.lastValue !== b.lastValue || !sameIds(a.idsAtLast, b.idsAtLast)) return false;
+  if (!a.group || !b.group) return a.group === b.group;
+  return JSON.stringify(a.group) === JSON.stringify(b.group);
+}

@@ -1,19 +1,23 @@
-// read: one Sync for the configured streams. Every stream reads concurrently through one client (one
-// rate limiter for the key); a failing stream ends INCOMPLETE without hiding the others' records.
+// read: one Sync for the configured streams. Every API stream reads concurrently through one client (one
+// rate limiter for the key); a failing stream ends INCOMPLETE without hiding the others' records. Child streams
+// (order_items, shipment_items) are read with their parent as one group: the parent's requests only, the
+// parent's records emitted only if it is selected (see readGroup.ts).
 import type { Config } from '../config.js';
 import { ConfigError, TransientError, asConnectorError } from '../errors.js';
 import type { Emitter } from '../protocol/emitter.js';
 import type { Logger } from '../protocol/logger.js';
 import { createShipStationClient } from '../shipstation/client.js';
-import { findStream } from '../streams/definitions.js';
-import type { SelectedStream, StreamDefinition } from '../streams/types.js';
+import { childCursors } from '../streams/children.js';
+import { findChildStream, findStream } from '../streams/definitions.js';
+import type { ChildStreamDefinition, SelectedStream, StreamDefinition } from '../streams/types.js';
 
 import { errorTrace } from '../protocol/failure.js';
 import { readFullRefresh } from './fullRefresh.js';
 import { readIncremental, type IncrementalPlan } from './incremental.js';
-import { createRecordPreparer } from './records.js';
+import { ReadGroup } from './readGroup.js';
+import { createDateOnlyPreparer, createRecordPreparer } from './records.js';
 import { StreamContext } from './streamContext.js';
-import { resumePoint } from './streamState.js';
+import { earliestPosition, resumePoint } from './streamState.js';
 import { pacificZone } from './pacificZone.js';
 import { floorSecond } from './wallClock.js';
 import { startProgress } from './progress.js';
@@ -29,10 +33,42 @@ export interface SyncInput {
   progress?: { out: Writable & { isTTY?: boolean }; intervalSeconds: number };
 }
 
+/**
+ * One reader: an API stream read once, for itself if selected and for its selected child streams. Parent and
+ * children share the sync mode and cursor (the catalog is checked for that).
+ */
 interface Job {
   def: StreamDefinition;
-  selected: SelectedStream;
+  parent?: SelectedStream;
+  children: { def: ChildStreamDefinition; selected: SelectedStream }[];
   plan?: IncrementalPlan;
+}
+
+/** Groups the selected streams by the API stream they are read from, in catalog order. */
+function groupJobs(streams: SelectedStream[]): Job[] {
+  const jobs = new Map<string, Job>();
+  const jobFor = (def: StreamDefinition): Job => {
+    let job = jobs.get(def.name);
+    if (!job) jobs.set(def.name, (job = { def, children: [] }));
+    return job;
+  };
+  for (const selected of streams) {
+    const def = findStream(selected.name);
+    if (def) {
+      jobFor(def).parent = selected;
+      continue;
+    }
+    const child = findChildStream(selected.name)!;
+    jobFor(findStream(child.parent)!).children.push({ def: child, selected });
+  }
+  return [...jobs.values()];
+}
+
+/** The group's sync mode and the parent cursor it reads by (from the parent, or else from a child). */
+function modeOf(job: Job): { syncMode: SelectedStream['syncMode']; cursor?: string } {
+  if (job.parent) return { syncMode: job.parent.syncMode, cursor: job.parent.cursorField };
+  const { def, selected } = job.children[0]!;
+  return { syncMode: selected.syncMode, cursor: selected.cursorField === undefined ? undefined : childCursors(def)[selected.cursorField] };
 }
 
 export async function runSync({ config, streams, state, emitter, logger, progress }: SyncInput): Promise<number> {
@@ -40,15 +76,26 @@ export async function runSync({ config, streams, state, emitter, logger, progres
   const now = Date.now();
   const windowEnd = floorSecond(pacificZone.utcToWall(Math.min(now, config.endDate ?? now)));
   const startWall = config.startDate === undefined ? undefined : pacificZone.utcToWall(config.startDate);
-  const jobs: Job[] = streams.map((selected) => {
-    const def = findStream(selected.name)!;
-    if (selected.syncMode === 'full_refresh') return { def, selected };
-    const cursor = def.cursors![selected.cursorField!]!;
-    const resume = resumePoint(state.get(def.name), def.name, cursor.field, pacificZone, startWall);
-    if (resume.note) logger.warn(resume.note);
+  const jobs = groupJobs(streams);
+  for (const job of jobs) {
+    const { def } = job;
+    const mode = modeOf(job);
+    if (mode.syncMode === 'full_refresh') continue;
+    const cursor = def.cursors![mode.cursor!]!;
+    // Each selected stream of the group resumes from its own state; the group reads from the earliest.
+    const names = [...(job.parent ? [def.name] : []), ...job.children.map((c) => c.def.name)];
+    const positions = names.map((name) => {
+      const resume = resumePoint(state.get(name), name, cursor.field, pacificZone, startWall);
+      if (resume.note) logger.warn(resume.note);
+      return resume.position;
+    });
+    const start = earliestPosition(positions);
+    if (positions.some((p) => JSON.stringify(p) !== JSON.stringify(start))) {
+      logger.info(`${names.join(' and ')}: the states differ; reading from the earliest, so the streams further ahead re-read some records`);
+    }
     const lookbackDays = def.lookbackConfigKey ? config[def.lookbackConfigKey] : 0;
-    return { def, selected, plan: { cursor, start: resume.position, windowEnd, pageSize: config.pageSize, zone: pacificZone, lookbackDays } };
-  });
+    job.plan = { cursor, start, windowEnd, pageSize: config.pageSize, zone: pacificZone, lookbackDays };
+  }
 
   const controller = new AbortController();
   const cancel = (signal: string) => () => {
@@ -77,34 +124,51 @@ export async function runSync({ config, streams, state, emitter, logger, progres
       for (const name of inFlight) void contexts.get(name)?.setStatus('RUNNING', untilEpochMs);
     },
   });
-  for (const { def } of jobs) {
-    const prepare = createRecordPreparer(def.name, logger, config.validateRecords);
-    contexts.set(def.name, new StreamContext(def.name, client, emitter, logger, prepare, controller.signal, inFlight));
+  const groups = new Map<Job, ReadGroup>();
+  const contextFor = (name: string, prepare: (record: Record<string, unknown>) => void) => {
+    const ctx = new StreamContext(name, client, emitter, logger, prepare, controller.signal, inFlight);
+    contexts.set(name, ctx);
+    return ctx;
+  };
+  for (const job of jobs) {
+    const { def } = job;
+    const parent = job.parent ? contextFor(def.name, createRecordPreparer(def.name, logger, config.validateRecords)) : undefined;
+    const children = job.children.map(({ def: child }) => ({
+      def: child,
+      // Child rows are cut from parent records already converted to UTC.
+      ctx: contextFor(child.name, createRecordPreparer(child.name, logger, config.validateRecords, { convertDates: false })),
+    }));
+    groups.set(job, new ReadGroup(parent, children, createDateOnlyPreparer(def.name, logger)));
   }
   const reporter = progress && startProgress([...contexts.values()], progress);
 
   const reported = new Set<string>();
   const runJob = async (job: Job): Promise<boolean> => {
     const { def } = job;
-    const ctx = contexts.get(def.name)!;
-    await ctx.setStatus('STARTED');
+    const group = groups.get(job)!;
+    const members = group.contexts;
+    for (const ctx of members) await ctx.setStatus('STARTED');
     try {
-      if (job.plan) await readIncremental(def, ctx, job.plan);
-      else await readFullRefresh(def, ctx, config.pageSize);
-      logger.info(`${def.name}: ${ctx.emitted} records in ${ctx.requests} requests`);
-      await ctx.setStatus('COMPLETE');
+      if (job.plan) await readIncremental(def, group, job.plan);
+      else await readFullRefresh(def, group, config.pageSize);
+      for (const ctx of members) {
+        logger.info(`${ctx.name}: ${ctx.emitted} records in ${ctx.requests} requests${ctx.name === def.name ? '' : ` (read from ${def.name})`}`);
+        await ctx.setStatus('COMPLETE');
+      }
       return true;
     } catch (err) {
       const cause = controller.signal.aborted ? controller.signal.reason : err;
       const error = asConnectorError(cause);
       // The same credential problem hits every stream: say it once.
       const shared = error instanceof ConfigError || controller.signal.aborted;
-      const key = shared ? error.message : `${def.name}:${error.message}`;
-      if (!reported.has(key) && !emitter.isClosed) {
-        reported.add(key);
-        await emitter.emit(errorTrace(error, shared ? undefined : def.name));
+      for (const ctx of members) {
+        const key = shared ? error.message : `${ctx.name}:${error.message}`;
+        if (!reported.has(key) && !emitter.isClosed) {
+          reported.add(key);
+          await emitter.emit(errorTrace(error, shared ? undefined : ctx.name));
+        }
+        await ctx.setStatus('INCOMPLETE');
       }
-      await ctx.setStatus('INCOMPLETE');
       return false;
     }
   };

@@ -30,8 +30,11 @@ function isPaged(path: string): path is `/${PagedStreamName}` {
   return (PAGED_STREAMS as readonly string[]).includes(path.slice(1));
 }
 
+/** Endpoints answering with their whole list in one response, no paging. */
+const LIST_PATHS = ['/stores', '/warehouses', '/carriers', '/stores/marketplaces', '/users', '/webhooks', '/accounts/listtags'];
+
 export function isKnownApiPath(path: string): boolean {
-  return isPaged(path) || path === '/stores' || path === '/warehouses';
+  return isPaged(path) || LIST_PATHS.includes(path);
 }
 
 /** Serves an authenticated GET on an API path. */
@@ -40,6 +43,11 @@ export function serveApi(dataset: Dataset, quirks: Readonly<Record<PagedStreamNa
   try {
     if (path === '/stores') return listResult('[', dataset.stores.list(reader.boolean('showInactive') === true), ']');
     if (path === '/warehouses') return listResult('[', dataset.warehouses.list(), ']');
+    if (path === '/carriers') return listResult('[', dataset.carriers.list(), ']');
+    if (path === '/stores/marketplaces') return listResult('[', dataset.marketplaces.list(), ']');
+    if (path === '/users') return listResult('[', dataset.users.listUsers(reader.boolean('showInactive') === true), ']');
+    if (path === '/webhooks') return listResult('{"webhooks":[', dataset.webhooks.list(), ']}');
+    if (path === '/accounts/listtags') return listResult('[', dataset.tags.list(), ']');
     if (!isPaged(path)) return jsonResult(404, { Message: `No HTTP resource was found that matches the request URI '${path}'.` });
     const name = path.slice(1) as PagedStreamName;
     const stream = dataset.paged(name);

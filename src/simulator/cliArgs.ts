@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_COUNTS, DEFAULT_CREDENTIALS, DEFAULT_DATE_RANGE, DEFAULT_FAULTS, DEFAULT_NO_ACCESS_CREDENTIALS, DEFAULT_RATE_LIMIT, type FaultRates, type SimulatorOptions, type StreamCounts } from './options.js';
 import type { PagesQuirk } from './paging.js';
-import { PAGED_STREAMS, STREAM_NAMES, type PagedStreamName } from './streams/pagedStream.js';
+import { COUNTED_STREAMS, PAGED_STREAMS, type PagedStreamName } from './streams/pagedStream.js';
 
 export class CliUsageError extends Error {}
 
@@ -18,7 +18,7 @@ const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
 const STRING_FLAGS = [
   'port',
   'seed',
-  ...STREAM_NAMES,
+  ...COUNTED_STREAMS,
   'start',
   'end',
   'rate-limit',
@@ -46,7 +46,7 @@ Server
   --timeline-limit N       request-timeline entries kept for /__sim/stats (default 10000)
 
 Data
-${STREAM_NAMES.map((s) => `  --${s.padEnd(23)}number of ${s} (default ${DEFAULT_COUNTS[s]})`).join('\n')}
+${COUNTED_STREAMS.map((s) => `  --${s.padEnd(23)}number of ${s} (default ${DEFAULT_COUNTS[s]})`).join('\n')}
   --start YYYY-MM-DD       first Pacific day of the data (default ${DEFAULT_DATE_RANGE.start})
   --end YYYY-MM-DD         last Pacific day of the data (default ${DEFAULT_DATE_RANGE.end})
   --pages-zero-quirk LIST  per endpoint 'pages' quirk, e.g. shipments=always,orders=singlePage
@@ -125,7 +125,7 @@ export function parseCliArgs(argv: readonly string[]): SimulatorOptions | null {
   const real = (name: string): number | undefined => numberFlag(name, text(name), false);
 
   const counts: Partial<StreamCounts> = {};
-  for (const stream of STREAM_NAMES) {
+  for (const stream of COUNTED_STREAMS) {
     const count = int(stream);
     if (count !== undefined) counts[stream] = count;
   }

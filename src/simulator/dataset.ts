@@ -6,11 +6,12 @@ import { FulfillmentsStream } from './streams/fulfillments.js';
 import { OrdersStream } from './streams/orders.js';
 import type { GenContext, PagedStream, PagedStreamName, StreamName } from './streams/pagedStream.js';
 import { ProductsStream } from './streams/products.js';
+import { AccountTagsList, CarriersList, MarketplacesList, UsersList, WebhooksList } from './streams/reference.js';
 import { ShipmentsStream } from './streams/shipments.js';
 import { StoresStream } from './streams/stores.js';
 import { WarehousesStream } from './streams/warehouses.js';
 
-/** All seven streams of one simulated account, built in dependency order. */
+/** Every stream of one simulated account, built in dependency order. */
 export class Dataset {
   readonly stores: StoresStream;
   readonly warehouses: WarehousesStream;
@@ -19,6 +20,11 @@ export class Dataset {
   readonly orders: OrdersStream;
   readonly shipments: ShipmentsStream;
   readonly fulfillments: FulfillmentsStream;
+  readonly carriers: CarriersList;
+  readonly marketplaces: MarketplacesList;
+  readonly users: UsersList;
+  readonly webhooks: WebhooksList;
+  readonly tags: AccountTagsList;
 
   constructor(options: Pick<ResolvedOptions, 'seed' | 'counts' | 'range'>) {
     const ctx: GenContext = { seed: options.seed, range: options.range, pins: dstPins(options.range) };
@@ -30,6 +36,11 @@ export class Dataset {
     this.orders = new OrdersStream(ctx, counts.orders, { products: this.products, customers: this.customers, stores: this.stores, warehouses: this.warehouses });
     this.shipments = new ShipmentsStream(ctx, counts.shipments, { orders: this.orders, stores: this.stores, warehouses: this.warehouses });
     this.fulfillments = new FulfillmentsStream(ctx, counts.fulfillments, this.orders);
+    this.carriers = new CarriersList(ctx);
+    this.marketplaces = new MarketplacesList();
+    this.users = new UsersList(ctx, counts.users);
+    this.webhooks = new WebhooksList(ctx, counts.webhooks, this.stores);
+    this.tags = new AccountTagsList(ctx);
   }
 
   paged(name: PagedStreamName): PagedStream {
@@ -52,6 +63,11 @@ export class Dataset {
     }
     if (stream === 'warehouses') {
       for (const warehouse of this.warehouses.list()) yield structuredClone(warehouse);
+      return;
+    }
+    if (stream === 'carriers' || stream === 'marketplaces' || stream === 'users' || stream === 'webhooks' || stream === 'tags') {
+      // In the order served (users: showInactive=true).
+      for (const record of this[stream].list()) yield structuredClone(record);
       return;
     }
     const paged = this.paged(stream);

@@ -1,8 +1,8 @@
 import type { PagesQuirk } from './paging.js';
 import { SUPPORTED_YEARS, utcOfPacificMidnight } from './pacificTime.js';
-import { PAGED_STREAMS, STREAM_NAMES, type PagedStreamName, type StreamName } from './streams/pagedStream.js';
+import { COUNTED_STREAMS, PAGED_STREAMS, type CountedStreamName, type PagedStreamName } from './streams/pagedStream.js';
 
-export type StreamCounts = Record<StreamName, number>;
+export type StreamCounts = Record<CountedStreamName, number>;
 
 export interface Credentials {
   readonly apiKey: string;
@@ -75,7 +75,7 @@ export interface ResolvedOptions {
   readonly timelineLimit: number;
 }
 
-export const DEFAULT_COUNTS: StreamCounts = { orders: 2000, shipments: 1500, fulfillments: 300, products: 250, customers: 500, stores: 5, warehouses: 3 };
+export const DEFAULT_COUNTS: StreamCounts = { orders: 2000, shipments: 1500, fulfillments: 300, products: 250, customers: 500, stores: 5, warehouses: 3, users: 4, webhooks: 3 };
 export const DEFAULT_DATE_RANGE = { start: '2023-01-01', end: '2025-06-30' } as const;
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 40, windowMs: 60_000 };
 export const DEFAULT_CREDENTIALS: Credentials = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' };
@@ -127,7 +127,7 @@ export function resolveFaults(base: ResolvedFaultOptions, update: FaultOptions):
 
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   const counts = { ...DEFAULT_COUNTS, ...options.counts };
-  for (const name of STREAM_NAMES) requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
+  for (const name of COUNTED_STREAMS) requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
   if ((counts.shipments > 0 || counts.fulfillments > 0) && counts.orders === 0) throw new RangeError('shipments and fulfillments need at least one order');
 
   const dateRange = options.dateRange ?? DEFAULT_DATE_RANGE;

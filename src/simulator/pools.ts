@@ -123,3 +123,31 @@ export const MARKETPLACES: readonly Marketplace[] = [
 ];
 
 export const FULFILLMENT_PROVIDERS = ['amazon_fba', 'shipbob', 'rakuten_super_logistics'] as const;
+
+/** Carriers an account has connected: every carrierCode of CARRIER_SERVICES, plus one more. */
+export interface CarrierAccount {
+  readonly code: string;
+  readonly name: string;
+  readonly requiresFundedAccount: boolean;
+}
+
+export const CARRIER_ACCOUNTS: readonly CarrierAccount[] = [
+  { code: 'stamps_com', name: 'Stamps.com', requiresFundedAccount: true },
+  { code: 'ups_walleted', name: 'UPS by ShipStation', requiresFundedAccount: true },
+  { code: 'ups', name: 'UPS', requiresFundedAccount: false },
+  { code: 'fedex', name: 'FedEx', requiresFundedAccount: false },
+  { code: 'dhl_express', name: 'DHL Express', requiresFundedAccount: false },
+];
+
+/** Marketplaces ShipStation offers beyond the ones stores use (MARKETPLACES); ids are the simulator's own. */
+export const MORE_MARKETPLACES: readonly Marketplace[] = [
+  { marketplaceId: 8, name: 'Magento' },
+  { marketplaceId: 40, name: 'BigCommerce' },
+  { marketplaceId: 53, name: 'Walmart' },
+  { marketplaceId: 71, name: 'Squarespace' },
+  { marketplaceId: 88, name: 'Wix' },
+];
+
+export const TAG_COLORS = ['#FF0000', '#00A36C', '#1E90FF', '#FFA500', '#800080', '#808080'] as const;
+
+export const WEBHOOK_EVENTS = ['ORDER_NOTIFY', 'ITEM_ORDER_NOTIFY', 'SHIP_NOTIFY', 'ITEM_SHIP_NOTIFY', 'FULFILLMENT_SHIPPED', 'FULFILLMENT_REJECTED'] as const;

@@ -317,4 +317,70 @@ export interface ApiWarehouse {
   isDefault: boolean;
 }
 
-export type ApiRecord = ApiOrder | ApiShipment | ApiFulfillment | ApiProduct | ApiCustomer | ApiStore | ApiWarehouse;
+// The reference endpoints below have no example in the reference: field names and order follow public SDK
+// types (kjaenicke/shipstation-node `src/types`), see README.md, Assumptions.
+
+export interface ApiCarrier {
+  name: string;
+  code: string;
+  accountNumber: string | null;
+  requiresFundedAccount: boolean;
+  balance: number;
+  nickname: string | null;
+  shippingProviderId: number;
+  primary: boolean;
+}
+
+export interface ApiMarketplace {
+  name: string;
+  marketplaceId: number;
+  canRefresh: boolean;
+  supportsCustomMappings: boolean;
+  supportsCustomStatuses: boolean;
+  canConfirmShipments: boolean;
+}
+
+export interface ApiUser {
+  userId: string;
+  userName: string;
+  name: string;
+}
+
+export type WebhookEvent = 'ORDER_NOTIFY' | 'ITEM_ORDER_NOTIFY' | 'SHIP_NOTIFY' | 'ITEM_SHIP_NOTIFY' | 'FULFILLMENT_SHIPPED' | 'FULFILLMENT_REJECTED';
+
+export interface ApiWebhook {
+  IsLabelAPIHook: boolean;
+  WebHookID: number;
+  SellerID: number;
+  StoreID: number | null;
+  HookType: WebhookEvent;
+  MessageFormat: string;
+  Url: string;
+  Name: string | null;
+  BulkCopyBatchID: number | null;
+  BulkCopyRecordID: number | null;
+  Active: boolean;
+  WebhookLogs: unknown[];
+  Seller: null;
+  Store: null;
+}
+
+export interface ApiAccountTag {
+  tagId: number;
+  name: string;
+  color: string;
+}
+
+export type ApiRecord =
+  | ApiOrder
+  | ApiShipment
+  | ApiFulfillment
+  | ApiProduct
+  | ApiCustomer
+  | ApiStore
+  | ApiWarehouse
+  | ApiCarrier
+  | ApiMarketplace
+  | ApiUser
+  | ApiWebhook
+  | ApiAccountTag;

@@ -1,28 +1,37 @@
 // discover's catalog, derived from the stream definitions and schemas/.
 import type { AirbyteCatalog, AirbyteStream } from '../generated/protocol.js';
-import { STREAMS } from './definitions.js';
+import { childCursors, childDefaultCursor, childIsIncremental } from './children.js';
+import { childStreamsOf, STREAMS } from './definitions.js';
 import { loadStreamSchema } from './schemas.js';
-import { isIncremental, type StreamDefinition } from './types.js';
+import { isIncremental, type ChildStreamDefinition, type StreamDefinition } from './types.js';
 
-export function airbyteStream(def: StreamDefinition): AirbyteStream {
-  const incremental = isIncremental(def);
-  const cursorChoices = Object.keys(def.cursors ?? {});
+function entry(name: string, primaryKey: string[], cursorChoices: string[], defaultCursor: string | undefined): AirbyteStream {
+  const incremental = cursorChoices.length > 0;
   return {
-    name: def.name,
-    json_schema: loadStreamSchema(def.name),
+    name,
+    json_schema: loadStreamSchema(name),
     supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
-    source_defined_primary_key: def.primaryKey.map((field) => [field]),
+    source_defined_primary_key: primaryKey.map((field) => [field]),
     ...(incremental
       ? {
-          // A stream with one cursor fixes it; orders lets the user pick modifyDate or createDate.
+          // A stream with one cursor fixes it; orders (and order_items) let the user pick modifyDate or createDate.
           source_defined_cursor: cursorChoices.length === 1,
-          default_cursor_field: [def.defaultCursor ?? cursorChoices[0]!],
+          default_cursor_field: [defaultCursor ?? cursorChoices[0]!],
           is_resumable: true,
         }
       : {}),
   };
 }
 
+export function airbyteStream(def: StreamDefinition): AirbyteStream {
+  return entry(def.name, def.primaryKey, isIncremental(def) ? Object.keys(def.cursors ?? {}) : [], def.defaultCursor);
+}
+
+/** A child stream offers its parent's sync modes, its cursor being the carried copy of the parent's. */
+export function airbyteChildStream(def: ChildStreamDefinition): AirbyteStream {
+  return entry(def.name, def.primaryKey, childIsIncremental(def) ? Object.keys(childCursors(def)) : [], childDefaultCursor(def));
+}
+
 export function buildCatalog(): AirbyteCatalog {
-  return { streams: STREAMS.map(airbyteStream) };
+  return { streams: STREAMS.flatMap((def) => [airbyteStream(def), ...childStreamsOf(def.name).map(airbyteChildStream)]) };
 }

@@ -1,5 +1,5 @@
 // The streams, as data. Adding a table = one definition here + one schema in schemas/.
-import type { StreamDefinition } from './types.js';
+import type { ChildStreamDefinition, StreamDefinition } from './types.js';
 
 const createDate = (sortBy = 'CreateDate') => ({
   field: 'createDate',
@@ -78,10 +78,83 @@ export const STREAMS: readonly StreamDefinition[] = [
     primaryKey: ['warehouseId'],
     description: 'Ship-from locations; full refresh, one request.',
   },
+  {
+    name: 'carriers',
+    path: '/carriers',
+    envelope: null,
+    primaryKey: ['code'],
+    description: 'Shipping carriers connected to the account, with balances; full refresh, one request.',
+  },
+  {
+    name: 'marketplaces',
+    path: '/stores/marketplaces',
+    envelope: null,
+    primaryKey: ['marketplaceId'],
+    description: 'Selling channels ShipStation can connect to, with their capabilities; full refresh, one request.',
+  },
+  {
+    name: 'users',
+    path: '/users',
+    envelope: null,
+    primaryKey: ['userId'],
+    params: { showInactive: 'true' },
+    description: 'Users of the account, inactive ones included; full refresh, one request.',
+  },
+  {
+    name: 'webhooks',
+    path: '/webhooks',
+    envelope: 'webhooks',
+    singleRequest: true,
+    primaryKey: ['WebHookID'],
+    description: 'Webhook subscriptions of the account; full refresh, one request.',
+  },
+  {
+    name: 'tags',
+    path: '/accounts/listtags',
+    envelope: null,
+    primaryKey: ['tagId'],
+    description: 'Order tags defined in the account (names and colours of orders.tagIds); full refresh, one request.',
+  },
+];
+
+/** Tables unnested from a parent's pages while the parent is read: no request of their own. */
+export const CHILD_STREAMS: readonly ChildStreamDefinition[] = [
+  {
+    name: 'order_items',
+    parent: 'orders',
+    parentField: 'items',
+    carry: { orderId: 'orderId', orderModifyDate: 'modifyDate', orderCreateDate: 'createDate' },
+    primaryKey: ['orderItemId'],
+    description: "One row per order line item (orders.items) with orderId; read with orders at no extra request, following its sync mode and cursor.",
+  },
+  {
+    name: 'shipment_items',
+    parent: 'shipments',
+    parentField: 'shipmentItems',
+    carry: { shipmentId: 'shipmentId', shipmentCreateDate: 'createDate' },
+    index: 'itemIndex',
+    primaryKey: ['shipmentId', 'itemIndex'],
+    description: 'One row per shipment item (shipments.shipmentItems) with shipmentId and itemIndex; read with shipments at no extra request.',
+  },
 ];
 
 const BY_NAME = new Map(STREAMS.map((s) => [s.name, s]));
+const CHILD_BY_NAME = new Map(CHILD_STREAMS.map((s) => [s.name, s]));
 
+/** A stream read by requests of its own (not a child stream). */
 export function findStream(name: string): StreamDefinition | undefined {
   return BY_NAME.get(name);
+}
+
+export function findChildStream(name: string): ChildStreamDefinition | undefined {
+  return CHILD_BY_NAME.get(name);
+}
+
+export function childStreamsOf(parent: string): ChildStreamDefinition[] {
+  return CHILD_STREAMS.filter((c) => c.parent === parent);
+}
+
+/** Every stream name the catalog offers, each parent followed by its children. */
+export function allStreamNames(): string[] {
+  return STREAMS.flatMap((s) => [s.name, ...childStreamsOf(s.name).map((c) => c.name)]);
 }

@@ -20,6 +20,8 @@ export interface StreamDefinition {
   primaryKey: string[];
   /** Fixed query parameters sent on every request. */
   params?: Record<string, string>;
+  /** One request without page parameters, though the list comes in an envelope (GET /webhooks). */
+  singleRequest?: boolean;
   /** Sort for full-refresh paging: one that new or modified records cannot reorder (append-only). */
   fullRefreshSort?: { sortBy: string; sortDir: 'ASC' | 'DESC' };
   /** Cursor options for incremental sync, by field name; absent = full refresh only. */
@@ -35,6 +37,29 @@ export interface StreamDefinition {
 
 export function isIncremental(def: StreamDefinition): boolean {
   return def.cursors !== undefined && Object.keys(def.cursors).length > 0;
+}
+
+/**
+ * A table derived from another stream's records: one row per element of an array field of the parent, emitted
+ * while the parent is read (no request of its own). It follows the parent's sync mode and cursor.
+ */
+export interface ChildStreamDefinition {
+  name: string;
+  /** Name of the parent stream (a StreamDefinition). */
+  parent: string;
+  /** Array field of the parent record whose elements become the child's rows (null/absent = no rows). */
+  parentField: string;
+  /**
+   * Parent fields copied into every row, child field name → parent field name: the parent's key, and its
+   * cursor fields (the child's cursor choices are the carried parent cursors). Copied after the parent's
+   * date-times are converted, so carried date-times are UTC too.
+   */
+  carry: Record<string, string>;
+  /** Name of a synthetic field holding the element's position (0-based) in the parent's array, if any. */
+  index?: string;
+  primaryKey: string[];
+  /** One line for the README's streams table and the catalog description. */
+  description: string;
 }
 
 /** A stream as the configured catalog selects it. */

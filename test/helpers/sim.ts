@@ -1,7 +1,8 @@
 // Test plumbing around the in-process simulator: config and catalog files for the CLI, and the ground truth
 // in the form the connector must emit.
 import { startSimulator, type Simulator, type SimulatorOptions, type StreamName } from '../../src/simulator/index.js';
-import { STREAMS } from '../../src/streams/definitions.js';
+import { buildCatalog } from '../../src/streams/catalog.js';
+import { CHILD_STREAMS, STREAMS } from '../../src/streams/definitions.js';
 import { expectedRecord } from './expected.js';
 import { ofType, writeFiles, type Message } from './cli.js';
 
@@ -19,22 +20,25 @@ export interface Selection {
 }
 
 export function configuredCatalog(selections: Selection[]) {
+  const offered = buildCatalog().streams;
   return {
     streams: selections.map(({ name, mode, cursor }) => {
-      const def = STREAMS.find((s) => s.name === name);
+      const stream = offered.find((s) => s.name === name);
       const incremental = mode === 'incremental';
       return {
-        stream: { name, json_schema: {}, supported_sync_modes: def?.cursors ? ['full_refresh', 'incremental'] : ['full_refresh'] },
+        stream: { name, json_schema: {}, supported_sync_modes: stream?.supported_sync_modes ?? ['full_refresh'] },
         sync_mode: mode ?? 'full_refresh',
         destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        ...(incremental ? { cursor_field: [cursor ?? def?.defaultCursor ?? 'createDate'] } : {}),
+        ...(incremental ? { cursor_field: [cursor ?? stream?.default_cursor_field?.[0] ?? 'createDate'] } : {}),
       };
     }),
   };
 }
 
+/** The streams read by requests of their own (compared with sim.truth); child streams are in CHILD_STREAM_NAMES. */
 export const ALL_STREAMS = STREAMS.map((s) => s.name);
 export const INCREMENTAL_STREAMS = STREAMS.filter((s) => s.cursors).map((s) => s.name);
+export const CHILD_STREAM_NAMES = CHILD_STREAMS.map((s) => s.name);
 
 /** Files for a read: config (simulator account + overrides), catalog and optional state. */
 export function readArgs(sim: Simulator, catalog: unknown, opts: { config?: Record<string, unknown>; state?: unknown } = {}): string[] {
@@ -50,7 +54,13 @@ export function configArgs(command: 'check' | 'discover', config: Record<string,
   return [command, '--config', writeFiles({ 'config.json': config })['config.json']!];
 }
 
-const PK: Record<string, string> = Object.fromEntries(STREAMS.map((s) => [s.name, s.primaryKey[0]!]));
+const PK: Record<string, string[]> = Object.fromEntries([...STREAMS, ...CHILD_STREAMS].map((s) => [s.name, s.primaryKey]));
+
+/** A record's primary key: the value itself for one field, a JSON array of the values for a composite key. */
+export function keyOf(record: Record<string, unknown>, stream: string): unknown {
+  const fields = PK[stream]!;
+  return fields.length === 1 ? record[fields[0]!] : JSON.stringify(fields.map((f) => record[f]));
+}
 
 export function recordsOf(messages: Message[], stream: string): Array<Record<string, unknown>> {
   return ofType(messages, 'RECORD')
@@ -61,11 +71,31 @@ export function recordsOf(messages: Message[], stream: string): Array<Record<str
 
 /** Latest version per primary key. */
 export function byId(records: Array<Record<string, unknown>>, stream: string): Map<unknown, Record<string, unknown>> {
-  return new Map(records.map((r) => [r[PK[stream]!], r]));
+  return new Map(records.map((r) => [keyOf(r, stream), r]));
 }
 
 export function expectedTruth(sim: Simulator, stream: string): Map<unknown, Record<string, unknown>> {
   return byId([...sim.truth(stream as StreamName)].map((r) => expectedRecord(r as unknown as Record<string, unknown>)), stream);
+}
+
+/**
+ * What a child stream must emit for the parent's current truth, built here from the definition's data (not
+ * with the connector's code): each element of the parent's array field, the carried parent fields and the
+ * index added, date-times converted independently.
+ */
+export function expectedChildTruth(sim: Simulator, child: string): Map<unknown, Record<string, unknown>> {
+  const def = CHILD_STREAMS.find((c) => c.name === child)!;
+  const rows: Array<Record<string, unknown>> = [];
+  for (const raw of sim.truth(def.parent as StreamName)) {
+    const parent = expectedRecord(raw as unknown as Record<string, unknown>);
+    const list = parent[def.parentField];
+    if (!Array.isArray(list)) continue;
+    list.forEach((element: Record<string, unknown>, i) => {
+      const carried = Object.fromEntries(Object.entries(def.carry).map(([field, parentField]) => [field, parent[parentField] ?? null]));
+      rows.push({ ...element, ...carried, ...(def.index ? { [def.index]: i } : {}) });
+    });
+  }
+  return byId(rows, child);
 }
 
 /** The last STATE per stream, as the input state of the next read (the array form Airbyte passes). */

@@ -1,21 +1,29 @@
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { silentLogger } from '../../src/protocol/logger.js';
 import { createDateConverter } from '../../src/streams/dateConverter.js';
 import { createSchemaAjv, loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
+import { CHILD_STREAMS, STREAMS as DEFINED } from '../../src/streams/definitions.js';
 
 // The ShipStation documentation examples the schemas were written from (see shipstation-v1.md).
 const EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/examples', import.meta.url));
 
-const STREAMS: [name: string, primaryKey: string][] = [
-  ['orders', 'orderId'],
-  ['shipments', 'shipmentId'],
-  ['fulfillments', 'fulfillmentId'],
-  ['products', 'productId'],
-  ['customers', 'customerId'],
-  ['stores', 'storeId'],
-  ['warehouses', 'warehouseId'],
+const STREAMS: [name: string, primaryKey: string[], keyType: string][] = [
+  ['orders', ['orderId'], 'integer'],
+  ['shipments', ['shipmentId'], 'integer'],
+  ['fulfillments', ['fulfillmentId'], 'integer'],
+  ['products', ['productId'], 'integer'],
+  ['customers', ['customerId'], 'integer'],
+  ['stores', ['storeId'], 'integer'],
+  ['warehouses', ['warehouseId'], 'integer'],
+  ['carriers', ['code'], 'string'],
+  ['marketplaces', ['marketplaceId'], 'integer'],
+  ['users', ['userId'], 'string'],
+  ['webhooks', ['WebHookID'], 'integer'],
+  ['tags', ['tagId'], 'integer'],
+  ['order_items', ['orderItemId'], 'integer'],
+  ['shipment_items', ['shipmentId', 'itemIndex'], 'integer'],
 ];
 
 /** Records of an example file: a list envelope, a bare array, or (order_single_get) one record. */
@@ -47,7 +55,15 @@ function walk(schema: JsonSchema, path = '', out: [string, JsonSchema][] = []): 
 
 const typesOf = (schema: JsonSchema): string[] => [schema.type ?? []].flat();
 
-describe.each(STREAMS)('schemas/%s.json', (name, primaryKey) => {
+test('there is a schema for every stream definition and a definition for every schema', () => {
+  const files = readdirSync(fileURLToPath(new URL('../../schemas', import.meta.url))).map((f) => f.replace(/\.json$/, ''));
+  const names = [...DEFINED.map((s) => s.name), ...CHILD_STREAMS.map((s) => s.name)];
+  expect(files.sort()).toEqual([...names].sort());
+  expect(STREAMS.map(([name]) => name).sort()).toEqual([...names].sort());
+  for (const def of [...DEFINED, ...CHILD_STREAMS]) expect(STREAMS.find(([name]) => name === def.name)![1]).toEqual(def.primaryKey);
+});
+
+describe.each(STREAMS)('schemas/%s.json', (name, primaryKey, keyType) => {
   const schema = loadStreamSchema(name);
 
   test('is a draft-07 object schema that compiles under strict Ajv', () => {
@@ -56,9 +72,9 @@ describe.each(STREAMS)('schemas/%s.json', (name, primaryKey) => {
     expect(() => createSchemaAjv().compile(schema)).not.toThrow();
   });
 
-  test('declares its primary key as a required integer', () => {
-    expect(schema.required).toEqual([primaryKey]);
-    expect(schema.properties?.[primaryKey]?.type).toBe('integer');
+  test(`declares its primary key as required ${keyType}s`, () => {
+    expect(schema.required).toEqual(primaryKey);
+    for (const key of primaryKey) expect(schema.properties?.[key]?.type).toBe(keyType);
   });
 
   test('every object level stays open, every field but the key is nullable and described', () => {
@@ -66,7 +82,7 @@ describe.each(STREAMS)('schemas/%s.json', (name, primaryKey) => {
     for (const [path, sub] of walk(schema)) {
       if (sub.properties && sub.additionalProperties !== true) problems.push(`${path || '(root)'}: closed object`);
       if (path === '' || path.endsWith('[]')) continue;
-      if (path !== primaryKey && !typesOf(sub).includes('null')) problems.push(`${path}: not nullable`);
+      if (!primaryKey.includes(path) && !typesOf(sub).includes('null')) problems.push(`${path}: not nullable`);
       if (typeof sub.description !== 'string') problems.push(`${path}: no description`);
     }
     expect(problems).toEqual([]);
@@ -141,4 +157,36 @@ test('the quirks seen outside the documentation examples validate too', () => {
   expect(valid('shipments', { shipmentId: 1, shipmentItems: null, advancedOptions: { storeId: 1 } })).toBe(true);
   expect(valid('orders', { orderNumber: 'x' })).not.toBe(true);
   expect(valid('orders', { orderId: null })).not.toBe(true);
+});
+
+describe.each(CHILD_STREAMS.map((c) => [c.name, c] as const))('child schema %s', (name, child) => {
+  // Child rows are converted by the parent's schema before they are cut out: the child schema must describe
+  // the parent's element exactly, plus the carried fields (typed like the parent's) and the index.
+  const schema = loadStreamSchema(name);
+  const parent = loadStreamSchema(child.parent);
+  const element = parent.properties![child.parentField]!.items!;
+
+  test("every field of the parent's element, identical but for the key's nullability", () => {
+    for (const [field, sub] of Object.entries(element.properties!)) {
+      const mine = schema.properties![field]!;
+      if (child.primaryKey.includes(field)) expect({ ...mine, type: sub.type, description: sub.description }).toEqual(sub);
+      else expect([field, mine]).toEqual([field, sub]);
+    }
+  });
+
+  test('the carried fields are typed like the parent fields; the index is an integer; nothing else', () => {
+    for (const [field, parentField] of Object.entries(child.carry)) {
+      const mine = schema.properties![field]!;
+      const theirs = parent.properties![parentField]!;
+      expect([field, typesOf(mine).filter((t) => t !== 'null'), mine.format, mine.airbyte_type]).toEqual([
+        field,
+        typesOf(theirs).filter((t) => t !== 'null'),
+        theirs.format,
+        theirs.airbyte_type,
+      ]);
+    }
+    if (child.index) expect(schema.properties![child.index]!.type).toBe('integer');
+    const expected = [...Object.keys(child.carry), ...(child.index ? [child.index] : []), ...Object.keys(element.properties!)];
+    expect(Object.keys(schema.properties!).sort()).toEqual([...new Set(expected)].sort());
+  });
 });

@@ -4,10 +4,15 @@ import type { Table } from '../table.js';
 
 export const PAGED_STREAMS = ['orders', 'shipments', 'fulfillments', 'products', 'customers'] as const;
 export const LIST_STREAMS = ['stores', 'warehouses'] as const;
-export const STREAM_NAMES = [...PAGED_STREAMS, ...LIST_STREAMS] as const;
+/** One-request account settings: carriers, marketplaces, users, webhooks and tags. */
+export const REFERENCE_STREAMS = ['carriers', 'marketplaces', 'users', 'webhooks', 'tags'] as const;
+export const STREAM_NAMES = [...PAGED_STREAMS, ...LIST_STREAMS, ...REFERENCE_STREAMS] as const;
+/** Streams whose size is an option; carriers, marketplaces and tags are fixed lists the other streams refer to. */
+export const COUNTED_STREAMS = [...PAGED_STREAMS, ...LIST_STREAMS, 'users', 'webhooks'] as const;
 
 export type PagedStreamName = (typeof PAGED_STREAMS)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];
+export type CountedStreamName = (typeof COUNTED_STREAMS)[number];
 
 export function isStreamName(value: string): value is StreamName {
   return (STREAM_NAMES as readonly string[]).includes(value);
@@ -71,5 +76,9 @@ export const TAGS = {
   customer: 503,
   store: 601,
   warehouse: 701,
+  carrier: 801,
+  user: 802,
+  webhook: 803,
+  accountTag: 804,
   ids: 900,
 } as const;

@@ -1,0 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const DIST = `${ROOT}dist`;
+export const ENTRY = `${DIST}/index.js`;

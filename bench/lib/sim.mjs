@@ -1,0 +1,59 @@
+// The ShipStation simulator in a child process (dist/simulator/cli.js), so its CPU and memory never mix with
+// what the bench measures. Control goes through its /__sim/ endpoints (no auth, no rate limit, not counted).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { DIST } from './paths.mjs';
+
+const live = new Set();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGTERM');
+});
+
+/**
+ * counts: records per stream; rateLimit: {limit, windowMs}. "Limit off" runs pass a huge limit instead of
+ * disabling it: without rate-limit headers the connector keeps assuming 40 requests a minute.
+ */
+export async function startSimChild({ counts = {}, rateLimit, seed = 7, timelineLimit = 100_000 }) {
+  const args = [`${DIST}/simulator/cli.js`, '--seed', String(seed), '--timeline-limit', String(timelineLimit)];
+  for (const [stream, n] of Object.entries(counts)) args.push(`--${stream}`, String(n));
+  args.push('--rate-limit', String(rateLimit.limit), '--rate-window-ms', String(rateLimit.windowMs));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const lines = createInterface({ input: child.stdout });
+  const first = await Promise.race([
+    once(lines, 'line').then(([line]) => line),
+    once(child, 'exit').then(([code]) => Promise.reject(new Error(`simulator exited with ${code}: ${stderr}`))),
+  ]);
+  lines.close();
+  child.stdout.resume();
+  const info = JSON.parse(first);
+  const base = info.base_url;
+  const control = async (path, init) => {
+    const res = await fetch(`${base}/__sim/${path}`, init);
+    if (!res.ok) throw new Error(`simulator ${path}: ${res.status}`);
+    return res;
+  };
+  return {
+    pid: child.pid,
+    baseUrl: base,
+    config: info.config,
+    counts,
+    rateLimit,
+    async stats() {
+      return (await control('stats')).json();
+    },
+    async resetStats() {
+      await control('stats/reset', { method: 'POST' });
+    },
+    async close() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,237 @@
+// npm run bench: the connector's performance figures, each a ratio measured in this run. See bench/README.md.
+// The simulator always runs in a child process (dist/simulator/cli.js); results go to bench/results.json.
+import { configure, incrementalNames, readArgs, readChild, readInProcess, TIME_BIN } from './lib/connector.mjs';
+import { replayPages } from './lib/baseline.mjs';
+import { budgetUse, figure, idealRequests, machineInfo, median, minimumMs, printTable, round, writeResults } from './lib/measure.mjs';
+import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenarios.mjs';
+
+// Two backfills of ≥ 200 pages of 500 at 40 per 2 s (20 requests/s).
+// Balanced: 70 + 70 + 60 pages; the three big streams page side by side to the end, so the limit binds and
+// the figures measure the limiter. Orders-heavy (the issue's example): 120 + 60 + 20 pages; once shipments
+// and customers are done, orders pages alone, one request after the other (keyset paging), and in the last
+// windows the connector's own speed, not the limit, sets the pace.
+const RATE_LIMIT = { limit: 40, windowMs: 2000 };
+const BALANCED = { orders: 35_000, shipments: 35_000, customers: 30_000 };
+const ORDERS_HEAVY = { orders: 60_000, shipments: 30_000, customers: 10_000 };
+const CPU_COUNTS = { orders: 20_000, shipments: 10_000, fulfillments: 2_000, products: 2_000, customers: 5_000 };
+const CPU_REPEATS = 7;
+const RSS_ORDERS = [10_000, 100_000];
+const SYNC_COUNTS = { orders: 2_000, shipments: 1_500, customers: 500 };
+
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+const fixed = (d) => (v) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
+
+/** One backfill of the catalog through the CLI against a rate-limited simulator. */
+async function backfill(name, counts, rateLimit, catalog, sim) {
+  return withSim({ counts, rateLimit }, async (server) => {
+    const run = await readChild(readArgs({ config: server.config, catalog }));
+    const stats = await server.stats();
+    if (run.code !== 0) throw new Error(`${name} backfill exited ${run.code}: ${run.stderr}`);
+    if (stats.timelineDropped) throw new Error('simulator timeline overflowed');
+    const tl = stats.timeline;
+    const spanMs = tl.at(-1).t - tl[0].t;
+    const n = idealRequests(sim, counts, catalog.streams.map((s) => s.stream.name));
+    const minMs = minimumMs(n, rateLimit.limit, rateLimit.windowMs);
+    return {
+      name,
+      counts,
+      rateLimit,
+      requests: stats.requests,
+      byPath: stats.byPath,
+      idealRequests: n,
+      budget: budgetUse(tl, rateLimit.limit, rateLimit.windowMs),
+      spanMs,
+      wallMs: run.wallMs,
+      minimumMs: minMs,
+      timeRatio: spanMs / minMs,
+      wallRatio: run.wallMs / minMs,
+    };
+  });
+}
+
+/** Connector in process (main(), stdout discarded) vs the bare baseline over the same pages; CPU via process.cpuUsage(). */
+async function cpuPerRecord(catalog) {
+  return withSim({ counts: CPU_COUNTS, rateLimit: LIMIT_OFF }, async (server) => {
+    const args = readArgs({ config: server.config, catalog });
+    let records;
+    const connectorRun = async (warmUp = false) => {
+      await server.resetStats();
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const r = await readInProcess(args, warmUp ? { count: '{"type":"RECORD"' } : {});
+      const c = process.cpuUsage(c0);
+      const wallMs = performance.now() - t0;
+      if (r.code !== 0) throw new Error(`connector read exited ${r.code}`);
+      if (warmUp) records = r.counted;
+      return { cpuMs: (c.user + c.system) / 1000, wallMs };
+    };
+    // Warm-up: counts the records and captures the page list the baseline replays.
+    await connectorRun(true);
+    const pages = (await server.stats()).timeline.map(({ path, query }) => ({ path, query }));
+    const baselineRun = async () => {
+      const t0 = performance.now();
+      const c0 = process.cpuUsage();
+      const r = await replayPages(server.baseUrl, server.config, pages);
+      const c = process.cpuUsage(c0);
+      return { cpuMs: (c.user + c.system) / 1000, wallMs: performance.now() - t0, rows: r.records };
+    };
+    const warm = await baselineRun();
+    const connector = [];
+    const baseline = [];
+    for (let i = 0; i < CPU_REPEATS; i++) {
+      connector.push(await connectorRun());
+      baseline.push(await baselineRun());
+    }
+    const cMs = median(connector.map((r) => r.cpuMs));
+    const bMs = median(baseline.map((r) => r.cpuMs));
+    const cWall = median(connector.map((r) => r.wallMs));
+    return {
+      counts: CPU_COUNTS,
+      streams: catalog.streams.map((s) => s.stream.name),
+      records,
+      pages: pages.length,
+      rowsFetched: warm.rows,
+      repeats: CPU_REPEATS,
+      connectorCpuMs: connector.map((r) => round(r.cpuMs, 0)),
+      baselineCpuMs: baseline.map((r) => round(r.cpuMs, 0)),
+      connectorUsPerRecord: (cMs * 1000) / records,
+      baselineUsPerRecord: (bMs * 1000) / records,
+      ratio: cMs / bMs,
+      connectorWallMs: cWall,
+      recordsPerSecond: records / (cWall / 1000),
+    };
+  });
+}
+
+const lastStates = (lines) => {
+  const last = new Map();
+  for (const line of lines) {
+    const { state } = JSON.parse(line);
+    last.set(state.stream.stream_descriptor.name, state);
+  }
+  return [...last.values()];
+};
+
+/**
+ * Requests per sync without and with the child streams; then, for the complete catalog, a second sync with
+ * the last STATE per stream and no change in between.
+ */
+async function syncRequests(parents, complete, sim) {
+  return withSim({ counts: SYNC_COUNTS, rateLimit: LIMIT_OFF }, async (server) => {
+    const read = async (catalog, { state, keep } = {}) => {
+      await server.resetStats();
+      const run = await readChild(readArgs({ config: server.config, catalog, state }), { keepPrefix: keep });
+      if (run.code !== 0) throw new Error(`sync exited ${run.code}: ${run.stderr}`);
+      return { run, stats: await server.stats() };
+    };
+    const withoutChildren = await read(parents);
+    const first = await read(complete, { keep: '{"type":"STATE"' });
+    const second = await read(complete, { state: lastStates(first.run.kept), keep: '{"type":"RECORD"' });
+    const recordsSecond = {};
+    for (const line of second.run.kept) {
+      const stream = JSON.parse(line).record.stream;
+      recordsSecond[stream] = (recordsSecond[stream] ?? 0) + 1;
+    }
+    return {
+      counts: SYNC_COUNTS,
+      idealRequests: idealRequests(sim, SYNC_COUNTS, parents.streams.map((s) => s.stream.name)),
+      withoutChildren: { requests: withoutChildren.stats.requests, byPath: withoutChildren.stats.byPath },
+      withChildren: { requests: first.stats.requests, byPath: first.stats.byPath },
+      noChange: { requests: second.stats.requests, byPath: second.stats.byPath, records: recordsSecond },
+    };
+  });
+}
+
+async function main() {
+  const started = performance.now();
+  const machine = machineInfo();
+  log(`${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}; peak RSS via ${TIME_BIN ? '/usr/bin/time -f %M and ' : ''}/proc VmHWM`);
+  if (machine.loadAverage[0] > 0.5) log('WARNING: the machine is busy (load average above 0.5): CPU and time figures will be noisy');
+  const sim = await simModule();
+  const discovered = await catalogs();
+  const parents = configure(discovered, discovered.parents);
+  const complete = configure(discovered, discovered.streams.map((s) => s.name));
+  log(`streams: ${discovered.parents.join(', ')}${discovered.children.size ? `; child streams: ${[...discovered.children].join(', ')}` : ''}`);
+
+  log('backfill at 40 per 2 s, balanced dataset (~15 s)');
+  const balanced = await backfill('balanced', BALANCED, RATE_LIMIT, parents, sim);
+  log('backfill at 40 per 2 s, orders-heavy dataset (~15 s)');
+  const heavy = await backfill('orders-heavy', ORDERS_HEAVY, RATE_LIMIT, parents, sim);
+  log(`CPU per record: warm-up + ${CPU_REPEATS} × (connector, baseline) (~40 s)`);
+  const cpu = await cpuPerRecord(parents);
+  log('peak RSS at 10k and 100k orders (~25 s)');
+  const rss = [];
+  for (const n of RSS_ORDERS) rss.push(await peakRss(n));
+  log('syncs without and with child streams, then a no-change incremental sync');
+  const sync = await syncRequests(parents, complete, sim);
+
+  const rssRatio = rss[1].peakMB / rss[0].peakMB;
+  const incremental = incrementalNames(parents);
+  const noChangeMax = Math.max(...incremental.map((s) => sync.noChange.byPath[`/${s}`] ?? 0));
+  const childRatio = sync.withChildren.requests / sync.withoutChildren.requests;
+  const budgetDetail = (b) =>
+    `${b.budget.made} made / ${b.budget.allowed} allowed = ${b.rateLimit.limit} × ${b.budget.windows - 1} full windows + ${b.budget.perWindow.at(-1)} in the last; ` +
+    `per window [${b.budget.perWindow.join(', ')}]; limit × all windows = ${b.budget.naiveAllowed}` +
+    (b.budget.overfull ? `; WARNING: ${b.budget.overfull} rebuilt windows exceed the limit` : '');
+  const timeDetail = (b) =>
+    `first request → last response ${(b.spanMs / 1000).toFixed(2)} s vs (⌈${b.idealRequests}/${b.rateLimit.limit}⌉ − 1) × ${b.rateLimit.windowMs / 1000} s = ${b.minimumMs / 1000} s ` +
+    `(${b.requests} requests, ideal ${b.idealRequests}); new windows opened on average ${b.budget.meanWindowChangeMs.toFixed(0)} ms after the previous one ended; ` +
+    `last window open → last response ${b.budget.lastWindowMs} ms; whole process ${(b.wallMs / 1000).toFixed(2)} s = ${b.wallRatio.toFixed(3)} × minimum`;
+  const rateFigures = (b) => {
+    const at = `${b.name}, ${b.rateLimit.limit}/${b.rateLimit.windowMs / 1000} s`;
+    return [
+      figure(`rate_budget_use_${b.name}`, `rate-budget use (${at})`, b.budget.ratio, { fmt: fixed(3), goal: '≥ 0.97', pass: b.budget.ratio >= 0.97, detail: budgetDetail(b) }),
+      figure(`rate_429s_${b.name}`, `429 responses (${at})`, b.budget.rejected, { goal: '0', pass: b.budget.rejected === 0 }),
+      figure(`backfill_time_ratio_${b.name}`, `backfill time / minimum (${at})`, b.timeRatio, { fmt: fixed(3), goal: '≤ 1.05', pass: b.timeRatio <= 1.05, detail: timeDetail(b) }),
+    ];
+  };
+
+  const figures = [
+    ...rateFigures(balanced),
+    ...rateFigures(heavy),
+    figure('cpu_ratio', 'CPU per record, connector / baseline', cpu.ratio, {
+      fmt: fixed(2),
+      goal: '≤ 2.0',
+      pass: cpu.ratio <= 2,
+      detail:
+        `${cpu.connectorUsPerRecord.toFixed(1)} µs vs ${cpu.baselineUsPerRecord.toFixed(1)} µs per record (medians of ${cpu.repeats}; ${cpu.records} records, ${cpu.pages} pages); ` +
+        `connector CPU ms [${cpu.connectorCpuMs.join(', ')}], baseline [${cpu.baselineCpuMs.join(', ')}]`,
+    }),
+    figure('throughput_in_process', 'records/s, limit off (in process, median)', cpu.recordsPerSecond, { fmt: fixed(0) }),
+    ...rss.map((r) =>
+      figure(`peak_rss_${r.orders}`, `peak RSS, ${r.orders / 1000}k orders (MB)`, r.peakMB, {
+        fmt: fixed(1),
+        goal: '< 150',
+        pass: r.peakMB < 150,
+        detail: `/proc VmHWM ${r.procHwmMB ?? 'n/a'} MB, /usr/bin/time %M ${r.timeMaxRssMB ?? 'n/a'} MB; ${(r.wallMs / 1000).toFixed(1)} s = ${r.recordsPerSecond.toFixed(0)} records/s (CLI, orders only, stdout drained)`,
+      }),
+    ),
+    figure('peak_rss_ratio', 'peak RSS 100k / 10k orders', rssRatio, { fmt: fixed(2), goal: 'flat (≤ 1.10)', pass: rssRatio <= 1.1 }),
+    figure('no_change_incremental_requests', 'requests, no-change incremental sync (max per incremental stream)', noChangeMax, {
+      goal: '≤ 1',
+      pass: noChangeMax <= 1,
+      detail: `second sync of the complete catalog, by path ${JSON.stringify(sync.noChange.byPath)}; records emitted ${JSON.stringify(sync.noChange.records)}`,
+    }),
+    figure('requests_per_sync', 'requests per sync, parent streams', sync.withoutChildren.requests, {
+      detail: `${JSON.stringify(sync.withoutChildren.byPath)}; ideal Σ⌈N/500⌉ = ${sync.idealRequests} for ${JSON.stringify(sync.counts)} (others at simulator defaults); backfills: balanced ${balanced.requests} (ideal ${balanced.idealRequests}), orders-heavy ${heavy.requests} (ideal ${heavy.idealRequests})`,
+    }),
+    ...(discovered.children.size
+      ? [
+          figure('requests_per_sync_with_children', 'requests per sync, with child streams', sync.withChildren.requests, { detail: JSON.stringify(sync.withChildren.byPath) }),
+          figure('child_streams_request_ratio', 'requests with / without child streams', childRatio, { fmt: fixed(2), goal: '= 1.00', pass: sync.withChildren.requests === sync.withoutChildren.requests }),
+        ]
+      : []),
+  ];
+
+  printTable(`ShipStation connector bench — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`, figures);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`\nbench took ${seconds.toFixed(0)} s; results in bench/results.json`);
+  writeResults('bench', {
+    machine,
+    durationSeconds: round(seconds, 1),
+    figures: figures.map(({ id, label, value, goal, pass, detail }) => ({ id, label, value: round(value, 4), goal, pass, detail })),
+    raw: { backfillBalanced: balanced, backfillOrdersHeavy: heavy, cpu, rss, sync },
+  });
+}
+
+await main();

@@ -1,0 +1,59 @@
+// A read group: one parent stream read once, for itself and for its selected child streams. Each page is
+// prepared as the parent's (date-times to UTC) and emitted under the parent's name if the parent is selected;
+// the children's rows are then cut from the same, converted records and emitted under their own names. Every
+// parent checkpoint is repeated for each child with the same stream_state and the child's own record count.
+import type { ChildStreamDefinition } from '../streams/types.js';
+import { childRows } from '../streams/children.js';
+import type { ApiRecord } from './envelope.js';
+import type { Query, ReadTarget, StreamContext } from './streamContext.js';
+
+export interface GroupChild {
+  def: ChildStreamDefinition;
+  ctx: StreamContext;
+}
+
+export class ReadGroup implements ReadTarget {
+  /** The context requests go through: the parent's when selected, else the first child's. */
+  private readonly requester: StreamContext;
+
+  constructor(
+    /** The parent's context when the parent is selected; undefined when it is read only for its children. */
+    private readonly parent: StreamContext | undefined,
+    private readonly children: readonly GroupChild[],
+    /** Date conversion for the parent's rows when the parent is not selected (nothing of it is emitted). */
+    private readonly convertUnselectedParent: (record: ApiRecord) => void,
+  ) {
+    const requester = parent ?? children[0]?.ctx;
+    if (!requester) throw new Error('a read group needs a selected stream');
+    this.requester = requester;
+  }
+
+  /** Every selected stream of the group, the parent first. */
+  get contexts(): StreamContext[] {
+    return [...(this.parent ? [this.parent] : []), ...this.children.map((c) => c.ctx)];
+  }
+
+  get logger() {
+    return this.requester.logger;
+  }
+
+  get(path: string, query: Query): Promise<unknown> {
+    return this.requester.get(path, query);
+  }
+
+  /** The API's total counts parent records: an estimate for the parent only. */
+  async estimateRows(total: number | undefined): Promise<void> {
+    await this.parent?.estimateRows(total);
+  }
+
+  async records(rows: ApiRecord[]): Promise<void> {
+    if (this.parent) await this.parent.records(rows);
+    else for (const row of rows) this.convertUnselectedParent(row);
+    for (const child of this.children) await child.ctx.records(childRows(child.def, rows));
+  }
+
+  async checkpoint(streamState: Record<string, unknown>): Promise<void> {
+    await this.parent?.checkpoint(streamState);
+    for (const child of this.children) await child.ctx.checkpoint(streamState);
+  }
+}
