@@ -27,10 +27,11 @@ export async function withSim(options, fn) {
 }
 
 /** Peak RSS and throughput of the CLI reading `orders` only (limit off, stdout drained and discarded). */
-export async function peakRss(orders) {
+/** `nodeOptions`: V8 flags as the Docker image's entrypoint passes them (empty = plain `node dist/index.js`). */
+export async function peakRss(orders, nodeOptions = '') {
   const catalog = configure(await catalogs(), ['orders']);
   return withSim({ counts: { orders }, rateLimit: LIMIT_OFF }, async (sim) => {
-    const run = await readChild(readArgs({ config: sim.config, catalog }), { measureRss: true });
+    const run = await readChild(readArgs({ config: sim.config, catalog }), { measureRss: true, env: { NODE_OPTIONS: nodeOptions } });
     if (run.code !== 0) throw new Error(`read of ${orders} orders exited ${run.code}: ${run.stderr}`);
     return {
       orders,

@@ -2,6 +2,7 @@
 // rate limiter for the key); a failing stream ends INCOMPLETE without hiding the others' records. Child streams
 // (order_items, shipment_items) are read with their parent as one group: the parent's requests only, the
 // parent's records emitted only if it is selected (see readGroup.ts).
+import { setMaxListeners } from 'node:events';
 import type { Config } from '../config.js';
 import { ConfigError, TransientError, asConnectorError } from '../errors.js';
 import type { Emitter } from '../protocol/emitter.js';
@@ -98,6 +99,8 @@ export async function runSync({ config, streams, state, emitter, logger, progres
   }
 
   const controller = new AbortController();
+  // Every queued request of every stream listens for cancellation: many listeners here are expected, not a leak.
+  setMaxListeners(0, controller.signal);
   const cancel = (signal: string) => () => {
     logger.warn(`received ${signal}: stopping; each stream's last checkpoint has been emitted`);
     controller.abort(new TransientError(`sync cancelled by ${signal}; the next sync resumes from the last checkpoint`));
