@@ -1,0 +1,504 @@
+// The fault matrix: each row runs the real CLI (dist/index.js) against the in-process simulator under one kind
+// of trouble (or all of them), then compares what came out with the simulator's ground truth.
+//
+// What counts as complete:
+// - incremental streams (orders, shipments, fulfillments): the union of every run of the row, in order, the
+//   latest emission per id winning (SIGKILL row: every killed run plus the resumed one; mutation rows: the
+//   sync plus one following incremental sync);
+// - full-refresh streams (products, customers, stores, warehouses): the row's last run alone, since every
+//   full refresh must be a whole snapshot.
+// "lost" = ids missing from that output + ids whose latest emitted version differs from the final truth.
+import { isDeepStrictEqual } from 'node:util';
+import type { FailNextSpec, FaultOptions, RateLimitOptions, StreamCounts } from '../../src/simulator/index.js';
+import { runCli, traceErrors, type CliResult, type Message } from '../helpers/cli.js';
+import {
+  configuredCatalog,
+  expectedTruth,
+  lastStates,
+  readArgs,
+  recordsOf,
+  simulator,
+  statusesOf,
+  type Simulator,
+} from '../helpers/sim.js';
+import { STREAMS } from '../../src/streams/definitions.js';
+
+export type Scale = 'small' | 'full';
+
+/** The streams every row syncs (a fixed list, so streams added later do not change what the matrix measures). */
+export const INCREMENTAL_STREAMS = ['orders', 'shipments', 'fulfillments'];
+export const FULL_REFRESH_STREAMS = ['products', 'customers', 'stores', 'warehouses'];
+export const MATRIX_STREAMS = [...INCREMENTAL_STREAMS, ...FULL_REFRESH_STREAMS];
+type Data = Record<string, unknown>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Counting what was lost
+
+export interface StreamTally {
+  stream: string;
+  expected: number;
+  emitted: number;
+  /** Ids in the truth that never arrived. */
+  missing: unknown[];
+  /** Ids whose latest emitted version is not the final one. */
+  stale: unknown[];
+  /** Emitted ids the truth does not know. */
+  extra: unknown[];
+  /** Emissions beyond one per id. */
+  duplicates: number;
+  lost: number;
+}
+
+const PK: Record<string, string> = Object.fromEntries(STREAMS.map((s) => [s.name, s.primaryKey[0]!]));
+
+/** JSON form with sorted keys: what a destination would store, independent of key order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+/** Compares emissions (in emission order) with the truth (id → record in the form the connector must emit). */
+export function tally(stream: string, truth: Map<unknown, Data>, emissions: Data[]): StreamTally {
+  const pk = PK[stream] ?? 'id';
+  const latest = new Map<unknown, Data>();
+  for (const record of emissions) latest.set(record[pk], record);
+  const missing: unknown[] = [];
+  const stale: unknown[] = [];
+  for (const [id, want] of truth) {
+    const got = latest.get(id);
+    if (got === undefined) missing.push(id);
+    else if (!isDeepStrictEqual(got, want) && canonical(got) !== canonical(want)) stale.push(id);
+  }
+  const extra = [...latest.keys()].filter((id) => !truth.has(id));
+  return {
+    stream,
+    expected: truth.size,
+    emitted: emissions.length,
+    missing,
+    stale,
+    extra,
+    duplicates: emissions.length - latest.size,
+    lost: missing.length + stale.length,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rows
+
+export interface Row {
+  name: string;
+  /** Runs in the small (npm test) matrix too. */
+  small: boolean;
+  /** Seeds in the full matrix (the small one runs the first). */
+  seeds: number;
+  sim?: { faults?: FaultOptions; rateLimit?: RateLimitOptions };
+  config?: Record<string, unknown>;
+  /** Targeted faults queued before the first run, so even a short run meets each kind. */
+  targeted?: FailNextSpec[];
+  /** Bursts of `count` 429s during every run, `gapMs` apart (counted from the end of the previous burst). */
+  storms?: { gapMs: number; count: number };
+  /** Another application spending the key's budget on a timer. */
+  otherApp?: { everyMs: number; units: number };
+  /** Orders modified/created/bulk-edited and shipments voided/created while the sync runs; then a follow-up sync. */
+  mutations?: boolean;
+  /** SIGKILL this many runs (at most 3 in the small matrix) at random moments, each resuming from the previous STATEs; then one run to the end. */
+  kills?: number;
+  /** After `afterRequests` orders requests, /orders answers 503 until the first run gives up (exit 1); then resume. */
+  outage?: { afterRequests: number };
+}
+
+const FIVE_XX: FaultOptions = { rates: { error500: 0.03, error502: 0.03, error503: 0.02 }, htmlShare: 0.5 };
+
+export const ROWS: Row[] = [
+  { name: 'baseline (no faults)', small: true, seeds: 2 },
+  {
+    name: '5xx 8% (500/502/503, half HTML)',
+    small: true,
+    seeds: 5,
+    sim: { faults: FIVE_XX },
+    targeted: [
+      { kind: 'error500', path: '/orders' },
+      { kind: 'error502', path: '/shipments', html: true },
+      { kind: 'error503', path: '/customers', html: false },
+    ],
+  },
+  {
+    name: '5xx burst: 3 in a row on /orders',
+    small: false,
+    seeds: 3,
+    targeted: [{ kind: 'error502', count: 3, path: '/orders', html: true }],
+  },
+  {
+    name: 'connection resets 10%',
+    small: true,
+    seeds: 5,
+    sim: { faults: { rates: { reset: 0.1 } } },
+    targeted: [
+      { kind: 'reset', path: '/orders' },
+      { kind: 'reset', path: '/warehouses' },
+    ],
+  },
+  {
+    name: 'truncated bodies 10%',
+    small: true,
+    seeds: 5,
+    sim: { faults: { rates: { truncate: 0.1 } } },
+    targeted: [
+      { kind: 'truncate', path: '/orders' },
+      { kind: 'truncate', path: '/fulfillments' },
+      { kind: 'truncate', path: '/stores' },
+    ],
+  },
+  {
+    name: '429 storms (10 at start, bursts of 4)',
+    small: true,
+    seeds: 3,
+    targeted: [{ kind: 'rateLimit', count: 10 }],
+    storms: { gapMs: 2000, count: 4 },
+  },
+  {
+    name: 'tight budget 15/2s + other app',
+    small: false,
+    seeds: 3,
+    sim: { rateLimit: { limit: 15, windowMs: 2000 } },
+    otherApp: { everyMs: 400, units: 2 },
+  },
+  {
+    name: 'slow bodies 30% + latency 20%',
+    small: true,
+    seeds: 3,
+    sim: { faults: { rates: { slowBody: 0.3, latency: 0.2 }, slowBodyChunks: 5, slowBodyDelayMs: 80, latencyMs: 300 } },
+  },
+  {
+    name: 'slow body > 5 s timeout 4%',
+    small: false,
+    seeds: 3,
+    config: { request_timeout_seconds: 5 },
+    sim: { faults: { rates: { slowBody: 0.04 }, slowBodyChunks: 4, slowBodyDelayMs: 2000 } },
+    targeted: [{ kind: 'slowBody', path: '/orders' }],
+  },
+  { name: 'mutations during the sync', small: true, seeds: 5, mutations: true, config: { shipments_lookback_days: 1 } },
+  {
+    name: 'SIGKILL + resume',
+    small: true,
+    seeds: 3,
+    kills: 5,
+    // Every response 25 ms late: runs last long enough to be killed at varied points.
+    sim: { faults: { rates: { latency: 1 }, latencyMs: 25 } },
+  },
+  {
+    name: 'outage > max_retry_seconds, resume',
+    small: false,
+    seeds: 2,
+    outage: { afterRequests: 4 },
+    // The row expects the first run to fail: a short retry budget keeps it quick.
+    config: { max_retry_seconds: 10 },
+  },
+  {
+    name: 'everything (+ mutations)',
+    small: true,
+    seeds: 5,
+    sim: { faults: { rates: { error500: 0.02, error502: 0.015, error503: 0.015, reset: 0.02, truncate: 0.01 }, htmlShare: 0.5 } },
+    targeted: [
+      { kind: 'rateLimit', count: 4 },
+      { kind: 'error503', path: '/orders', html: true },
+      { kind: 'reset', path: '/shipments' },
+      { kind: 'truncate', path: '/customers' },
+    ],
+    storms: { gapMs: 2500, count: 4 },
+    mutations: true,
+    config: { shipments_lookback_days: 1 },
+  },
+];
+
+export interface ScaleSettings {
+  counts: Partial<StreamCounts>;
+  pageSize: number;
+  /** Seeds run at once (runs mostly wait on backoff timers). */
+  parallel: number;
+}
+
+export const SCALES: Record<Scale, ScaleSettings> = {
+  small: { counts: { orders: 500, shipments: 300, fulfillments: 100, products: 60, customers: 80, stores: 3, warehouses: 2 }, pageSize: 50, parallel: 1 },
+  full: { counts: { orders: 2500, shipments: 1200, fulfillments: 300, products: 200, customers: 400, stores: 5, warehouses: 3 }, pageSize: 100, parallel: 2 },
+};
+
+export function rowsFor(scale: Scale): Row[] {
+  return scale === 'full' ? ROWS : ROWS.filter((r) => r.small);
+}
+
+export function seedsFor(row: Row, scale: Scale): number[] {
+  const n = scale === 'full' ? row.seeds : 1;
+  const base = 1 + ROWS.indexOf(row) * 100;
+  return Array.from({ length: n }, (_, i) => base + i);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Running one row with one seed
+
+export interface RunResult {
+  row: string;
+  seed: number;
+  /** Exit code of each CLI run in order (null = killed). */
+  exits: Array<number | null>;
+  finalExit: number | null;
+  kills: number;
+  lost: number;
+  missing: number;
+  stale: number;
+  extra: number;
+  /** Duplicate emissions in the compared output (incremental union + last full refresh). */
+  duplicates: number;
+  /** Records in the truth (all streams). */
+  records: number;
+  requests: number;
+  /** Injected faults (5xx, resets, truncations, slow bodies, latency, 429 storms). */
+  faults: number;
+  /** Every 429 sent (storms and the limiter). */
+  rateLimited: number;
+  mutations: number;
+  /** Sum of the CLI runs' durations. */
+  wallMs: number;
+  /** What went wrong beyond the numbers above (expected exit codes, statuses…); empty when fine. */
+  problems: string[];
+  tallies: StreamTally[];
+}
+
+const FULL_CATALOG = configuredCatalog(MATRIX_STREAMS.map((name) => ({ name, mode: INCREMENTAL_STREAMS.includes(name) ? ('incremental' as const) : ('full_refresh' as const) })));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Previous STATEs overlaid with a run's latest ones (a killed run may not have checkpointed every stream). */
+function mergeStates(previous: unknown[], messages: Message[]): unknown[] {
+  const name = (s: unknown) => (s as { stream: { stream_descriptor: { name: string } } }).stream.stream_descriptor.name;
+  const merged = new Map(previous.map((s) => [name(s), s]));
+  for (const s of lastStates(messages)) merged.set(name(s), s);
+  return [...merged.values()];
+}
+
+/** Mutations spread over the first ~70 % of a sync's requests (`requests` = a fault-free sync's count). */
+function scheduleMutations(sim: Simulator, requests: number) {
+  const at = (share: number, spec: Parameters<Simulator['schedule']>[1]) => sim.schedule({ atRequest: Math.max(1, Math.round(share * requests)) }, spec);
+  return [
+    at(0.05, { op: 'modifyOrders', count: 12 }),
+    at(0.12, { op: 'createOrders', count: 6 }),
+    at(0.2, { op: 'modifyOrders', count: 12 }),
+    at(0.25, { op: 'voidShipments', count: 5 }),
+    at(0.3, { op: 'createShipments', count: 5 }),
+    at(0.4, { op: 'bulkEditOrders', count: 150 }),
+    at(0.5, { op: 'modifyOrders', count: 12 }),
+    at(0.6, { op: 'voidShipments', count: 4 }),
+    at(0.7, { op: 'modifyOrders', count: 12 }),
+  ];
+}
+
+/** Requests of a fault-free sync of MATRIX_STREAMS: one per page, plus the empty page after an exact multiple. */
+function syncRequests(settings: ScaleSettings): number {
+  return MATRIX_STREAMS.reduce((n, s) => {
+    const count = settings.counts[s as keyof StreamCounts] ?? 0;
+    return n + (['stores', 'warehouses'].includes(s) ? 1 : Math.floor(count / settings.pageSize) + 1);
+  }, 0);
+}
+
+export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunResult> {
+  const settings = SCALES[scale];
+  const sim = await simulator({ seed, counts: settings.counts, ...(row.sim?.faults ? { faults: row.sim.faults } : {}), ...(row.sim?.rateLimit ? { rateLimit: row.sim.rateLimit } : {}) });
+  const timers: NodeJS.Timeout[] = [];
+  const problems: string[] = [];
+  const runs: CliResult[] = [];
+  let wallMs = 0;
+  let kills = 0;
+  const config = { page_size: settings.pageSize, ...row.config };
+  const run = async (state: unknown[] | undefined, onSpawn?: (pid: number) => void) => {
+    const started = Date.now();
+    const r = await runCli(readArgs(sim, FULL_CATALOG, { config, ...(state ? { state } : {}) }), { timeoutMs: scale === 'full' ? 240_000 : 50_000, ...(onSpawn ? { onSpawn } : {}) });
+    wallMs += Date.now() - started;
+    runs.push(r);
+    return r;
+  };
+  try {
+    for (const spec of row.targeted ?? []) sim.failNext(spec);
+    if (row.storms) {
+      // Bursts, not an endless storm: the next burst is queued only `gapMs` after the previous one was served
+      // (queued 429s would otherwise pile up as fast as a client held back by them can drain them).
+      const { gapMs, count } = row.storms;
+      let queued = (row.targeted ?? []).filter((t) => t.kind === 'rateLimit').reduce((n, t) => n + (t.count ?? 1), 0);
+      let drainedAt: number | undefined;
+      timers.push(
+        setInterval(() => {
+          if ((sim.stats().faults.rateLimit ?? 0) < queued) return;
+          drainedAt ??= Date.now();
+          if (Date.now() - drainedAt < gapMs) return;
+          sim.failNext({ kind: 'rateLimit', count });
+          queued += count;
+          drainedAt = undefined;
+        }, 20),
+      );
+    }
+    if (row.otherApp) {
+      const { everyMs, units } = row.otherApp;
+      timers.push(setInterval(() => sim.consumeBudget(sim.config.api_key, units), everyMs));
+    }
+
+    if (row.kills) {
+      const target = scale === 'full' ? row.kills : Math.min(3, row.kills);
+      let state: unknown[] = [];
+      let x = seed;
+      const rand = () => ((x = (x * 48271) % 2147483647) / 2147483647);
+      const maxKillMs = scale === 'full' ? 2500 : 1200;
+      for (let attempt = 0; attempt < 40 && kills < target; attempt++) {
+        let pid = 0;
+        const timer = setTimeout(() => pid && process.kill(pid, 'SIGKILL'), 250 + Math.floor(rand() * (maxKillMs - 250)));
+        const r = await run(state, (p) => (pid = p));
+        clearTimeout(timer);
+        state = mergeStates(state, r.messages);
+        if (r.signal === 'SIGKILL') kills++;
+        else if (r.code !== 0) problems.push(`a run before the kills ended exited ${r.code}`);
+      }
+      if (kills < target) problems.push(`only ${kills} of ${target} runs could be killed`);
+      const last = await run(state);
+      if (last.code !== 0) problems.push(`resumed run exited ${last.code}: ${traceErrors(last.messages).map((e) => e.message).join('; ')}`);
+    } else if (row.outage) {
+      const { afterRequests } = row.outage;
+      const poll = setInterval(() => {
+        if ((sim.stats().byPath['/orders'] ?? 0) >= afterRequests) {
+          sim.failNext({ kind: 'error503', count: 1_000_000, path: '/orders' });
+          clearInterval(poll);
+        }
+      }, 5);
+      timers.push(poll);
+      const first = await run(undefined);
+      clearInterval(poll);
+      sim.clearFailNext();
+      if (first.code !== 1) problems.push(`run during the outage exited ${first.code}, expected 1`);
+      if (statusesOf(first.messages, 'orders').at(-1) !== 'INCOMPLETE') problems.push('orders not INCOMPLETE during the outage');
+      for (const s of MATRIX_STREAMS.filter((n) => n !== 'orders')) {
+        if (statusesOf(first.messages, s).at(-1) !== 'COMPLETE') problems.push(`${s} not COMPLETE while only /orders was down`);
+      }
+      const errors = traceErrors(first.messages);
+      if (!errors.some((e) => e.failure_type === 'transient_error')) problems.push('no transient_error TRACE for the outage');
+      const second = await run(lastStates(first.messages));
+      if (second.code !== 0) problems.push(`resumed run exited ${second.code}`);
+      // Resuming continues from the checkpoint: at most one page read again.
+      const before = new Set(recordsOf(first.messages, 'orders').map((o) => o.orderId));
+      const reread = recordsOf(second.messages, 'orders').filter((o) => before.has(o.orderId)).length;
+      if (reread > settings.pageSize) problems.push(`resume re-read ${reread} orders (> one page)`);
+      if (before.size === 0) problems.push('the outage began before any orders were read');
+    } else {
+      const handles = row.mutations ? scheduleMutations(sim, syncRequests(settings)) : [];
+      const first = await run(undefined);
+      if (first.code !== 0) problems.push(`sync exited ${first.code}: ${traceErrors(first.messages).map((e) => e.message).join('; ')}`);
+      if (row.mutations) {
+        for (const h of handles) h.cancel();
+        // Changes made during the sync must precede the next sync's window end (one-second resolution).
+        await sleep(1100);
+        const second = await run(lastStates(first.messages));
+        if (second.code !== 0) problems.push(`follow-up sync exited ${second.code}: ${traceErrors(second.messages).map((e) => e.message).join('; ')}`);
+      }
+    }
+  } finally {
+    for (const t of timers) clearInterval(t);
+  }
+
+  const last = runs.at(-1)!;
+  const tallies = MATRIX_STREAMS.map((stream) => {
+    const emissions = INCREMENTAL_STREAMS.includes(stream) ? runs.flatMap((r) => recordsOf(r.messages, stream)) : recordsOf(last.messages, stream);
+    return tally(stream, expectedTruth(sim, stream), emissions);
+  });
+  const stats = sim.stats();
+  const mutations = sim.mutationLog().length;
+  if (row.mutations && mutations === 0) problems.push('no mutation fired during the sync');
+  const sum = (f: (t: StreamTally) => number) => tallies.reduce((n, t) => n + f(t), 0);
+  await sim.close();
+  return {
+    row: row.name,
+    seed,
+    exits: runs.map((r) => r.code),
+    finalExit: last.code,
+    kills,
+    lost: sum((t) => t.lost),
+    missing: sum((t) => t.missing.length),
+    stale: sum((t) => t.stale.length),
+    extra: sum((t) => t.extra.length),
+    duplicates: sum((t) => t.duplicates),
+    records: sum((t) => t.expected),
+    requests: stats.requests,
+    faults: Object.values(stats.faults).reduce((n, v) => n + v, 0),
+    rateLimited: stats.rateLimited,
+    mutations,
+    wallMs,
+    problems,
+    tallies,
+  };
+}
+
+/** Runs `jobs` with at most `parallel` at once, results in job order. */
+export async function pool<T>(jobs: Array<() => Promise<T>>, parallel: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, jobs.length) }, worker));
+  return results;
+}
+
+/** One line per stream that lost something, for failure messages. */
+export function lossDetails(result: RunResult): string[] {
+  return result.tallies
+    .filter((t) => t.lost > 0 || t.extra.length > 0)
+    .map((t) => `${t.stream}: missing ${t.missing.length} ${JSON.stringify(t.missing.slice(0, 5))}, stale ${t.stale.length} ${JSON.stringify(t.stale.slice(0, 5))}, extra ${t.extra.length}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The printed matrix
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const range = (xs: number[], fmt: (n: number) => string = String) => {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return lo === hi ? fmt(lo) : `${fmt(lo)}-${fmt(hi)}`;
+};
+
+export function formatMatrix(results: RunResult[], scale: Scale): string {
+  const settings = SCALES[scale];
+  const byRow = new Map<string, RunResult[]>();
+  for (const r of results) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r]);
+  const header = ['row', 'seeds', 'exit', 'lost', 'dup', 'records', 'requests', 'faults', '429s', 'mut', 'wall s (med/max)', 'ok'];
+  const lines = [...byRow.entries()].map(([row, rs]) => [
+    row,
+    String(rs.length),
+    [...new Set(rs.map((r) => (r.kills ? `${r.kills}k>${r.finalExit}` : r.exits.join('>'))))].join(','),
+    String(rs.reduce((n, r) => n + r.lost, 0)),
+    range(rs.map((r) => r.duplicates)),
+    range(rs.map((r) => r.records)),
+    range(rs.map((r) => r.requests)),
+    range(rs.map((r) => r.faults)),
+    range(rs.map((r) => r.rateLimited)),
+    range(rs.map((r) => r.mutations)),
+    `${(median(rs.map((r) => r.wallMs)) / 1000).toFixed(1)}/${(Math.max(...rs.map((r) => r.wallMs)) / 1000).toFixed(1)}`,
+    rs.every((r) => r.lost === 0 && r.finalExit === 0 && r.problems.length === 0) ? 'PASS' : 'FAIL',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const counts = Object.entries(settings.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+  const problems = results.filter((r) => r.problems.length || r.lost).map((r) => `  ${r.row} seed ${r.seed}: ${[...r.problems, ...lossDetails(r)].join(' | ')}`);
+  return [
+    '',
+    `fault matrix (${scale}): ${counts}; page_size ${settings.pageSize}; incremental orders/shipments/fulfillments + full-refresh products/customers/stores/warehouses`,
+    'exit = exit codes of the runs in order (Nk>E = N runs SIGKILLed, then the exit of the resumed run); lost = missing or stale records over all seeds; dup = duplicate emissions per seed',
+    fmt(header),
+    fmt(widths.map((w) => '-'.repeat(w))),
+    ...lines.map(fmt),
+    ...(problems.length ? ['problems:', ...problems] : []),
+    '',
+  ].join('\n');
+}
