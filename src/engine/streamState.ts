@@ -71,6 +71,8 @@ export function resumePoint(
   cursorField: string,
   zone: WallClockZone,
   startWall: number | undefined,
+  /** The cursor's name in the plain `{"<cursor>": value}` form, when the stream calls it differently (children). */
+  plainKey: string = cursorField,
 ): ResumePoint {
   const fresh: KeysetPosition = { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] };
   if (raw === undefined || raw === null) return { position: fresh };
@@ -90,11 +92,12 @@ export function resumePoint(
       };
     }
     position = fromV1(s as unknown as StreamStateV1, where, zone);
-  } else if (cursorField in s) {
-    const wall = instantToWall(s[cursorField], `${where}.${cursorField}`, zone);
+  } else if (plainKey in s || cursorField in s) {
+    const key = plainKey in s ? plainKey : cursorField;
+    const wall = instantToWall(s[key], `${where}.${key}`, zone);
     position = { from: floorSecond(wall), idsAtLast: [] };
   } else {
-    throw new ConfigError(`${where}: not a state this connector wrote (no version, no '${cursorField}' field)`);
+    throw new ConfigError(`${where}: not a state this connector wrote (no version, no '${plainKey}' field)`);
   }
   return rewindFallBack(position, zone);
 }

@@ -85,8 +85,12 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     const cursor = def.cursors![mode.cursor!]!;
     // Each selected stream of the group resumes from its own state; the group reads from the earliest.
     const names = [...(job.parent ? [def.name] : []), ...job.children.map((c) => c.def.name)];
+    // A child names the parent's cursor its own way (order_items: orderModifyDate for orders' modifyDate).
+    const plainKeys = new Map(
+      job.children.map(({ def: child }) => [child.name, Object.entries(childCursors(child)).find(([, parentField]) => parentField === cursor.field)?.[0]]),
+    );
     const positions = names.map((name) => {
-      const resume = resumePoint(state.get(name), name, cursor.field, pacificZone, startWall);
+      const resume = resumePoint(state.get(name), name, cursor.field, pacificZone, startWall, plainKeys.get(name));
       if (resume.note) logger.warn(resume.note);
       return resume.position;
     });

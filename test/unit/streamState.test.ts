@@ -72,6 +72,11 @@ describe('stream state', () => {
     );
   });
 
+  test("a child stream's plain state may name the cursor its own way (order_items: orderModifyDate)", () => {
+    const r = resumePoint({ orderModifyDate: '2024-05-01T17:00:00Z' }, 'order_items', 'modifyDate', pacificZone, undefined, 'orderModifyDate');
+    expect(r.position.from).toBe(wall('2024-05-01T10:00:00'));
+  });
+
   test('a cursor inside the fall-back hour rewinds to the start of that hour', () => {
     const inHour = serializeState({ from: wall('2024-11-03T01:40:00'), lastValue: wall('2024-11-03T01:40:00'), idsAtLast: [1] }, 'modifyDate', pacificZone);
     const r = resumePoint(inHour, 'orders', 'modifyDate', pacificZone, undefined);
