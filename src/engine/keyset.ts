@@ -80,10 +80,17 @@ export function applyPage(
     if (!alreadyEmitted(pos, row)) emit.push(i);
   });
   const full = rows.length >= pageSize;
-  return pos.group ? applyGroupPage(pos, pos.group, rows, emit, total, full, pageSize) : applyKeysetPage(pos, request, rows, emit, full);
+  return pos.group ? applyGroupPage(pos, pos.group, rows, emit, total, full, pageSize) : applyKeysetPage(pos, request, rows, emit, full, total);
 }
 
-function applyKeysetPage(pos: KeysetPosition, request: PageRequest, rows: readonly PageRow[], emit: number[], full: boolean): PageOutcome {
+function applyKeysetPage(
+  pos: KeysetPosition,
+  request: PageRequest,
+  rows: readonly PageRow[],
+  emit: number[],
+  full: boolean,
+  total: number | undefined,
+): PageOutcome {
   let lastValue = pos.lastValue;
   let idsAtLast = pos.idsAtLast;
   for (const i of emit) {
@@ -97,7 +104,9 @@ function applyKeysetPage(pos: KeysetPosition, request: PageRequest, rows: readon
     }
   }
   const next: KeysetPosition = { from: lastValue === undefined ? pos.from : floorSecond(lastValue), lastValue, idsAtLast };
-  if (!full) return { emit, next, done: true };
+  // A page holding the window's whole remaining total is the last, full or not: no empty page to confirm it.
+  // (Were the total ever wrong, the next sync still starts from this position: nothing is skipped.)
+  if (!full || (total !== undefined && rows.length >= total)) return { emit, next, done: true };
   if (next.from === request.from && next.from !== undefined) {
     // A full page inside one second: switch to reading that second as a group, from its page 1.
     return { emit, next: { ...next, group: { second: next.from, nextPage: 1, idsAtMax: [], restarts: 0 } }, done: false };

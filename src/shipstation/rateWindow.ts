@@ -58,7 +58,7 @@ interface WindowState extends Interval {
 
 export const DEFAULT_START_LIMIT = 40;
 export const DEFAULT_WINDOW_MS = 60_000;
-export const DEFAULT_SAFETY_MARGIN_MS = 50;
+export const DEFAULT_SAFETY_MARGIN_MS = 20;
 
 export class RateWindow {
   private limitValue: number;

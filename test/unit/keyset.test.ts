@@ -56,6 +56,13 @@ describe('keyset paging', () => {
     expect(requests).toBeLessThanOrEqual(Math.ceil(1234 / 100) + 1);
   });
 
+  test('an exact multiple of the page size needs no empty page to confirm the end', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
+    const { emitted, requests } = sync(rows, T0 + 10_000_000, 100);
+    expect(emitted).toHaveLength(1000);
+    expect(requests).toBe(10);
+  });
+
   test('a no-change resume costs one request and emits nothing new', () => {
     const rows = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
     const first = sync(rows, T0 + 10_000_000, 100);
@@ -138,6 +145,6 @@ describe('keyset paging', () => {
     const pos: KeysetPosition = { from: T0, lastValue: T0, idsAtLast: [1] };
     const req = planRequest(pos, T0 + 10_000)!;
     const page = Array.from({ length: 10 }, (_, i) => ({ id: i + 100, value: null }));
-    expect(() => applyPage(pos, { ...req, from: T0 - 1000 }, page, 10, 10)).toThrow(/no progress/);
+    expect(() => applyPage(pos, { ...req, from: T0 - 1000 }, page, 100, 10)).toThrow(/no progress/);
   });
 });

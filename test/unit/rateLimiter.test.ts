@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { RateLimiter, RateLimiterRegistry, type Permit, type RateLimitWaitInfo } from '../../src/shipstation/rateLimiter.js';
-import type { RateHeaders } from '../../src/shipstation/rateWindow.js';
+import { DEFAULT_SAFETY_MARGIN_MS, type RateHeaders } from '../../src/shipstation/rateWindow.js';
 
 const T0 = 1_700_000_000_000;
-const MARGIN = 50;
+const MARGIN = DEFAULT_SAFETY_MARGIN_MS;
 
 /** A server-side fixed window in simulated time: opens at the first request after the previous one ended. */
 function fixedWindowServer(limit: number, windowMs: number) {

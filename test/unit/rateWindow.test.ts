@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { RateWindow } from '../../src/shipstation/rateWindow.js';
+import { DEFAULT_SAFETY_MARGIN_MS, RateWindow } from '../../src/shipstation/rateWindow.js';
 
 const T0 = 1_000_000;
-const MARGIN = 50;
+const MARGIN = DEFAULT_SAFETY_MARGIN_MS;
 
 /** Send at `sentAt`, answer at `receivedAt` with the given headers. */
 function exchange(w: RateWindow, sentAt: number, receivedAt: number, headers: { limit?: number; remaining?: number; resetSeconds?: number }): void {
