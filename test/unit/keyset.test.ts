@@ -60,7 +60,7 @@ describe('keyset paging', () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
     const { emitted, requests } = sync(rows, T0 + 10_000_000, 100);
     expect(emitted).toHaveLength(1000);
-    // Each page after the first re-reads the boundary row (dropped): 100 + 9 × 99 + 109 left → 11 pages, no 12th.
+    // Each page after the first re-reads the boundary row (dropped): 100 + 9 × 99 = 991, the last 9 on page 11; no 12th.
     expect(requests).toBe(11);
   });
 
