@@ -1,11 +1,10 @@
 // What a stream reader needs from the sync around it: the API, record preparation, and one way out for
 // everything it emits (records, checkpoints, status, estimate). Readers never touch stdout themselves.
 import type { Emitter } from '../protocol/emitter.js';
-import { estimateTraceMessage, streamStateMessage, streamStatusMessage } from '../protocol/messages.js';
+import { estimateTraceMessage, streamStateMessage, streamStatusMessage, type StreamStatus } from '../protocol/messages.js';
 import type { Logger } from '../protocol/logger.js';
 import type { ApiRecord } from './envelope.js';
 import type { StreamProgress } from './progress.js';
-import type { StreamStatus } from '../protocol/messages.js';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
