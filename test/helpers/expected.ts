@@ -11,7 +11,8 @@ const pacific = new Intl.DateTimeFormat('en-CA', {
   second: '2-digit',
 });
 
-function wallOf(utcMs: number): string {
+/** An instant's Pacific wall clock, `YYYY-MM-DDTHH:mm:ss`, from the platform's tz database (the tests' oracle). */
+export function intlPacificWall(utcMs: number): string {
   const p = Object.fromEntries(pacific.formatToParts(utcMs).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
 }
@@ -25,7 +26,7 @@ export function expectedUtc(value: string): string {
   const ms = (m[3] ?? '').slice(0, 3).padEnd(3, '0');
   const naive = Date.parse(`${wall}Z`);
   // Earliest instant showing this wall time; none in the spring-forward gap, which moves forward.
-  const match = [7, 8].map((h) => naive + h * 3_600_000).find((t) => wallOf(t) === wall) ?? naive + 8 * 3_600_000;
+  const match = [7, 8].map((h) => naive + h * 3_600_000).find((t) => intlPacificWall(t) === wall) ?? naive + 8 * 3_600_000;
   return `${new Date(match).toISOString().slice(0, 19)}.${ms}Z`;
 }
 

@@ -108,6 +108,32 @@ export function lastStates(messages: Message[]): unknown[] {
   return [...last.values()];
 }
 
+export type StateMessage = {
+  stream: { stream_descriptor: { name: string }; stream_state: Record<string, unknown> };
+  sourceStats: { recordCount: number };
+};
+
+export function statesOf(messages: Message[], stream: string): StateMessage[] {
+  return ofType(messages, 'STATE')
+    .map((m) => m.state as StateMessage)
+    .filter((s) => s.stream.stream_descriptor.name === stream);
+}
+
+/** Every STATE follows the records it counts: its recordCount equals its stream's records since the previous one. */
+export function expectCheckpointCounts(messages: Message[], expectCount: (got: number, want: number) => void): void {
+  const counts = new Map<string, number>();
+  for (const m of messages) {
+    if (m.type === 'RECORD') {
+      const name = (m.record as { stream: string }).stream;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    } else if (m.type === 'STATE') {
+      const s = m.state as StateMessage;
+      expectCount(s.sourceStats.recordCount, counts.get(s.stream.stream_descriptor.name) ?? 0);
+      counts.set(s.stream.stream_descriptor.name, 0);
+    }
+  }
+}
+
 export function statusesOf(messages: Message[], stream: string): string[] {
   return ofType(messages, 'TRACE')
     .map((m) => m.trace as { type: string; stream_status?: { stream_descriptor: { name: string }; status: string } })

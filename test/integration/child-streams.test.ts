@@ -8,24 +8,19 @@ import {
   byId,
   configArgs,
   configuredCatalog,
+  expectCheckpointCounts,
   expectedChildTruth,
   keyOf,
   lastStates,
   readArgs,
   recordsOf,
   simulator,
+  statesOf,
   statusesOf,
   type Selection,
+  type StateMessage,
   type Simulator,
 } from '../helpers/sim.js';
-
-type StateMessage = { stream: { stream_descriptor: { name: string }; stream_state: Record<string, unknown> }; sourceStats: { recordCount: number } };
-
-function statesOf(messages: Message[], stream: string): StateMessage[] {
-  return ofType(messages, 'STATE')
-    .map((m) => m.state as StateMessage)
-    .filter((s) => s.stream.stream_descriptor.name === stream);
-}
 
 function streamsIn(messages: Message[]): Set<string> {
   return new Set([
@@ -166,17 +161,7 @@ describe('incremental', () => {
       expectChildComplete(sim, recordsOf(r.messages, child), child);
     }
     // Every STATE counts exactly the records of its stream since the previous one.
-    const counts = new Map<string, number>();
-    for (const m of r.messages) {
-      if (m.type === 'RECORD') {
-        const name = (m.record as { stream: string }).stream;
-        counts.set(name, (counts.get(name) ?? 0) + 1);
-      } else if (m.type === 'STATE') {
-        const s = m.state as StateMessage;
-        expect(s.sourceStats.recordCount).toBe(counts.get(s.stream.stream_descriptor.name) ?? 0);
-        counts.set(s.stream.stream_descriptor.name, 0);
-      }
-    }
+    expectCheckpointCounts(r.messages, (got, want) => expect(got).toBe(want));
     // The child's cursor (the carried parent modifyDate) ascends like the parent's.
     const values = recordsOf(r.messages, 'order_items').map((i) => String(i.orderModifyDate));
     expect(values).toEqual([...values].sort());

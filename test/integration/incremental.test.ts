@@ -5,14 +5,16 @@ import { ofType, runCli, traceErrors, type Message } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 import { expectedRecord } from '../helpers/expected.js';
 import {
-  INCREMENTAL_STREAMS,
   byId,
   configuredCatalog,
+  expectCheckpointCounts,
   expectedTruth,
+  INCREMENTAL_STREAMS,
   lastStates,
   readArgs,
   recordsOf,
   simulator,
+  statesOf,
   type Simulator,
 } from '../helpers/sim.js';
 
@@ -25,11 +27,6 @@ afterEach(async () => {
 const incremental = (names: string[] = INCREMENTAL_STREAMS, cursor?: string) =>
   configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const, ...(cursor && name === 'orders' ? { cursor } : {}) })));
 
-function stateOf(messages: Message[], stream: string) {
-  return ofType(messages, 'STATE')
-    .map((m) => m.state as { stream: { stream_descriptor: { name: string }; stream_state: Record<string, unknown> }; sourceStats: { recordCount: number } })
-    .filter((s) => s.stream.stream_descriptor.name === stream);
-}
 
 /** Every record of the truth arrived, in its current version (the latest emission per id wins). */
 function expectComplete(s: Simulator, emitted: Array<Record<string, unknown>>, stream: string) {
@@ -48,7 +45,7 @@ describe('incremental sync', () => {
     expect(invalidMessages(r.messages)).toEqual([]);
     for (const stream of INCREMENTAL_STREAMS) {
       expectComplete(sim, recordsOf(r.messages, stream), stream);
-      const states = stateOf(r.messages, stream);
+      const states = statesOf(r.messages, stream);
       expect(states.length).toBeGreaterThanOrEqual(Math.ceil(expectedTruth(sim, stream).size / 500));
       expect(states.reduce((n, s) => n + s.sourceStats.recordCount, 0)).toBe(recordsOf(r.messages, stream).length);
       const last = states.at(-1)!.stream.stream_state;
@@ -56,17 +53,7 @@ describe('incremental sync', () => {
       expect(String(last.cursor)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     }
     // Each STATE follows the records it counts: the records between two states of a stream equal its count.
-    const counts = new Map<string, number>();
-    for (const m of r.messages) {
-      if (m.type === 'RECORD') {
-        const name = (m.record as { stream: string }).stream;
-        counts.set(name, (counts.get(name) ?? 0) + 1);
-      } else if (m.type === 'STATE') {
-        const s = m.state as { stream: { stream_descriptor: { name: string } }; sourceStats: { recordCount: number } };
-        expect(s.sourceStats.recordCount).toBe(counts.get(s.stream.stream_descriptor.name) ?? 0);
-        counts.set(s.stream.stream_descriptor.name, 0);
-      }
-    }
+    expectCheckpointCounts(r.messages, (got, want) => expect(got).toBe(want));
     // Ascending, monotonic cursor values within each stream (CAT).
     for (const stream of INCREMENTAL_STREAMS) {
       const field = stream === 'orders' ? 'modifyDate' : 'createDate';
@@ -150,7 +137,7 @@ describe('incremental sync', () => {
     const byCreate = await runCli(readArgs(sim, incremental(['orders'], 'createDate')));
     expect(byCreate.code).toBe(0);
     expectComplete(sim, recordsOf(byCreate.messages, 'orders'), 'orders');
-    expect(stateOf(byCreate.messages, 'orders').at(-1)!.stream.stream_state.cursor_field).toBe('createDate');
+    expect(statesOf(byCreate.messages, 'orders').at(-1)!.stream.stream_state.cursor_field).toBe('createDate');
     const switched = await runCli(readArgs(sim, incremental(['orders'], 'modifyDate'), { state: lastStates(byCreate.messages) }));
     expect(switched.code).toBe(0);
     expectComplete(sim, recordsOf(switched.messages, 'orders'), 'orders');

@@ -4,24 +4,10 @@ import { formatWall, wallTicksFromUtc } from '../../src/simulator/pacificTime.js
 import type { ApiOrder, Simulator } from '../../src/simulator/index.js';
 import { listAll, start, truthOf } from './helpers.js';
 import { normalizeWall } from './oracle.js';
+import { intlPacificWall } from '../helpers/expected.js';
 
 // Independent reference: the platform's tz database through Intl.
-const wallFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/Los_Angeles',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
 const offsetFormat = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', timeZoneName: 'shortOffset' });
-
-function intlWall(utcMs: number): string {
-  const parts = Object.fromEntries(wallFormat.formatToParts(new Date(utcMs)).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-}
 
 function intlOffset(utcMs: number): string {
   return offsetFormat.formatToParts(new Date(utcMs)).find((p) => p.type === 'timeZoneName')!.value;
@@ -29,7 +15,7 @@ function intlOffset(utcMs: number): string {
 
 /** Intl's wall string plus the millisecond fraction, in the API's 7-digit shape. */
 function intlWall7(utcMs: number): string {
-  return `${intlWall(utcMs)}.${String(((utcMs % 1000) + 1000) % 1000).padStart(3, '0')}0000`;
+  return `${intlPacificWall(utcMs)}.${String(((utcMs % 1000) + 1000) % 1000).padStart(3, '0')}0000`;
 }
 
 const RANGE = { startUtc: Date.UTC(2023, 0, 1, 8), endUtc: Date.UTC(2025, 6, 1, 7) };
@@ -61,7 +47,7 @@ describe('US Pacific wall-clock values', () => {
     const mismatches: string[] = [];
     const check = (utc: number): void => {
       const ours = formatWall(wallTicksFromUtc(utc), 'fixed7').slice(0, 19);
-      if (ours !== intlWall(utc)) mismatches.push(`${new Date(utc).toISOString()}: ${ours} vs ${intlWall(utc)}`);
+      if (ours !== intlPacificWall(utc)) mismatches.push(`${new Date(utc).toISOString()}: ${ours} vs ${intlPacificWall(utc)}`);
     };
     for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2026, 0, 1); t += 47 * 60_000) check(t);
     for (const pin of dstPins(RANGE)) for (let t = pin - 2 * 3_600_000; t < pin + 2 * 3_600_000; t += 7_000) check(t);
@@ -71,14 +57,14 @@ describe('US Pacific wall-clock values', () => {
   test('pins sit in both passes of each fall-back hour and on both sides of each spring-forward gap', () => {
     const pins = dstPins(RANGE);
     for (const day of FALL_BACK_DAYS) {
-      const inHour = pins.filter((p) => intlWall(p).startsWith(`${day}T01:`));
+      const inHour = pins.filter((p) => intlPacificWall(p).startsWith(`${day}T01:`));
       expect(new Set(inHour.map(intlOffset))).toEqual(new Set(['GMT-7', 'GMT-8']));
       expect(inHour).toHaveLength(4);
     }
     for (const day of SPRING_FORWARD_DAYS) {
-      const near = pins.filter((p) => intlWall(p).startsWith(day));
-      expect(near.filter((p) => intlWall(p).startsWith(`${day}T01:`) && intlOffset(p) === 'GMT-8')).toHaveLength(2);
-      expect(near.filter((p) => intlWall(p).startsWith(`${day}T03:`) && intlOffset(p) === 'GMT-7')).toHaveLength(2);
+      const near = pins.filter((p) => intlPacificWall(p).startsWith(day));
+      expect(near.filter((p) => intlPacificWall(p).startsWith(`${day}T01:`) && intlOffset(p) === 'GMT-8')).toHaveLength(2);
+      expect(near.filter((p) => intlPacificWall(p).startsWith(`${day}T03:`) && intlOffset(p) === 'GMT-7')).toHaveLength(2);
     }
   });
 

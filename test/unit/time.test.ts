@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { PACIFIC_TZ, pacificToUtc, parsePacificWallClock, utcToPacificFilter } from '../../src/shipstation/time.js';
+import { intlPacificWall } from '../helpers/expected.js';
+import { pacificToUtc, parsePacificWallClock, utcToPacificFilter } from '../../src/shipstation/time.js';
 
 describe('pacificToUtc around DST transitions', () => {
   // [Pacific wall clock, UTC]: before, inside and after each 2023/2024 spring gap and fall overlap.
@@ -176,23 +177,10 @@ describe('parsePacificWallClock', () => {
 });
 
 // Independent oracle: Intl's own America/Los_Angeles rules, searched rather than computed.
-const intlWall = new Intl.DateTimeFormat('en-US', {
-  timeZone: PACIFIC_TZ,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 /** Pacific wall clock of an instant, `YYYY-MM-DDTHH:mm:ss.SSS`, via Intl. */
 function wallOf(instant: number): string {
-  const parts: Record<string, string> = {};
-  for (const { type, value } of intlWall.formatToParts(instant)) parts[type] = value;
   const millis = String(((instant % 1000) + 1000) % 1000).padStart(3, '0');
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${millis}`;
+  return `${intlPacificWall(instant)}.${millis}`;
 }
 
 /** Expected UTC of a wall clock: the earliest valid instant; in a gap, the instant read with PST. */
