@@ -8,7 +8,7 @@ import { ConfigError, TransientError, asConnectorError } from '../errors.js';
 import type { Emitter } from '../protocol/emitter.js';
 import type { Logger } from '../protocol/logger.js';
 import { createShipStationClient } from '../shipstation/client.js';
-import { childCursors } from '../streams/children.js';
+import { childCursorFor, childCursors } from '../streams/children.js';
 import { findChildStream, findStream } from '../streams/definitions.js';
 import type { ChildStreamDefinition, SelectedStream, StreamDefinition } from '../streams/types.js';
 
@@ -86,9 +86,7 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     // Each selected stream of the group resumes from its own state; the group reads from the earliest.
     const names = [...(job.parent ? [def.name] : []), ...job.children.map((c) => c.def.name)];
     // A child names the parent's cursor its own way (order_items: orderModifyDate for orders' modifyDate).
-    const plainKeys = new Map(
-      job.children.map(({ def: child }) => [child.name, Object.entries(childCursors(child)).find(([, parentField]) => parentField === cursor.field)?.[0]]),
-    );
+    const plainKeys = new Map(job.children.map(({ def: child }) => [child.name, childCursorFor(child, cursor.field)]));
     const positions = names.map((name) => {
       const resume = resumePoint(state.get(name), name, cursor.field, pacificZone, startWall, plainKeys.get(name));
       if (resume.note) logger.warn(resume.note);

@@ -30,9 +30,8 @@ export function childIsIncremental(child: ChildStreamDefinition): boolean {
 
 /** The child field carrying the parent's default cursor. */
 export function childDefaultCursor(child: ChildStreamDefinition): string | undefined {
-  const parent = parentOf(child);
-  const cursors = childCursors(child);
-  return Object.keys(cursors).find((field) => cursors[field] === parent.defaultCursor) ?? Object.keys(cursors)[0];
+  const defaultCursor = parentOf(child).defaultCursor;
+  return (defaultCursor === undefined ? undefined : childCursorFor(child, defaultCursor)) ?? Object.keys(childCursors(child))[0];
 }
 
 /** The child field carrying a given parent cursor (the inverse of childCursors). */
