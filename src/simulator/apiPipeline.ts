@@ -41,11 +41,11 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   const draw = faults.draw();
   const presented = parseBasicAuth(req.headers.authorization);
   const rateKey = presented?.key ?? '';
-  const record = (status: number | null): void => {
-    stats.record({ t: options.clock(), path, query: url.search.slice(1), status, key: presented?.key ?? null });
+  const record = (status: number | null, delayMs = 0): void => {
+    stats.record({ t: options.clock(), path, query: url.search.slice(1), status, key: presented?.key ?? null, ...(delayMs > 0 ? { delayMs } : {}) });
   };
   const respond = (result: ApiResult, headers: Readonly<Record<string, string>>, delivery: Delivery = NORMAL_DELIVERY): void => {
-    record(result.status);
+    record(result.status, delivery.latencyMs);
     deliver(res, result, headers, delivery, deps.timers);
   };
 
@@ -82,7 +82,13 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
     return;
   }
   if (plan.replace === 'truncate') stats.fault('truncate');
-  respond(authenticatedResult(req, path, url.searchParams, presented, deps), headers, delivery);
+  const result = authenticatedResult(req, path, url.searchParams, presented, deps);
+  respond(result, headers, { ...delivery, latencyMs: delivery.latencyMs + modelLatency(options.latency, result) });
+}
+
+/** The latency model's delay for a response: a fixed part plus a part per record it carries. */
+function modelLatency(model: ResolvedOptions['latency'], result: ApiResult): number {
+  return Math.round(model.baseMs + model.perRecordMs * (result.records ?? 0));
 }
 
 function deliveryFor(plan: FaultPlan, deps: ApiDeps): Delivery {
@@ -111,7 +117,7 @@ function authenticatedResult(req: IncomingMessage, path: string, search: URLSear
   }
   if (req.method !== 'GET' && isKnownApiPath(path)) return jsonResult(405, { Message: `The requested resource does not support http method '${req.method ?? ''}'.` });
   try {
-    return serveApi(deps.dataset, options.pagesZeroQuirk, path, search);
+    return serveApi(deps.dataset, options.pagesZeroQuirk, path, search, options.filterBounds);
   } catch (error) {
     process.stderr.write(`simulator: error serving ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return jsonResult(500, { Message: 'An error has occurred.' });

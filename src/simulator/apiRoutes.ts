@@ -3,11 +3,14 @@ import { encodeJsonList } from './jsonEncoding.js';
 import { pageRows, pagesValue, type PagesQuirk } from './paging.js';
 import { BadRequestError, QueryReader, parseListRequest } from './queryParams.js';
 import { PAGED_STREAMS, type PagedStreamName } from './streams/pagedStream.js';
+import type { FilterBounds } from './options.js';
 
 export interface ApiResult {
   readonly status: number;
   readonly body: Buffer;
   readonly contentType: string;
+  /** Records in a list response (for the latency model). */
+  readonly records?: number;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -17,7 +20,7 @@ export function jsonResult(status: number, value: unknown): ApiResult {
 }
 
 function listResult(head: string, records: readonly unknown[], tail: string): ApiResult {
-  return { status: 200, body: encodeJsonList(head, records, tail), contentType: JSON_TYPE };
+  return { status: 200, body: encodeJsonList(head, records, tail), contentType: JSON_TYPE, records: records.length };
 }
 
 /** Canonical form of an API path: lower case, no trailing slash (ASP.NET routing ignores both). */
@@ -38,7 +41,13 @@ export function isKnownApiPath(path: string): boolean {
 }
 
 /** Serves an authenticated GET on an API path. */
-export function serveApi(dataset: Dataset, quirks: Readonly<Record<PagedStreamName, PagesQuirk>>, path: string, search: URLSearchParams): ApiResult {
+export function serveApi(
+  dataset: Dataset,
+  quirks: Readonly<Record<PagedStreamName, PagesQuirk>>,
+  path: string,
+  search: URLSearchParams,
+  bounds: FilterBounds = 'inclusive',
+): ApiResult {
   const reader = new QueryReader(search);
   try {
     if (path === '/stores') return listResult('[', dataset.stores.list(reader.boolean('showInactive') === true), ']');
@@ -51,7 +60,7 @@ export function serveApi(dataset: Dataset, quirks: Readonly<Record<PagedStreamNa
     if (!isPaged(path)) return jsonResult(404, { Message: `No HTTP resource was found that matches the request URI '${path}'.` });
     const name = path.slice(1) as PagedStreamName;
     const stream = dataset.paged(name);
-    const request = parseListRequest(stream.params, reader);
+    const request = parseListRequest(stream.params, reader, bounds);
     const view = stream.engine.run(request.query);
     const total = view.to - view.from;
     const rows = pageRows(view, request.query.desc, (request.page - 1) * request.pageSize, request.pageSize);

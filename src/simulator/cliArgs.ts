@@ -34,6 +34,9 @@ const STRING_FLAGS = [
   'no-access-secret',
   'pages-zero-quirk',
   'timeline-limit',
+  'filter-bounds',
+  'page-latency-ms',
+  'record-latency-ms',
 ] as const;
 
 export const HELP = `ShipStation v1 simulator — serves on 127.0.0.1, prints one JSON line with the connection config, logs to stderr.
@@ -52,6 +55,13 @@ ${COUNTED_STREAMS.map((s) => `  --${s.padEnd(23)}number of ${s} (default ${DEFAU
   --pages-zero-quirk LIST  per endpoint 'pages' quirk, e.g. shipments=always,orders=singlePage
                            (modes: off | singlePage | always; default singlePage for shipments,
                            fulfillments, products; off for orders, customers)
+  --filter-bounds MODE     reading of the date filters: inclusive (default) | exclusive |
+                           inclusiveSeconds | exclusiveSeconds (compare whole seconds)
+
+Latency (every API response; default none)
+  --page-latency-ms N      fixed part of each response's time
+  --record-latency-ms N    plus this per record in the response (real 500-order pages take 2–3 s:
+                           e.g. --page-latency-ms 500 --record-latency-ms 4)
 
 Rate limit (fixed window per API key)
   --rate-limit N           requests per window (default ${DEFAULT_RATE_LIMIT.limit})
@@ -159,5 +169,7 @@ export function parseCliArgs(argv: readonly string[]): SimulatorOptions | null {
     noAccessCredentials: { ...(noAccessKey !== undefined && { apiKey: noAccessKey }), ...(noAccessSecret !== undefined && { apiSecret: noAccessSecret }) },
     pagesZeroQuirk: parseQuirks(text('pages-zero-quirk')),
     timelineLimit: int('timeline-limit'),
+    filterBounds: text('filter-bounds') as SimulatorOptions['filterBounds'],
+    latency: { baseMs: real('page-latency-ms') ?? 0, perRecordMs: real('record-latency-ms') ?? 0 },
   };
 }

@@ -40,6 +40,20 @@ export interface FaultOptions {
 
 export type ResolvedFaultOptions = Required<Omit<FaultOptions, 'rates'>> & { readonly rates: FaultRates };
 
+/**
+ * How the `…DateStart`/`…DateEnd` filters bound a value. ShipStation documents orders' filters as "after" /
+ * "before" and nobody has published whether they are inclusive, exclusive, or compare whole seconds:
+ * inclusive: start ≤ v ≤ end; exclusive: start < v < end; the `Seconds` forms compare v truncated to the second.
+ */
+export const FILTER_BOUNDS = ['inclusive', 'exclusive', 'inclusiveSeconds', 'exclusiveSeconds'] as const;
+export type FilterBounds = (typeof FILTER_BOUNDS)[number];
+
+/** Every API response waits `baseMs` plus `perRecordMs` per record it holds (a real 500-order page takes seconds). */
+export interface LatencyModel {
+  readonly baseMs: number;
+  readonly perRecordMs: number;
+}
+
 export interface SimulatorOptions {
   /** Seeds the data, the fault draws and the mutation choices. Same seed + options → identical responses. */
   readonly seed?: number;
@@ -59,6 +73,10 @@ export interface SimulatorOptions {
   readonly port?: number;
   /** Most recent request-timeline entries kept in stats. */
   readonly timelineLimit?: number;
+  /** Reading of the date filters' bounds (default inclusive). */
+  readonly filterBounds?: FilterBounds;
+  /** Response time of every API request (default none: as fast as the machine). */
+  readonly latency?: LatencyModel;
 }
 
 export interface ResolvedOptions {
@@ -73,6 +91,8 @@ export interface ResolvedOptions {
   readonly pagesZeroQuirk: Record<PagedStreamName, PagesQuirk>;
   readonly port: number;
   readonly timelineLimit: number;
+  readonly filterBounds: FilterBounds;
+  readonly latency: LatencyModel;
 }
 
 export const DEFAULT_COUNTS: StreamCounts = { orders: 2000, shipments: 1500, fulfillments: 300, products: 250, customers: 500, stores: 5, warehouses: 3, users: 4, webhooks: 3 };
@@ -163,5 +183,20 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     pagesZeroQuirk,
     port: requireInt('port', options.port ?? 0, 0, 65_535),
     timelineLimit: requireInt('timelineLimit', options.timelineLimit ?? 10_000, 0, 10_000_000),
+    filterBounds: requireChoice('filterBounds', options.filterBounds ?? 'inclusive', FILTER_BOUNDS),
+    latency: {
+      baseMs: requireNumber('latency.baseMs', options.latency?.baseMs ?? 0, 0, 600_000),
+      perRecordMs: requireNumber('latency.perRecordMs', options.latency?.perRecordMs ?? 0, 0, 1000),
+    },
   };
+}
+
+function requireChoice<T extends string>(name: string, value: T, choices: readonly T[]): T {
+  if (!choices.includes(value)) throw new RangeError(`${name} must be one of ${choices.join(', ')}, got ${value}`);
+  return value;
+}
+
+function requireNumber(name: string, value: number, min: number, max: number): number {
+  if (!(Number.isFinite(value) && value >= min && value <= max)) throw new RangeError(`${name} must be a number in [${min}, ${max}], got ${value}`);
+  return value;
 }

@@ -1,3 +1,4 @@
+import type { FilterBounds } from './options.js';
 import { parseDateFilter } from './dateFilter.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';
 import type { MatchFilter, RangeFilter, StreamQuery } from './query.js';
@@ -74,7 +75,28 @@ export interface ListRequest<C extends string> {
 }
 
 /** Validates and translates a list endpoint's query string. Throws BadRequestError. */
-export function parseListRequest<C extends string>(params: StreamParams<C>, reader: QueryReader): ListRequest<C> {
+/** Wall ticks of one second and of the smallest step (the .NET tick). */
+const SECOND_TICKS = 10_000_000;
+const TICK = 1;
+
+/** The inclusive [lo, hi] (wall ticks) a filter pair selects under a reading of its bounds. */
+export function boundedRange(lo: number | undefined, hi: number | undefined, bounds: FilterBounds): { lo: number; hi: number } {
+  const exclusive = bounds === 'exclusive' || bounds === 'exclusiveSeconds';
+  const seconds = bounds === 'inclusiveSeconds' || bounds === 'exclusiveSeconds';
+  let from = lo ?? -Infinity;
+  let to = hi ?? Infinity;
+  if (seconds) {
+    // Whole seconds: v's second after lo's (exclusive) or at it; v's second before hi's, or at it (its whole second).
+    if (exclusive) from += SECOND_TICKS;
+    to = exclusive ? to - TICK : to + SECOND_TICKS - TICK;
+  } else if (exclusive) {
+    from += TICK;
+    to -= TICK;
+  }
+  return { lo: from, hi: to };
+}
+
+export function parseListRequest<C extends string>(params: StreamParams<C>, reader: QueryReader, bounds: FilterBounds = 'inclusive'): ListRequest<C> {
   const page = reader.positiveInt('page') ?? 1;
   // A page size above the maximum is served as the maximum, as the real API does.
   const pageSize = Math.min(MAX_PAGE_SIZE, reader.positiveInt('pageSize') ?? DEFAULT_PAGE_SIZE);
@@ -85,7 +107,7 @@ export function parseListRequest<C extends string>(params: StreamParams<C>, read
   for (const { startParam, endParam, column } of params.dateRanges) {
     const lo = reader.date(startParam);
     const hi = reader.date(endParam);
-    if (lo !== undefined || hi !== undefined) ranges.push({ column, lo: lo ?? -Infinity, hi: hi ?? Infinity });
+    if (lo !== undefined || hi !== undefined) ranges.push({ column, ...boundedRange(lo, hi, bounds) });
   }
 
   const matches: MatchFilter<C>[] = [];

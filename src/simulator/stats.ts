@@ -8,6 +8,8 @@ export interface TimelineEntry {
   readonly status: number | null;
   /** API key presented, or null without (valid) Basic auth. */
   readonly key: string | null;
+  /** Delay before the response was sent (latency model and latency faults), when there was one. */
+  readonly delayMs?: number;
 }
 
 export interface StatsSnapshot {
