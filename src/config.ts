@@ -17,6 +17,7 @@ export interface Config {
   pageSize: number;
   requestsPerMinute: number;
   maxConcurrency: number;
+  maxParallelSlices: number;
   requestTimeoutMs: number;
   maxRetryMs: number;
   shipmentsLookbackDays: number;
@@ -88,6 +89,7 @@ export function parseConfig(raw: unknown): Config {
     pageSize: value<number>('page_size'),
     requestsPerMinute: value<number>('requests_per_minute'),
     maxConcurrency: value<number>('max_concurrency'),
+    maxParallelSlices: value<number>('max_parallel_slices'),
     requestTimeoutMs: value<number>('request_timeout_seconds') * 1000,
     maxRetryMs: value<number>('max_retry_seconds') * 1000,
     shipmentsLookbackDays: value<number>('shipments_lookback_days'),

@@ -37,8 +37,8 @@ export class ReadGroup implements ReadTarget {
     return this.requester.logger;
   }
 
-  get(path: string, query: Query): Promise<unknown> {
-    return this.requester.get(path, query);
+  read<T>(path: string, query: Query, use: (body: unknown) => Promise<T>): Promise<T> {
+    return this.requester.read(path, query, use);
   }
 
   /** The API's total counts parent records: an estimate for the parent only. */

@@ -9,7 +9,12 @@ import type { StreamProgress } from './progress.js';
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface ApiClient {
-  getJson(path: string, query?: Query): Promise<{ body: unknown }>;
+  getJson(path: string, query?: Query): Promise<{ body: unknown; release: () => void }>;
+}
+
+/** Who hears how long pages take to process (the sync's pacer). */
+export interface PageTimer {
+  processed(ms: number): void;
 }
 
 /**
@@ -18,7 +23,8 @@ export interface ApiClient {
  */
 export interface ReadTarget {
   readonly logger: Logger;
-  get(path: string, query: Query): Promise<unknown>;
+  /** One request; `use` gets the parsed body, whose memory is held for it until it returns. */
+  read<T>(path: string, query: Query, use: (body: unknown) => Promise<T>): Promise<T>;
   /** The stream's total row count when the API reports one (first page only). */
   estimateRows(total: number | undefined): Promise<void>;
   /** One page's rows, in API form: prepared (dates to UTC) and emitted. */
@@ -28,6 +34,8 @@ export interface ReadTarget {
 
 export class StreamContext implements StreamProgress, ReadTarget {
   private pendingCount = 0;
+  /** Records and checkpoints of this stream leave in call order, so each STATE counts exactly the records before it. */
+  private lane: Promise<void> = Promise.resolve();
   emitted = 0;
   requests = 0;
   pages = 0;
@@ -45,20 +53,31 @@ export class StreamContext implements StreamProgress, ReadTarget {
     /** Converts a record for output in place (date-times to UTC, drift checks). */
     private readonly prepare: (record: ApiRecord) => void,
     readonly signal: AbortSignal,
-    private readonly inFlight: Set<string>,
+    /** Requests in flight per stream, for the rate-limit status. */
+    private readonly inFlight: Map<string, number>,
+    private readonly timer?: PageTimer,
   ) {}
 
-  async get(path: string, query: Query): Promise<unknown> {
+  async read<T>(path: string, query: Query, use: (body: unknown) => Promise<T>): Promise<T> {
     this.signal.throwIfAborted();
-    this.inFlight.add(this.name);
+    this.inFlight.set(this.name, (this.inFlight.get(this.name) ?? 0) + 1);
+    let response: { body: unknown; release: () => void };
     try {
       this.requests++;
-      const { body } = await this.api.getJson(path, query);
+      response = await this.api.getJson(path, query);
       this.pages++;
       this.rateLimitedUntil = undefined;
-      return body;
     } finally {
-      this.inFlight.delete(this.name);
+      const left = (this.inFlight.get(this.name) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(this.name, left);
+      else this.inFlight.delete(this.name);
+    }
+    const started = performance.now();
+    try {
+      return await use(response.body);
+    } finally {
+      response.release();
+      this.timer?.processed(performance.now() - started);
     }
   }
 
@@ -79,16 +98,26 @@ export class StreamContext implements StreamProgress, ReadTarget {
 
   async records(rows: ApiRecord[]): Promise<void> {
     if (rows.length === 0) return;
-    if (this.status !== 'RUNNING') await this.setStatus('RUNNING');
     for (const row of rows) this.prepare(row);
-    await this.emitter.emitRecords(this.name, rows, Date.now());
-    this.pendingCount += rows.length;
-    this.emitted += rows.length;
+    await this.inLane(async () => {
+      if (this.status !== 'RUNNING') await this.setStatus('RUNNING');
+      await this.emitter.emitRecords(this.name, rows, Date.now());
+      this.pendingCount += rows.length;
+      this.emitted += rows.length;
+    });
   }
 
   /** A checkpoint covering exactly the records emitted before it; recordCount = records since the last one. */
   async checkpoint(streamState: Record<string, unknown>): Promise<void> {
-    await this.emitter.emit(streamStateMessage(this.name, streamState, this.pendingCount));
-    this.pendingCount = 0;
+    await this.inLane(async () => {
+      await this.emitter.emit(streamStateMessage(this.name, streamState, this.pendingCount));
+      this.pendingCount = 0;
+    });
+  }
+
+  private inLane(step: () => Promise<void>): Promise<void> {
+    const run = this.lane.then(step);
+    this.lane = run.catch(() => undefined);
+    return run;
   }
 }

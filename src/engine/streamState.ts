@@ -1,11 +1,14 @@
-// An incremental stream's state: what resuming needs, kept in UTC (the Pacific form is ambiguous one hour
-// a year), versioned, and read back from this connector's own form or from the plain `{"<cursor>": value}`
-// form other ShipStation connectors write.
-import { ConfigError } from '../errors.js';
+// An incremental stream's state: what resuming needs, kept in UTC (the Pacific form is ambiguous one hour a
+// year), versioned, and read back from this connector's own forms or from the plain `{"<cursor>": value}` form
+// other ShipStation connectors write. Version 1 is one keyset position; version 2 adds the cursor ranges still
+// unfinished below it while a window is read in slices. A state with nothing pending is written as version 1.
+import { ConfigError, SystemError } from '../errors.js';
 import type { GroupProgress, KeysetPosition, RecordId } from './keyset.js';
+import type { ResumePlan } from './slices.js';
 import { floorSecond, parseWallMs } from './wallClock.js';
 
 export const STATE_VERSION = 1;
+export const SLICED_STATE_VERSION = 2;
 
 /** Converts between wall ms (Pacific wall clock read as UTC) and real UTC instants. */
 export interface WallClockZone {
@@ -15,12 +18,10 @@ export interface WallClockZone {
   isAmbiguous(wallMs: number): boolean;
 }
 
-export interface StreamStateV1 {
-  version: 1;
-  cursor_field: string;
+interface PositionJson {
   /** Last emitted cursor value (UTC). */
   cursor?: string;
-  /** Where the next request starts (UTC, whole second). */
+  /** First second not known to be done (UTC, whole second). */
   from?: string;
   ids_at_cursor?: RecordId[];
   group?: {
@@ -30,39 +31,93 @@ export interface StreamStateV1 {
     max_cursor?: string;
     ids_at_max: RecordId[];
     restarts: number;
+    requests?: number;
+    max_total?: number;
+    before?: number;
+    stepped_back?: number;
+    head?: RecordId;
   };
+  /** Pages of the next query known to hold only done rows (of seconds up to `through`, UTC). */
+  skip?: { page: number; through: string; total?: number; head?: RecordId };
 }
 
+export interface StreamStateV1 extends PositionJson {
+  version: 1;
+  cursor_field: string;
+}
+
+export interface StreamStateV2 extends PositionJson {
+  version: 2;
+  cursor_field: string;
+  /** Ranges below the frontier still being read: each a position plus its last second (`to`, UTC). */
+  slices: (PositionJson & { to: string })[];
+}
+
+export type StreamState = StreamStateV1 | StreamStateV2;
+
 export interface ResumePoint {
-  position: KeysetPosition;
+  plan: ResumePlan;
   /** Why the state was not used as is (for a WARN log), if it was not. */
   note?: string;
 }
 
 const iso = (utcMs: number) => new Date(utcMs).toISOString();
 
-export function serializeState(pos: KeysetPosition, cursorField: string, zone: WallClockZone): StreamStateV1 {
-  const state: StreamStateV1 = { version: STATE_VERSION, cursor_field: cursorField };
-  if (pos.lastValue !== undefined) state.cursor = iso(zone.wallToUtc(pos.lastValue));
-  if (pos.from !== undefined) state.from = iso(zone.wallToUtc(pos.from));
-  if (pos.idsAtLast.length) state.ids_at_cursor = [...pos.idsAtLast];
+function positionJson(pos: KeysetPosition, zone: WallClockZone): PositionJson {
+  const out: PositionJson = {};
+  if (pos.lastValue !== undefined) out.cursor = iso(zone.wallToUtc(pos.lastValue));
+  if (pos.from !== undefined) out.from = iso(zone.wallToUtc(pos.from));
+  if (pos.idsAtLast.length) out.ids_at_cursor = [...pos.idsAtLast];
   if (pos.group) {
     const g = pos.group;
-    state.group = {
+    out.group = {
       second: iso(zone.wallToUtc(g.second)),
       next_page: g.nextPage,
       ...(g.total !== undefined ? { total: g.total } : {}),
       ...(g.maxValue !== undefined ? { max_cursor: iso(zone.wallToUtc(g.maxValue)) } : {}),
       ids_at_max: [...g.idsAtMax],
       restarts: g.restarts,
+      requests: g.requests,
+      ...(g.maxTotal !== undefined ? { max_total: g.maxTotal } : {}),
+      ...(g.before !== undefined ? { before: g.before } : {}),
+      ...(g.steppedBack !== undefined ? { stepped_back: g.steppedBack } : {}),
+      ...(g.head !== undefined ? { head: g.head } : {}),
     };
   }
+  if (pos.skip) {
+    const { page, through, total, head } = pos.skip;
+    out.skip = { page, through: iso(zone.wallToUtc(through)), ...(total !== undefined ? { total } : {}), ...(head !== undefined ? { head } : {}) };
+  }
+  return out;
+}
+
+export function serializeState(plan: ResumePlan, cursorField: string, zone: WallClockZone): StreamState {
+  const frontier = positionJson(plan.frontier, zone);
+  if (plan.pending.length === 0) return { version: STATE_VERSION, cursor_field: cursorField, ...frontier };
+  const slices = plan.pending.map((p) => ({ to: iso(zone.wallToUtc(p.targetEnd)), ...positionJson(p.pos, zone) }));
+  return { version: SLICED_STATE_VERSION, cursor_field: cursorField, ...frontier, slices };
+}
+
+/**
+ * The state to emit, checked to read back as itself: a state this connector writes is valid input to it by
+ * construction (a state that cannot be read back would fail every later sync).
+ */
+export function checkedState(plan: ResumePlan, cursorField: string, zone: WallClockZone): StreamState {
+  const state = serializeState(plan, cursorField, zone);
+  const text = JSON.stringify(state);
+  let again: string;
+  try {
+    again = JSON.stringify(serializeState(parseOwnState(JSON.parse(text) as Record<string, unknown>, 'state', zone), cursorField, zone));
+  } catch (err) {
+    throw new SystemError(`a checkpoint would not read back (${err instanceof Error ? err.message : String(err)}): ${text.slice(0, 300)}`);
+  }
+  if (again !== text) throw new SystemError(`a checkpoint would not read back as itself: ${text.slice(0, 300)}`);
   return state;
 }
 
 /**
  * Where to resume a stream. `startWall` is the configured start_date as wall ms (or undefined for all history).
- * A cursor inside the DST fall-back hour rewinds to the start of that hour: rows written during the second
+ * A frontier inside the DST fall-back hour rewinds to the start of that hour: rows written during the second
  * pass of the hour carry smaller wall values than rows from the first pass, and would otherwise be skipped.
  */
 export function resumePoint(
@@ -74,57 +129,105 @@ export function resumePoint(
   /** The cursor's name in the plain `{"<cursor>": value}` form, when the stream calls it differently (children). */
   plainKey: string = cursorField,
 ): ResumePoint {
-  const fresh: KeysetPosition = { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] };
-  if (raw === undefined || raw === null) return { position: fresh };
+  const fresh: ResumePlan = { frontier: { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] }, pending: [] };
+  if (raw === undefined || raw === null) return { plan: fresh };
   const where = `state for stream '${stream}'`;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${where}: must be an object`);
   const s = raw as Record<string, unknown>;
-  if (Object.keys(s).length === 0) return { position: fresh };
+  if (Object.keys(s).length === 0) return { plan: fresh };
 
-  let position: KeysetPosition;
-  if (s.version !== undefined) {
-    if (s.version !== STATE_VERSION) throw new ConfigError(`${where}: unsupported version ${JSON.stringify(s.version)} (expected ${STATE_VERSION})`);
+  let plan: ResumePlan;
+  if (s.version !== undefined && s.version !== null) {
     if (typeof s.cursor_field !== 'string') throw new ConfigError(`${where}: cursor_field must be a string`);
-    if (s.cursor_field !== cursorField) {
+    if (s.cursor_field !== cursorField && (s.version === STATE_VERSION || s.version === SLICED_STATE_VERSION)) {
       return {
-        position: fresh,
+        plan: fresh,
         note: `${stream}: the cursor changed from ${s.cursor_field} to ${cursorField}; re-reading the stream from the start date`,
       };
     }
-    position = fromV1(s as unknown as StreamStateV1, where, zone);
+    plan = parseOwnState(s, where, zone);
   } else if (plainKey in s || cursorField in s) {
     const key = plainKey in s ? plainKey : cursorField;
     const wall = instantToWall(s[key], `${where}.${key}`, zone);
-    position = { from: floorSecond(wall), idsAtLast: [] };
+    plan = { frontier: { from: floorSecond(wall), idsAtLast: [] }, pending: [] };
   } else {
     throw new ConfigError(`${where}: not a state this connector wrote (no version, no '${plainKey}' field)`);
   }
-  return rewindFallBack(position, zone);
+  const rewound = rewindFallBack(plan.frontier, zone);
+  return rewound ? { plan: { ...plan, frontier: rewound.position }, note: rewound.note } : { plan };
 }
 
-function fromV1(s: StreamStateV1, where: string, zone: WallClockZone): KeysetPosition {
-  const lastValue = s.cursor === undefined ? undefined : instantToWall(s.cursor, `${where}.cursor`, zone);
-  const from = s.from === undefined ? (lastValue === undefined ? undefined : floorSecond(lastValue)) : instantToWall(s.from, `${where}.from`, zone);
+/** A version 1 or 2 state, exactly as written (no DST rewind): the inverse of serializeState. */
+function parseOwnState(s: Record<string, unknown>, where: string, zone: WallClockZone): ResumePlan {
+  if (s.version !== STATE_VERSION && s.version !== SLICED_STATE_VERSION) {
+    throw new ConfigError(`${where}: unsupported version ${JSON.stringify(s.version)} (expected ${STATE_VERSION} or ${SLICED_STATE_VERSION})`);
+  }
+  const frontier = parsePosition(s, where, zone);
+  if (s.version === STATE_VERSION || s.slices === undefined || s.slices === null) return { frontier, pending: [] };
+  if (!Array.isArray(s.slices)) throw new ConfigError(`${where}.slices: must be an array`);
+  const pending = s.slices.map((slice: unknown, i) => {
+    const at = `${where}.slices[${i}]`;
+    if (typeof slice !== 'object' || slice === null || Array.isArray(slice)) throw new ConfigError(`${at}: must be an object`);
+    const o = slice as Record<string, unknown>;
+    return { pos: parsePosition(o, at, zone), targetEnd: floorSecond(instantToWall(o.to, `${at}.to`, zone)) };
+  });
+  return { frontier, pending };
+}
+
+function parsePosition(s: Record<string, unknown>, where: string, zone: WallClockZone): KeysetPosition {
+  const lastValue = optional(s.cursor) === undefined ? undefined : instantToWall(s.cursor, `${where}.cursor`, zone);
+  const from =
+    optional(s.from) === undefined ? (lastValue === undefined ? undefined : floorSecond(lastValue)) : floorSecond(instantToWall(s.from, `${where}.from`, zone));
   const position: KeysetPosition = { from, lastValue, idsAtLast: ids(s.ids_at_cursor, `${where}.ids_at_cursor`) };
-  if (s.group !== undefined) {
-    const g = s.group;
-    if (typeof g !== 'object' || g === null) throw new ConfigError(`${where}.group: must be an object`);
-    if (!Number.isInteger(g.next_page) || g.next_page < 1) throw new ConfigError(`${where}.group.next_page: must be a positive integer`);
+  const g = optional(s.group);
+  if (g !== undefined) {
+    if (typeof g !== 'object' || Array.isArray(g)) throw new ConfigError(`${where}.group: must be an object`);
+    const o = g as Record<string, unknown>;
+    const nextPage = o.next_page;
+    if (typeof nextPage !== 'number' || !Number.isInteger(nextPage) || nextPage < 1) throw new ConfigError(`${where}.group.next_page: must be a positive integer`);
+    const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined);
     const group: GroupProgress = {
-      second: floorSecond(instantToWall(g.second, `${where}.group.second`, zone)),
-      nextPage: g.next_page,
-      total: typeof g.total === 'number' ? g.total : undefined,
-      maxValue: g.max_cursor === undefined ? undefined : instantToWall(g.max_cursor, `${where}.group.max_cursor`, zone),
-      idsAtMax: ids(g.ids_at_max, `${where}.group.ids_at_max`),
-      restarts: Number.isInteger(g.restarts) ? g.restarts : 0,
+      second: floorSecond(instantToWall(o.second, `${where}.group.second`, zone)),
+      nextPage,
+      total: count(o.total),
+      maxValue: optional(o.max_cursor) === undefined ? undefined : instantToWall(o.max_cursor, `${where}.group.max_cursor`, zone),
+      idsAtMax: ids(o.ids_at_max, `${where}.group.ids_at_max`),
+      restarts: count(o.restarts) ?? 0,
+      requests: count(o.requests) ?? 0,
+      maxTotal: count(o.max_total),
+      before: count(o.before),
+      steppedBack: count(o.stepped_back),
+      head: recordId(o.head),
     };
     position.group = group;
+  }
+  const skip = optional(s.skip);
+  if (skip !== undefined) {
+    const o = (typeof skip === 'object' && !Array.isArray(skip) ? skip : {}) as Record<string, unknown>;
+    if (typeof o.page !== 'number' || !Number.isInteger(o.page) || o.page < 2) throw new ConfigError(`${where}.skip.page: must be an integer of at least 2`);
+    const total = typeof o.total === 'number' && Number.isInteger(o.total) && o.total >= 0 ? o.total : undefined;
+    const head = recordId(o.head);
+    position.skip = {
+      page: o.page,
+      through: floorSecond(instantToWall(o.through, `${where}.skip.through`, zone)),
+      ...(total !== undefined ? { total } : {}),
+      ...(head !== undefined ? { head } : {}),
+    };
   }
   return position;
 }
 
-function rewindFallBack(pos: KeysetPosition, zone: WallClockZone): ResumePoint {
-  if (pos.from === undefined || pos.group || !zone.isAmbiguous(pos.from)) return { position: pos };
+function recordId(value: unknown): RecordId | undefined {
+  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '') ? value : undefined;
+}
+
+/** Python clients write absent optional fields as null. */
+function optional(value: unknown): unknown {
+  return value === null ? undefined : value;
+}
+
+function rewindFallBack(pos: KeysetPosition, zone: WallClockZone): { position: KeysetPosition; note: string } | undefined {
+  if (pos.from === undefined || pos.group || !zone.isAmbiguous(pos.from)) return undefined;
   const hourStart = Math.floor(pos.from / 3_600_000) * 3_600_000;
   return {
     position: { from: hourStart, idsAtLast: [] },
@@ -133,9 +236,9 @@ function rewindFallBack(pos: KeysetPosition, zone: WallClockZone): ResumePoint {
 }
 
 function ids(value: unknown, where: string): RecordId[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' || typeof v === 'string')) {
-    throw new ConfigError(`${where}: must be an array of record ids`);
+  if (optional(value) === undefined) return [];
+  if (!Array.isArray(value) || !value.every((v) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v !== ''))) {
+    throw new ConfigError(`${where}: must be an array of record ids (numbers or non-empty strings)`);
   }
   return value as RecordId[];
 }
@@ -152,29 +255,4 @@ function instantToWall(value: unknown, where: string, zone: WallClockZone): numb
     }
   }
   throw new ConfigError(`${where}: not a date-time (${JSON.stringify(value)})`);
-}
-
-const sameIds = (a: RecordId[], b: RecordId[]) => a.length === b.length && a.every((id, i) => id === b[i]);
-
-/**
- * One position to read several streams from (a parent and its children, each with its own state): the one
- * furthest back, so no stream loses rows; the others re-read a stretch they already have (at-least-once, the
- * destination deduplicates on the primary key). Two different positions on the same second restart that second
- * whole, which covers both.
- */
-export function earliestPosition(positions: readonly KeysetPosition[]): KeysetPosition {
-  let earliest = positions[0]!;
-  for (const pos of positions.slice(1)) {
-    const a = earliest.from ?? -Infinity;
-    const b = pos.from ?? -Infinity;
-    if (b < a) earliest = pos;
-    else if (b === a && !samePosition(earliest, pos)) earliest = { from: pos.from, idsAtLast: [] };
-  }
-  return earliest;
-}
-
-function samePosition(a: KeysetPosition, b: KeysetPosition): boolean {
-  if (a.from !== b.from || a.lastValue !== b.lastValue || !sameIds(a.idsAtLast, b.idsAtLast)) return false;
-  if (!a.group || !b.group) return a.group === b.group;
-  return JSON.stringify(a.group) === JSON.stringify(b.group);
 }

@@ -18,11 +18,16 @@ import { readIncremental, type IncrementalPlan } from './incremental.js';
 import { ReadGroup } from './readGroup.js';
 import { createDateOnlyPreparer, createRecordPreparer } from './records.js';
 import { StreamContext } from './streamContext.js';
-import { earliestPosition, resumePoint } from './streamState.js';
+import { resumePoint } from './streamState.js';
+import { mergePlans } from './slices.js';
+import { Pacer } from './pacer.js';
 import { pacificZone } from './pacificZone.js';
 import { floorSecond } from './wallClock.js';
 import { startProgress } from './progress.js';
 import type { Writable } from 'node:stream';
+
+/** Parsed pages held at once (about 5 MB each for 500 orders), however many requests are in flight. */
+const BODIES_IN_MEMORY = 4;
 
 export interface SyncInput {
   config: Config;
@@ -87,17 +92,17 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     const names = [...(job.parent ? [def.name] : []), ...job.children.map((c) => c.def.name)];
     // A child names the parent's cursor its own way (order_items: orderModifyDate for orders' modifyDate).
     const plainKeys = new Map(job.children.map(({ def: child }) => [child.name, childCursorFor(child, cursor.field)]));
-    const positions = names.map((name) => {
+    const plans = names.map((name) => {
       const resume = resumePoint(state.get(name), name, cursor.field, pacificZone, startWall, plainKeys.get(name));
       if (resume.note) logger.warn(resume.note);
-      return resume.position;
+      return resume.plan;
     });
-    const start = earliestPosition(positions);
-    if (positions.some((p) => JSON.stringify(p) !== JSON.stringify(start))) {
+    const resume = mergePlans(plans);
+    if (plans.some((p) => JSON.stringify(p) !== JSON.stringify(resume))) {
       logger.info(`${names.join(' and ')}: the states differ; reading from the earliest, so the streams further ahead re-read some records`);
     }
     const lookbackDays = def.lookbackConfigKey ? config[def.lookbackConfigKey] : 0;
-    job.plan = { cursor, start, windowEnd, pageSize: config.pageSize, zone: pacificZone, lookbackDays };
+    job.plan = { cursor, resume, windowEnd, pageSize: config.pageSize, zone: pacificZone, lookbackDays, maxSlices: config.maxParallelSlices };
   }
 
   const controller = new AbortController();
@@ -113,7 +118,7 @@ export async function runSync({ config, streams, state, emitter, logger, progres
   process.once('SIGINT', onInt);
   emitter.onClose(() => controller.abort(new TransientError('stdout was closed')));
 
-  const inFlight = new Set<string>();
+  const inFlight = new Map<string, number>();
   const contexts = new Map<string, StreamContext>();
   const client = createShipStationClient({
     baseUrl: config.baseUrl,
@@ -123,15 +128,17 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     maxConcurrent: config.maxConcurrency,
     requestTimeoutMs: config.requestTimeoutMs,
     maxRetryTimeMs: config.maxRetryMs,
+    bodiesInMemory: BODIES_IN_MEMORY,
     logger,
     signal: controller.signal,
     onRateLimitWait: ({ untilEpochMs }) => {
-      for (const name of inFlight) void contexts.get(name)?.setStatus('RUNNING', untilEpochMs);
+      for (const name of inFlight.keys()) void contexts.get(name)?.setStatus('RUNNING', untilEpochMs);
     },
   });
+  const pacer = new Pacer(() => client.capacity());
   const groups = new Map<Job, ReadGroup>();
   const contextFor = (name: string, prepare: (record: Record<string, unknown>) => void) => {
-    const ctx = new StreamContext(name, client, emitter, logger, prepare, controller.signal, inFlight);
+    const ctx = new StreamContext(name, client, emitter, logger, prepare, controller.signal, inFlight, pacer);
     contexts.set(name, ctx);
     return ctx;
   };
@@ -154,8 +161,8 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     const members = group.contexts;
     for (const ctx of members) await ctx.setStatus('STARTED');
     try {
-      if (job.plan) await readIncremental(def, group, job.plan);
-      else await readFullRefresh(def, group, config.pageSize);
+      if (job.plan) await readIncremental(def, group, job.plan, pacer);
+      else await readFullRefresh(def, group, config.pageSize, config.maxParallelSlices, pacer);
       for (const ctx of members) {
         logger.info(`${ctx.name}: ${ctx.emitted} records in ${ctx.requests} requests${ctx.name === def.name ? '' : ` (read from ${def.name})`}`);
         await ctx.setStatus('COMPLETE');

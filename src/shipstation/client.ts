@@ -26,13 +26,15 @@ import {
   sharedRateLimiters,
   type Permit,
   type RateLimiterRegistry,
+  type LimiterCapacity,
   type RateLimiterStats,
   type RateLimitWaitInfo,
 } from './rateLimiter.js';
 import type { RateHeaders } from './rateWindow.js';
+import { MemoryGate, type Release } from './memoryGate.js';
 import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
 
-export type { RateLimitWaitInfo } from './rateLimiter.js';
+export type { LimiterCapacity, RateLimitWaitInfo } from './rateLimiter.js';
 export { DEFAULT_BASE_URL, validateBaseUrl } from './baseUrl.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
@@ -63,12 +65,19 @@ export interface ShipStationClientOptions {
   random?: () => number;
   /** Where limiters are shared; defaults to the process-wide registry (one limiter per key and server). */
   rateLimiters?: RateLimiterRegistry;
+  /**
+   * Response bodies parsed and held at once: a body waits (as text) for a slot until the caller releases the
+   * previous one. Unset = no gate (each response's release is a no-op).
+   */
+  bodiesInMemory?: number;
 }
 
 export interface JsonResponse {
   body: unknown;
   status: number;
   requestId: number;
+  /** Frees the body's memory slot once the caller is done with it (idempotent). */
+  release: Release;
 }
 
 /** This client's counts, plus the shared limiter's (which cover every client on the same key). */
@@ -82,6 +91,8 @@ export type Query = Record<string, string | number | boolean | undefined>;
 export interface ShipStationClient {
   getJson(path: string, query?: Query): Promise<JsonResponse>;
   stats(): ClientStats;
+  /** What the key's limiter knows now: budget, window, requests in flight and queued, latency. */
+  capacity(): LimiterCapacity;
   close(): Promise<void>;
 }
 
@@ -116,12 +127,13 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     'user-agent': USER_AGENT,
   };
   const onWait = createWaitReporter(clock, logger, limiter.window, opts.onRateLimitWait);
+  const gate = opts.bodiesInMemory === undefined ? undefined : new MemoryGate(opts.bodiesInMemory);
   let requests = 0;
   let attempts = 0;
   let closed: Promise<void> | undefined;
 
   /** One HTTP exchange under a permit from the limiter. */
-  async function exchange(permit: Permit, target: string, path: string): Promise<{ status: number; body: unknown }> {
+  async function exchange(permit: Permit, target: string, path: string): Promise<{ status: number; body: unknown; release: Release }> {
     attempts++;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
@@ -161,7 +173,17 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
       } catch (err) {
         throw failure(err, 'body');
       }
-      return { status, body: interpret(status, firstHeader(res.headers['content-type']), text, path) };
+      const contentType = firstHeader(res.headers['content-type']);
+      if (status < 200 || status >= 300 || !gate) return { status, body: interpret(status, contentType, text, path), release: noRelease };
+      // The body is in; waiting for a memory slot is not the server's time.
+      clearTimeout(timer);
+      const release = await gate.acquire(opts.signal);
+      try {
+        return { status, body: interpret(status, contentType, text, path), release };
+      } catch (err) {
+        release();
+        throw err;
+      }
     } finally {
       clearTimeout(timer);
     }
@@ -193,6 +215,7 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
       return { ...result, requestId };
     },
     stats: () => ({ ...limiter.stats(), requests, attempts }),
+    capacity: () => limiter.capacity(),
     close(): Promise<void> {
       closed ??= (async () => {
         await lease.release();
@@ -202,6 +225,8 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     },
   };
 }
+
+const noRelease: Release = () => {};
 
 /**
  * A keep-alive Pool per base URL; through a proxy when the standard proxy variables are set (NO_PROXY

@@ -29,6 +29,23 @@ export interface RateLimiterStats {
   maxInFlight: number;
 }
 
+/** What the limiter knows now, for deciding how many requests to have in flight. */
+export interface LimiterCapacity {
+  now: number;
+  limit: number;
+  windowMs: number;
+  /** Requests that may start right now. */
+  available: number;
+  /** Latest possible end of the current window (epoch ms), if one is believed open. */
+  windowEndsAt?: number;
+  inFlight: number;
+  /** Scheduled jobs not sent yet (waiting for a connection slot or for budget). */
+  queued: number;
+  maxConcurrent: number;
+  /** Smoothed time from send to response headers (ms), once measured. */
+  latencyMs?: number;
+}
+
 /** Handed to a job once it may send; the job reports what the server said about the budget. */
 export interface Permit {
   readonly sentAt: number;
@@ -60,6 +77,9 @@ export class RateLimiter {
   private readonly sleepers = new Set<Sleeper>();
   private waitingSince: number | undefined;
   private inFlight = 0;
+  private queued = 0;
+  private latencyMs: number | undefined;
+  private readonly maxConcurrent: number;
   private stopped = false;
   private readonly counters: RateLimiterStats = { requestsSent: 0, rateLimited: 0, waitedMs: 0, maxInFlight: 0 };
 
@@ -67,13 +87,36 @@ export class RateLimiter {
     this.clock = options.clock ?? Date.now;
     this.random = options.random ?? Math.random;
     this.window = new RateWindow({ startLimit: options.requestsPerMinute, safetyMarginMs: options.safetyMarginMs });
-    this.bottleneck = new Bottleneck({ maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT });
+    this.maxConcurrent = options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT;
+    this.bottleneck = new Bottleneck({ maxConcurrent: this.maxConcurrent });
+  }
+
+  capacity(): LimiterCapacity {
+    const now = this.clock();
+    return {
+      now,
+      limit: this.window.limit,
+      windowMs: this.window.windowMs,
+      available: this.window.available(now),
+      windowEndsAt: this.window.windowEnd?.hi,
+      inFlight: this.inFlight,
+      queued: this.queued,
+      maxConcurrent: this.maxConcurrent,
+      latencyMs: this.latencyMs,
+    };
   }
 
   schedule<T>(fn: (permit: Permit) => Promise<T>, options: ScheduleOptions = {}): Promise<T> {
     if (this.stopped) return Promise.reject(new Error('rate limiter stopped'));
-    const job = this.bottleneck.schedule(() => this.run(fn, options));
-    return options.signal ? abortable(job, options.signal) : job;
+    this.queued++;
+    let counted = true;
+    const sent = (): void => {
+      if (counted) this.queued--;
+      counted = false;
+    };
+    const job = this.bottleneck.schedule(() => this.run(fn, options, sent));
+    const settled = job.finally(sent);
+    return options.signal ? abortable(settled, options.signal) : settled;
   }
 
   stats(): RateLimiterStats {
@@ -90,8 +133,9 @@ export class RateLimiter {
     await this.bottleneck.stop({ dropWaitingJobs: true });
   }
 
-  private async run<T>(fn: (permit: Permit) => Promise<T>, options: ScheduleOptions): Promise<T> {
+  private async run<T>(fn: (permit: Permit) => Promise<T>, options: ScheduleOptions, onSent: () => void): Promise<T> {
     const { ticket, sentAt } = await this.acquire(options);
+    onSent();
     this.counters.requestsSent++;
     this.inFlight++;
     this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.inFlight);
@@ -101,6 +145,7 @@ export class RateLimiter {
       observed: (headers, receivedAt) => {
         if (reported) return;
         reported = true;
+        this.measure(receivedAt - sentAt);
         this.window.onResponse(ticket, { ...headers, sentAt, receivedAt });
         this.wakeAll();
       },
@@ -122,6 +167,11 @@ export class RateLimiter {
         this.wakeAll();
       }
     }
+  }
+
+  /** Exponentially smoothed response time: recent pages matter most, one slow page does not swing it. */
+  private measure(ms: number): void {
+    this.latencyMs = this.latencyMs === undefined ? ms : this.latencyMs * 0.8 + ms * 0.2;
   }
 
   /** Waits until the window allows a send and records it in the same tick, so no other job can race for it. */

@@ -162,9 +162,15 @@ describe('incremental', () => {
     }
     // Every STATE counts exactly the records of its stream since the previous one.
     expectCheckpointCounts(r.messages, (got, want) => expect(got).toBe(want));
-    // The child's cursor (the carried parent modifyDate) ascends like the parent's.
+  });
+
+  test('read strictly in order (max_parallel_slices 1), the child’s cursor ascends like the parent’s', async () => {
+    sim = await simulator({ seed: 42, counts: { orders: 750, shipments: 10, fulfillments: 10 } });
+    const r = await runCli(readArgs(sim, incremental(['orders', 'order_items']), { config: { ...PAGE, max_parallel_slices: 1 } }));
+    expect(r.code).toBe(0);
     const values = recordsOf(r.messages, 'order_items').map((i) => String(i.orderModifyDate));
     expect(values).toEqual([...values].sort());
+    expectChildComplete(sim, recordsOf(r.messages, 'order_items'), 'order_items');
   });
 
   test('next sync: exactly the items of the changed orders, no extra request; a child-only sync behaves the same', async () => {

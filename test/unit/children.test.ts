@@ -4,7 +4,8 @@ import { describe, expect, test } from '@jest/globals';
 import { parseCatalog } from '../../src/cli/inputs.js';
 import { ReadGroup } from '../../src/engine/readGroup.js';
 import { StreamContext } from '../../src/engine/streamContext.js';
-import { earliestPosition } from '../../src/engine/streamState.js';
+import { mergePlans, type ResumePlan } from '../../src/engine/slices.js';
+import type { KeysetPosition } from '../../src/engine/keyset.js';
 import type { Emitter } from '../../src/protocol/emitter.js';
 import { silentLogger } from '../../src/protocol/logger.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental, childRows } from '../../src/streams/children.js';
@@ -101,9 +102,9 @@ describe('ReadGroup', () => {
       },
     } as unknown as Emitter;
   }
-  const api = { getJson: async () => ({ body: [] }) };
+  const api = { getJson: async () => ({ body: [], release: () => {} }) };
   const context = (name: string, lines: Line[], prepare: (r: Record<string, unknown>) => void) =>
-    new StreamContext(name, api, fakeEmitter(lines), silentLogger, prepare, new AbortController().signal, new Set());
+    new StreamContext(name, api, fakeEmitter(lines), silentLogger, prepare, new AbortController().signal, new Map());
   const page = () => [{ orderId: 1, modifyDate: 'wall', createDate: 'wall', items: [{ orderItemId: 5 }, { orderItemId: 6 }] }];
   const toUtc = (r: Record<string, unknown>) => {
     r.modifyDate = 'utc';
@@ -125,7 +126,7 @@ describe('ReadGroup', () => {
     const lines: Line[] = [];
     const child = context('order_items', lines, () => {});
     const group = new ReadGroup(undefined, [{ def: orderItems, ctx: child }], toUtc);
-    await group.get('/orders', {});
+    await group.read('/orders', {}, async () => {});
     await group.estimateRows(100);
     await group.records(page());
     await group.checkpoint({});
@@ -136,20 +137,23 @@ describe('ReadGroup', () => {
   });
 });
 
-describe('earliestPosition', () => {
-  test('the position furthest back wins; undefined from is the very beginning', () => {
-    const a = { from: 5000, lastValue: 5100, idsAtLast: [1] };
-    const b = { from: 2000, lastValue: 2500, idsAtLast: [7] };
-    expect(earliestPosition([a, b])).toBe(b);
-    expect(earliestPosition([b, a])).toBe(b);
-    expect(earliestPosition([a, { idsAtLast: [] }])).toEqual({ idsAtLast: [] });
-    expect(earliestPosition([a])).toBe(a);
+describe('mergePlans', () => {
+  const plan = (frontier: KeysetPosition, pending: ResumePlan['pending'] = []): ResumePlan => ({ frontier, pending });
+
+  test('the lowest unfinished second wins; undefined from is the very beginning', () => {
+    const a = plan({ from: 5000, lastValue: 5100, idsAtLast: [1] });
+    const b = plan({ from: 2000, lastValue: 2500, idsAtLast: [7] });
+    expect(mergePlans([a, b])).toEqual(plan({ from: 2000, idsAtLast: [] }));
+    expect(mergePlans([b, a])).toEqual(plan({ from: 2000, idsAtLast: [] }));
+    expect(mergePlans([a, plan({ idsAtLast: [] })])).toEqual(plan({ from: undefined, idsAtLast: [] }));
+    expect(mergePlans([a])).toBe(a);
   });
 
-  test('equal positions are kept as they are; different ones on the same second restart that second', () => {
-    expect(earliestPosition([{ from: 3000, lastValue: 3100, idsAtLast: [1] }, { from: 3000, lastValue: 3100, idsAtLast: [1] }])).toEqual({ from: 3000, lastValue: 3100, idsAtLast: [1] });
-    expect(earliestPosition([{ from: 3000, lastValue: 3100, idsAtLast: [1] }, { from: 3000, lastValue: 3400, idsAtLast: [2] }])).toEqual({ from: 3000, idsAtLast: [] });
-    const group = { second: 3000, nextPage: 3, idsAtMax: [], restarts: 0 };
-    expect(earliestPosition([{ from: 3000, idsAtLast: [], group }, { from: 3000, idsAtLast: [] }])).toEqual({ from: 3000, idsAtLast: [] });
+  test('equal plans are kept as they are, slices included; a pending slice below the frontier counts', () => {
+    const sliced = plan({ from: 9000, idsAtLast: [] }, [{ pos: { from: 3000, idsAtLast: [] }, targetEnd: 4000 }]);
+    expect(mergePlans([sliced, JSON.parse(JSON.stringify(sliced)) as ResumePlan])).toBe(sliced);
+    expect(mergePlans([sliced, plan({ from: 5000, idsAtLast: [] })])).toEqual(plan({ from: 3000, idsAtLast: [] }));
+    const group = { second: 3000, nextPage: 3, idsAtMax: [], restarts: 0, requests: 2 };
+    expect(mergePlans([plan({ from: 3000, idsAtLast: [], group }), plan({ from: 3000, idsAtLast: [] })])).toEqual(plan({ from: 3000, idsAtLast: [] }));
   });
 });

@@ -26,7 +26,7 @@ describe('examples/', () => {
     expect(states.size).toBeGreaterThan(0);
     for (const [name, raw] of states) {
       const def = STREAMS.find((s) => s.name === name)!;
-      expect(resumePoint(raw, name, def.defaultCursor!, pacificZone, undefined).position.from).toBeDefined();
+      expect(resumePoint(raw, name, def.defaultCursor!, pacificZone, undefined).plan.frontier.from).toBeDefined();
     }
   });
 });

@@ -1,42 +1,29 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPage, planRequest, MAX_GROUP_RESTARTS, type KeysetPosition, type PageRequest } from '../../src/engine/keyset.js';
+import { applyPage, EDGE_MS, maxGroupRequests, planRequest, MAX_GROUP_RESTARTS, type KeysetPosition, type PageRequest } from '../../src/engine/keyset.js';
+import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
 
-interface Row {
-  id: number;
-  value: number;
+interface SyncOptions {
+  start?: KeysetPosition;
+  between?: (n: number) => void;
+  bounds?: Bounds;
+  /** A broken planner to prove the tests can fail: requests without the one-second overlap. */
+  noOverlap?: boolean;
 }
 
-/** A model of ShipStation's list endpoint: inclusive wall-clock bounds, sorted by (value, id), page numbers. */
-function serve(rows: Row[], req: PageRequest, pageSize: number) {
-  const matching = rows
-    .filter((r) => (req.from === undefined || r.value >= req.from) && r.value <= req.to)
-    .sort((a, b) => a.value - b.value || a.id - b.id);
-  return { page: matching.slice((req.page - 1) * pageSize, req.page * pageSize), total: matching.length };
-}
-
-function mulberry32(seed: number) {
-  let a = seed;
-  return () => {
-    a |= 0;
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Runs a whole sync; `between` may mutate the table before each request. Returns emitted ids and requests. */
-function sync(rows: Row[], windowEnd: number, pageSize: number, start: KeysetPosition = { idsAtLast: [] }, between?: (n: number) => void) {
-  let pos = start;
+/** Runs a whole sync of the window ending at `windowEnd` (the query end the sync sends). */
+function sync(rows: Row[], windowEnd: number, pageSize: number, opts: SyncOptions = {}) {
+  let pos = opts.start ?? { idsAtLast: [] };
+  const targetEnd = windowEnd - 1000;
   const emitted: number[] = [];
   let requests = 0;
   for (;;) {
-    const req = planRequest(pos, windowEnd);
+    let req = planRequest(pos, targetEnd);
     if (!req) break;
-    between?.(requests);
+    if (opts.noOverlap) req = { ...req, from: req.from === undefined ? undefined : req.from + EDGE_MS, to: req.to - EDGE_MS };
+    opts.between?.(requests);
     requests++;
-    const { page, total } = serve(rows, req, pageSize);
-    const out = applyPage(pos, req, page, total, pageSize);
+    const { page, total } = serve(rows, req, pageSize, opts.bounds);
+    const out = applyPage(pos, req, page, total, pageSize, targetEnd);
     for (const i of out.emit) emitted.push(page[i]!.id);
     pos = out.next;
     if (out.done) break;
@@ -48,7 +35,7 @@ function sync(rows: Row[], windowEnd: number, pageSize: number, start: KeysetPos
 const T0 = Date.UTC(2024, 0, 1);
 
 describe('keyset paging', () => {
-  test('reads every row once in ceil(n/pageSize) requests when nothing changes', () => {
+  test('reads every row once in about ceil(n/pageSize) requests when nothing changes', () => {
     const rows = Array.from({ length: 1234 }, (_, i) => ({ id: i + 1, value: T0 + i * 1500 + (i % 7) }));
     const { emitted, requests } = sync(rows, T0 + 10_000_000, 100);
     expect(new Set(emitted).size).toBe(1234);
@@ -60,14 +47,14 @@ describe('keyset paging', () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
     const { emitted, requests } = sync(rows, T0 + 10_000_000, 100);
     expect(emitted).toHaveLength(1000);
-    // Each page after the first re-reads the boundary row (dropped): 100 + 9 × 99 = 991, the last 9 on page 11; no 12th.
+    // Each page after the first re-reads the one-second overlap (two rows, dropped): 100 + 10 × 98 ≥ 1000.
     expect(requests).toBe(11);
   });
 
   test('a no-change resume costs one request and emits nothing new', () => {
     const rows = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
     const first = sync(rows, T0 + 10_000_000, 100);
-    const second = sync(rows, T0 + 10_000_000, 100, first.pos);
+    const second = sync(rows, T0 + 10_000_000, 100, { start: first.pos });
     expect(second.requests).toBe(1);
     expect(second.emitted).toEqual([]);
   });
@@ -80,8 +67,21 @@ describe('keyset paging', () => {
     ];
     const { emitted, requests } = sync(rows, T0 + 10_000_000, 500);
     expect(new Set(emitted).size).toBe(rows.length);
-    // Group re-read of page 1 costs one request; no multiplication.
+    // Group re-read of page 1 costs one request; the pages the group read are skipped afterwards.
     expect(requests).toBeLessThanOrEqual(Math.ceil(rows.length / 500) + 3);
+  });
+
+  test('two large seconds in a row are each read once as a group', () => {
+    const rows = [
+      ...Array.from({ length: 700 }, (_, i) => ({ id: i + 1, value: T0 + 5000 + (i % 900) })),
+      ...Array.from({ length: 800 }, (_, i) => ({ id: 1000 + i, value: T0 + 6000 + (i % 900) })),
+      ...Array.from({ length: 40 }, (_, i) => ({ id: 5000 + i, value: T0 + 9000 + i })),
+    ];
+    for (const bounds of BOUNDS) {
+      const { emitted, requests } = sync(rows, T0 + 60_000, 200, { bounds });
+      expect(new Set(emitted)).toEqual(new Set(rows.map((r) => r.id)));
+      expect(requests).toBeLessThanOrEqual(3 * Math.ceil(rows.length / 200));
+    }
   });
 
   test('a group on the window edge second and rows exactly at second + 1 s', () => {
@@ -90,18 +90,58 @@ describe('keyset paging', () => {
       ...Array.from({ length: 30 }, (_, i) => ({ id: 5000 + i, value: T0 + 1000 })),
       { id: 9000, value: T0 + 2500 },
     ];
-    const { emitted } = sync(rows, T0 + 3000, 200);
+    // The window ends at T0 + 4 s: everything before its last second is read.
+    const { emitted } = sync(rows, T0 + 4000, 200);
     expect(new Set(emitted)).toEqual(new Set(rows.map((r) => r.id)));
   });
 
+  test('rows in the window’s last second are left to the next sync, which starts at or before them', () => {
+    const rows = [
+      { id: 1, value: T0 + 1000 },
+      { id: 2, value: T0 + 3000 },
+      { id: 3, value: T0 + 3500 },
+    ];
+    const first = sync(rows, T0 + 3000, 100);
+    expect(first.emitted).toEqual([1]);
+    const second = sync(rows, T0 + 10_000, 100, { start: first.pos });
+    expect(second.emitted).toEqual([2, 3]);
+  });
+
   test('a future cursor makes no request', () => {
-    const { requests } = sync([], T0, 100, { from: T0 + 1000, idsAtLast: [] });
+    const { requests } = sync([], T0, 100, { start: { from: T0 + 1000, idsAtLast: [] } });
     expect(requests).toBe(0);
   });
 
-  test('rows modified during the sync are never lost (randomised schedules)', () => {
-    for (let seed = 1; seed <= 120; seed++) {
+  test.each(BOUNDS)('nothing is lost when the server reads the date bounds as %s', (bounds) => {
+    for (let seed = 1; seed <= 40; seed++) {
       const rand = mulberry32(seed);
+      const n = 200 + Math.floor(rand() * 900);
+      // Whole seconds and exact .000 values are where the readings differ.
+      const rows: Row[] = Array.from({ length: n }, (_, i) => ({ id: i + 1, value: T0 + Math.floor(rand() * 600) * 1000 + (rand() < 0.5 ? 0 : Math.floor(rand() * 1000)) }));
+      const pageSize = [20, 50, 100][seed % 3]!;
+      const windowEnd = T0 + 700_000;
+      const first = sync(rows, T0 + 300_000, pageSize, { bounds });
+      const { emitted } = sync(rows, windowEnd, pageSize, { bounds, start: first.pos });
+      const got = new Set([...first.emitted, ...emitted]);
+      for (const row of rows) expect(got.has(row.id)).toBe(true);
+    }
+  });
+
+  test('mutant: without the one-second overlap an exclusive server loses rows (the test above can fail)', () => {
+    let lost = 0;
+    for (let seed = 1; seed <= 10; seed++) {
+      const rand = mulberry32(seed);
+      const rows: Row[] = Array.from({ length: 500 }, (_, i) => ({ id: i + 1, value: T0 + Math.floor(rand() * 300) * 1000 }));
+      const { emitted } = sync(rows, T0 + 400_000, 50, { bounds: 'exclusiveSeconds', noOverlap: true });
+      lost += rows.length - new Set(emitted).size;
+    }
+    expect(lost).toBeGreaterThan(0);
+  });
+
+  test('rows modified during the sync are never lost (randomised schedules, every bound reading)', () => {
+    for (let seed = 1; seed <= 160; seed++) {
+      const rand = mulberry32(seed);
+      const bounds = BOUNDS[seed % BOUNDS.length]!;
       const n = 200 + Math.floor(rand() * 900);
       const bulk = rand() < 0.3;
       const rows: Row[] = Array.from({ length: n }, (_, i) => ({
@@ -112,22 +152,25 @@ describe('keyset paging', () => {
       const pageSize = [50, 100, 500][seed % 3]!;
       const modified = new Set<number>();
       let clock = windowEnd + 1000;
-      const { emitted } = sync(rows, windowEnd, pageSize, { idsAtLast: [] }, () => {
-        const k = Math.floor(rand() * 4);
-        for (let j = 0; j < k; j++) {
-          // Half the edits hit the bulk group, the hardest case for page numbers.
-          const candidates = bulk && rand() < 0.5 ? rows.filter((r) => r.value === T0 + 5_000_000) : rows;
-          if (candidates.length === 0) break;
-          const row = candidates[Math.floor(rand() * candidates.length)]!;
-          row.value = clock;
-          clock += 10;
-          modified.add(row.id);
-        }
+      const { emitted } = sync(rows, windowEnd, pageSize, {
+        bounds,
+        between: () => {
+          const k = Math.floor(rand() * 4);
+          for (let j = 0; j < k; j++) {
+            // Half the edits hit the bulk group, the hardest case for page numbers.
+            const candidates = bulk && rand() < 0.5 ? rows.filter((r) => r.value === T0 + 5_000_000) : rows;
+            if (candidates.length === 0) break;
+            const row = candidates[Math.floor(rand() * candidates.length)]!;
+            row.value = clock;
+            clock += 10;
+            modified.add(row.id);
+          }
+        },
       });
       const got = new Set(emitted);
       // Unmodified rows must all arrive; modified ones now lie after the window, where the next sync starts.
       for (const row of rows) if (!modified.has(row.id)) expect(got.has(row.id)).toBe(true);
-      for (const row of rows) if (!got.has(row.id)) expect(row.value).toBeGreaterThan(windowEnd);
+      for (const row of rows) if (!got.has(row.id)) expect(row.value).toBeGreaterThan(windowEnd - 1000);
     }
   });
 
@@ -135,17 +178,55 @@ describe('keyset paging', () => {
     const rows: Row[] = Array.from({ length: 30 }, (_, i) => ({ id: i + 1, value: T0 }));
     let next = 1000;
     expect(() =>
-      sync(rows, T0 + 5000, 10, { idsAtLast: [] }, (n) => {
-        if (n > 1) rows.push({ id: next++, value: T0 });
+      sync(rows, T0 + 5000, 10, {
+        between: (n) => {
+          if (n > 1) rows.push({ id: next++, value: T0 });
+        },
       }),
     ).toThrow(/kept changing/);
     expect(MAX_GROUP_RESTARTS).toBeGreaterThan(0);
   });
 
+  test('a server ignoring the page parameter inside a group is stopped by the group’s request bound', () => {
+    const rows: Row[] = Array.from({ length: 1200 }, (_, i) => ({ id: i + 1, value: T0 + 1000 }));
+    let pos: KeysetPosition = { idsAtLast: [] };
+    let requests = 0;
+    const run = () => {
+      for (;;) {
+        const req = planRequest(pos, T0 + 9000)!;
+        requests++;
+        // Always page 1, whatever was asked.
+        const { page, total } = serve(rows, { ...req, page: 1 }, 100);
+        const out = applyPage(pos, req, page, total, 100, T0 + 9000);
+        pos = out.next;
+        if (out.done) return;
+      }
+    };
+    expect(run).toThrow(/ignore the page parameter/);
+    expect(requests).toBeLessThanOrEqual(maxGroupRequests(1200, 100, 0) + 3);
+  });
+
+  test('a total smaller than the page (0, negative, junk) never ends the read early', () => {
+    const rows = Array.from({ length: 250 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
+    for (const lie of [0, -5, 0.5, 99]) {
+      let pos: KeysetPosition = { idsAtLast: [] };
+      const emitted = new Set<number>();
+      for (let n = 0; n < 50; n++) {
+        const req = planRequest(pos, T0 + 999_000)!;
+        const { page } = serve(rows, req, 100);
+        const out = applyPage(pos, req, page, lie, 100, T0 + 999_000);
+        for (const i of out.emit) emitted.add(page[i]!.id);
+        pos = out.next;
+        if (out.done) break;
+      }
+      expect(emitted.size).toBe(250);
+    }
+  });
+
   test('paging without usable cursor values fails instead of looping', () => {
-    const pos: KeysetPosition = { from: T0, lastValue: T0, idsAtLast: [1] };
-    const req = planRequest(pos, T0 + 10_000)!;
+    const pos: KeysetPosition = { idsAtLast: [] };
+    const req: PageRequest = planRequest(pos, T0 + 10_000)!;
     const page = Array.from({ length: 10 }, (_, i) => ({ id: i + 100, value: null }));
-    expect(() => applyPage(pos, { ...req, from: T0 - 1000 }, page, 100, 10)).toThrow(/no progress/);
+    expect(() => applyPage(pos, req, page, 100, 10, T0 + 10_000)).toThrow(/no progress/);
   });
 });

@@ -1,10 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { resumePoint, serializeState } from '../../src/engine/streamState.js';
+import { checkedState, resumePoint, serializeState } from '../../src/engine/streamState.js';
+import type { ResumePlan } from '../../src/engine/slices.js';
 import { pacificZone } from '../../src/engine/pacificZone.js';
 import { ConfigError } from '../../src/errors.js';
 import type { KeysetPosition } from '../../src/engine/keyset.js';
 
 const wall = (s: string) => Date.parse(`${s}Z`);
+const one = (frontier: KeysetPosition): ResumePlan => ({ frontier, pending: [] });
 
 describe('pacific zone', () => {
   test.each([
@@ -31,7 +33,7 @@ describe('stream state', () => {
   const pos: KeysetPosition = { from: wall('2024-05-01T10:00:00'), lastValue: wall('2024-05-01T10:00:00.250'), idsAtLast: [7, 9] };
 
   test('serialises in UTC with a version and the cursor field, and reads back to the same position', () => {
-    const state = serializeState(pos, 'modifyDate', pacificZone);
+    const state = serializeState(one(pos), 'modifyDate', pacificZone);
     expect(state).toEqual({
       version: 1,
       cursor_field: 'modifyDate',
@@ -39,48 +41,48 @@ describe('stream state', () => {
       from: '2024-05-01T17:00:00.000Z',
       ids_at_cursor: [7, 9],
     });
-    expect(resumePoint(JSON.parse(JSON.stringify(state)), 'orders', 'modifyDate', pacificZone, undefined).position).toEqual(pos);
+    expect(resumePoint(JSON.parse(JSON.stringify(state)), 'orders', 'modifyDate', pacificZone, undefined).plan.frontier).toEqual(pos);
   });
 
   test('a group in progress survives the round trip', () => {
-    const g: KeysetPosition = { ...pos, group: { second: wall('2024-05-01T10:00:00'), nextPage: 3, total: 1200, idsAtMax: [], restarts: 0, maxValue: wall('2024-05-01T10:00:00.900') } };
-    const back = resumePoint(serializeState(g, 'modifyDate', pacificZone), 'orders', 'modifyDate', pacificZone, undefined).position;
+    const g: KeysetPosition = { ...pos, group: { second: wall('2024-05-01T10:00:00'), nextPage: 3, total: 1200, idsAtMax: [], restarts: 0, requests: 2, maxTotal: 1200, maxValue: wall('2024-05-01T10:00:00.900') } };
+    const back = resumePoint(serializeState(one(g), 'modifyDate', pacificZone), 'orders', 'modifyDate', pacificZone, undefined).plan.frontier;
     expect(back).toEqual(g);
   });
 
   test('no state starts at start_date, or at the beginning of history', () => {
-    expect(resumePoint(undefined, 'orders', 'modifyDate', pacificZone, wall('2024-01-01T00:00:00.500')).position).toEqual({
+    expect(resumePoint(undefined, 'orders', 'modifyDate', pacificZone, wall('2024-01-01T00:00:00.500')).plan.frontier).toEqual({
       from: wall('2024-01-01T00:00:00'),
       idsAtLast: [],
     });
-    expect(resumePoint({}, 'orders', 'modifyDate', pacificZone, undefined).position).toEqual({ from: undefined, idsAtLast: [] });
+    expect(resumePoint({}, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier).toEqual({ from: undefined, idsAtLast: [] });
   });
 
   test('a switched cursor field re-reads from the start, saying so', () => {
-    const state = serializeState(pos, 'createDate', pacificZone);
+    const state = serializeState(one(pos), 'createDate', pacificZone);
     const r = resumePoint(state, 'orders', 'modifyDate', pacificZone, undefined);
-    expect(r.position).toEqual({ from: undefined, idsAtLast: [] });
+    expect(r.plan.frontier).toEqual({ from: undefined, idsAtLast: [] });
     expect(r.note).toMatch(/cursor changed from createDate to modifyDate/);
   });
 
   test("other connectors' plain {cursor: value} state is accepted, Pacific or UTC", () => {
-    expect(resumePoint({ modifyDate: '2024-05-01T10:00:00.1234567' }, 'orders', 'modifyDate', pacificZone, undefined).position.from).toBe(
+    expect(resumePoint({ modifyDate: '2024-05-01T10:00:00.1234567' }, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier.from).toBe(
       wall('2024-05-01T10:00:00'),
     );
-    expect(resumePoint({ modifyDate: '2024-05-01T17:00:00Z' }, 'orders', 'modifyDate', pacificZone, undefined).position.from).toBe(
+    expect(resumePoint({ modifyDate: '2024-05-01T17:00:00Z' }, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier.from).toBe(
       wall('2024-05-01T10:00:00'),
     );
   });
 
   test("a child stream's plain state may name the cursor its own way (order_items: orderModifyDate)", () => {
     const r = resumePoint({ orderModifyDate: '2024-05-01T17:00:00Z' }, 'order_items', 'modifyDate', pacificZone, undefined, 'orderModifyDate');
-    expect(r.position.from).toBe(wall('2024-05-01T10:00:00'));
+    expect(r.plan.frontier.from).toBe(wall('2024-05-01T10:00:00'));
   });
 
   test('a cursor inside the fall-back hour rewinds to the start of that hour', () => {
-    const inHour = serializeState({ from: wall('2024-11-03T01:40:00'), lastValue: wall('2024-11-03T01:40:00'), idsAtLast: [1] }, 'modifyDate', pacificZone);
+    const inHour = serializeState(one({ from: wall('2024-11-03T01:40:00'), lastValue: wall('2024-11-03T01:40:00'), idsAtLast: [1] }), 'modifyDate', pacificZone);
     const r = resumePoint(inHour, 'orders', 'modifyDate', pacificZone, undefined);
-    expect(r.position).toEqual({ from: wall('2024-11-03T01:00:00'), idsAtLast: [] });
+    expect(r.plan.frontier).toEqual({ from: wall('2024-11-03T01:00:00'), idsAtLast: [] });
     expect(r.note).toMatch(/fall-back/);
   });
 
@@ -91,9 +93,43 @@ describe('stream state', () => {
     ['bad ids', { version: 1, cursor_field: 'modifyDate', ids_at_cursor: [{}] }, /ids_at_cursor: must be an array/],
     ['bad group', { version: 1, cursor_field: 'modifyDate', group: { second: '2024-01-01T00:00:00Z', next_page: 0 } }, /next_page/],
     ['foreign', { foo: 1 }, /not a state this connector wrote/],
+    ['bad slices', { version: 2, cursor_field: 'modifyDate', slices: {} }, /slices: must be an array/],
+    ['slice without end', { version: 2, cursor_field: 'modifyDate', slices: [{ from: '2024-01-01T00:00:00Z' }] }, /slices\[0\]\.to: not a date-time/],
+    ['null id', { version: 1, cursor_field: 'modifyDate', ids_at_cursor: [null] }, /ids_at_cursor: must be an array of record ids/],
   ])('malformed state (%s) is a config error naming the stream', (_name, raw, message) => {
     expect(() => resumePoint(raw, 'orders', 'modifyDate', pacificZone, undefined)).toThrow(ConfigError);
     expect(() => resumePoint(raw, 'orders', 'modifyDate', pacificZone, undefined)).toThrow(message);
     expect(() => resumePoint(raw, 'orders', 'modifyDate', pacificZone, undefined)).toThrow(/state for stream 'orders'/);
+  });
+
+  test('slices still open below the frontier are kept as version 2, and read back the same', () => {
+    const plan: ResumePlan = {
+      frontier: { from: wall('2024-05-02T00:00:00'), lastValue: wall('2024-05-02T00:00:00.500'), idsAtLast: [3] },
+      pending: [
+        { pos: { from: wall('2024-05-01T01:00:00'), idsAtLast: [] }, targetEnd: wall('2024-05-01T05:59:59') },
+        { pos: { from: wall('2024-05-01T06:00:01'), lastValue: wall('2024-05-01T06:00:01.125'), idsAtLast: [8, 9] }, targetEnd: wall('2024-05-01T11:59:59') },
+      ],
+    };
+    const state = checkedState(plan, 'modifyDate', pacificZone);
+    expect(state.version).toBe(2);
+    expect(state).toMatchObject({ slices: [{ to: '2024-05-01T12:59:59.000Z', from: '2024-05-01T08:00:00.000Z' }, { ids_at_cursor: [8, 9] }] });
+    expect(resumePoint(JSON.parse(JSON.stringify(state)), 'orders', 'modifyDate', pacificZone, undefined).plan).toEqual(plan);
+  });
+
+  test('with nothing open below the frontier the state collapses to version 1', () => {
+    expect(checkedState(one(pos), 'modifyDate', pacificZone).version).toBe(1);
+  });
+
+  test('null optional fields (as Python clients write them) read as absent', () => {
+    const raw = { version: 1, cursor_field: 'modifyDate', cursor: '2024-05-01T17:00:00.250Z', from: null, ids_at_cursor: null, group: null };
+    expect(resumePoint(raw, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier).toEqual({
+      from: wall('2024-05-01T10:00:00'),
+      lastValue: wall('2024-05-01T10:00:00.250'),
+      idsAtLast: [],
+    });
+  });
+
+  test('a checkpoint that would not read back is a bug reported before it is emitted', () => {
+    expect(() => checkedState(one({ from: wall('2024-05-01T10:00:00'), idsAtLast: [NaN] }), 'modifyDate', pacificZone)).toThrow(/would not read back/);
   });
 });
