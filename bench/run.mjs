@@ -4,6 +4,7 @@ import { configure, incrementalNames, readArgs, readChild, readInProcess, TIME_B
 import { replayPages } from './lib/baseline.mjs';
 import { budgetUse, figure, idealRequests, machineInfo, median, minimumMs, printTable, round, writeResults } from './lib/measure.mjs';
 import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenarios.mjs';
+import { fullPageMs, latencyBackfill } from './lib/latency.mjs';
 
 /** The V8 flags of the Docker image's ENTRYPOINT (see Dockerfile). */
 const IMAGE_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=4';
@@ -20,6 +21,18 @@ const CPU_COUNTS = { orders: 20_000, shipments: 10_000, fulfillments: 2_000, pro
 const CPU_REPEATS = 7;
 const RSS_ORDERS = [10_000, 100_000];
 const SYNC_COUNTS = { orders: 2_000, shipments: 1_500, customers: 500 };
+
+// Backfills at three page latencies, each with a window long enough that latency / window is the same 1 : 24
+// (ShipStation: ~2.5 s pages, 60 s windows); two accounts, each two windows' worth of requests.
+const LATENCIES = [
+  { id: '0s', latency: { baseMs: 0, perRecordMs: 0 }, rateLimit: { limit: 40, windowMs: 2000 } },
+  { id: '0.25s', latency: { baseMs: 50, perRecordMs: 0.4 }, rateLimit: { limit: 40, windowMs: 6000 } },
+  { id: '2.5s', latency: { baseMs: 500, perRecordMs: 4 }, rateLimit: { limit: 40, windowMs: 60_000 } },
+];
+const ORDERS_ONLY = { counts: { orders: 35_000 }, streams: ['orders', 'order_items'] };
+const BALANCED_ACCOUNT = { counts: { orders: 14_000, shipments: 10_000, customers: 5_000 } };
+/** The issue's example: 12,000 orders at 2.5 s a page, 40 per 60 s (peers: 73–79 s). */
+const TWELVE_K = { counts: { orders: 12_000 }, streams: ['orders', 'order_items'] };
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 const fixed = (d) => (v) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
@@ -160,6 +173,17 @@ async function main() {
   const balanced = await backfill('balanced', BALANCED, RATE_LIMIT, parents, sim);
   log('backfill at 40 per 2 s, orders-heavy dataset (~15 s)');
   const heavy = await backfill('orders-heavy', ORDERS_HEAVY, RATE_LIMIT, parents, sim);
+  const latencyRuns = [];
+  for (const l of LATENCIES) {
+    for (const [account, spec] of [['orders-only', ORDERS_ONLY], ['balanced', { ...BALANCED_ACCOUNT, streams: discovered.parents }]]) {
+      log(`backfill, ${account}, pages of ${fullPageMs(l.latency)} ms, ${l.rateLimit.limit} per ${l.rateLimit.windowMs / 1000} s`);
+      latencyRuns.push({ ...l, account, run: await latencyBackfill({ name: `${account}_${l.id}`, ...spec, ...l }, discovered, sim) });
+    }
+  }
+  const l25 = LATENCIES.find((l) => l.id === '2.5s');
+  log('12,000 orders at 2.5 s a page: sliced, then one page at a time (max_parallel_slices 1) as the baseline');
+  const twelve = await latencyBackfill({ name: 'twelve_k', ...TWELVE_K, ...l25 }, discovered, sim);
+  const twelveSerial = await latencyBackfill({ name: 'twelve_k_serial', ...TWELVE_K, ...l25, config: { max_parallel_slices: 1 } }, discovered, sim);
   log(`CPU per record: warm-up + ${CPU_REPEATS} × (connector, baseline) (~40 s)`);
   const cpu = await cpuPerRecord(parents);
   log('peak RSS at 10k and 100k orders (~25 s)');
@@ -192,7 +216,31 @@ async function main() {
     ];
   };
 
+  const latencyFigures = latencyRuns.flatMap(({ id, account, run: r }) => {
+    const at = `${account}, ${fullPageMs(r.latency) / 1000} s pages, ${r.rateLimit.limit}/${r.rateLimit.windowMs / 1000} s`;
+    const detail =
+      `first request → last response ${(r.spanMs / 1000).toFixed(2)} s vs (⌈${r.idealRequests}/${r.rateLimit.limit}⌉ − 1) × ${r.rateLimit.windowMs / 1000} s + ${fullPageMs(r.latency) / 1000} s = ${(r.minimumMs / 1000).toFixed(2)} s; ` +
+      `${r.requests} requests (ideal ${r.idealRequests}); ${r.averageInFlight.toFixed(1)} in flight on average; per window [${r.budget.perWindow.join(', ')}]; whole process ${(r.wallMs / 1000).toFixed(1)} s`;
+    return [
+      figure(`latency_backfill_ratio_${account}_${id}`, `backfill time / budget minimum (${at})`, r.ratio, { fmt: fixed(3), goal: '≤ 1.05', pass: r.ratio <= 1.05, detail }),
+      figure(`latency_budget_use_${account}_${id}`, `rate-budget use (${at})`, r.budget.ratio, { fmt: fixed(3), goal: '≥ 0.97', pass: r.budget.ratio >= 0.97 }),
+      figure(`latency_429s_${account}_${id}`, `429 responses (${at})`, r.budget.rejected, { goal: '0', pass: r.budget.rejected === 0 }),
+    ];
+  });
+  const twelveDetail = (r) => `${r.requests} requests (ideal ${r.idealRequests}), ${r.averageInFlight.toFixed(1)} in flight on average, whole process ${(r.wallMs / 1000).toFixed(1)} s`;
+
   const figures = [
+    ...latencyFigures,
+    figure('twelve_k_seconds', '12,000 orders, 2.5 s pages, 40/60 s: first request → last response (s)', twelve.spanMs / 1000, {
+      fmt: fixed(1),
+      goal: '≤ 12',
+      pass: twelve.spanMs <= 12_000,
+      detail: twelveDetail(twelve),
+    }),
+    figure('twelve_k_speedup', '12,000 orders: one page at a time / sliced (same run)', twelveSerial.spanMs / twelve.spanMs, {
+      fmt: fixed(1),
+      detail: `max_parallel_slices 1: ${(twelveSerial.spanMs / 1000).toFixed(1)} s, ${twelveDetail(twelveSerial)}`,
+    }),
     ...rateFigures(balanced),
     ...rateFigures(heavy),
     figure('cpu_ratio', 'CPU per record, connector / baseline', cpu.ratio, {
@@ -244,7 +292,7 @@ async function main() {
     machine,
     durationSeconds: round(seconds, 1),
     figures: figures.map(({ id, label, value, goal, pass, detail }) => ({ id, label, value: round(value, 4), goal, pass, detail })),
-    raw: { backfillBalanced: balanced, backfillOrdersHeavy: heavy, cpu, rss, sync },
+    raw: { backfillBalanced: balanced, backfillOrdersHeavy: heavy, latencyRuns, twelve, twelveSerial, cpu, rss, sync },
   });
 }
 
