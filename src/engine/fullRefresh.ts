@@ -9,7 +9,7 @@
 import { TransientError } from '../errors.js';
 import type { StreamDefinition } from '../streams/types.js';
 import { readEnvelope } from './envelope.js';
-import { plausibleTotal, type RecordId } from './keyset.js';
+import { endsRows, plausibleTotal, type RecordId } from './keyset.js';
 import { fullRefreshIds, ServerFault } from './pageChecks.js';
 import type { ReadTarget } from './streamContext.js';
 import { WorkerPool } from './workerPool.js';
@@ -21,6 +21,8 @@ export const MAX_REREAD_ROUNDS = 5;
 interface PageResult {
   page: number;
   full: boolean;
+  /** No page after this one can hold rows (see endsRows). */
+  end: boolean;
   total?: number;
   /** Order in which the response completed (for the consistency check). */
   seq: number;
@@ -53,13 +55,13 @@ export async function readFullRefresh(def: StreamDefinition, ctx: ReadTarget, pa
         throw new ServerFault(`page ${page} holds the same records as page 1: the server appears to ignore the page parameter`);
       }
       await ctx.records(result.rows);
-      const outcome: PageResult = { page, full, total: plausibleTotal(result.total, page, ids.length, pageSize), seq: ++seq };
+      const total = plausibleTotal(result.total, page, ids.length, pageSize);
+      const outcome: PageResult = { page, full, end: endsRows(ids.length, total, page, pageSize), total, seq: ++seq };
       results.set(page, outcome);
       return outcome;
     });
 
-  /** True when no page after `r` can hold records. */
-  const isLast = (r: PageResult) => !r.full || (r.total !== undefined && r.page * pageSize >= r.total);
+  const isLast = (r: PageResult) => r.end;
 
   const first = await readPage(1);
   if (!isLast(first)) {

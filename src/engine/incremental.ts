@@ -1,13 +1,13 @@
 // Incremental: the window frozen at the start of the sync, read as cursor-range slices (slices.ts), each by
-// keyset paging (keyset.ts) sorted ascending, several at once when the rate budget has room (the pacer). Each
-// page is checked (pageChecks.ts) before its records go out, and a checkpoint covering every slice's position
-// follows every page. Optional re-scan passes re-read a trailing window for streams whose records change
+// keyset paging (keyset.ts) sorted ascending and fanned out by page number once its total is known, as many
+// requests at once as the rate budget has room for (the pacer). Each page is checked (pageChecks.ts) before its
+// records go out, and a checkpoint covering every slice's position follows every page. Optional re-scan passes re-read a trailing window for streams whose records change
 // without a modification date (shipment voids).
 import type { CursorDefinition, StreamDefinition } from '../streams/types.js';
 import { readEnvelope } from './envelope.js';
-import { applyPage, planRequest, plausibleTotal, type PageRow } from './keyset.js';
-import { keysetRows } from './pageChecks.js';
-import { largestSplittable, pagesLeftIn, SliceSet, type ResumePlan, type Slice } from './slices.js';
+import { applyPage, endsRows, planRequest, plausibleTotal, rowsToEmit, type PageRequest, type PageRow } from './keyset.js';
+import { keysetRows, ServerFault } from './pageChecks.js';
+import { SliceSet, type FanPage, type ResumePlan, type Slice } from './slices.js';
 import type { ReadTarget } from './streamContext.js';
 import { checkedState, type WallClockZone } from './streamState.js';
 import { floorSecond, formatWallFilter } from './wallClock.js';
@@ -52,9 +52,10 @@ export async function readIncremental(def: StreamDefinition, ctx: ReadTarget, pl
 }
 
 /**
- * Reads every open slice of the set. One reader starts; after each page the pacer may ask for more, which
- * take a slice not yet being read or split the largest one (work stealing). A failing reader stops the others
- * at their next request; the first error is thrown once all have emitted their last checkpoint.
+ * Reads every open slice of the set. One reader starts; after each page the pacer may ask for more. A slice
+ * whose page 1 tells a total of several pages fans out: its other pages are work any reader may take (work
+ * stealing), and gaps a fan cannot vouch for become slices of their own. A failing reader stops the others at
+ * their next request; the first error is thrown once all have emitted their last checkpoint.
  */
 async function readSlices(
   def: StreamDefinition,
@@ -67,33 +68,46 @@ async function readSlices(
   save: () => Promise<void>,
 ): Promise<void> {
   const idField = def.primaryKey[0]!;
+  /** Slices read by keyset right now (a fan's pages are shared out page by page instead). */
   const reading = new Set<Slice>();
   const pool = new WorkerPool();
-  const report = () => pacer.report(def.name, set.pagesLeft(pageSize));
-  const unclaimed = () => set.open.find((s) => !reading.has(s));
+  const report = () => pacer.report(def.name, set.pagesLeft());
 
-  /** A slice to read next: one nobody reads, else part of the largest one being read, if more readers pay off. */
-  const claim = (steal: boolean): Slice | undefined => {
-    const free = unclaimed();
-    if (free || !steal) return free;
-    const victim = largestSplittable(set.open, pageSize);
-    if (!victim) return undefined;
-    const parts = Math.min(pagesLeftIn(victim, pageSize), Math.max(2, pacer.spare() + 1));
-    set.split(victim, parts);
-    report();
-    return unclaimed();
+  interface Unit {
+    slice: Slice;
+    /** A page of the slice's fan; undefined = read the slice by keyset. */
+    fanPage?: number;
+  }
+  const claim = (): Unit | undefined => {
+    for (const slice of set.open) {
+      const fanPage = slice.fan ? set.claimFanPage(slice) : undefined;
+      if (fanPage !== undefined) return { slice, fanPage };
+    }
+    const free = set.open.find((s) => !s.fan && !reading.has(s));
+    if (free) reading.add(free);
+    return free && { slice: free };
   };
 
   const widen = () => {
     let spare = Math.min(pacer.spare(), maxSlices - pool.size);
     while (spare-- > 0 && !pool.failed) {
-      const slice = claim(true);
-      if (!slice) return;
-      startReader(slice);
+      const unit = claim();
+      if (!unit) return;
+      startReader(unit);
     }
   };
 
-  const readSlice = async (slice: Slice): Promise<void> => {
+  const queryFor = (request: PageRequest) => ({
+    ...def.params,
+    ...(request.from !== undefined ? { [cursor.startParam]: formatWallFilter(request.from) } : {}),
+    [cursor.endParam]: formatWallFilter(request.to),
+    sortBy: cursor.sortBy,
+    sortDir: 'ASC',
+    page: request.page,
+    pageSize,
+  });
+
+  const readKeyset = async (slice: Slice): Promise<void> => {
     for (;;) {
       if (pool.failed) return;
       const request = planRequest(slice.pos, slice.targetEnd);
@@ -103,62 +117,79 @@ async function readSlices(
         await save();
         return;
       }
-      const query = {
-        ...def.params,
-        ...(request.from !== undefined ? { [cursor.startParam]: formatWallFilter(request.from) } : {}),
-        [cursor.endParam]: formatWallFilter(request.to),
-        sortBy: cursor.sortBy,
-        sortDir: 'ASC',
-        page: request.page,
-        pageSize,
-      };
-      await ctx.read(def.path, query, async (body) => {
+      const fanning = await ctx.read(def.path, queryFor(request), async (body) => {
         const page = readEnvelope(body, def.path, def.envelope);
         await ctx.estimateRows(page.total);
         const rows = keysetRows(page.rows, { cursorField: cursor.field, idField, request });
-        // The slice may have been split while this page was in flight: its end now is what counts.
         const outcome = applyPage(slice.pos, request, rows, page.total, pageSize, slice.targetEnd);
         await ctx.records(outcome.emit.map((i) => page.rows[i]!));
+        const atStart = request.page === 1 && !slice.pos.group && !slice.pos.skip;
         slice.pos = outcome.next;
         const total = plausibleTotal(page.total, request.page, page.rows.length, pageSize);
-        slice.remaining = total === undefined ? undefined : Math.max(0, total - (request.page - 1) * pageSize - page.rows.length);
-        slice.lastSpanMs = spanOf(rows);
+        const pages = total === undefined ? 1 : Math.ceil(total / pageSize);
+        // Keyset reading from page 1 with more pages to come: hand the rest out by page number.
+        const fan = maxSlices > 1 && atStart && !outcome.done && !outcome.next.group && pages > 1;
         if (outcome.done) set.finish(slice);
+        else if (fan) set.startFan(slice, request, { total, end: false, idsAtLast: [] }, pages);
         report();
         await save();
+        return fan;
       });
-      if (slice.done) return;
+      if (slice.done || fanning) return;
       widen();
     }
   };
 
-  function startReader(first: Slice): void {
-    reading.add(first);
+  const readFanPage = async (slice: Slice, pageNumber: number): Promise<void> => {
+    const fan = slice.fan!;
+    const request: PageRequest = { ...fan.request, page: pageNumber };
+    await ctx.read(def.path, queryFor(request), async (body) => {
+      const page = readEnvelope(body, def.path, def.envelope);
+      const rows = keysetRows(page.rows, { cursorField: cursor.field, idField, request });
+      const start = fan.start.lastValue;
+      // Later pages only ever hold rows after page 1's (rows leave, they never join a past window).
+      if (start !== undefined && rows.some((r) => r.value !== null && r.value < start)) {
+        throw new ServerFault(`page ${pageNumber} repeats records of page 1: the server appears to ignore the page parameter`);
+      }
+      const { emit, beyond } = rowsToEmit(fan.start, rows, slice.targetEnd);
+      await ctx.records(emit.map((i) => page.rows[i]!));
+      set.recordFanPage(slice, pageNumber, fanPageOf(rows, slice.targetEnd, plausibleTotal(page.total, pageNumber, rows.length, pageSize), pageNumber, pageSize, beyond));
+      report();
+      await save();
+    });
+  };
+
+  function startReader(first: Unit): void {
     pool.start(async () => {
-      let slice: Slice | undefined = first;
-      while (slice) {
+      for (let unit: Unit | undefined = first; unit; unit = pool.failed ? undefined : claim()) {
         try {
-          await readSlice(slice);
+          if (unit.fanPage === undefined) await readKeyset(unit.slice);
+          else await readFanPage(unit.slice, unit.fanPage);
         } finally {
-          reading.delete(slice);
+          reading.delete(unit.slice);
         }
-        if (pool.failed) return;
-        slice = maxSlices > 1 && pool.size <= maxSlices ? claim(pacer.spare() > 0) : unclaimed();
-        if (slice) reading.add(slice);
+        widen();
       }
     });
   }
 
   report();
-  const first = unclaimed();
+  const first = claim();
   if (first) startReader(first);
   await pool.done();
 }
 
-/** Time between the first and last cursor values of a page (rows are checked ascending). */
-export function spanOf(rows: readonly PageRow[]): number | undefined {
-  const values = rows.map((r) => r.value).filter((v): v is number => v !== null);
-  return values.length < 2 ? undefined : values[values.length - 1]! - values[0]!;
+/**
+ * What a fanned page tells: its first and last cursor values within the slice, the ids at the last, and whether
+ * the rows end on it (a short page, rows past the slice, or the total reached).
+ */
+export function fanPageOf(rows: readonly PageRow[], targetEnd: number, total: number | undefined, page: number, pageSize: number, beyond: boolean): FanPage {
+  const end = beyond || endsRows(rows.length, total, page, pageSize);
+  const inside = rows.filter((r): r is PageRow & { value: number } => r.value !== null && floorSecond(r.value) <= targetEnd);
+  const first = inside[0]?.value;
+  const last = inside[inside.length - 1]?.value;
+  const idsAtLast = inside.filter((r) => r.value === last).map((r) => r.id);
+  return { total, end, first, last, idsAtLast };
 }
 
 /**

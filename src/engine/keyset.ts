@@ -101,10 +101,25 @@ export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest
   return { from: pos.from === undefined ? undefined : pos.from - EDGE_MS, to: targetEnd + EDGE_MS, page: pos.skip?.page ?? 1 };
 }
 
-/** A total the page itself does not contradict (an integer at least as large as what came back), else undefined. */
+/**
+ * A total the page itself does not contradict, else undefined: an integer counting at least the rows up to
+ * the end of this page, or, for an empty page, no more than the pages before it held.
+ */
 export function plausibleTotal(total: number | undefined, page: number, rows: number, pageSize: number): number | undefined {
   if (total === undefined || !Number.isInteger(total) || total < 0) return undefined;
-  return total >= (page - 1) * pageSize + rows ? total : undefined;
+  const before = (page - 1) * pageSize;
+  return (rows > 0 ? total >= before + rows : total <= before) ? total : undefined;
+}
+
+/**
+ * The rows end on this page: none came back, or a short one whose total does not promise more (a server
+ * serving fewer rows a page than asked is read on), or the total is reached.
+ */
+export function endsRows(rows: number, total: number | undefined, page: number, pageSize: number): boolean {
+  const seen = (page - 1) * pageSize + rows;
+  if (rows === 0) return true;
+  if (total !== undefined) return seen >= total;
+  return rows < pageSize;
 }
 
 /** Requests a group may take: every page once per restart, step-backs included, plus a little slack. */
@@ -120,7 +135,8 @@ interface PageView {
   /** A row past the target range came back: everything before it has been seen. */
   beyond: boolean;
   total?: number;
-  full: boolean;
+  /** More rows follow this page (see endsRows). */
+  more: boolean;
   page: number;
 }
 
@@ -131,6 +147,17 @@ function alreadyRead(pos: KeysetPosition, row: PageRow): boolean {
   if (pos.from !== undefined && floorSecond(row.value) < pos.from) return true;
   if (pos.lastValue === undefined) return false;
   return row.value < pos.lastValue || (row.value === pos.lastValue && pos.idsAtLast.includes(row.id));
+}
+
+/** Rows of a page to emit from a position (indexes), and whether rows past `targetEnd` came back. */
+export function rowsToEmit(pos: KeysetPosition, rows: readonly PageRow[], targetEnd: number): { emit: number[]; beyond: boolean } {
+  const emit: number[] = [];
+  let beyond = false;
+  rows.forEach((row, i) => {
+    if (row.value !== null && floorSecond(row.value) > targetEnd) beyond = true;
+    else if (!alreadyRead(pos, row)) emit.push(i);
+  });
+  return { emit, beyond };
 }
 
 /**
@@ -145,13 +172,9 @@ export function applyPage(
   pageSize: number,
   targetEnd: number,
 ): PageOutcome {
-  const emit: number[] = [];
-  let beyond = false;
-  rows.forEach((row, i) => {
-    if (row.value !== null && floorSecond(row.value) > targetEnd) beyond = true;
-    else if (!alreadyRead(pos, row)) emit.push(i);
-  });
-  const view: PageView = { rows, emit, beyond, total: plausibleTotal(total, request.page, rows.length, pageSize), full: rows.length >= pageSize, page: request.page };
+  const { emit, beyond } = rowsToEmit(pos, rows, targetEnd);
+  const trusted = plausibleTotal(total, request.page, rows.length, pageSize);
+  const view: PageView = { rows, emit, beyond, total: trusted, more: !endsRows(rows.length, trusted, request.page, pageSize), page: request.page };
   if (pos.group) return applyGroupPage(pos, pos.group, view, pageSize);
   if (pos.skip) {
     const back = skipStepBack(pos.skip, view, pageSize);
@@ -166,7 +189,7 @@ export function applyPage(
 }
 
 /** Pages to step back before a skipped page can be trusted (0 = trusted). */
-function skipStepBack(skip: Skip, { rows, total, full }: PageView, pageSize: number): number {
+function skipStepBack(skip: Skip, { rows, total, more }: PageView, pageSize: number): number {
   if (skip.total === undefined) {
     // The page skipped to must start inside the done seconds.
     const head = rows[0];
@@ -176,12 +199,12 @@ function skipStepBack(skip: Skip, { rows, total, full }: PageView, pageSize: num
   // A later skipped page: fine unless rows left, which moves unread rows up onto pages already passed.
   if (total === undefined) return skip.page - 1;
   if (total < skip.total) return Math.ceil((skip.total - total) / pageSize);
-  if (full && skip.head !== undefined && rows[0]?.id === skip.head) throw new ServerFault(IGNORED_PAGE);
+  if (more && skip.head !== undefined && rows[0]?.id === skip.head) throw new ServerFault(IGNORED_PAGE);
   return 0;
 }
 
 function applyKeysetPage(pos: KeysetPosition, view: PageView, pageSize: number): PageOutcome {
-  const { rows, emit, beyond, total, full, page } = view;
+  const { rows, emit, beyond, total, more, page } = view;
   let lastValue = pos.lastValue;
   let idsAtLast = pos.idsAtLast;
   for (const i of emit) {
@@ -197,7 +220,7 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, pageSize: number):
   const from = lastValue === undefined ? pos.from : Math.max(pos.from ?? -Infinity, floorSecond(lastValue));
   const next: KeysetPosition = { from, lastValue, idsAtLast };
   // A page holding the query's whole total is the last, full or not: no empty page to confirm it.
-  if (beyond || !full || (total !== undefined && (page - 1) * pageSize + rows.length >= total)) return { emit, next, done: true };
+  if (beyond || !more) return { emit, next, done: true };
   if (from !== pos.from) return { emit, next, done: false };
   if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
   if (pos.skip && emit.length === 0) {
@@ -212,14 +235,14 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, pageSize: number):
 }
 
 function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageView, pageSize: number): PageOutcome {
-  const { rows, emit, beyond, total, full, page } = view;
+  const { rows, emit, beyond, total, more, page } = view;
   if (total === undefined) {
     throw new ServerFault(
       'more records share one cursor second than a page holds, and the total is missing or smaller than what came back; they cannot be read safely by page numbers',
     );
   }
   const previous = group.total;
-  if (full && group.head !== undefined && rows[0]?.id === group.head && previous !== undefined && total >= previous) throw new ServerFault(IGNORED_PAGE);
+  if (more && group.head !== undefined && rows[0]?.id === group.head && previous !== undefined && total >= previous) throw new ServerFault(IGNORED_PAGE);
   const requests = group.requests + 1;
   const maxTotal = Math.max(group.maxTotal ?? 0, total);
   if (requests > maxGroupRequests(maxTotal, pageSize, group.restarts, group.steppedBack)) {
@@ -256,8 +279,7 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
     }
     return { emit, next: { ...pos, group: { ...group, ...seen, total: undefined, head: undefined, nextPage: 1, before: 0, restarts: group.restarts + 1 } }, done: false };
   }
-  const exhausted = (page - 1) * pageSize + rows.length >= total;
-  if (full && !beyond && !exhausted) return { emit, next: { ...pos, group: { ...group, ...seen, nextPage: page + 1 } }, done: false };
+  if (more && !beyond) return { emit, next: { ...pos, group: { ...group, ...seen, nextPage: page + 1 } }, done: false };
   // Group finished: every row of its second has been read, and any of the next second that came back.
   const lastValue = maxValue ?? pos.lastValue;
   const from = Math.max(g + 1000, lastValue === undefined ? -Infinity : floorSecond(lastValue));

@@ -5,6 +5,8 @@ import { spareReaders, type Capacity } from './parallelism.js';
 export class Pacer {
   private readonly pagesLeft = new Map<string, number>();
   private processMs: number | undefined;
+  /** The first page pays for cold code and lazy set-up: it says nothing about the pages after it. */
+  private warm = false;
 
   constructor(private readonly capacity: () => Capacity) {}
 
@@ -15,6 +17,10 @@ export class Pacer {
 
   /** Time spent on one page after its response arrived (parse, convert, write). */
   processed(ms: number): void {
+    if (!this.warm) {
+      this.warm = true;
+      return;
+    }
     this.processMs = this.processMs === undefined ? ms : this.processMs * 0.8 + ms * 0.2;
   }
 

@@ -1,34 +1,63 @@
-// Slices of one incremental stream's window, as pure functions: a window is read as contiguous cursor ranges
-// (slices), each by the keyset planner unchanged, several at a time. A range whose total turns out large is
-// split when the rate budget has room for more requests in flight; a split costs at most one request (the new
-// slice's last, partial page), never a request spent only on counting.
+// Slices of one incremental stream's window, as pure functions. A slice is a cursor range read by the keyset
+// planner (keyset.ts). Once a slice's page 1 tells the query's total, its other pages are fetched by page
+// number, several at once: a fan. Every page of a fan is a contiguous run of the rows the server held when it
+// answered, and in a window frozen in the past rows can only leave (a modification moves them to the
+// present), never join. So a fanned page is a finished cursor range whatever happened around it, and two
+// neighbouring pages are contiguous when both report the same total (no row left between their answers).
+// Where that cannot be vouched for, the stretch between them is a gap, read by keyset like any slice.
 //
-// The checkpoint covers exactly what was emitted: every slice's keyset position, the top slice (the one reaching
-// the window's end) as the frontier a later sync continues from, the others as ranges still to finish. Once no
-// range below the frontier is left, the checkpoint collapses back to the one position of sequential reading.
-import { type KeysetPosition } from './keyset.js';
+// The checkpoint covers exactly what was emitted: every slice's keyset position, each fan broken into its
+// gaps and the rest after its last page, the top slice (reaching the window's end) as the frontier a later
+// sync continues from, the others as ranges still to finish. Once no range below the frontier is left, the
+// checkpoint collapses back to the one position of sequential reading.
+import { type KeysetPosition, type PageRequest, type RecordId } from './keyset.js';
+import { floorSecond } from './wallClock.js';
+
+/** What a fanned page tells about the rows it covered. */
+export interface FanPage {
+  /** The total the page reported (undefined when implausible: never vouches for contiguity). */
+  total?: number;
+  /** The row set ended on this page (short page, or rows past the slice's end came back). */
+  end: boolean;
+  /** First and last cursor values of its rows within the slice, and the ids at the last. */
+  first?: number;
+  last?: number;
+  idsAtLast: RecordId[];
+}
+
+export interface Fan {
+  /** The query of the slice's page 1, repeated by every fanned page with its own number. */
+  request: { from?: number; to: number };
+  /** Pages the query held by page 1's total. */
+  pageCount: number;
+  /** Next page number to hand out. */
+  next: number;
+  /** Pages answered, page 1 included. */
+  pages: Map<number, FanPage>;
+  /** Pages handed out and not answered yet. */
+  pending: Set<number>;
+  /** The keyset position after page 1. */
+  start: KeysetPosition;
+}
 
 export interface Slice {
   /** Last second (wall ms) this slice covers; the next slice, or the next sync, starts after it. */
   targetEnd: number;
   pos: KeysetPosition;
-  /** Rows still to read, from the slice's last page total (an estimate after a split); undefined before its first page. */
-  remaining?: number;
-  /** Time the slice's last full page spanned (ms): rows packed into a second or two say nothing about time further on. */
-  lastSpanMs?: number;
+  fan?: Fan;
   done: boolean;
 }
 
-/**
- * New slices start at least this far past a slice's current second: each query reaches one second back, and
- * that second may be the large one the slice is in.
- */
-const SPLIT_CLEARANCE_MS = 2000;
+/** A range still to read: a keyset position and the last second it covers. */
+export interface Range {
+  pos: KeysetPosition;
+  targetEnd: number;
+}
 
 /** What a sync resumes: the frontier (continues to the new window's end) and unfinished ranges below it. */
 export interface ResumePlan {
   frontier: KeysetPosition;
-  pending: { pos: KeysetPosition; targetEnd: number }[];
+  pending: Range[];
 }
 
 export class SliceSet {
@@ -52,73 +81,111 @@ export class SliceSet {
     return this.slices.filter((s) => !s.done);
   }
 
-  /** Estimated requests left: at least one per open slice. */
-  pagesLeft(pageSize: number): number {
-    return this.open.reduce((n, s) => n + pagesLeftIn(s, pageSize), 0);
+  /** Estimated requests left: a fan's pages not handed out, at least one per slice otherwise. */
+  pagesLeft(): number {
+    return this.open.reduce((n, s) => n + (s.fan ? Math.max(0, s.fan.pageCount - s.fan.next + 1) + s.fan.pending.size + 1 : 1), 0);
   }
 
   finish(slice: Slice): void {
     slice.done = true;
     if (slice === this.top) return;
-    const index = this.slices.indexOf(slice);
-    this.slices.splice(index, 1);
+    this.slices.splice(this.slices.indexOf(slice), 1);
     const last = slice.pos.lastValue;
     if (last !== undefined && (this.bestFinished?.lastValue === undefined || last > this.bestFinished.lastValue)) this.bestFinished = slice.pos;
   }
 
+  /** Starts fanning a slice after its page 1 (read at `request`) reported `total` rows for the query. */
+  startFan(slice: Slice, request: PageRequest, page1: FanPage, pageCount: number): void {
+    slice.fan = { request: { from: request.from, to: request.to }, pageCount, next: 2, pages: new Map([[1, page1]]), pending: new Set(), start: slice.pos };
+  }
+
+  /** The next page number of a fan to fetch, or undefined when all are handed out. */
+  claimFanPage(slice: Slice): number | undefined {
+    const fan = slice.fan;
+    if (!fan || fan.next > fan.pageCount || endedBefore(fan, fan.next)) return undefined;
+    const page = fan.next++;
+    fan.pending.add(page);
+    return page;
+  }
+
   /**
-   * Splits the slice's unread seconds into `parts` ranges of equal length (fewer when it has fewer seconds).
-   * The slice keeps the first range; the new slices are returned. Safe while the slice's request is in flight:
-   * rows of that page past its new end are dropped as beyond it and read by the new slice.
+   * Records a fanned page. Once none is pending and none is left to hand out, the fan settles: its gaps become
+   * slices of their own (just before it) and the slice reads on by keyset from its last page, or finishes.
    */
-  split(slice: Slice, parts: number): Slice[] {
-    if (!splittable(slice)) return [];
-    const from = slice.pos.from!;
-    const seconds = (slice.targetEnd - from) / 1000 + 1;
-    const n = Math.min(parts, Math.floor(seconds / (SPLIT_CLEARANCE_MS / 1000)));
-    if (n < 2) return [];
-    const step = Math.floor(seconds / n) * 1000;
-    const share = slice.remaining === undefined ? undefined : Math.ceil(slice.remaining / n);
-    const created: Slice[] = [];
-    for (let i = 1; i < n; i++) {
-      const start = from + i * step;
-      const end = i === n - 1 ? slice.targetEnd : from + (i + 1) * step - 1000;
-      created.push({ targetEnd: end, pos: { from: start, idsAtLast: [] }, remaining: share, done: false });
-    }
-    slice.targetEnd = from + step - 1000;
-    if (share !== undefined) slice.remaining = share;
-    this.slices.splice(this.slices.indexOf(slice) + 1, 0, ...created);
-    return created;
+  recordFanPage(slice: Slice, page: number, result: FanPage): void {
+    const fan = slice.fan!;
+    fan.pending.delete(page);
+    fan.pages.set(page, result);
+    if (fan.pending.size > 0 || (fan.next <= fan.pageCount && !endedBefore(fan, fan.next))) return;
+    const { gaps, rest } = fanRanges(slice);
+    slice.fan = undefined;
+    const index = this.slices.indexOf(slice);
+    this.slices.splice(index, 0, ...gaps.map((g) => ({ targetEnd: g.targetEnd, pos: g.pos, done: false })));
+    slice.pos = rest.pos;
+    if (!rest.open) this.finish(slice);
   }
 
   /** The checkpoint: what a resumed sync needs, covering exactly the positions recorded so far. */
   checkpoint(): ResumePlan {
     const top = this.top;
-    const frontier = top.done && top.pos.lastValue === undefined && this.bestFinished ? this.bestFinished : top.pos;
-    const pending = this.slices.filter((s) => s !== top && !s.done).map((s) => ({ pos: s.pos, targetEnd: s.targetEnd }));
+    const pending: Range[] = [];
+    let frontier = top.pos;
+    for (const slice of this.slices) {
+      if (slice.done && slice !== top) continue;
+      if (!slice.fan) {
+        if (slice !== top) pending.push({ pos: slice.pos, targetEnd: slice.targetEnd });
+        continue;
+      }
+      const { gaps, rest } = fanRanges(slice);
+      pending.push(...gaps);
+      if (slice === top) frontier = rest.pos;
+      else if (rest.open) pending.push({ pos: rest.pos, targetEnd: slice.targetEnd });
+    }
+    if (top.done && !top.fan && top.pos.lastValue === undefined && this.bestFinished) frontier = this.bestFinished;
     return { frontier, pending };
   }
 }
 
-/** Only a slice reading by key (no group, no skip) with a few seconds left and rows not packed tight splits well. */
-function splittable(s: Slice): boolean {
-  if (s.done || s.pos.group || s.pos.skip || s.pos.from === undefined) return false;
-  if (s.lastSpanMs !== undefined && s.lastSpanMs < SPLIT_CLEARANCE_MS) return false;
-  return s.targetEnd - s.pos.from >= 2 * SPLIT_CLEARANCE_MS;
+/** True when a page before `page` ended the row set: nothing after it can hold rows. */
+function endedBefore(fan: Fan, page: number): boolean {
+  for (const [k, p] of fan.pages) if (k < page && p.end) return true;
+  return false;
 }
 
-export function pagesLeftIn(slice: Slice, pageSize: number): number {
-  return slice.remaining === undefined ? 1 : Math.max(1, Math.ceil(slice.remaining / pageSize));
-}
-
-/** The slice to split next: the open one with the most pages left, if it has at least two. */
-export function largestSplittable(slices: readonly Slice[], pageSize: number): Slice | undefined {
-  let best: Slice | undefined;
-  for (const s of slices) {
-    if (!splittable(s) || pagesLeftIn(s, pageSize) < 2) continue;
-    if (!best || pagesLeftIn(s, pageSize) > pagesLeftIn(best, pageSize)) best = s;
+/**
+ * A fan as ranges still to read: the gaps between answered pages that cannot be vouched contiguous (a page not
+ * answered yet, or neighbours whose totals differ), and the rest after the last answered page (`open` unless a
+ * page ended the row set, or a later page will).
+ */
+export function fanRanges(slice: Slice): { gaps: Range[]; rest: { pos: KeysetPosition; open: boolean } } {
+  const fan = slice.fan!;
+  const gaps: Range[] = [];
+  let pos = fan.start;
+  let prevPage = 1;
+  let prevTotal = fan.pages.get(1)?.total;
+  let ended = fan.pages.get(1)?.end ?? false;
+  const answered = [...fan.pages.keys()].filter((k) => k > 1).sort((a, b) => a - b);
+  for (const k of answered) {
+    if (ended) break;
+    const p = fan.pages.get(k)!;
+    // Same total: no row left between the two answers, so the pages are neighbours in one ordering (equal
+    // values keep their order within one query, as group paging assumes too).
+    const contiguous = k === prevPage + 1 && p.total !== undefined && p.total === prevTotal;
+    if (!contiguous) {
+      // Rows may lie between the previous answered page and this one: read that stretch by keyset.
+      const end = p.first === undefined ? slice.targetEnd : floorSecond(p.first);
+      gaps.push({ pos, targetEnd: end });
+      if (p.first === undefined) {
+        // An empty page: the gap already runs to the slice's end.
+        return { gaps, rest: { pos, open: false } };
+      }
+    }
+    if (p.last !== undefined) pos = { from: floorSecond(p.last), lastValue: p.last, idsAtLast: p.idsAtLast };
+    prevPage = k;
+    prevTotal = p.total;
+    ended = p.end;
   }
-  return best;
+  return { gaps, rest: { pos, open: !ended } };
 }
 
 /**

@@ -33,6 +33,7 @@ const INJECTED_ERRORS = {
  */
 export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): void {
   const { stats, faults, limiter, options } = deps;
+  const arrived = options.clock();
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = canonicalPath(url.pathname);
   stats.started();
@@ -83,7 +84,10 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   }
   if (plan.replace === 'truncate') stats.fault('truncate');
   const result = authenticatedResult(req, path, url.searchParams, presented, deps);
-  respond(result, headers, { ...delivery, latencyMs: delivery.latencyMs + modelLatency(options.latency, result) });
+  // A real server answers many requests at once: the model's time runs from arrival, not from when this
+  // single-threaded simulator got round to rendering the page.
+  const modelled = Math.max(0, arrived + modelLatency(options.latency, result) - options.clock());
+  respond(result, headers, { ...delivery, latencyMs: delivery.latencyMs + modelled });
 }
 
 /** The latency model's delay for a response: a fixed part plus a part per record it carries. */

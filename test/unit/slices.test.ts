@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPage, planRequest, plausibleTotal, type KeysetPosition, type PageRequest, type PageRow } from '../../src/engine/keyset.js';
-import { largestSplittable, pagesLeftIn, SliceSet, type ResumePlan, type Slice } from '../../src/engine/slices.js';
+import { applyPage, planRequest, plausibleTotal, rowsToEmit, type KeysetPosition, type PageRequest, type PageRow } from '../../src/engine/keyset.js';
+import { SliceSet, type ResumePlan, type Slice } from '../../src/engine/slices.js';
 import { spareReaders, type Capacity } from '../../src/engine/parallelism.js';
-import { spanOf } from '../../src/engine/incremental.js';
+import { fanPageOf } from '../../src/engine/incremental.js';
 import { checkedState, resumePoint } from '../../src/engine/streamState.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
 
@@ -10,10 +10,11 @@ const T0 = Date.UTC(2024, 0, 1);
 /** A zone without DST: the state round trip is what is tested here, not time zones. */
 const utcZone = { wallToUtc: (v: number) => v, utcToWall: (v: number) => v, isAmbiguous: () => false };
 
-interface Reader {
+interface Unit {
   slice: Slice;
-  /** A request sent and answered by the server, not yet processed by the connector. */
-  pending?: { request: PageRequest; page: Row[]; total: number };
+  fanPage?: number;
+  /** The server's answer, taken when the request was sent; processed later in any order. */
+  answer?: { request: PageRequest; page: Row[]; total: number };
 }
 
 interface Options {
@@ -25,75 +26,89 @@ interface Options {
   mutate?: () => void;
   /** Stop after this many processed pages (a kill); undefined = run to the end. */
   killAfter?: number;
-  /** A broken split that leaves one second between slices unread: the mutant that must fail. */
-  gapMutant?: boolean;
+  /** A broken fan that trusts every page as contiguous, ignoring totals: the mutant that must fail. */
+  trustingMutant?: boolean;
 }
 
 /**
- * One sync of the window ending at `windowEnd`: readers send and process pages in a random interleaving,
- * slices split at random moments; a checkpoint after every processed page. Returns what was emitted and the
- * last checkpoint (what a resumed sync would get).
+ * One sync of the window ending at `windowEnd`, as readSlices runs it: readers take a fan's pages or a slice to
+ * read by keyset, requests are answered when sent and processed in a random interleaving; a checkpoint after
+ * every processed page. Returns what was emitted and the last checkpoint (what a resumed sync would get).
  */
 function slicedSync(rows: Row[], windowEnd: number, plan: ResumePlan, opts: Options) {
   const { pageSize, rand } = opts;
   const set = new SliceSet(plan, windowEnd - 1000);
-  const readers: Reader[] = [];
+  const units: Unit[] = [];
+  const reading = new Set<Slice>();
   const emitted: number[] = [];
   let checkpoint: ResumePlan = set.checkpoint();
   let processed = 0;
   let requests = 0;
-  const reading = (s: Slice) => readers.some((r) => r.slice === s);
-  const claim = (): Slice | undefined => {
-    const free = set.open.find((s) => !reading(s));
-    if (free) return free;
-    const victim = largestSplittable(set.open, pageSize);
-    if (!victim) return undefined;
-    const created = set.split(victim, Math.min(pagesLeftIn(victim, pageSize), 2 + Math.floor(rand() * 3)));
-    if (opts.gapMutant) for (const s of created) s.pos = { ...s.pos, from: s.pos.from! + 1000 };
-    return created[0];
+  const claim = (): Unit | undefined => {
+    for (const slice of set.open) {
+      const fanPage = slice.fan ? set.claimFanPage(slice) : undefined;
+      if (fanPage !== undefined) return { slice, fanPage };
+    }
+    const free = set.open.find((s) => !s.fan && !reading.has(s));
+    if (free) reading.add(free);
+    return free && { slice: free };
+  };
+  const save = () => {
+    // Every checkpoint goes through the real serialisation and reads back as what resuming gets.
+    const state = JSON.parse(JSON.stringify(checkedState(set.checkpoint(), 'modifyDate', utcZone))) as unknown;
+    checkpoint = resumePoint(state, 'orders', 'modifyDate', utcZone, undefined).plan;
   };
   for (let step = 0; step < 200_000; step++) {
-    if (set.open.length === 0) break;
     if (opts.killAfter !== undefined && processed >= opts.killAfter) return { emitted, checkpoint, requests, killed: true };
-    // Maybe start another reader.
-    if (readers.length < opts.maxReaders && (readers.length === 0 || rand() < 0.3)) {
-      const slice = claim();
-      if (slice) readers.push({ slice });
+    if (units.length < opts.maxReaders && (units.length === 0 || rand() < 0.5)) {
+      const unit = claim();
+      if (unit) units.push(unit);
     }
-    if (readers.length === 0) break;
-    const reader = readers[Math.floor(rand() * readers.length)]!;
-    if (!reader.pending) {
-      const request = planRequest(reader.slice.pos, reader.slice.targetEnd);
+    if (units.length === 0) break;
+    const unit = units[Math.floor(rand() * units.length)]!;
+    const slice = unit.slice;
+    if (!unit.answer) {
+      const request = unit.fanPage === undefined ? planRequest(slice.pos, slice.targetEnd) : { ...slice.fan!.request, page: unit.fanPage };
       if (request === null) {
-        set.finish(reader.slice);
-        readers.splice(readers.indexOf(reader), 1);
-        checkpoint = set.checkpoint();
+        set.finish(slice);
+        reading.delete(slice);
+        units.splice(units.indexOf(unit), 1);
+        save();
         continue;
       }
       opts.mutate?.();
       requests++;
       const { page, total } = serve(rows, request, pageSize, opts.bounds);
-      reader.pending = { request, page: page.map((r) => ({ ...r })), total };
+      unit.answer = { request, page: page.map((r) => ({ ...r })), total };
       continue;
     }
-    const { request, page, total } = reader.pending;
-    reader.pending = undefined;
-    const slice = reader.slice;
+    const { request, page, total } = unit.answer;
+    unit.answer = undefined;
     const pageRows: PageRow[] = page.map((r) => ({ value: r.value, id: r.id }));
+    processed++;
+    if (unit.fanPage !== undefined) {
+      const fan = slice.fan!;
+      const { emit, beyond } = rowsToEmit(fan.start, pageRows, slice.targetEnd);
+      for (const i of emit) emitted.push(page[i]!.id);
+      const t = opts.trustingMutant ? fan.pages.get(1)!.total : plausibleTotal(total, unit.fanPage, page.length, pageSize);
+      set.recordFanPage(slice, unit.fanPage, fanPageOf(pageRows, slice.targetEnd, t, unit.fanPage, pageSize, beyond));
+      units.splice(units.indexOf(unit), 1);
+      save();
+      continue;
+    }
+    const atStart = request.page === 1 && !slice.pos.group && !slice.pos.skip;
     const out = applyPage(slice.pos, request, pageRows, total, pageSize, slice.targetEnd);
     for (const i of out.emit) emitted.push(page[i]!.id);
     slice.pos = out.next;
     const t = plausibleTotal(total, request.page, page.length, pageSize);
-    slice.remaining = t === undefined ? undefined : Math.max(0, t - (request.page - 1) * pageSize - page.length);
-    slice.lastSpanMs = spanOf(pageRows);
-    if (out.done) {
-      set.finish(slice);
-      readers.splice(readers.indexOf(reader), 1);
+    const pages = t === undefined ? 1 : Math.ceil(t / pageSize);
+    if (out.done) set.finish(slice);
+    else if (opts.maxReaders > 1 && atStart && !out.next.group && pages > 1) set.startFan(slice, request, { total: t, end: false, idsAtLast: [] }, pages);
+    if (out.done || slice.fan) {
+      reading.delete(slice);
+      units.splice(units.indexOf(unit), 1);
     }
-    processed++;
-    // Every checkpoint goes through the real serialisation and reads back as what resuming gets.
-    const state = JSON.parse(JSON.stringify(checkedState(set.checkpoint(), 'modifyDate', utcZone))) as unknown;
-    checkpoint = resumePoint(state, 'orders', 'modifyDate', utcZone, undefined).plan;
+    save();
   }
   if (set.open.length > 0) throw new Error('runaway sliced paging');
   return { emitted, checkpoint, requests, killed: false };
@@ -102,12 +117,13 @@ function slicedSync(rows: Row[], windowEnd: number, plan: ResumePlan, opts: Opti
 const fresh = (from?: number): ResumePlan => ({ frontier: { from, idsAtLast: [] } as KeysetPosition, pending: [] });
 
 describe('sliced reading of one window', () => {
-  test('many readers read every row, in about the requests of one reader plus one per slice', () => {
+  test('a fan reads every row in the requests of one reader, whole pages only', () => {
     const rand = mulberry32(3);
     const rows: Row[] = Array.from({ length: 5000 }, (_, i) => ({ id: i + 1, value: T0 + Math.floor(rand() * 3_000_000) }));
     const run = slicedSync(rows, T0 + 4_000_000, fresh(), { bounds: 'inclusive', pageSize: 100, maxReaders: 8, rand });
     expect(new Set(run.emitted).size).toBe(5000);
-    expect(run.requests).toBeLessThan(Math.ceil(5000 / 100) * 1.5);
+    expect(run.emitted).toHaveLength(5000);
+    expect(run.requests).toBe(50);
     // Collapsed: nothing pending, the frontier at the last value read.
     expect(run.checkpoint.pending).toEqual([]);
     expect(run.checkpoint.frontier.lastValue).toBe(Math.max(...rows.map((r) => r.value)));
@@ -157,31 +173,52 @@ describe('sliced reading of one window', () => {
         if (!got.has(row.id)) expect(row.value).toBeGreaterThanOrEqual(end - 1000);
       }
     }
-    // The schedules must exercise resuming with slices still open, or this proves less than it says.
+    // The schedules must exercise resuming with ranges still open, or this proves less than it says.
     expect(resumedWithSlices).toBeGreaterThan(5);
   });
 
-  test('mutant: slices that start one second late lose rows (the test above can fail)', () => {
+  test('mutant: a fan that trusts pages without comparing totals loses rows when rows leave (the test above can fail)', () => {
     let lost = 0;
     for (let seed = 1; seed <= 10; seed++) {
       const rand = mulberry32(seed);
       const rows: Row[] = Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, value: T0 + Math.floor(rand() * 600) * 1000 }));
-      const run = slicedSync(rows, T0 + 700_000, fresh(), { bounds: 'inclusive', pageSize: 50, maxReaders: 6, rand, gapMutant: true });
-      lost += rows.length - new Set(run.emitted).size;
+      const before = new Set(rows.filter((r) => r.value < T0 + 600_000).map((r) => r.id));
+      let clock = T0 + 800_000;
+      const mutate = () => {
+        if (rand() < 0.5) return;
+        const row = rows[Math.floor(rand() * rows.length)]!;
+        before.delete(row.id);
+        row.value = clock++;
+      };
+      const run = slicedSync(rows, T0 + 700_000, fresh(), { bounds: 'inclusive', pageSize: 50, maxReaders: 6, rand, mutate, trustingMutant: true });
+      const got = new Set(run.emitted);
+      lost += [...before].filter((id) => !got.has(id)).length;
     }
     expect(lost).toBeGreaterThan(0);
   });
 
-  test('a checkpoint lists the unfinished slices below the frontier and collapses once they finish', () => {
+  test('a fan’s checkpoint: gaps where pages are missing or totals differ, the rest after the last page', () => {
     const set = new SliceSet(fresh(T0), T0 + 99_000);
-    set.top.remaining = 1000;
-    const created = set.split(set.top, 4);
-    expect(created.map((s) => s.pos.from)).toEqual([T0 + 25_000, T0 + 50_000, T0 + 75_000]);
-    expect(set.slices.map((s) => s.targetEnd)).toEqual([T0 + 24_000, T0 + 49_000, T0 + 74_000, T0 + 99_000]);
-    expect(set.checkpoint().pending).toHaveLength(3);
-    expect(set.checkpoint().frontier).toBe(set.top.pos);
-    for (const s of [...set.slices]) if (s !== set.top) set.finish(s);
-    expect(set.checkpoint()).toEqual({ frontier: set.top.pos, pending: [] });
+    const top = set.top;
+    top.pos = { from: T0 + 10_000, lastValue: T0 + 10_500, idsAtLast: [1] };
+    set.startFan(top, { from: T0 - 1000, to: T0 + 100_000, page: 1 }, { total: 400, end: false, idsAtLast: [] }, 4);
+    expect([set.claimFanPage(top), set.claimFanPage(top), set.claimFanPage(top), set.claimFanPage(top)]).toEqual([2, 3, 4, undefined]);
+    // Page 3 answers first: pages 2 is a gap up to page 3's first second, the rest continues after page 3.
+    set.recordFanPage(top, 3, { total: 400, end: false, first: T0 + 30_200, last: T0 + 40_700, idsAtLast: [9] });
+    expect(set.checkpoint()).toEqual({
+      frontier: { from: T0 + 40_000, lastValue: T0 + 40_700, idsAtLast: [9] },
+      pending: [{ pos: { from: T0 + 10_000, lastValue: T0 + 10_500, idsAtLast: [1] }, targetEnd: T0 + 30_000 }],
+    });
+    // Page 2 with the same total closes the gap; page 4 with a smaller total (a row left) leaves one before it.
+    set.recordFanPage(top, 2, { total: 400, end: false, first: T0 + 11_000, last: T0 + 29_000, idsAtLast: [5] });
+    set.recordFanPage(top, 4, { total: 399, end: true, first: T0 + 41_000, last: T0 + 50_000, idsAtLast: [12] });
+    // Settled: the gap before page 4 is a slice of its own; nothing after page 4 (it ended the rows).
+    expect(top.fan).toBeUndefined();
+    expect(set.checkpoint()).toEqual({
+      frontier: { from: T0 + 50_000, lastValue: T0 + 50_000, idsAtLast: [12] },
+      pending: [{ pos: { from: T0 + 40_000, lastValue: T0 + 40_700, idsAtLast: [9] }, targetEnd: T0 + 41_000 }],
+    });
+    expect(top.done).toBe(true);
   });
 
   test('a resumed plan reads its pending ranges and the frontier up to the new window end', () => {
@@ -194,40 +231,31 @@ describe('sliced reading of one window', () => {
   });
 
   test('a finished top slice that read nothing leaves the frontier at the highest value read below it', () => {
-    const set = new SliceSet(fresh(T0), T0 + 99_000);
-    set.top.remaining = 1000;
-    const [upper] = set.split(set.top, 2);
+    const plan: ResumePlan = { frontier: { from: T0 + 50_000, idsAtLast: [] }, pending: [{ pos: { from: T0 + 10_000, idsAtLast: [] }, targetEnd: T0 + 49_000 }] };
+    const set = new SliceSet(plan, T0 + 99_000);
     const lower = set.slices[0]!;
     lower.pos = { from: T0 + 40_000, lastValue: T0 + 40_500, idsAtLast: [7] };
     set.finish(lower);
-    set.finish(upper!);
+    set.finish(set.top);
     expect(set.checkpoint()).toEqual({ frontier: { from: T0 + 40_000, lastValue: T0 + 40_500, idsAtLast: [7] }, pending: [] });
   });
 });
 
-describe('readers in flight follow the budget', () => {
-  const base: Capacity = { now: 0, limit: 40, windowMs: 60_000, available: 40, windowEndsAt: 60_000, inFlight: 0, queued: 0, maxConcurrent: 16, latencyMs: 2500 };
+describe('readers in flight', () => {
+  const base: Capacity = { inFlight: 0, queued: 0, maxConcurrent: 40, latencyMs: 2500 };
 
-  test('work that fits the budget goes as wide as the budget’s slack allows', () => {
-    // 23 pages left, 40 requests: up to 16 (the cap); the slack (17) covers each new slice's partial page.
-    expect(spareReaders({ ...base, inFlight: 1 }, 23)).toBe(15);
-    // 38 pages left of 40: two more slices at most, or a third window would be needed.
-    expect(spareReaders({ ...base, inFlight: 1, available: 39 }, 38)).toBe(2);
-  });
-
-  test('while the budget binds, just enough readers to spend it well before the window resets', () => {
-    // 2 × 40 × 2.5 s / 60 s ≈ 3.3 → 5 readers wanted.
-    expect(spareReaders({ ...base, inFlight: 2 }, 500)).toBe(3);
-    // A spent window plans for the next one.
-    expect(spareReaders({ ...base, available: 0, inFlight: 0 }, 500)).toBe(5);
-  });
-
-  test('a fast network and a slower process: more readers do not pay', () => {
-    expect(spareReaders({ ...base, limit: 1_000_000, available: 1_000_000, latencyMs: 15 }, 200, 30)).toBe(2);
-  });
-
-  test('never more than max_concurrency, and none before any latency is known', () => {
+  test('as many as the work left, up to max_concurrency', () => {
+    expect(spareReaders({ ...base, inFlight: 1 }, 23)).toBe(22);
+    expect(spareReaders({ ...base, inFlight: 10, queued: 30 }, 500)).toBe(0);
     expect(spareReaders({ ...base, maxConcurrent: 4 }, 30)).toBe(4);
-    expect(spareReaders({ ...base, latencyMs: undefined }, 30, 20)).toBe(1);
+  });
+
+  test('a fast network and a slower process: more readers only hold more pages in memory', () => {
+    expect(spareReaders({ ...base, latencyMs: 15 }, 200, 30)).toBe(2);
+    expect(spareReaders({ ...base, latencyMs: 2500 }, 200, 30)).toBe(40);
+  });
+
+  test('one request until a response tells the latency', () => {
+    expect(spareReaders({ ...base, latencyMs: undefined }, 30)).toBe(1);
   });
 });
