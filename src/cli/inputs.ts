@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
 import { createAjv, describeAjvError } from '../ajv.js';
 import { ConfigError } from '../errors.js';
+import { jsonErrorOffset, lineAndColumn } from './jsonSyntax.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental } from '../streams/children.js';
 import { allStreamNames, findChildStream, findStream } from '../streams/definitions.js';
 import { isIncremental, type SelectedStream } from '../streams/types.js';
@@ -17,11 +18,23 @@ export function readJsonFile(path: string, what: string): unknown {
     const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : `unreadable (${code ?? 'error'})`;
     throw new ConfigError(`${what} file ${path} is ${reason}`);
   }
+  // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${what} file ${path} is not valid JSON: ${(err as Error).message}`);
+  } catch {
+    // JSON.parse's message quotes the text around the error (a secret, in a config file): only the position is shown.
+    const offset = jsonErrorOffset(text);
+    const where =
+      offset < 0 ? '' : offset >= text.length ? ' (it ends too early)' : ` (line ${lineAndColumn(text, offset).line}, column ${lineAndColumn(text, offset).column})`;
+    throw new ConfigError(`${what} file ${path} is not valid JSON${where}`);
   }
+}
+
+/** A copy of an object without its null-valued fields: Python clients write every optional field, as null. */
+function withoutNulls(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
 }
 
 let protocol: { ajv: ReturnType<typeof createAjv>; id: string } | undefined;
@@ -35,7 +48,8 @@ function protocolValidator(definition: string) {
 }
 
 /** Validates a configured catalog against the protocol and against what this connector offers. */
-export function parseCatalog(raw: unknown): SelectedStream[] {
+export function parseCatalog(input: unknown): SelectedStream[] {
+  const raw = optionalFieldsAbsent(input);
   const validate = protocolValidator('ConfiguredAirbyteCatalog');
   if (!validate(raw)) {
     const first = validate.errors?.[0];
@@ -69,6 +83,19 @@ export function parseCatalog(raw: unknown): SelectedStream[] {
   });
   checkChildrenMatchParents(selected);
   return selected;
+}
+
+/** The catalog with null optional fields dropped at its three protocol levels (catalog, configured stream, stream). */
+function optionalFieldsAbsent(input: unknown): unknown {
+  const catalog = withoutNulls(input);
+  if (typeof catalog !== 'object' || catalog === null || !Array.isArray((catalog as { streams?: unknown }).streams)) return catalog;
+  const streams = (catalog as { streams: unknown[] }).streams.map((entry) => {
+    const configured = withoutNulls(entry);
+    if (typeof configured !== 'object' || configured === null || Array.isArray(configured)) return configured;
+    const { stream } = configured as { stream?: unknown };
+    return stream === undefined ? configured : { ...configured, stream: withoutNulls(stream) };
+  });
+  return { ...catalog, streams };
 }
 
 /**
@@ -105,7 +132,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
   const messages = Array.isArray(raw) ? raw : isStateMessage(raw) ? [raw] : null;
   if (messages === null) {
     if (typeof raw !== 'object') throw new ConfigError('state: must be a JSON array of state messages or an object');
-    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, value);
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, nullFieldsDropped(value));
     return states;
   }
   messages.forEach((message, i) => {
@@ -123,7 +150,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
       global.stream_states.forEach((s, j) => addStreamState(states, s, `${where}.global.stream_states[${j}]`));
     } else if (type === 'LEGACY') {
       if (typeof m.data !== 'object' || m.data === null) throw new ConfigError(`${where}.data: must be an object`);
-      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, value);
+      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, nullFieldsDropped(value));
     } else {
       throw new ConfigError(`${where}.type: must be STREAM, GLOBAL or LEGACY (got ${JSON.stringify(m.type)})`);
     }
@@ -145,5 +172,18 @@ function addStreamState(states: Map<string, unknown>, value: unknown, where: str
   if (s.stream_state !== undefined && s.stream_state !== null && (typeof s.stream_state !== 'object' || Array.isArray(s.stream_state))) {
     throw new ConfigError(`${where}.stream_state: must be an object`);
   }
-  states.set(name, s.stream_state ?? null);
+  states.set(name, s.stream_state ? nullFieldsDropped(s.stream_state) : null);
+}
+
+/**
+ * A stream state with null-valued fields left out, at the levels a state has (ours nests `group` one level down):
+ * null is how other clients write "none".
+ */
+function nullFieldsDropped(value: unknown, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || depth > 2) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, nullFieldsDropped(v, depth + 1)]),
+  );
 }

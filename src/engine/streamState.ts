@@ -2,6 +2,7 @@
 // a year), versioned, and read back from this connector's own form or from the plain `{"<cursor>": value}`
 // form other ShipStation connectors write.
 import { ConfigError } from '../errors.js';
+import { pacificToUtc } from '../shipstation/time.js';
 import type { GroupProgress, KeysetPosition, RecordId } from './keyset.js';
 import { floorSecond, parseWallMs } from './wallClock.js';
 
@@ -40,6 +41,8 @@ export interface ResumePoint {
 }
 
 const iso = (utcMs: number) => new Date(utcMs).toISOString();
+const EARLIEST_UTC = Date.UTC(1900, 0, 2);
+const END_UTC = Date.UTC(9999, 11, 31);
 
 export function serializeState(pos: KeysetPosition, cursorField: string, zone: WallClockZone): StreamStateV1 {
   const state: StreamStateV1 = { version: STATE_VERSION, cursor_field: cursorField };
@@ -145,7 +148,10 @@ function instantToWall(value: unknown, where: string, zone: WallClockZone): numb
   if (typeof value === 'string') {
     if (/(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
       const utc = Date.parse(value);
-      if (!Number.isNaN(utc)) return zone.utcToWall(utc);
+      // The Pacific rules are known for 1900–9999 only (src/shipstation/time.ts); outside that it is no cursor of ours.
+      if (!Number.isNaN(utc) && (utc < EARLIEST_UTC || utc >= END_UTC)) throw new ConfigError(`${where}: ${JSON.stringify(value)} is out of range (years 1900–9999)`);
+      // Date.parse rolls impossible days over (02-30 → 03-01); the connector's own parser refuses them.
+      if (!Number.isNaN(utc) && pacificToUtc(value) !== null) return zone.utcToWall(utc);
     } else {
       const wall = parseWallMs(value);
       if (wall !== null) return wall;
