@@ -78,8 +78,12 @@ const VOCABULARY = new Set([
   'log.level',
   'connectionStatus.status',
 ]);
-/** Subtrees built only from the connector's static files (spec.json, schemas): nothing there comes from a config. */
-const STATIC = new Set(['spec', 'catalog']);
+/**
+ * Subtrees never masked: the connector's static files (spec.json, schemas), and its own checkpoints (field names,
+ * cursor date-times, record ids), which must stay valid input for the next sync even when a short secret such as
+ * `2024` occurs in a date.
+ */
+const STATIC = new Set(['spec', 'catalog', 'state']);
 
 /** A redactor for the given secret values (every form of each, see secretForms). */
 export function createRedactor(secrets: readonly string[]): Redactor {
