@@ -171,7 +171,7 @@ slow('slow bounds (npm run test:faults)', () => {
           ? { 'X-Rate-Limit-Limit': 40, 'X-Rate-Limit-Remaining': 0, 'X-Rate-Limit-Reset': 3600 }
           : { 'X-Rate-Limit-Limit': 40, 'X-Rate-Limit-Remaining': 30, 'X-Rate-Limit-Reset': 30 },
     });
-    const r = await read(server, [{ name: 'orders', mode: 'incremental' }, { name: 'customers' }], { config: { page_size: 10, max_concurrency: 1 } });
+    const r = await read(server, [{ name: 'orders', mode: 'incremental' }, { name: 'customers' }], { config: { page_size: 10, max_concurrency: 1 }, timeoutMs: 220_000 });
     expect(outcome(r, ['orders', 'customers'])).toEqual({ code: 0, statuses: { orders: 'COMPLETE', customers: 'COMPLETE' }, invalid: [] });
     expect(recordsOf(r.messages, 'orders')).toHaveLength(30);
     expect(server.requests.length).toBeGreaterThan(2);
