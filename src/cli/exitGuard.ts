@@ -6,7 +6,7 @@
 import { EXIT_FAILED } from '../protocol/failure.js';
 
 /** Long enough to flush the final messages to a reading pipe, short enough to stop within 5 s. */
-export const SIGNAL_GRACE_MS = 2_000;
+export const SIGNAL_GRACE_MS = 3_000;
 
 /** Arms the exit on the first SIGTERM or SIGINT; returns the function that disarms it. */
 export function exitSoonAfterSignal(graceMs = SIGNAL_GRACE_MS): () => void {

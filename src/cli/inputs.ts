@@ -25,16 +25,23 @@ export function readJsonFile(path: string, what: string): unknown {
   } catch {
     // JSON.parse's message quotes the text around the error (a secret, in a config file): only the position is shown.
     const offset = jsonErrorOffset(text);
-    const where =
-      offset < 0 ? '' : offset >= text.length ? ' (it ends too early)' : ` (line ${lineAndColumn(text, offset).line}, column ${lineAndColumn(text, offset).column})`;
+    const at = lineAndColumn(text, offset);
+    const where = offset < 0 ? '' : offset >= text.length ? ' (it ends too early)' : ` (line ${at.line}, column ${at.column})`;
     throw new ConfigError(`${what} file ${path} is not valid JSON${where}`);
   }
 }
 
-/** A copy of an object without its null-valued fields: Python clients write every optional field, as null. */
-function withoutNulls(value: unknown): unknown {
+/**
+ * A copy of an object without its null-valued fields, on this level and `below` levels of nested objects: Python
+ * clients write every optional field, as null.
+ */
+function withoutNulls(value: unknown, below = 0): unknown {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, below > 0 ? withoutNulls(v, below - 1) : v]),
+  );
 }
 
 let protocol: { ajv: ReturnType<typeof createAjv>; id: string } | undefined;
@@ -122,6 +129,9 @@ function checkChildrenMatchParents(selected: SelectedStream[]): void {
   }
 }
 
+/** Levels of a stream state below its top where null fields mean "none" (ours nests `group` one level down). */
+const STATE_LEVELS = 1;
+
 /**
  * The input state, in any of Airbyte's forms: an array of STREAM (or GLOBAL) state messages, a single
  * state message, or a LEGACY object `{"<stream>": <stream_state>}`. Returns each stream's raw stream_state.
@@ -132,7 +142,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
   const messages = Array.isArray(raw) ? raw : isStateMessage(raw) ? [raw] : null;
   if (messages === null) {
     if (typeof raw !== 'object') throw new ConfigError('state: must be a JSON array of state messages or an object');
-    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, nullFieldsDropped(value));
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, withoutNulls(value, STATE_LEVELS));
     return states;
   }
   messages.forEach((message, i) => {
@@ -150,7 +160,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
       global.stream_states.forEach((s, j) => addStreamState(states, s, `${where}.global.stream_states[${j}]`));
     } else if (type === 'LEGACY') {
       if (typeof m.data !== 'object' || m.data === null) throw new ConfigError(`${where}.data: must be an object`);
-      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, nullFieldsDropped(value));
+      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, withoutNulls(value, STATE_LEVELS));
     } else {
       throw new ConfigError(`${where}.type: must be STREAM, GLOBAL or LEGACY (got ${JSON.stringify(m.type)})`);
     }
@@ -172,18 +182,5 @@ function addStreamState(states: Map<string, unknown>, value: unknown, where: str
   if (s.stream_state !== undefined && s.stream_state !== null && (typeof s.stream_state !== 'object' || Array.isArray(s.stream_state))) {
     throw new ConfigError(`${where}.stream_state: must be an object`);
   }
-  states.set(name, s.stream_state ? nullFieldsDropped(s.stream_state) : null);
-}
-
-/**
- * A stream state with null-valued fields left out, at the levels a state has (ours nests `group` one level down):
- * null is how other clients write "none".
- */
-function nullFieldsDropped(value: unknown, depth = 0): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || depth > 2) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, nullFieldsDropped(v, depth + 1)]),
-  );
+  states.set(name, s.stream_state ? withoutNulls(s.stream_state, STATE_LEVELS) : null);
 }

@@ -30,7 +30,6 @@ import {
   type RateLimitWaitInfo,
 } from './rateLimiter.js';
 import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from './rateHeaders.js';
-import { MAX_KEY_WAIT_MS } from './rateWindow.js';
 import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
 
 export type { RateLimitWaitInfo } from './rateLimiter.js';
@@ -168,7 +167,7 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
         const until = Math.max(receivedAt + waitS * 1000, limiter.window.blockedUntil ?? receivedAt);
         throw new RateLimitedError(`ShipStation answered 429 Too Many Requests for ${path}`, until);
       }
-      permit.observed(boundedRateHeaders(rate, MAX_KEY_WAIT_MS / 1000), receivedAt);
+      permit.observed(rate, receivedAt);
       const ok = status >= 200 && status < 300;
       let text: string | undefined;
       try {

@@ -49,7 +49,7 @@ export interface RateWindowOptions {
  * the server still refuses then, each refused request fails on its own instead of every stream stalling.
  */
 export const MAX_KEY_WAIT_MS = 120_000;
-/** The first wait after a 429 that announces nothing usable (0, junk); doubled per 429 that follows a wait. */
+/** The first wait after a 429 that announces 0 (or junk, read as 0); doubled per such 429 that follows a wait. */
 export const MIN_429_BACKOFF_MS = 1_000;
 
 interface WindowState extends Interval {
@@ -79,7 +79,7 @@ export class RateWindow {
   private readonly pending = new Map<SendTicket, number>();
   private nextTicket = 1;
   private blockedUntilMs: number | undefined;
-  /** 429s in a row, each for a request sent after the previous one's wait: the minimum backoff doubles with them. */
+  /** 429s announcing 0 in a row, each for a request sent after the previous one's wait: the backoff doubles with them. */
   private strikes = 0;
   private lastBlockEnd: number | undefined;
 
@@ -149,10 +149,17 @@ export class RateWindow {
   on429(ticket: SendTicket, obs: RateObservation, opts: { retryAfterSeconds?: number; jitterMs?: number } = {}): void {
     this.pending.delete(ticket);
     this.observe({ ...obs, remaining: 0 }, true);
-    if (this.lastBlockEnd === undefined || obs.sentAt >= this.lastBlockEnd) this.strikes++;
-    const floorMs = Math.min(this.default429WaitMs, MIN_429_BACKOFF_MS * 2 ** Math.max(0, this.strikes - 1));
     const announcedS = opts.retryAfterSeconds ?? obs.resetSeconds;
-    const waitMs = announcedS === undefined || !(announcedS >= 0) ? this.default429WaitMs : Math.max(announcedS * 1000, floorMs);
+    let waitMs: number;
+    if (announcedS === undefined || !(announcedS >= 0)) {
+      waitMs = this.default429WaitMs;
+    } else if (announcedS > 0) {
+      waitMs = announcedS * 1000;
+    } else {
+      // "Retry now" from a server that just refused: back off, longer each time a retry after a wait is refused.
+      if (this.lastBlockEnd === undefined || obs.sentAt >= this.lastBlockEnd) this.strikes++;
+      waitMs = Math.min(this.default429WaitMs, MIN_429_BACKOFF_MS * 2 ** Math.max(0, this.strikes - 1));
+    }
     const until = obs.receivedAt + Math.min(waitMs, MAX_KEY_WAIT_MS);
     if (opts.retryAfterSeconds !== undefined) {
       // The server named the moment explicitly: it is the current window's end from now on.

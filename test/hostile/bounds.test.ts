@@ -111,7 +111,7 @@ describe('SIGTERM', () => {
       }, 50);
     });
     child.kill('SIGTERM');
-    // Generous next to the 2 s grace period; a connector that waits for the reader never gets there.
+    // Generous next to the 3 s grace period; a connector that waits for the reader never gets there.
     const watchdog = setTimeout(() => child.kill('SIGKILL'), 10_000);
     const { code, signal } = await exited;
     clearTimeout(watchdog);
