@@ -10,6 +10,8 @@ import { validateBaseUrl } from './shipstation/baseUrl.js';
 export interface Config {
   apiKey: string;
   apiSecret: string;
+  /** Sent as the x-partner header (accounts on a higher API tier); undefined = not sent. */
+  partnerKey?: string;
   /** UTC instants (ms) bounding incremental streams; undefined = unbounded. */
   startDate?: number;
   endDate?: number;
@@ -20,6 +22,8 @@ export interface Config {
   maxParallelSlices: number;
   requestTimeoutMs: number;
   maxRetryMs: number;
+  /** A response body past this size is abandoned (transient failure). */
+  maxResponseBytes: number;
   shipmentsLookbackDays: number;
   fulfillmentsLookbackDays: number;
   logLevel: LogLevel;
@@ -60,7 +64,8 @@ export function parseConfig(raw: unknown): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('config: must be a JSON object');
   }
-  const input: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  // An optional field written as null (how many UIs and Python clients write "not set") is an absent one.
+  const input: Record<string, unknown> = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null));
   for (const [alias, target] of Object.entries(ALIASES)) {
     if (input[target] === undefined && input[alias] !== undefined) input[target] = input[alias];
     delete input[alias];
@@ -83,6 +88,7 @@ export function parseConfig(raw: unknown): Config {
   return {
     apiKey: value<string>('api_key'),
     apiSecret: value<string>('api_secret'),
+    partnerKey: value<string | undefined>('partner_key') || undefined,
     startDate,
     endDate,
     baseUrl,
@@ -92,6 +98,7 @@ export function parseConfig(raw: unknown): Config {
     maxParallelSlices: value<number>('max_parallel_slices'),
     requestTimeoutMs: value<number>('request_timeout_seconds') * 1000,
     maxRetryMs: value<number>('max_retry_seconds') * 1000,
+    maxResponseBytes: value<number>('max_response_mb') * 1024 * 1024,
     shipmentsLookbackDays: value<number>('shipments_lookback_days'),
     fulfillmentsLookbackDays: value<number>('fulfillments_lookback_days'),
     logLevel,
@@ -99,10 +106,25 @@ export function parseConfig(raw: unknown): Config {
   };
 }
 
+/** Dates the Pacific time rules are trusted for (see src/shipstation/time.ts). */
+const FIRST_YEAR = 1900;
+const LAST_YEAR = 9999;
+
+/**
+ * A UTC date or date-time (shape already checked by the spec's pattern) as epoch ms. Date.parse would roll an
+ * impossible day over (2024-02-30 → March 1), so every field is read and checked against the calendar.
+ */
 function optionalInstant(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const text = String(value);
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) throw new ConfigError(`config.${field} is not a valid UTC date or date-time: ${text}`);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z)?$/.exec(text);
+  if (!m) throw new ConfigError(`config.${field} is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)`);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  if (year < FIRST_YEAR || year > LAST_YEAR) throw new ConfigError(`config.${field} must lie in the years ${FIRST_YEAR}–${LAST_YEAR}: ${text}`);
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second) + Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);
+  const d = new Date(ms);
+  const real =
+    d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day && d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second;
+  if (!real) throw new ConfigError(`config.${field} is not a real calendar date or time: ${text}`);
   return ms;
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
 import { createAjv, describeAjvError } from '../ajv.js';
 import { ConfigError } from '../errors.js';
+import { jsonErrorOffset, lineAndColumn } from './jsonSyntax.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental } from '../streams/children.js';
 import { allStreamNames, findChildStream, findStream } from '../streams/definitions.js';
 import { isIncremental, type SelectedStream } from '../streams/types.js';
@@ -17,11 +18,30 @@ export function readJsonFile(path: string, what: string): unknown {
     const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : `unreadable (${code ?? 'error'})`;
     throw new ConfigError(`${what} file ${path} is ${reason}`);
   }
+  // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
     return JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${what} file ${path} is not valid JSON: ${(err as Error).message}`);
+  } catch {
+    // JSON.parse's message quotes the text around the error (a secret, in a config file): only the position is shown.
+    const offset = jsonErrorOffset(text);
+    const at = lineAndColumn(text, offset);
+    const where = offset < 0 ? '' : offset >= text.length ? ' (it ends too early)' : ` (line ${at.line}, column ${at.column})`;
+    throw new ConfigError(`${what} file ${path} is not valid JSON${where}`);
   }
+}
+
+/**
+ * A copy of an object without its null-valued fields, on this level and `below` levels of nested objects: Python
+ * clients write every optional field, as null.
+ */
+function withoutNulls(value: unknown, below = 0): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, below > 0 ? withoutNulls(v, below - 1) : v]),
+  );
 }
 
 let protocol: { ajv: ReturnType<typeof createAjv>; id: string } | undefined;
@@ -35,7 +55,8 @@ function protocolValidator(definition: string) {
 }
 
 /** Validates a configured catalog against the protocol and against what this connector offers. */
-export function parseCatalog(raw: unknown): SelectedStream[] {
+export function parseCatalog(input: unknown): SelectedStream[] {
+  const raw = optionalFieldsAbsent(input);
   const validate = protocolValidator('ConfiguredAirbyteCatalog');
   if (!validate(raw)) {
     const first = validate.errors?.[0];
@@ -71,6 +92,19 @@ export function parseCatalog(raw: unknown): SelectedStream[] {
   return selected;
 }
 
+/** The catalog with null optional fields dropped at its three protocol levels (catalog, configured stream, stream). */
+function optionalFieldsAbsent(input: unknown): unknown {
+  const catalog = withoutNulls(input);
+  if (typeof catalog !== 'object' || catalog === null || !Array.isArray((catalog as { streams?: unknown }).streams)) return catalog;
+  const streams = (catalog as { streams: unknown[] }).streams.map((entry) => {
+    const configured = withoutNulls(entry);
+    if (typeof configured !== 'object' || configured === null || Array.isArray(configured)) return configured;
+    const { stream } = configured as { stream?: unknown };
+    return stream === undefined ? configured : { ...configured, stream: withoutNulls(stream) };
+  });
+  return { ...catalog, streams };
+}
+
 /**
  * A parent and its children are read by the same requests, so when both are selected they must agree on the
  * sync mode and cursor; a mismatch is a config error naming both rather than a silent choice for the user.
@@ -95,6 +129,9 @@ function checkChildrenMatchParents(selected: SelectedStream[]): void {
   }
 }
 
+/** Levels of a stream state below its top where null fields mean "none" (ours nests `group` one level down). */
+const STATE_LEVELS = 1;
+
 /**
  * The input state, in any of Airbyte's forms: an array of STREAM (or GLOBAL) state messages, a single
  * state message, or a LEGACY object `{"<stream>": <stream_state>}`. Returns each stream's raw stream_state.
@@ -105,7 +142,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
   const messages = Array.isArray(raw) ? raw : isStateMessage(raw) ? [raw] : null;
   if (messages === null) {
     if (typeof raw !== 'object') throw new ConfigError('state: must be a JSON array of state messages or an object');
-    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, value);
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, withoutNulls(value, STATE_LEVELS));
     return states;
   }
   messages.forEach((message, i) => {
@@ -123,7 +160,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
       global.stream_states.forEach((s, j) => addStreamState(states, s, `${where}.global.stream_states[${j}]`));
     } else if (type === 'LEGACY') {
       if (typeof m.data !== 'object' || m.data === null) throw new ConfigError(`${where}.data: must be an object`);
-      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, value);
+      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, withoutNulls(value, STATE_LEVELS));
     } else {
       throw new ConfigError(`${where}.type: must be STREAM, GLOBAL or LEGACY (got ${JSON.stringify(m.type)})`);
     }
@@ -145,5 +182,5 @@ function addStreamState(states: Map<string, unknown>, value: unknown, where: str
   if (s.stream_state !== undefined && s.stream_state !== null && (typeof s.stream_state !== 'object' || Array.isArray(s.stream_state))) {
     throw new ConfigError(`${where}.stream_state: must be an object`);
   }
-  states.set(name, s.stream_state ?? null);
+  states.set(name, s.stream_state ? withoutNulls(s.stream_state, STATE_LEVELS) : null);
 }

@@ -9,6 +9,7 @@ import { catalogMessage, connectionStatusMessage, specMessage } from '../protoco
 import { createRedactor } from '../protocol/redact.js';
 import type { ConnectorSpecification } from '../generated/protocol.js';
 import { buildCatalog } from '../streams/catalog.js';
+import { exitSoonAfterSignal } from './exitGuard.js';
 import { parseCatalog, parseStateInput, readJsonFile } from './inputs.js';
 import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
 
@@ -86,7 +87,12 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         const logger = emitterLogger(emitter, values.debug ? 'DEBUG' : config.logLevel);
         // The HTTP stack loads only for the commands that talk to ShipStation: spec and discover start faster.
         const { runSync } = await import('../engine/sync.js');
-        return await runSync({ config, streams, state, emitter, logger, progress: progressOutput(io.stderr) });
+        const disarm = exitSoonAfterSignal();
+        try {
+          return await runSync({ config, streams, state, emitter, logger, progress: progressOutput(io.stderr) });
+        } finally {
+          disarm();
+        }
       }
     }
   } catch (err) {

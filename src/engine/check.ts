@@ -10,6 +10,8 @@ export async function runCheck(config: Config, logger: Logger): Promise<string |
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
+    partnerKey: config.partnerKey,
+    maxResponseBytes: config.maxResponseBytes,
     requestsPerMinute: config.requestsPerMinute,
     maxConcurrent: 1,
     requestTimeoutMs: config.requestTimeoutMs,

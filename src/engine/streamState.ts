@@ -3,6 +3,7 @@
 // other ShipStation connectors write. Version 1 is one keyset position; version 2 adds the cursor ranges still
 // unfinished below it while a window is read in slices. A state with nothing pending is written as version 1.
 import { ConfigError, SystemError } from '../errors.js';
+import { pacificToUtc } from '../shipstation/time.js';
 import type { GroupProgress, KeysetPosition, RecordId } from './keyset.js';
 import type { ResumePlan } from './slices.js';
 import { floorSecond, parseWallMs } from './wallClock.js';
@@ -62,6 +63,8 @@ export interface ResumePoint {
 }
 
 const iso = (utcMs: number) => new Date(utcMs).toISOString();
+const EARLIEST_UTC = Date.UTC(1900, 0, 2);
+const END_UTC = Date.UTC(9999, 11, 31);
 
 function positionJson(pos: KeysetPosition, zone: WallClockZone): PositionJson {
   const out: PositionJson = {};
@@ -248,7 +251,10 @@ function instantToWall(value: unknown, where: string, zone: WallClockZone): numb
   if (typeof value === 'string') {
     if (/(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
       const utc = Date.parse(value);
-      if (!Number.isNaN(utc)) return zone.utcToWall(utc);
+      // The Pacific rules are known for 1900–9999 only (src/shipstation/time.ts); outside that it is no cursor of ours.
+      if (!Number.isNaN(utc) && (utc < EARLIEST_UTC || utc >= END_UTC)) throw new ConfigError(`${where}: ${JSON.stringify(value)} is out of range (years 1900–9999)`);
+      // Date.parse rolls impossible days over (02-30 → 03-01); the connector's own parser refuses them.
+      if (!Number.isNaN(utc) && pacificToUtc(value) !== null) return zone.utcToWall(utc);
     } else {
       const wall = parseWallMs(value);
       if (wall !== null) return wall;

@@ -124,6 +124,8 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     baseUrl: config.baseUrl,
     apiKey: config.apiKey,
     apiSecret: config.apiSecret,
+    partnerKey: config.partnerKey,
+    maxResponseBytes: config.maxResponseBytes,
     requestsPerMinute: config.requestsPerMinute,
     maxConcurrent: config.maxConcurrency,
     requestTimeoutMs: config.requestTimeoutMs,

@@ -12,8 +12,17 @@ import type { FailureType } from '../errors.js';
 
 export type StreamStatus = 'STARTED' | 'RUNNING' | 'COMPLETE' | 'INCOMPLETE';
 
+/**
+ * Messages meant to be read as one line (log, error, connection status) keep one: a server's multi-line text
+ * or a path with a newline would otherwise break log viewers that show the first line only.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n\u2028\u2029\u0085]+\s*/g, ' ').trim();
+}
+
 export function logMessage(level: LogLevel, message: string, stackTrace?: string): AirbyteMessage {
-  return { type: 'LOG', log: stackTrace ? { level, message, stack_trace: stackTrace } : { level, message } };
+  const line = oneLine(message);
+  return { type: 'LOG', log: stackTrace ? { level, message: line, stack_trace: stackTrace } : { level, message: line } };
 }
 
 export function specMessage(spec: ConnectorSpecification): AirbyteMessage {
@@ -21,7 +30,7 @@ export function specMessage(spec: ConnectorSpecification): AirbyteMessage {
 }
 
 export function connectionStatusMessage(status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage {
-  return { type: 'CONNECTION_STATUS', connectionStatus: message === undefined ? { status } : { status, message } };
+  return { type: 'CONNECTION_STATUS', connectionStatus: message === undefined ? { status } : { status, message: oneLine(message) } };
 }
 
 export function catalogMessage(catalog: AirbyteCatalog): AirbyteMessage {
@@ -51,7 +60,7 @@ export function errorTraceMessage(opts: {
   return trace({
     type: 'ERROR',
     error: {
-      message: opts.message,
+      message: oneLine(opts.message),
       failure_type: opts.failureType,
       ...(opts.internalMessage ? { internal_message: opts.internalMessage } : {}),
       ...(opts.stackTrace ? { stack_trace: opts.stackTrace } : {}),

@@ -2,7 +2,6 @@
 // defensive JSON parsing, the shared header-driven limiter and time-bounded retries. Every failure leaves
 // here as a ConnectorError whose words come from httpErrors.ts.
 import { readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
 import { EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
 import { ConfigError, SystemError, TransientError } from '../errors.js';
 import type { Logger } from '../protocol/logger.js';
@@ -18,6 +17,7 @@ import {
   networkErrorDetail,
   networkFailure,
   timeoutMessage,
+  tooLargeMessage,
   truncatedBodyMessage,
   unreachableMessage,
 } from './httpErrors.js';
@@ -30,8 +30,8 @@ import {
   type RateLimiterStats,
   type RateLimitWaitInfo,
 } from './rateLimiter.js';
-import type { RateHeaders } from './rateWindow.js';
 import { MemoryGate, type Release } from './memoryGate.js';
+import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from './rateHeaders.js';
 import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
 
 export type { LimiterCapacity, RateLimitWaitInfo } from './rateLimiter.js';
@@ -42,12 +42,19 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 const REPORT_WAIT_MS = 1_000;
 const LOG_WAIT_EVERY_MS = 30_000;
 const DEFAULT_429_WAIT_S = 60;
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+/** Of an error response only the server's sentence is used: the rest of a large one is not downloaded. */
+const ERROR_BODY_BYTES = 64 * 1024;
 const PROXY_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
 
 export interface ShipStationClientOptions {
   baseUrl: string;
   apiKey: string;
   apiSecret: string;
+  /** Sent as the x-partner header when set (accounts on a higher API tier). */
+  partnerKey?: string;
+  /** A body larger than this is abandoned as soon as it passes it; the attempt fails as transient. */
+  maxResponseBytes?: number;
   /** Budget assumed before the first response; the X-Rate-Limit headers rule after that. */
   requestsPerMinute?: number;
   /** Requests in flight at once, across every stream sharing the key. */
@@ -112,7 +119,9 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     minDelayMs: opts.retryBackoff?.minMs ?? DEFAULT_RETRY_POLICY.minDelayMs,
     maxDelayMs: opts.retryBackoff?.maxMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
   };
-  const redact = createRedactor([opts.apiKey, opts.apiSecret]);
+  const redact = createRedactor([opts.apiKey, opts.apiSecret, ...(opts.partnerKey ? [opts.partnerKey] : [])]);
+  const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const maxKeyWaitS = maxKeyWaitSeconds(policy.maxRetryTimeMs);
   const lease = (opts.rateLimiters ?? sharedRateLimiters).acquire(origin, opts.apiKey, {
     requestsPerMinute: opts.requestsPerMinute,
     maxConcurrent,
@@ -121,10 +130,11 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   });
   const limiter = lease.limiter;
   const dispatcher = createDispatcher(origin, maxConcurrent);
-  const headers = {
+  const headers: Record<string, string> = {
     authorization: basicAuthorization(opts.apiKey, opts.apiSecret),
     accept: 'application/json',
     'user-agent': USER_AGENT,
+    ...(opts.partnerKey ? { 'x-partner': opts.partnerKey } : {}),
   };
   const onWait = createWaitReporter(clock, logger, limiter.window, opts.onRateLimitWait);
   const gate = opts.bodiesInMemory === undefined ? undefined : new MemoryGate(opts.bodiesInMemory);
@@ -160,19 +170,24 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
           `(rate limit ${rate.remaining ?? '?'}/${rate.limit ?? '?'}, reset ${rate.resetSeconds ?? '?'} s)`,
       );
       if (status === 429) {
-        const retryAfter = retryAfterSeconds(res.headers['retry-after'], receivedAt);
-        permit.rejected(rate, receivedAt, retryAfter);
+        const retryAfter = retryAfterSeconds(res.headers, receivedAt);
+        // The key waits at most maxKeyWaitS; this request's own retry decides on what was announced (withRetry).
+        permit.rejected(boundedRateHeaders(rate, maxKeyWaitS), receivedAt, retryAfter === undefined ? undefined : Math.min(retryAfter, maxKeyWaitS));
         await res.body.dump().catch(() => undefined);
+        // The retry waits for the later of what was announced and the key's block (the minimum backoff for a 0).
         const waitS = retryAfter ?? rate.resetSeconds ?? DEFAULT_429_WAIT_S;
-        throw new RateLimitedError(`ShipStation answered 429 Too Many Requests for ${path}`, receivedAt + waitS * 1000);
+        const until = Math.max(receivedAt + waitS * 1000, limiter.window.blockedUntil ?? receivedAt);
+        throw new RateLimitedError(`ShipStation answered 429 Too Many Requests for ${path}`, until);
       }
       permit.observed(rate, receivedAt);
-      let text: string;
+      const ok = status >= 200 && status < 300;
+      let text: string | undefined;
       try {
-        text = await res.body.text();
+        text = await readBody(res.body, ok ? maxResponseBytes : ERROR_BODY_BYTES, declaredLength(res.headers['content-length']), !ok);
       } catch (err) {
         throw failure(err, 'body');
       }
+      if (text === undefined) throw new TransientError(tooLargeMessage(host, path, maxResponseBytes));
       const contentType = firstHeader(res.headers['content-type']);
       if (status < 200 || status >= 300 || !gate) return { status, body: interpret(status, contentType, text, path), release: noRelease };
       // The body is in; waiting for a memory slot is not the server's time.
@@ -245,30 +260,38 @@ function buildTarget(prefix: string, path: string, query: Query | undefined): st
   return `${prefix}${path.startsWith('/') ? path : `/${path}`}${qs ? `?${qs}` : ''}`;
 }
 
-function rateHeaders(h: IncomingHttpHeaders): RateHeaders {
-  return {
-    limit: intHeader(h['x-rate-limit-limit']),
-    remaining: intHeader(h['x-rate-limit-remaining']),
-    resetSeconds: intHeader(h['x-rate-limit-reset']),
-  };
-}
-
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function intHeader(value: string | string[] | undefined): number | undefined {
+function declaredLength(value: string | string[] | undefined): number | undefined {
   const v = firstHeader(value)?.trim();
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+  return v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
 }
 
-/** Retry-After is either delta-seconds or an HTTP date. */
-function retryAfterSeconds(value: string | string[] | undefined, now: number): number | undefined {
-  const v = firstHeader(value)?.trim();
-  if (!v) return undefined;
-  if (/^\d+$/.test(v)) return Number(v);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now) / 1000));
+/**
+ * The body as text, or undefined when a success body passes `limit` (abandoned at once: an endless body must not
+ * fill memory). An error body is only cut at `limit`: its first sentence is all that is used.
+ */
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number, declared: number | undefined, truncate = false): Promise<string | undefined> {
+  if (declared !== undefined && declared > limit && !truncate) {
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      body.destroy();
+      if (!truncate) return undefined;
+      chunks.push(chunk.subarray(0, chunk.length - (size - limit)));
+      size = limit;
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 /**

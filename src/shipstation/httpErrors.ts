@@ -63,6 +63,10 @@ export function timeoutMessage(host: string, path: string, timeoutMs: number): s
   return `ShipStation at ${host} did not answer ${path} within ${Math.round(timeoutMs / 1000)} s`;
 }
 
+export function tooLargeMessage(host: string, path: string, limitBytes: number): string {
+  return `The response from ShipStation at ${host} for ${path} passed max_response_mb (${Math.round(limitBytes / 1048576)} MB) and was abandoned`;
+}
+
 export function truncatedBodyMessage(host: string, path: string, detail: string): string {
   return `The response from ShipStation at ${host} for ${path} was cut off: ${detail}`;
 }

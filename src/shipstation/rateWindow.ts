@@ -43,6 +43,15 @@ export interface RateWindowOptions {
   default429WaitMs?: number;
 }
 
+/**
+ * The longest one response can make the whole key wait: two of ShipStation's 60-second windows. A longer
+ * announcement (a broken header: `Retry-After: 99999999`, `X-Rate-Limit-Reset: 3600`) is taken as this long; if
+ * the server still refuses then, each refused request fails on its own instead of every stream stalling.
+ */
+export const MAX_KEY_WAIT_MS = 120_000;
+/** The first wait after a 429 that announces 0 (or junk, read as 0); doubled per such 429 that follows a wait. */
+export const MIN_429_BACKOFF_MS = 1_000;
+
 interface WindowState extends Interval {
   /** False for a window we assumed locally because no response carried a Reset header yet. */
   fromHeaders: boolean;
@@ -70,6 +79,9 @@ export class RateWindow {
   private readonly pending = new Map<SendTicket, number>();
   private nextTicket = 1;
   private blockedUntilMs: number | undefined;
+  /** 429s announcing 0 in a row, each for a request sent after the previous one's wait: the backoff doubles with them. */
+  private strikes = 0;
+  private lastBlockEnd: number | undefined;
 
   constructor(options: RateWindowOptions = {}) {
     this.limitValue = positiveInt(options.startLimit) ?? DEFAULT_START_LIMIT;
@@ -117,6 +129,7 @@ export class RateWindow {
 
   onResponse(ticket: SendTicket, obs: RateObservation): void {
     this.pending.delete(ticket);
+    this.strikes = 0;
     this.observe(obs, false);
   }
 
@@ -129,13 +142,25 @@ export class RateWindow {
 
   /**
    * A 429: nothing more until the announced reset (Retry-After if given, else Reset, else the default), plus
-   * the safety margin and the caller's jitter.
+   * the safety margin and the caller's jitter. An announcement of 0 (or junk the caller read as 0) gets the
+   * minimum backoff, doubling while 429s keep coming after each wait, so a broken server gets no storm; no
+   * announcement blocks the key longer than MAX_KEY_WAIT_MS.
    */
   on429(ticket: SendTicket, obs: RateObservation, opts: { retryAfterSeconds?: number; jitterMs?: number } = {}): void {
     this.pending.delete(ticket);
     this.observe({ ...obs, remaining: 0 }, true);
     const announcedS = opts.retryAfterSeconds ?? obs.resetSeconds;
-    const until = obs.receivedAt + (announcedS !== undefined ? announcedS * 1000 : this.default429WaitMs);
+    let waitMs: number;
+    if (announcedS === undefined || !(announcedS >= 0)) {
+      waitMs = this.default429WaitMs;
+    } else if (announcedS > 0) {
+      waitMs = announcedS * 1000;
+    } else {
+      // "Retry now" from a server that just refused: back off, longer each time a retry after a wait is refused.
+      if (this.lastBlockEnd === undefined || obs.sentAt >= this.lastBlockEnd) this.strikes++;
+      waitMs = Math.min(this.default429WaitMs, MIN_429_BACKOFF_MS * 2 ** Math.max(0, this.strikes - 1));
+    }
+    const until = obs.receivedAt + Math.min(waitMs, MAX_KEY_WAIT_MS);
     if (opts.retryAfterSeconds !== undefined) {
       // The server named the moment explicitly: it is the current window's end from now on.
       if (this.current) this.previous = { lo: this.current.lo, hi: this.current.hi };
@@ -143,6 +168,7 @@ export class RateWindow {
     }
     const blocked = until + this.margin + (opts.jitterMs ?? 0);
     this.blockedUntilMs = Math.max(this.blockedUntilMs ?? 0, blocked);
+    this.lastBlockEnd = this.blockedUntilMs;
   }
 
   /** How many more requests may start now. */
@@ -184,7 +210,10 @@ export class RateWindow {
     if (this.blockedUntilMs !== undefined && now >= this.blockedUntilMs) this.blockedUntilMs = undefined;
   }
 
-  private observe(o: RateObservation, rejected: boolean): void {
+  private observe(observation: RateObservation, rejected: boolean): void {
+    // No window is credibly longer than the longest wait we accept (a Reset of 3600 would stall the key an hour).
+    const capS = MAX_KEY_WAIT_MS / 1000;
+    const o = observation.resetSeconds !== undefined && observation.resetSeconds > capS ? { ...observation, resetSeconds: capS } : observation;
     const limit = positiveInt(o.limit);
     if (limit !== undefined) this.limitValue = limit;
     const remaining = nonNegativeInt(o.remaining);

@@ -83,6 +83,14 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     );
   } catch (err) {
     if (signal?.aborted || !isRetriable(err)) throw err;
+    if (err instanceof RateLimitedError && err.untilEpochMs > deadline) {
+      const waitS = Math.max(1, Math.ceil((err.untilEpochMs - clock()) / 1000));
+      throw new TransientError(
+        `${what}: ShipStation answered 429 and asks to wait ${waitS} s, more than is left of this request's retry budget ` +
+          '(max_retry_seconds); stopping this stream, the next sync resumes from its last checkpoint',
+        { cause: err },
+      );
+    }
     const seconds = Math.round((clock() - startedAt) / 1000);
     const last = err instanceof Error ? err.message : String(err);
     throw new TransientError(`${what} still failing after ${attempts} attempt(s) over ${seconds} s: ${last}`, { cause: err });

@@ -11,8 +11,9 @@
 //   --empty-streams a,b       streams allowed to return no records (an account may not use fulfillments)
 //   --full-refresh-all        also read incremental-capable streams in the two full-refresh reads (whole history!)
 //
-// Reads made: basic_read (1), full_refresh (2), incremental (2: from the first read's state, from a far-future
-// state), plus spec, discover, check (valid config) and check (wrong secret: one rejected request).
+// Reads made: basic_read (1), full_refresh (2), incremental (3: from the first read's state, from a far-future
+// state, from a malformed state), plus spec, discover, check (valid config) and check (wrong secret: one rejected
+// request). Configured catalogs are written as Airbyte's Python tooling writes them: optional fields as null.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,7 @@ try {
   process.exit(2);
 }
 if (args.help) {
-  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 16).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
+  process.stdout.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n');
   process.exit(0);
 }
 
@@ -285,15 +286,29 @@ async function runAll() {
   );
 
   const incrementalStreams = streams.filter((s) => s.supported_sync_modes?.includes('incremental'));
+  // Written the way Airbyte's Python tooling (pydantic models, CAT) serialises a configured catalog: every
+  // optional field of the protocol present, null when unset.
   const configured = (selection, mode) => ({
     streams: selection.map((s) => {
       const incremental = mode === 'incremental' && s.supported_sync_modes.includes('incremental');
       return {
-        stream: s,
+        stream: {
+          name: s.name,
+          json_schema: s.json_schema,
+          supported_sync_modes: s.supported_sync_modes,
+          source_defined_cursor: s.source_defined_cursor ?? null,
+          default_cursor_field: s.default_cursor_field ?? null,
+          source_defined_primary_key: s.source_defined_primary_key ?? null,
+          namespace: s.namespace ?? null,
+          is_resumable: s.is_resumable ?? null,
+        },
         sync_mode: incremental ? 'incremental' : 'full_refresh',
+        cursor_field: incremental ? s.default_cursor_field : null,
         destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        ...(incremental ? { cursor_field: s.default_cursor_field } : {}),
-        ...(s.source_defined_primary_key ? { primary_key: s.source_defined_primary_key } : {}),
+        primary_key: s.source_defined_primary_key ?? null,
+        generation_id: null,
+        minimum_generation_id: null,
+        sync_id: null,
       };
     }),
   });
@@ -408,6 +423,11 @@ async function runAll() {
     return problems;
   });
   const second = await read(incCatalog, [...firstStates.values()].filter((st) => incrementalStreams.some((s) => s.name === st.stream.stream_descriptor.name)));
+  test('incremental: a second read from the first read\'s state exits 0, every stream COMPLETE', () => {
+    const problems = second.code === 0 ? [] : [describe(second)];
+    for (const s of incrementalStreams) if (statusOf(second.messages, s.name) !== 'COMPLETE') problems.push(`${s.name}: ${statusOf(second.messages, s.name) ?? 'no status'}`);
+    return problems;
+  });
   test('incremental: a second read from the first read\'s state returns nothing older than that state', () => {
     const problems = second.code === 0 ? [] : [describe(second)];
     for (const s of incrementalStreams) {
@@ -422,6 +442,19 @@ async function runAll() {
     }
     return problems;
   }, () => `${ofType(second.messages, 'RECORD').length} records (new or changed since the first read)`);
+  if (!real) {
+    // Nothing changes in the simulator between the reads: the second read may re-read the records at the state's
+    // cursor (at least once) but nothing beyond it.
+    test('incremental: with no change in between, the second read finds nothing beyond the first state', () => {
+      const problems = [];
+      for (const s of incrementalStreams) {
+        const cursor = stateCursor(s);
+        const newer = recordsOf(second.messages, s.name).filter((r) => cursor === undefined || compareCursor(getPath(r, s.default_cursor_field), cursor) > 0);
+        if (newer.length) problems.push(`${s.name}: ${newer.length} record(s) beyond ${cursor}`);
+      }
+      return problems;
+    });
+  }
   // The far-future state in the connector's own format (CAT's abnormal state is written by the connector's
   // authors): the first read's state with every date-time in it moved to 2099; the plain {cursor: value} form
   // for a stream without one.
@@ -451,4 +484,18 @@ async function runAll() {
     }
     return problems;
   });
+  // Abnormal state, malformed: a config_error naming the stream, before any request (no records, no stack).
+  const malformed = incrementalStreams.map((s, i) => ({
+    type: 'STREAM',
+    stream: { stream_descriptor: { name: s.name }, stream_state: i === 0 ? { version: 1, cursor_field: s.default_cursor_field.at(-1), cursor: 'not-a-date' } : futureOf(s) },
+  }));
+  const malformedRun = await read(incCatalog, malformed);
+  test('incremental: a malformed state is a config_error naming the stream, nothing read', () => {
+    const problems = malformedRun.code === 1 ? [] : [`exit ${malformedRun.code ?? malformedRun.signal}`];
+    const errors = traceErrors(malformedRun.messages);
+    if (errors.length !== 1 || errors[0].failure_type !== 'config_error') problems.push(`errors: ${JSON.stringify(errors.map((e) => [e.failure_type, e.message]))}`);
+    else if (!errors[0].message.includes(incrementalStreams[0].name) || /\n/.test(errors[0].message) || errors[0].stack_trace) problems.push(`message: ${errors[0].message}`);
+    if (ofType(malformedRun.messages, 'RECORD').length) problems.push('records were read');
+    return problems;
+  }, () => traceErrors(malformedRun.messages)[0]?.message);
 }

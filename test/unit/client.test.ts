@@ -312,6 +312,60 @@ describe('ShipStation client: secrets', () => {
   });
 });
 
+describe('ShipStation client: bounds', () => {
+  it('sends the partner key as x-partner only when one is configured', async () => {
+    const { url, seen } = await serve((_req, res) => json(res, 200, OK));
+    await client(url).getJson('/orders');
+    await client(url, { partnerKey: 'partner-0123' }).getJson('/orders');
+    expect(seen.map((s) => s.headers['x-partner'])).toEqual([undefined, 'partner-0123']);
+  });
+
+  it('a body past maxResponseBytes is abandoned (declared or streamed without end) and fails as transient', async () => {
+    let aborted = 0;
+    const { url: declared } = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': 5_000_000 });
+      res.write('{"orders":[');
+    });
+    const { url: endless } = await serve((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"orders":[');
+      const chunk = `${'{"orderId":1},'.repeat(4_000)}`;
+      const pump = () => {
+        if (res.destroyed || req.socket.destroyed) return void aborted++;
+        res.write(chunk, () => setImmediate(pump));
+      };
+      pump();
+    });
+    for (const url of [declared, endless]) {
+      const err = await failure(client(url, { maxResponseBytes: 1_000_000, maxRetryTimeMs: 300 }).getJson('/orders'));
+      expect(err).toBeInstanceOf(TransientError);
+      expect(err.message).toMatch(/passed max_response_mb \(1 MB\) and was abandoned/);
+    }
+    expect(aborted).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a 429 asking for longer than the request's retry budget fails at once as transient, saying so", async () => {
+    const { url, seen } = await serve((_req, res) => json(res, 429, {}, { 'retry-after': 99_999_999 }));
+    const err = await failure(client(url, { maxRetryTimeMs: 60_000 }).getJson('/orders'));
+    expect(err).toBeInstanceOf(TransientError);
+    expect(err.message).toMatch(/asks to wait 99999999 s, more than is left of this request's retry budget/);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('Retry-After: 0 (or junk) on every answer: backoff, not a storm', async () => {
+    const attempts = await Promise.all(
+      ['0', '-5', 'soon'].map(async (value) => {
+        const { url, seen } = await serve((_req, res) => json(res, 429, {}, { 'retry-after': value }));
+        const err = await failure(client(url, { maxRetryTimeMs: 1_500 }).getJson('/orders'));
+        expect(err).toBeInstanceOf(TransientError);
+        return seen.length;
+      }),
+    );
+    // A 1 s minimum backoff, then 2 s: at most two attempts fit a 1.5 s budget (the old behaviour sent hundreds).
+    for (const n of attempts) expect(n).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('ShipStation client: proxy', () => {
   const saved = process.env.HTTP_PROXY;
   afterEach(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_SAFETY_MARGIN_MS, RateWindow } from '../../src/shipstation/rateWindow.js';
+import { DEFAULT_SAFETY_MARGIN_MS, MAX_KEY_WAIT_MS, MIN_429_BACKOFF_MS, RateWindow } from '../../src/shipstation/rateWindow.js';
 
 const T0 = 1_000_000;
 const MARGIN = DEFAULT_SAFETY_MARGIN_MS;
@@ -183,5 +183,41 @@ describe('RateWindow on 429', () => {
     const t = w.onSend(T0);
     w.on429(t, { sentAt: T0, receivedAt: T0 + 100 });
     expect(w.nextOpportunity(T0 + 100)).toBe(T0 + 60_100 + MARGIN);
+  });
+
+  it('a 429 announcing 0 backs off 1 s, doubling while retries after each wait meet 429 again; a success resets it', () => {
+    const w = new RateWindow();
+    let now = T0;
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const t = w.onSend(now);
+      w.on429(t, { sentAt: now, receivedAt: now + 10, resetSeconds: 0 }, { retryAfterSeconds: 0 });
+      const next = w.nextOpportunity(now + 10);
+      waits.push(next - (now + 10) - MARGIN);
+      now = next;
+    }
+    expect(waits).toEqual([1, 2, 4, 8, 16, 32, 60, 60].map((s) => s * MIN_429_BACKOFF_MS));
+    exchange(w, now, now + 10, { limit: 40, remaining: 39, resetSeconds: 60 });
+    const t = w.onSend(now + 20);
+    w.on429(t, { sentAt: now + 20, receivedAt: now + 30 }, { retryAfterSeconds: 0 });
+    expect(w.nextOpportunity(now + 30)).toBe(now + 30 + MIN_429_BACKOFF_MS + MARGIN);
+  });
+
+  it('requests already in flight when a 429 came do not double the backoff', () => {
+    const w = new RateWindow();
+    const tickets = [0, 1, 2, 3].map((i) => w.onSend(T0 + i));
+    tickets.forEach((t, i) => w.on429(t, { sentAt: T0 + i, receivedAt: T0 + 100 + i }, { retryAfterSeconds: 0 }));
+    expect(w.nextOpportunity(T0 + 200)).toBe(T0 + 103 + MIN_429_BACKOFF_MS + MARGIN);
+  });
+
+  it('an absurd Retry-After or Reset blocks the key at most MAX_KEY_WAIT_MS (within the timer range)', () => {
+    const w = new RateWindow();
+    const t = w.onSend(T0);
+    w.on429(t, { sentAt: T0, receivedAt: T0 + 100, resetSeconds: 3600 }, { retryAfterSeconds: 99_999_999 });
+    expect(w.nextOpportunity(T0 + 100)).toBe(T0 + 100 + MAX_KEY_WAIT_MS + MARGIN);
+    const v = new RateWindow();
+    exchange(v, T0, T0 + 100, { limit: 40, remaining: 0, resetSeconds: 3600 });
+    expect(v.nextOpportunity(T0 + 200)).toBe(T0 + 100 + MAX_KEY_WAIT_MS + MARGIN);
+    expect(MAX_KEY_WAIT_MS).toBeLessThan(2 ** 31 - 1);
   });
 });
