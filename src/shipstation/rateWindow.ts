@@ -63,11 +63,19 @@ interface WindowState extends Interval {
   answered: number;
   /** Our requests that failed without a response: the server may have counted them. */
   lost: number;
+  /** When the request whose answer carried `remaining` was sent: the server's count is from after that. */
+  remainingSentAt?: number;
+  /** Requests of other apps the server had counted in this window by then, at least (used − every one of ours). */
+  foreign?: number;
+  /** The first such count in this window and when its request was sent: their difference gives the other apps' pace. */
+  firstForeign?: { units: number; at: number };
 }
 
 export const DEFAULT_START_LIMIT = 40;
 export const DEFAULT_WINDOW_MS = 60_000;
 export const DEFAULT_SAFETY_MARGIN_MS = 20;
+/** Shortest stretch between two counts of other apps' requests from which their pace is estimated. */
+const MIN_PACE_SPAN_MS = 100;
 
 export class RateWindow {
   private limitValue: number;
@@ -178,7 +186,22 @@ export class RateWindow {
     const w = this.current;
     if (!w) return Math.max(0, this.limitValue - this.pending.size);
     const base = w.remaining ?? this.limitValue - w.answered;
-    return Math.max(0, base - this.pending.size - w.lost);
+    return Math.max(0, base - this.pending.size - w.lost - this.foreignSince(w, now));
+  }
+
+  /**
+   * Units other apps on the key have probably spent since the server counted the Remaining we hold, at the
+   * rate they spent them in this window: requests of ours sent on that older figure would collide with theirs.
+   * Zero when nobody else uses the key.
+   */
+  private foreignSince(w: WindowState, now: number): number {
+    const first = w.firstForeign;
+    if (w.foreign === undefined || first === undefined || w.remainingSentAt === undefined) return 0;
+    const span = w.remainingSentAt - first.at;
+    // Their pace needs two counts some time apart; what they spent before our first answer says nothing of it.
+    if (span < MIN_PACE_SPAN_MS || w.foreign <= first.units) return 0;
+    const rate = (w.foreign - first.units) / span;
+    return Math.floor(rate * Math.max(0, now - w.remainingSentAt));
   }
 
   canSend(now: number): boolean {
@@ -224,7 +247,7 @@ export class RateWindow {
 
     if (!c) {
       // No Reset: assume the response belongs to the window we are in.
-      if (w) this.count(w, remaining, o.receivedAt);
+      if (w) this.count(w, remaining, o);
       return;
     }
     if (this.isStale(c, o)) return;
@@ -237,14 +260,18 @@ export class RateWindow {
     const both = intersect(w, c) ?? c;
     w.lo = both.lo;
     w.hi = both.hi;
-    this.count(w, remaining, o.receivedAt);
+    this.count(w, remaining, o);
   }
 
-  private count(w: WindowState, remaining: number | undefined, receivedAt: number): void {
+  private count(w: WindowState, remaining: number | undefined, o: RateObservation): void {
     w.answered++;
     if (remaining !== undefined && (w.remaining === undefined || remaining <= w.remaining)) {
       w.remaining = remaining;
-      w.remainingSeenAt = receivedAt;
+      w.remainingSeenAt = o.receivedAt;
+      w.remainingSentAt = o.sentAt;
+      const foreign = Math.max(0, this.limitValue - remaining - w.answered - this.pending.size - w.lost);
+      w.foreign = Math.max(w.foreign ?? 0, foreign);
+      w.firstForeign ??= { units: foreign, at: o.sentAt };
     }
   }
 
@@ -279,7 +306,7 @@ export class RateWindow {
       bounds = intersect(c, { lo: o.sentAt + this.windowMsValue, hi: o.receivedAt + this.windowMsValue }) ?? c;
     }
     const w: WindowState = { lo: bounds.lo, hi: bounds.hi, fromHeaders: true, answered: 0, lost };
-    this.count(w, remaining, o.receivedAt);
+    this.count(w, remaining, o);
     return w;
   }
 }

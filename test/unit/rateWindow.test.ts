@@ -90,7 +90,20 @@ describe('RateWindow from headers', () => {
     const w = new RateWindow();
     exchange(w, T0, T0 + 50, { limit: 40, remaining: 20, resetSeconds: 30 });
     exchange(w, T0 + 100, T0 + 150, { limit: 40, remaining: 2, resetSeconds: 30 });
-    expect(w.available(T0 + 160)).toBe(2);
+    // Right after their count: what they left.
+    expect(w.available(T0 + 100)).toBe(2);
+    // They spent 17 in 100 ms: 60 ms on, at that pace, nothing is left for us.
+    expect(w.available(T0 + 160)).toBe(0);
+  });
+
+  it('forecasts another app’s pace between our answers, and nothing from what it spent before them', () => {
+    const w = new RateWindow();
+    // 19 spent by others before our first answer: no pace can be told from one count.
+    exchange(w, T0, T0 + 50, { limit: 40, remaining: 20, resetSeconds: 30 });
+    expect(w.available(T0 + 5_000)).toBe(20);
+    // 10 more of theirs in the next second: 1 per 100 ms; 450 ms after that count, 4 of what is left are theirs.
+    exchange(w, T0 + 1000, T0 + 1050, { limit: 40, remaining: 9, resetSeconds: 29 });
+    expect(w.available(T0 + 1450)).toBe(5);
   });
 
   it('waits for the latest possible window end plus the margin once the budget is spent, then uses the new window', () => {
