@@ -9,7 +9,7 @@
 //   full refresh must be a whole snapshot.
 // "lost" = ids missing from that output + ids whose latest emitted version differs from the final truth.
 import { isDeepStrictEqual } from 'node:util';
-import type { FailNextSpec, FaultOptions, RateLimitOptions, StreamCounts } from '../../src/simulator/index.js';
+import type { FailNextSpec, FaultOptions, FilterBounds, LatencyModel, RateLimitOptions, StreamCounts } from '../../src/simulator/index.js';
 import { runCli, traceErrors, type CliResult, type Message } from '../helpers/cli.js';
 import {
   configuredCatalog,
@@ -94,7 +94,7 @@ export interface Row {
   small: boolean;
   /** Seeds in the full matrix (the small one runs the first). */
   seeds: number;
-  sim?: { faults?: FaultOptions; rateLimit?: RateLimitOptions };
+  sim?: { faults?: FaultOptions; rateLimit?: RateLimitOptions; filterBounds?: FilterBounds; latency?: LatencyModel };
   config?: Record<string, unknown>;
   /** Targeted faults queued before the first run, so even a short run meets each kind. */
   targeted?: FailNextSpec[];
@@ -182,12 +182,43 @@ export const ROWS: Row[] = [
   },
   { name: 'mutations during the sync', small: true, seeds: 5, mutations: true, config: { shipments_lookback_days: 1 } },
   {
+    name: 'mutations, read strictly in order',
+    small: true,
+    seeds: 3,
+    mutations: true,
+    config: { shipments_lookback_days: 1, max_parallel_slices: 1 },
+  },
+  {
+    name: 'mutations, exclusive whole-second filters',
+    small: true,
+    seeds: 3,
+    mutations: true,
+    config: { shipments_lookback_days: 1 },
+    sim: { filterBounds: 'exclusiveSeconds' },
+  },
+  {
     name: 'SIGKILL + resume',
     small: true,
     seeds: 3,
     kills: 5,
     // Every response 25 ms late: runs last long enough to be killed at varied points.
     sim: { faults: { rates: { latency: 1 }, latencyMs: 25 } },
+  },
+  {
+    name: 'SIGKILL + resume, read strictly in order',
+    small: false,
+    seeds: 2,
+    kills: 5,
+    config: { max_parallel_slices: 1 },
+    sim: { faults: { rates: { latency: 1 }, latencyMs: 25 } },
+  },
+  {
+    name: 'SIGKILL + resume, pages of 150–400 ms',
+    small: false,
+    seeds: 2,
+    kills: 5,
+    // Responses that take as long as a real page, scaled down: many requests in flight at each kill.
+    sim: { latency: { baseMs: 150, perRecordMs: 2 }, filterBounds: 'exclusive' },
   },
   {
     name: 'outage > max_retry_seconds, resume',
@@ -304,7 +335,7 @@ function syncRequests(settings: ScaleSettings): number {
 
 export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunResult> {
   const settings = SCALES[scale];
-  const sim = await simulator({ seed, counts: settings.counts, ...(row.sim?.faults ? { faults: row.sim.faults } : {}), ...(row.sim?.rateLimit ? { rateLimit: row.sim.rateLimit } : {}) });
+  const sim = await simulator({ seed, counts: settings.counts, ...row.sim });
   const timers: NodeJS.Timeout[] = [];
   const problems: string[] = [];
   const runs: CliResult[] = [];
