@@ -255,8 +255,9 @@ function pacificOffsetForInstant(instant: number): number {
 }
 
 /**
- * Scans the year (plus a day either side) day by day for offset changes and bisects each to the millisecond.
- * About 400 zone look-ups, once per calendar year seen. Assumes no two transitions fall within one day.
+ * Scans the year (plus a day either side) week by week for offset changes and bisects each to the millisecond.
+ * About 110 zone look-ups, once per calendar year seen. Assumes no two transitions fall within one week (US
+ * Pacific has two a year, months apart).
  */
 function computeYearRules(year: number): YearRules {
   const start = daysFromCivil(year, 1, 1) * MS_PER_DAY - MS_PER_DAY;
@@ -265,7 +266,7 @@ function computeYearRules(year: number): YearRules {
   let offsetBefore = offsetAt(start);
   const rules: YearRules = { offsets: [offsetBefore], transitions: [], switches: [] };
   while (before < end) {
-    const after = Math.min(before + MS_PER_DAY, end);
+    const after = Math.min(before + 7 * MS_PER_DAY, end);
     const offsetAfter = offsetAt(after);
     if (offsetAfter !== offsetBefore) {
       let lo = before;
