@@ -154,7 +154,9 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     }));
     groups.set(job, new ReadGroup(parent, children, createValueConverter(def.name, logger)));
   }
-  const reporter = progress && startProgress([...contexts.values()], progress);
+  const reporter =
+    progress &&
+    startProgress([...contexts.values()], { ...progress, pageSize: config.pageSize, budget: () => client.capacity(), parentOf: (name) => findChildStream(name)?.parent });
 
   const reported = new Set<string>();
   const runJob = async (job: Job): Promise<boolean> => {
