@@ -122,24 +122,27 @@ describe('ShipStation client: success', () => {
 });
 
 describe('ShipStation client: errors that are not retried', () => {
-  it('401 is a ConfigError telling the user to re-check or regenerate the key and secret', async () => {
+  it('401 is a ConfigError telling the user to copy the key and secret again, not to regenerate them', async () => {
     const { url, seen } = await serve((_req, res) => json(res, 401, { Message: 'Unauthorized' }));
     const err = await failure(client(url).getJson('/stores'));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/authentication failed/);
-    expect(err.message).toMatch(/regenerate/);
+    expect(err.message).toMatch(/Copy both again/);
+    expect(err.message).toMatch(/last resort: it replaces the pair for every other app/);
+    expect(err.message).not.toMatch(/[Rr]egenerate/);
     expect(err.message).toContain('Settings > Account > API Settings');
     expect(err.message).not.toMatch(/v2/);
     expect(seen).toHaveLength(1);
   });
 
-  it('401 with a v2-shaped key says a v2 key was pasted', async () => {
+  it('401 with a key not in the v1 form says so, and only that it may be a v2 key', async () => {
     const { url } = await serve((_req, res) => json(res, 401, {}));
     const v2 = 'TEST_k3Jd8sLmQp0aZ7xYvW2nB5cR9tE1uI4oP6gH';
     const err = await failure(client(url, { apiKey: v2, apiSecret: v2 }).getJson('/stores'));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/authentication failed/);
-    expect(err.message).toMatch(/v2 API key/);
+    expect(err.message).toMatch(/not in the form of a v1 API key \(32 hexadecimal characters\): it may be a ShipStation v2 API key, or copied incompletely/);
+    expect(err.message).not.toMatch(/looks like a ShipStation v2/);
   });
 
   it('403 is a ConfigError saying ShipStation denied access and why', async () => {
