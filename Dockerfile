@@ -16,7 +16,6 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /build/dist ./dist
 COPY spec.json ./
 COPY schemas ./schemas
-COPY protocol/airbyte_protocol.json ./protocol/
 USER node
 # The live heap of a sync is ~20 MB whatever the account's size; these caps make V8 collect before it grows
 # (peak RSS ~130 MB instead of ~190 MB, at a few % more CPU; see README, Performance).

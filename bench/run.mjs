@@ -5,6 +5,7 @@ import { replayPages } from './lib/baseline.mjs';
 import { budgetUse, figure, idealRequests, machineInfo, median, minimumMs, printTable, round, writeResults } from './lib/measure.mjs';
 import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenarios.mjs';
 import { fullPageMs, latencyBackfill } from './lib/latency.mjs';
+import { startupFigures } from './lib/startup.mjs';
 
 /** The V8 flags of the Docker image's ENTRYPOINT (see Dockerfile). */
 const IMAGE_NODE_OPTIONS = '--max-old-space-size=128 --max-semi-space-size=4';
@@ -200,6 +201,7 @@ async function main() {
   for (const n of RSS_ORDERS) rssImage.push(await peakRss(n, IMAGE_NODE_OPTIONS));
   log('syncs without and with child streams, then a no-change incremental sync');
   const sync = await syncRequests(parents, complete, sim);
+  const startup = await startupFigures(log);
 
   const rssRatio = rss[1].peakMB / rss[0].peakMB;
   const incremental = incrementalNames(parents);
@@ -289,6 +291,7 @@ async function main() {
           figure('child_streams_request_ratio', 'requests with / without child streams', childRatio, { fmt: fixed(2), goal: '= 1.00', pass: sync.withChildren.requests === sync.withoutChildren.requests }),
         ]
       : []),
+    ...startup.figures,
   ];
 
   printTable(`ShipStation connector bench — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`, figures);
@@ -298,7 +301,7 @@ async function main() {
     machine,
     durationSeconds: round(seconds, 1),
     figures: figures.map(({ id, label, value, goal, pass, detail }) => ({ id, label, value: round(value, 4), goal, pass, detail })),
-    raw: { backfillBalanced: balanced, backfillOrdersHeavy: heavy, latencyRuns, twelve, twelveSerial, cpu, rss, sync },
+    raw: { backfillBalanced: balanced, backfillOrdersHeavy: heavy, latencyRuns, twelve, twelveSerial, cpu, rss, sync, startup: startup.raw },
   });
 }
 

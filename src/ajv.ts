@@ -1,11 +1,13 @@
 // The one Ajv set-up for the whole connector: strict mode stays on, and Airbyte's own annotation keywords
-// are declared deliberately instead of being waved through.
-import { Ajv, type ErrorObject } from 'ajv';
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+// are declared deliberately instead of being waved through. The config and catalog validators are compiled
+// ahead of time with this same set-up (scripts/gen-types.mjs → src/generated/validators.ts), so Ajv itself
+// loads only when a schema is compiled at run time (validate_records, tests).
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject } from 'ajv';
+import type { FormatsPlugin } from 'ajv-formats';
 
-// ajv-formats is CommonJS: under NodeNext its plugin arrives as the module object's `default` field.
-const formatsModule = addFormatsModule as unknown as FormatsPlugin & { default?: FormatsPlugin };
-const addFormats: FormatsPlugin = formatsModule.default ?? formatsModule;
+/** A compiled validator, ahead of time or not: true when valid, otherwise `errors` says why. */
+export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /** Annotation keywords used by Airbyte specs, stream schemas and the protocol schema: no validation effect. */
 const ANNOTATION_KEYWORDS = [
@@ -19,8 +21,12 @@ const ANNOTATION_KEYWORDS = [
 ];
 
 export function createAjv(): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  addFormats(ajv);
+  // Both packages are CommonJS: required on first use, they cost nothing to commands that never compile.
+  const require = createRequire(import.meta.url);
+  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+  const formats = require('ajv-formats') as FormatsPlugin & { default?: FormatsPlugin };
+  const ajv = new AjvClass({ allErrors: true, strict: true, allowUnionTypes: true });
+  (formats.default ?? formats)(ajv);
   for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'boolean', 'number'] });
   return ajv;
 }

@@ -1,11 +1,11 @@
 // The connector's configuration: validated against spec.json (the single source of truth for names,
 // types and defaults), aliases resolved, and turned into one typed object.
-import { readFileSync } from 'node:fs';
-import type { ValidateFunction } from 'ajv';
-import { createAjv, describeAjvError } from './ajv.js';
+import { describeAjvError, type Validator } from './ajv.js';
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './protocol/logger.js';
 import { validateBaseUrl } from './shipstation/baseUrl.js';
+import { config as configValidator } from './generated/validators.js';
+import { readSpec } from './spec.js';
 
 export interface Config {
   apiKey: string;
@@ -36,13 +36,11 @@ export interface ConnectorSpec {
   [key: string]: unknown;
 }
 
-let specCache: ConnectorSpec | undefined;
-let validator: ValidateFunction | undefined;
+/** spec.json, compiled ahead of time. */
+const validator: Validator = configValidator;
 
-/** spec.json sits at the package root: `../spec.json` from both src/ (tests) and dist/ (runtime). */
 export function loadSpec(): ConnectorSpec {
-  specCache ??= JSON.parse(readFileSync(new URL('../spec.json', import.meta.url), 'utf8')) as ConnectorSpec;
-  return specCache;
+  return readSpec() as ConnectorSpec;
 }
 
 /** Airbyte's own ShipStation connector names the credentials username/password; accept them as aliases. */
@@ -71,7 +69,6 @@ export function parseConfig(raw: unknown): Config {
     delete input[alias];
   }
   const spec = loadSpec();
-  validator ??= createAjv().compile(spec);
   if (!validator(input)) {
     const first = validator.errors?.[0];
     throw new ConfigError(first ? describeAjvError(first, 'config') : 'config: invalid');

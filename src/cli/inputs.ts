@@ -2,8 +2,9 @@
 // ConfigError whose one line names the file or the field.
 import { readFileSync } from 'node:fs';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
-import { createAjv, describeAjvError } from '../ajv.js';
+import { describeAjvError, type Validator } from '../ajv.js';
 import { ConfigError } from '../errors.js';
+import { configuredCatalog } from '../generated/validators.js';
 import { jsonErrorOffset, lineAndColumn } from './jsonSyntax.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental } from '../streams/children.js';
 import { allStreamNames, findChildStream, findStream } from '../streams/definitions.js';
@@ -44,20 +45,13 @@ function withoutNulls(value: unknown, below = 0): unknown {
   );
 }
 
-let protocol: { ajv: ReturnType<typeof createAjv>; id: string } | undefined;
-function protocolValidator(definition: string) {
-  if (!protocol) {
-    const schema = JSON.parse(readFileSync(new URL('../../protocol/airbyte_protocol.json', import.meta.url), 'utf8')) as { $id: string };
-    protocol = { ajv: createAjv(), id: schema.$id };
-    protocol.ajv.addSchema(schema);
-  }
-  return protocol.ajv.getSchema(`${protocol.id}#/definitions/${definition}`)!;
-}
+/** The protocol's ConfiguredAirbyteCatalog, compiled ahead of time. */
+const validateCatalog: Validator = configuredCatalog;
 
 /** Validates a configured catalog against the protocol and against what this connector offers. */
 export function parseCatalog(input: unknown): SelectedStream[] {
   const raw = optionalFieldsAbsent(input);
-  const validate = protocolValidator('ConfiguredAirbyteCatalog');
+  const validate = validateCatalog;
   if (!validate(raw)) {
     const first = validate.errors?.[0];
     throw new ConfigError(first ? describeAjvError(first, 'catalog') : 'catalog: invalid');

@@ -1,17 +1,17 @@
 // The command line: `spec`, `check --config`, `discover --config`, `read --config --catalog [--state]`.
-// Stdout carries only protocol messages (through the emitter); usage goes to stderr.
+// Stdout carries only protocol messages (through the emitter); usage and the version go to stderr.
+// Each command imports what it uses when it runs: orchestrators call spec and check often, and a module
+// loaded for nothing is start-up time on every call.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
-import { loadSpec, parseConfig, secretValues, type Config } from '../config.js';
-import { ConfigError } from '../errors.js';
+import type { Config } from '../config.js';
 import { Emitter, emitterLogger } from '../protocol/emitter.js';
 import { catalogMessage, connectionStatusMessage, specMessage } from '../protocol/messages.js';
-import { createRedactor } from '../protocol/redact.js';
 import type { ConnectorSpecification } from '../generated/protocol.js';
-import { buildCatalog } from '../streams/catalog.js';
 import { exitSoonAfterSignal } from './exitGuard.js';
-import { parseCatalog, parseStateInput, readJsonFile } from './inputs.js';
 import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
+import { readSpec } from '../spec.js';
 
 export const USAGE = `usage: shipstation-source <command> [options]
 
@@ -21,7 +21,12 @@ commands:
   discover --config FILE                            print the catalog of streams
   read --config FILE --catalog FILE [--state FILE]  sync the configured streams
 
-Messages are Airbyte protocol JSON lines on stdout. LOG_LEVEL=DEBUG enables debug logs.
+options:
+  --debug      debug LOG messages too (as log_level DEBUG or LOG_LEVEL=DEBUG)
+  --version    print the connector's version
+  -h, --help   print this help
+
+Messages are Airbyte protocol JSON lines on stdout; this help, the version and progress go to stderr.
 `;
 
 export const DOCUMENTATION_URL = 'https://github.com/shipstation-source/shipstation-source#readme';
@@ -47,6 +52,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         state: { type: 'string' },
         debug: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -55,6 +61,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const { values, positionals } = parsed;
   if (values.help) {
     io.stderr.write(USAGE);
+    return EXIT_OK;
+  }
+  if (values.version) {
+    io.stderr.write(`shipstation-source ${packageVersion()}\n`);
     return EXIT_OK;
   }
   const command = positionals[0];
@@ -76,12 +86,15 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return EXIT_OK;
       case 'check':
         return await check(emitter, values.config!, values.debug === true);
-      case 'discover':
-        loadConfig(emitter, values.config!);
+      case 'discover': {
+        await loadConfig(emitter, values.config!);
+        const { buildCatalog } = await import('../streams/catalog.js');
         await emitter.emit(catalogMessage(buildCatalog()));
         return EXIT_OK;
+      }
       case 'read': {
-        const config = loadConfig(emitter, values.config!);
+        const config = await loadConfig(emitter, values.config!);
+        const { parseCatalog, parseStateInput, readJsonFile } = await import('./inputs.js');
         const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'));
         const state = values.state === undefined ? new Map<string, unknown>() : parseStateInput(readJsonFile(values.state, 'state'));
         const logger = emitterLogger(emitter, values.debug ? 'DEBUG' : config.logLevel);
@@ -108,7 +121,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
 export function connectorSpecification(): ConnectorSpecification {
   return {
     documentationUrl: DOCUMENTATION_URL,
-    connectionSpecification: loadSpec(),
+    connectionSpecification: readSpec(),
     supportsIncremental: true,
   };
 }
@@ -116,8 +129,9 @@ export function connectorSpecification(): ConnectorSpecification {
 async function check(emitter: Emitter, configPath: string, debug: boolean): Promise<number> {
   let config: Config;
   try {
-    config = loadConfig(emitter, configPath);
+    config = await loadConfig(emitter, configPath);
   } catch (err) {
+    const { ConfigError } = await import('../errors.js');
     await emitter.emit(connectionStatusMessage('FAILED', err instanceof ConfigError ? err.message : String(err)));
     return EXIT_OK;
   }
@@ -129,10 +143,20 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
 }
 
 /** Reads and validates the config; from then on every line the emitter writes is redacted. */
-function loadConfig(emitter: Emitter, path: string): Config {
+async function loadConfig(emitter: Emitter, path: string): Promise<Config> {
+  const [{ parseConfig, secretValues }, { createRedactor }, { readJsonFile }] = await Promise.all([
+    import('../config.js'),
+    import('../protocol/redact.js'),
+    import('./inputs.js'),
+  ]);
   const raw = readJsonFile(path, 'config');
   emitter.setRedactor(createRedactor(secretValues(raw)));
   return parseConfig(raw);
+}
+
+/** package.json sits two levels above both src/cli (tests) and dist/cli (built). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** SHIPSTATION_PROGRESS=off silences the stderr progress view; its interval off a terminal is 60 s by default. */

@@ -8,9 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { silentLogger } from '../protocol/logger.js';
 import { startSimulator, type Simulator, type StreamName } from '../simulator/index.js';
-import { createDateConverter } from '../streams/dateConverter.js';
+import { createValueConverter } from '../engine/records.js';
 import { STREAMS } from '../streams/definitions.js';
-import { loadStreamSchema } from '../streams/schemas.js';
 import type { AirbyteMessage } from '../generated/protocol.js';
 import { LocalDestination, type DestinationSummary } from './destination.js';
 
@@ -135,7 +134,7 @@ function verify(sim: Simulator, out: string, changed: Record<string, Set<number>
     const latest = new Map<unknown, string>();
     const lines = readFileSync(join(out, `${def.name}.jsonl`), 'utf8').split('\n').filter(Boolean);
     for (const line of lines) latest.set((JSON.parse(line) as Record<string, unknown>)[key], line);
-    const convert = createDateConverter(def.name, loadStreamSchema(def.name), silentLogger);
+    const convert = createValueConverter(def.name, silentLogger);
     let same = true;
     let truthCount = 0;
     for (const record of sim.truth(def.name as StreamName)) {

@@ -16,7 +16,7 @@ import { errorTrace } from '../protocol/failure.js';
 import { readFullRefresh } from './fullRefresh.js';
 import { readIncremental, type IncrementalPlan } from './incremental.js';
 import { ReadGroup } from './readGroup.js';
-import { createDateOnlyPreparer, createRecordPreparer } from './records.js';
+import { createRecordPreparer, createValueConverter } from './records.js';
 import { StreamContext } from './streamContext.js';
 import { resumePoint } from './streamState.js';
 import { mergePlans } from './slices.js';
@@ -150,11 +150,13 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     const children = job.children.map(({ def: child }) => ({
       def: child,
       // Child rows are cut from parent records already converted to UTC.
-      ctx: contextFor(child.name, createRecordPreparer(child.name, logger, config.validateRecords, { convertDates: false })),
+      ctx: contextFor(child.name, createRecordPreparer(child.name, logger, config.validateRecords, { alreadyConverted: true })),
     }));
-    groups.set(job, new ReadGroup(parent, children, createDateOnlyPreparer(def.name, logger)));
+    groups.set(job, new ReadGroup(parent, children, createValueConverter(def.name, logger)));
   }
-  const reporter = progress && startProgress([...contexts.values()], progress);
+  const reporter =
+    progress &&
+    startProgress([...contexts.values()], { ...progress, pageSize: config.pageSize, budget: () => client.capacity(), parentOf: (name) => findChildStream(name)?.parent });
 
   const reported = new Set<string>();
   const runJob = async (job: Job): Promise<boolean> => {

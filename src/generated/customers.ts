@@ -97,7 +97,7 @@ export interface CustomersRecord {
         [k: string]: unknown;
       }[];
   /**
-   * Customer tags; ShipStation sometimes sends "" instead of an empty list.
+   * Customer tags. ShipStation sometimes sends "" here; the connector emits [].
    */
   tags?:
     | null
@@ -111,7 +111,6 @@ export interface CustomersRecord {
          */
         name?: null | string;
         [k: string]: unknown;
-      }[]
-    | string;
+      }[];
   [k: string]: unknown;
 }

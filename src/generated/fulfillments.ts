@@ -33,7 +33,7 @@ export interface FulfillmentsRecord {
    */
   createDate?: null | string;
   /**
-   * When the order shipped (ShipStation sends a time of day here, usually midnight Pacific). UTC; ShipStation sends US Pacific wall-clock time, converted by the connector.
+   * Date the order shipped. Calendar date (YYYY-MM-DD), no time zone; ShipStation sends it as a midnight date-time, of which the connector keeps the date.
    */
   shipDate?: null | string;
   /**
@@ -129,9 +129,9 @@ export interface FulfillmentsRecord {
      */
     phone?: null | string;
     /**
-     * Whether the address is residential. Usually a boolean; some responses send "" for unknown.
+     * Whether the address is residential; null when unknown. ShipStation sometimes sends "" or "true"/"false" here; the connector emits null or the boolean.
      */
-    residential?: null | boolean | string;
+    residential?: null | boolean;
     /**
      * Address validation status, e.g. "Address not yet validated", "Address validated successfully", "Address validation warning", "Address validation failed".
      */

@@ -33,7 +33,7 @@ export interface OrdersRecord {
    */
   paymentDate?: null | string;
   /**
-   * Date the order should ship by, as sent by the store. UTC; ShipStation sends US Pacific wall-clock time, converted by the connector.
+   * Date the order should ship by, as sent by the store. Calendar date (YYYY-MM-DD), no time zone; ShipStation sends it as a midnight date-time, of which the connector keeps the date.
    */
   shipByDate?: null | string;
   /**
@@ -97,9 +97,9 @@ export interface OrdersRecord {
      */
     phone?: null | string;
     /**
-     * Whether the address is residential. Usually a boolean; some responses send "" for unknown.
+     * Whether the address is residential; null when unknown. ShipStation sometimes sends "" or "true"/"false" here; the connector emits null or the boolean.
      */
-    residential?: null | boolean | string;
+    residential?: null | boolean;
     /**
      * Address validation status, e.g. "Address not yet validated", "Address validated successfully", "Address validation warning", "Address validation failed".
      */
@@ -151,9 +151,9 @@ export interface OrdersRecord {
      */
     phone?: null | string;
     /**
-     * Whether the address is residential. Usually a boolean; some responses send "" for unknown.
+     * Whether the address is residential; null when unknown. ShipStation sometimes sends "" or "true"/"false" here; the connector emits null or the boolean.
      */
-    residential?: null | boolean | string;
+    residential?: null | boolean;
     /**
      * Address validation status, e.g. "Address not yet validated", "Address validated successfully", "Address validation warning", "Address validation failed".
      */
@@ -327,7 +327,7 @@ export interface OrdersRecord {
    */
   shipDate?: null | string;
   /**
-   * For orders on hold: when the hold expires and the order returns to awaiting_shipment. UTC; ShipStation sends US Pacific wall-clock time, converted by the connector.
+   * For orders on hold: the date the hold expires and the order returns to awaiting_shipment. Calendar date (YYYY-MM-DD), no time zone; ShipStation sends it as a midnight date-time, of which the connector keeps the date.
    */
   holdUntilDate?: null | string;
   /**
@@ -533,16 +533,10 @@ export interface OrdersRecord {
    */
   externallyFulfilledByName?: null | string;
   /**
-   * Undocumented; null in every observed response, so any JSON value is accepted.
+   * Undocumented; null in every observed response, so no type is declared: load it as JSON.
    */
-  labelMessages?:
-    | null
-    | {
-        [k: string]: unknown;
-      }
-    | unknown[]
-    | string
-    | number
-    | boolean;
+  labelMessages?: {
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }

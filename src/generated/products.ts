@@ -61,32 +61,19 @@ export interface ProductsRecord {
    */
   active?: null | boolean;
   /**
-   * Product category: an object in observed responses, documented as an array; both are accepted.
+   * Product category (an object in every observed response, though documented as a list). ShipStation sometimes sends a list of one category here; the connector emits that category (an empty list: null).
    */
-  productCategory?:
-    | null
-    | {
-        /**
-         * Category ID.
-         */
-        categoryId?: null | number;
-        /**
-         * Category name.
-         */
-        name?: null | string;
-        [k: string]: unknown;
-      }
-    | {
-        /**
-         * Category ID.
-         */
-        categoryId?: null | number;
-        /**
-         * Category name.
-         */
-        name?: null | string;
-        [k: string]: unknown;
-      }[];
+  productCategory?: null | {
+    /**
+     * Category ID.
+     */
+    categoryId?: null | number;
+    /**
+     * Category name.
+     */
+    name?: null | string;
+    [k: string]: unknown;
+  };
   /**
    * Product type.
    */
@@ -148,7 +135,7 @@ export interface ProductsRecord {
    */
   noCustoms?: null | boolean;
   /**
-   * Product tags; ShipStation sometimes sends "" instead of an empty list.
+   * Product tags. ShipStation sometimes sends "" here; the connector emits [].
    */
   tags?:
     | null
@@ -162,19 +149,12 @@ export interface ProductsRecord {
          */
         name?: null | string;
         [k: string]: unknown;
-      }[]
-    | string;
+      }[];
   /**
-   * Alternative SKUs of the product; undocumented shape (null in observed responses).
+   * Alternative SKUs of the product. Undocumented shape (null in every observed response), so no type is declared: load it as JSON.
    */
-  aliases?:
-    | null
-    | {
-        [k: string]: unknown;
-      }
-    | unknown[]
-    | string
-    | number
-    | boolean;
+  aliases?: {
+    [k: string]: unknown;
+  };
   [k: string]: unknown;
 }

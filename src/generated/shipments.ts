@@ -137,9 +137,9 @@ export interface ShipmentsRecord {
      */
     phone?: null | string;
     /**
-     * Whether the address is residential. Usually a boolean; some responses send "" for unknown.
+     * Whether the address is residential; null when unknown. ShipStation sometimes sends "" or "true"/"false" here; the connector emits null or the boolean.
      */
-    residential?: null | boolean | string;
+    residential?: null | boolean;
     /**
      * Address validation status, e.g. "Address not yet validated", "Address validated successfully", "Address validation warning", "Address validation failed".
      */

@@ -73,7 +73,7 @@ export interface StoresRecord {
    */
   autoRefresh?: null | boolean;
   /**
-   * Mapping of store statuses to ShipStation order statuses; ShipStation sometimes sends "" instead.
+   * Mapping of store statuses to ShipStation order statuses. ShipStation sometimes sends "" here; the connector emits [].
    */
   statusMappings?:
     | null
@@ -87,7 +87,6 @@ export interface StoresRecord {
          */
         statusKey?: null | string;
         [k: string]: unknown;
-      }[]
-    | string;
+      }[];
   [k: string]: unknown;
 }

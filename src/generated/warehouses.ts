@@ -57,9 +57,9 @@ export interface WarehousesRecord {
      */
     phone?: null | string;
     /**
-     * Whether the address is residential. Usually a boolean; some responses send "" for unknown.
+     * Whether the address is residential; null when unknown. ShipStation sometimes sends "" or "true"/"false" here; the connector emits null or the boolean.
      */
-    residential?: null | boolean | string;
+    residential?: null | boolean;
     /**
      * Address validation status, e.g. "Address not yet validated", "Address validated successfully", "Address validation warning", "Address validation failed".
      */
@@ -111,9 +111,9 @@ export interface WarehousesRecord {
      */
     phone?: null | string;
     /**
-     * Whether the address is residential. Usually a boolean; some responses send "" for unknown.
+     * Whether the address is residential; null when unknown. ShipStation sometimes sends "" or "true"/"false" here; the connector emits null or the boolean.
      */
-    residential?: null | boolean | string;
+    residential?: null | boolean;
     /**
      * Address validation status, e.g. "Address not yet validated", "Address validated successfully", "Address validation warning", "Address validation failed".
      */
@@ -133,12 +133,12 @@ export interface WarehousesRecord {
    */
   extInventoryIdentity?: null | string;
   /**
-   * Undocumented FedEx meter registration flag; observed as "".
+   * Undocumented FedEx meter registration flag. ShipStation sometimes sends "" or "true"/"false" here; the connector emits null or the boolean.
    */
-  registerFedexMeter?: null | boolean | string;
+  registerFedexMeter?: null | boolean;
   /**
-   * Undocumented seller integration ID; observed as "".
+   * Undocumented seller integration ID. ShipStation sometimes sends "" or a number as text here; the connector emits null or the number.
    */
-  sellerIntegrationId?: null | number | string;
+  sellerIntegrationId?: null | number;
   [k: string]: unknown;
 }

@@ -2,7 +2,8 @@
 // defensive JSON parsing, the shared header-driven limiter and time-bounded retries. Every failure leaves
 // here as a ConnectorError whose words come from httpErrors.ts.
 import { readFileSync } from 'node:fs';
-import { EnvHttpProxyAgent, Pool, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, Pool } from './undiciCore.js';
 import { ConfigError, SystemError, TransientError } from '../errors.js';
 import type { Logger } from '../protocol/logger.js';
 import { silentLogger } from '../protocol/logger.js';

@@ -11,11 +11,12 @@ const MAX_SERVER_MESSAGE = 300;
 export function authFailedMessage(apiKey: string, apiSecret: string): string {
   let message =
     'ShipStation authentication failed (HTTP 401): the API key and secret were not accepted. ' +
-    `Re-check them, or regenerate them, in ShipStation under ${API_SETTINGS}.`;
+    `Copy both again from ShipStation under ${API_SETTINGS}. Generating new keys there is a last resort: ` +
+    'it replaces the pair for every other app and store integration using it.';
   if (looksLikeV2ApiKey(apiKey, apiSecret)) {
     message +=
-      ' The key looks like a ShipStation v2 API key (a single long token); this connector uses the v1 API, ' +
-      `which needs the v1 API key and API secret pair shown under ${API_SETTINGS}.`;
+      ' The key is not in the form of a v1 API key (32 hexadecimal characters): it may be a ShipStation v2 API ' +
+      `key, or copied incompletely. This connector needs the v1 API key and API secret pair shown under ${API_SETTINGS}.`;
   }
   return message;
 }

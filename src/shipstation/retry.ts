@@ -70,7 +70,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
         signal,
         shouldConsumeRetry: ({ error }) => !(error instanceof RateLimitedError),
         shouldRetry: async ({ error, retriesConsumed }) => {
-          if (!isRetriable(error)) return false;
+          if (!isRetriable(error) || signal?.aborted) return false;
           const now = clock();
           if (error instanceof RateLimitedError) return error.untilEpochMs <= deadline;
           if (now >= deadline) return false;

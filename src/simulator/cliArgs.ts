@@ -37,6 +37,7 @@ const STRING_FLAGS = [
   'filter-bounds',
   'page-latency-ms',
   'record-latency-ms',
+  'config-out',
 ] as const;
 
 export const HELP = `ShipStation v1 simulator — serves on 127.0.0.1, prints one JSON line with the connection config, logs to stderr.
@@ -47,6 +48,7 @@ Server
   --port N                 port to listen on (default 0: a free port; see base_url in the output)
   --seed N                 seed for data, faults and mutation choices (default 1)
   --timeline-limit N       request-timeline entries kept for /__sim/stats (default 10000)
+  --config-out FILE        also write the connector's config (api_key, api_secret, base_url) to FILE
 
 Data
 ${COUNTED_STREAMS.map((s) => `  --${s.padEnd(23)}number of ${s} (default ${DEFAULT_COUNTS[s]})`).join('\n')}
@@ -108,8 +110,11 @@ function parseQuirks(value: string | undefined): Partial<Record<PagedStreamName,
   return quirks;
 }
 
+/** The simulator's options, and where to write the connector's config (--config-out), if anywhere. */
+export type CliOptions = SimulatorOptions & { configOut?: string };
+
 /** Parses the command line; null means --help was asked for. Throws CliUsageError. */
-export function parseCliArgs(argv: readonly string[]): SimulatorOptions | null {
+export function parseCliArgs(argv: readonly string[]): CliOptions | null {
   let parsed;
   try {
     parsed = parseArgs({
@@ -153,6 +158,7 @@ export function parseCliArgs(argv: readonly string[]): SimulatorOptions | null {
   const noAccessKey = text('no-access-key');
   const noAccessSecret = text('no-access-secret');
   return {
+    configOut: text('config-out'),
     port: int('port') ?? 0,
     seed: int('seed'),
     counts,

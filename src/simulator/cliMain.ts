@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { HELP, parseCliArgs } from './cliArgs.js';
 import { startSimulator, type Simulator } from './simulator.js';
@@ -7,14 +8,17 @@ import { startSimulator, type Simulator } from './simulator.js';
  * everything else goes to `stderr`. Returns null after --help.
  */
 export async function runCli(argv: readonly string[], stdout: Writable, stderr: Writable): Promise<Simulator | null> {
-  const options = parseCliArgs(argv);
-  if (options === null) {
+  const parsed = parseCliArgs(argv);
+  if (parsed === null) {
     stderr.write(HELP);
     return null;
   }
+  const { configOut, ...options } = parsed;
   const started = Date.now();
   const sim = await startSimulator(options);
   stdout.write(`${JSON.stringify({ base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig })}\n`);
+  // A config file the connector takes as it is (`--config FILE`): the quick start needs no JSON surgery.
+  if (configOut !== undefined) writeFileSync(configOut, `${JSON.stringify(sim.config, null, 2)}\n`, { mode: 0o600 });
   const counts = Object.entries(sim.options.counts)
     .map(([stream, count]) => `${stream}=${count}`)
     .join(' ');

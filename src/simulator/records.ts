@@ -304,9 +304,12 @@ export interface ApiStore {
   createDate: string;
   modifyDate: string;
   autoRefresh: boolean;
+  /** A list per GET /stores/{id}; the list endpoint sends "" (seen in a real fixture). */
+  statusMappings: '' | null;
 }
 
-export type ApiWarehouseAddress = Omit<ApiAddress, 'addressVerified'>;
+/** `residential` is sometimes "" here (seen in a real fixture). */
+export type ApiWarehouseAddress = Omit<ApiAddress, 'addressVerified' | 'residential'> & { residential: boolean | null | '' };
 
 export interface ApiWarehouse {
   warehouseId: number;
@@ -315,6 +318,10 @@ export interface ApiWarehouse {
   returnAddress: ApiWarehouseAddress;
   createDate: string;
   isDefault: boolean;
+  /** Undocumented; "" in every real record seen (a real fixture), whatever their declared types. */
+  extInventoryIdentity: '';
+  registerFedexMeter: '';
+  sellerIntegrationId: '';
 }
 
 // The reference endpoints below have no example in the reference: field names and order follow public SDK

@@ -1,15 +1,16 @@
-// Rewrites a record's Pacific date-times as UTC in place. Which fields are date-times comes from the stream
-// schema (`airbyte_type: timestamp_with_timezone`), compiled once into a plan so records are not matched
-// against the schema one by one.
+// Rewrites a record's Pacific date-times as UTC in place, and its calendar dates as `YYYY-MM-DD`. Which fields
+// are which comes from the stream schema (`airbyte_type: timestamp_with_timezone`; `format: date`), compiled
+// once into a plan so records are not matched against the schema one by one.
 import { pacificToUtc } from '../shipstation/time.js';
 import type { Logger } from '../protocol/logger.js';
 import type { JsonSchema } from './schemas.js';
 
 type JsonObject = Record<string, unknown>;
 
-/** What to convert inside one object: its own date-time fields and the nested values that hold more. */
+/** What to convert inside one object: its own date-time and date fields and the nested values that hold more. */
 interface ObjectPlan {
   dates: { key: string; path: string }[];
+  calendarDates: { key: string; path: string }[];
   nested: { key: string; plan: ValuePlan }[];
 }
 
@@ -26,11 +27,11 @@ interface ValuePlan {
 export function createDateConverter(stream: string, schema: JsonSchema, logger: Logger): (record: JsonObject) => void {
   const plan = planObject(schema, '');
   const warned = new Set<string>();
-  const reportOnce = (path: string, value: unknown): void => {
+  const reportOnce = (path: string, value: unknown, what = 'which is not a date-time; passed through unconverted'): void => {
     if (warned.has(path)) return;
     warned.add(path);
     const shown = JSON.stringify(value).slice(0, 60);
-    logger.warn(`${stream}: ${path} holds ${shown}, which is not a date-time; passed through unconverted (reported once per run)`);
+    logger.warn(`${stream}: ${path} holds ${shown}, ${what} (reported once per run)`);
   };
 
   const convertObject = (target: JsonObject, objectPlan: ObjectPlan): void => {
@@ -40,6 +41,17 @@ export function createDateConverter(stream: string, schema: JsonSchema, logger: 
       const utc = typeof value === 'string' ? pacificToUtc(value) : null;
       if (utc === null) reportOnce(path, value);
       else target[key] = utc;
+    }
+    for (const { key, path } of objectPlan.calendarDates) {
+      const value = target[key];
+      if (value === null || value === undefined) continue;
+      const parts = typeof value === 'string' ? CALENDAR_DATE.exec(value) : null;
+      if (parts === null) reportOnce(path, value, 'which is not a date; passed through unconverted');
+      else {
+        // ShipStation sends these dates as .NET midnight date-times: the date is the value.
+        if (parts[2] !== undefined && !/^[0:. ]*$/.test(parts[2])) reportOnce(path, value, 'a date with a time of day; emitted its date');
+        target[key] = parts[1];
+      }
     }
     for (const { key, plan: nestedPlan } of objectPlan.nested) convertValue(target[key], nestedPlan);
   };
@@ -74,23 +86,31 @@ export function dateTimePaths(schema: JsonSchema): string[] {
   return paths;
 }
 
+/** `YYYY-MM-DD`, optionally followed by a time of day (group 2). */
+const CALENDAR_DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?$/;
+
 function isDateTime(schema: JsonSchema): boolean {
   return schema.airbyte_type === 'timestamp_with_timezone';
+}
+
+function isCalendarDate(schema: JsonSchema): boolean {
+  return schema.format === 'date';
 }
 
 /** The plan for an object schema, or undefined when nothing inside it needs converting. */
 function planObject(schema: JsonSchema, prefix: string): ObjectPlan | undefined {
   if (!schema.properties) return undefined;
-  const plan: ObjectPlan = { dates: [], nested: [] };
+  const plan: ObjectPlan = { dates: [], calendarDates: [], nested: [] };
   for (const [key, property] of Object.entries(schema.properties)) {
     const path = prefix ? `${prefix}.${key}` : key;
     if (isDateTime(property)) plan.dates.push({ key, path });
+    else if (isCalendarDate(property)) plan.calendarDates.push({ key, path });
     else {
       const nested = planValue(property, path);
       if (nested) plan.nested.push({ key, plan: nested });
     }
   }
-  return plan.dates.length > 0 || plan.nested.length > 0 ? plan : undefined;
+  return plan.dates.length > 0 || plan.calendarDates.length > 0 || plan.nested.length > 0 ? plan : undefined;
 }
 
 function planValue(schema: JsonSchema, path: string): ValuePlan | undefined {

@@ -1,5 +1,6 @@
 // The expected output for a simulator record, computed independently of the connector's own conversion:
-// every Pacific wall-clock date-time string becomes UTC by searching Intl for the instant that shows it.
+// every Pacific wall-clock date-time string becomes UTC by searching Intl for the instant that shows it, the
+// calendar-date fields keep their date, and the quirk values the simulator sends take their declared type.
 const pacific = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'America/Los_Angeles',
   hourCycle: 'h23',
@@ -30,12 +31,23 @@ export function expectedUtc(value: string): string {
   return `${new Date(match).toISOString().slice(0, 19)}.${ms}Z`;
 }
 
-/** A deep copy of an API record with every date-time converted as the connector promises. */
+/** Fields ShipStation sends as midnight date-times that mean a calendar date. */
+const CALENDAR_DATES = new Set(['shipByDate', 'shipDate', 'holdUntilDate']);
+/** What the simulator's quirk values ("" where the schema declares a list, a flag or a number) become. */
+const QUIRK_VALUES: Record<string, unknown> = { tags: [], statusMappings: [], residential: null, registerFedexMeter: null, sellerIntegrationId: null };
+
+function expectedField(key: string, value: unknown): unknown {
+  if (value === '' && key in QUIRK_VALUES) return QUIRK_VALUES[key];
+  if (typeof value === 'string' && CALENDAR_DATES.has(key)) return value.slice(0, 10);
+  return expectedRecord(value);
+}
+
+/** A deep copy of an API record with every value converted as the connector promises. */
 export function expectedRecord<T>(value: T): T {
   if (typeof value === 'string') return expectedUtc(value) as T;
   if (Array.isArray(value)) return value.map((v) => expectedRecord(v)) as T;
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expectedRecord(v)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expectedField(k, v)])) as T;
   }
   return value;
 }

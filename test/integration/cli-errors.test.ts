@@ -1,6 +1,7 @@
 // Bad input of every kind, through the real CLI: the exact message type, failure_type and exit code,
 // one line naming the problem, no stack trace, no secret.
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { leakedSecrets, ofType, registerSecret, runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 
@@ -74,6 +75,16 @@ describe('command line contract', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(pattern);
     expect(r.stderr).toMatch(/usage: shipstation-source/);
+  });
+
+  test('--version prints the package version on stderr (stdout is for protocol messages only); --help lists every option', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const v = await runCli(['--version']);
+    expect([v.code, v.stdout, v.stderr]).toEqual([0, '', `shipstation-source ${version}\n`]);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe('');
+    for (const option of ['--config', '--catalog', '--state', '--debug', '--version', '--help']) expect(help.stderr).toContain(option);
   });
 });
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
 import { CliUsageError, HELP, parseCliArgs } from '../../src/simulator/cliArgs.js';
@@ -29,6 +32,18 @@ describe('CLI', () => {
       const response = await apiGet<{ total: number }>(sim!, '/orders', {}, printed.config);
       expect(response.body.total).toBe(120);
       expect(response.headers.get('x-rate-limit-limit')).toBe('7');
+    } finally {
+      await sim?.close();
+    }
+  });
+
+  test('--config-out writes the connector config the connector takes as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    const file = join(dir, 'config.json');
+    const sim = await runCli(['--port', '0', '--orders', '10', '--config-out', file], capture().stream, capture().stream);
+    try {
+      expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(sim!.config);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
     } finally {
       await sim?.close();
     }

@@ -30,19 +30,13 @@ describe('determinism and scale', () => {
     a.forEach((body, i) => expect(c[i]).not.toBe(body));
   });
 
-  test('50,000 orders build quickly and a deep 500-order page is served fast', async () => {
-    const t0 = performance.now();
+  // How fast (build time, page latency at 1,000,000 orders) is measured by `npm run bench:simulator`, not here.
+  test('50,000 orders build and a deep, filtered 500-order page is served', async () => {
     const sim: Simulator = await start({ counts: { orders: 50_000, shipments: 10_000 } });
-    const buildMs = performance.now() - t0;
     try {
-      expect(buildMs).toBeLessThan(10_000);
-      await listPage(sim, 'orders', { pageSize: 500, page: 1 });
-      const t1 = performance.now();
       const page = await listPage(sim, 'orders', { pageSize: 500, page: 80, sortBy: 'ModifyDate', modifyDateStart: '2023-06-01 00:00:00' });
-      const pageMs = performance.now() - t1;
       expect(page.records).toHaveLength(500);
       expect(page.total).toBeGreaterThan(39_000);
-      expect(pageMs).toBeLessThan(2_000);
     } finally {
       await sim.close();
     }

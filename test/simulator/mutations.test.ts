@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { ApiOrder, ApiShipment, Simulator } from '../../src/simulator/index.js';
 import { FakeClock, apiGet, listAll, listPage, start, truthOf } from './helpers.js';
+import { useVirtualTime } from '../helpers/virtualTime.js';
 import { oracle } from './oracle.js';
 
 type Row = Record<string, unknown>;
@@ -119,15 +120,18 @@ describe('scheduled mutations', () => {
 
   test('timer-triggered and repeating mutations', async () => {
     const sim = await start({ counts: { orders: 200, shipments: 50 } });
+    // Fake timers: a loaded machine could otherwise run the test's own 150 ms wait before the third repeat.
+    useVirtualTime();
     try {
       sim.schedule({ afterMs: 20 }, { op: 'createOrders', count: 1 });
       sim.schedule({ everyMs: 15, times: 3 }, { op: 'voidShipments', count: 1 });
       const cancelled = sim.schedule({ afterMs: 20 }, { op: 'bulkEditOrders' });
       cancelled.cancel();
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      jest.advanceTimersByTime(150);
       expect(sim.mutationLog().map((m) => m.op).sort()).toEqual(['createOrders', 'voidShipments', 'voidShipments', 'voidShipments']);
       expect(sim.truthCount('orders')).toBe(201);
     } finally {
+      jest.useRealTimers();
       await sim.close();
     }
   });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createServer as createNetServer, connect, type AddressInfo } from 'node:net';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ConfigError, SystemError, TransientError } from '../../src/errors.js';
@@ -11,6 +11,7 @@ import {
   type ShipStationClientOptions,
 } from '../../src/shipstation/client.js';
 import { RateLimiterRegistry } from '../../src/shipstation/rateLimiter.js';
+import { settleInVirtualTime, useVirtualTime } from '../helpers/virtualTime.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 const SECRET = 'fedcba9876543210fedcba9876543210';
@@ -26,6 +27,7 @@ type Handler = (req: IncomingMessage, res: ServerResponse, n: number) => void;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
+  jest.useRealTimers();
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
@@ -64,6 +66,28 @@ function client(baseUrl: string, overrides: Partial<ShipStationClientOptions> = 
   return c;
 }
 
+/**
+ * A client on virtual time (test/helpers/virtualTime.ts), for assertions on how long it waited: its backoffs,
+ * rate-limit waits and timeouts run on the fake clock, which moves only while no request is on the wire (from
+ * the attempt's start until the client logs the response's headers). The server answers at once.
+ */
+function virtualClient(baseUrl: string, overrides: Partial<ShipStationClientOptions> = {}) {
+  useVirtualTime();
+  let answered = 0;
+  const logger: Logger = overrides.logger ?? { debug() {}, info() {}, warn() {}, error() {} };
+  const c = client(baseUrl, { ...overrides, random: () => 0.5, logger: { ...logger, debug: (m) => (answered++, logger.debug(m)) } });
+  const startedAt = Date.now();
+  return {
+    client: c,
+    /** Settles `p` in virtual time; returns it and the virtual ms it took. */
+    async settle<T>(p: Promise<T>): Promise<{ result: PromiseSettledResult<T>; elapsed: number }> {
+      const settled = Promise.allSettled([p]).then(([r]) => r!);
+      const result = await settleInVirtualTime(settled, { inTransit: () => c.stats().attempts > answered, progress: () => [c.stats(), answered] });
+      return { result, elapsed: Date.now() - startedAt };
+    },
+  };
+}
+
 async function failure(p: Promise<unknown>): Promise<Error> {
   try {
     await p;
@@ -98,24 +122,27 @@ describe('ShipStation client: success', () => {
 });
 
 describe('ShipStation client: errors that are not retried', () => {
-  it('401 is a ConfigError telling the user to re-check or regenerate the key and secret', async () => {
+  it('401 is a ConfigError telling the user to copy the key and secret again, not to regenerate them', async () => {
     const { url, seen } = await serve((_req, res) => json(res, 401, { Message: 'Unauthorized' }));
     const err = await failure(client(url).getJson('/stores'));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/authentication failed/);
-    expect(err.message).toMatch(/regenerate/);
+    expect(err.message).toMatch(/Copy both again/);
+    expect(err.message).toMatch(/last resort: it replaces the pair for every other app/);
+    expect(err.message).not.toMatch(/[Rr]egenerate/);
     expect(err.message).toContain('Settings > Account > API Settings');
     expect(err.message).not.toMatch(/v2/);
     expect(seen).toHaveLength(1);
   });
 
-  it('401 with a v2-shaped key says a v2 key was pasted', async () => {
+  it('401 with a key not in the v1 form says so, and only that it may be a v2 key', async () => {
     const { url } = await serve((_req, res) => json(res, 401, {}));
     const v2 = 'TEST_k3Jd8sLmQp0aZ7xYvW2nB5cR9tE1uI4oP6gH';
     const err = await failure(client(url, { apiKey: v2, apiSecret: v2 }).getJson('/stores'));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/authentication failed/);
-    expect(err.message).toMatch(/v2 API key/);
+    expect(err.message).toMatch(/not in the form of a v1 API key \(32 hexadecimal characters\): it may be a ShipStation v2 API key, or copied incompletely/);
+    expect(err.message).not.toMatch(/looks like a ShipStation v2/);
   });
 
   it('403 is a ConfigError saying ShipStation denied access and why', async () => {
@@ -211,13 +238,16 @@ describe('ShipStation client: transient faults are retried', () => {
 
   it('gives up with a TransientError once maxRetryTimeMs is spent', async () => {
     const { url, seen } = await serve((_req, res) => json(res, 502, {}));
-    const started = Date.now();
-    const err = await failure(client(url, { maxRetryTimeMs: 400 }).getJson('/shipments'));
-    const elapsed = Date.now() - started;
+    const v = virtualClient(url, { maxRetryTimeMs: 400 });
+    const { result, elapsed } = await v.settle(v.client.getJson('/shipments'));
+    expect(result.status).toBe('rejected');
+    const err = (result as PromiseRejectedResult).reason as Error;
     expect(err).toBeInstanceOf(TransientError);
     expect(err.message).toMatch(/^GET \/shipments still failing after \d+ attempt\(s\) over \d+ s: ShipStation answered HTTP 502/);
-    expect(elapsed).toBeGreaterThanOrEqual(390);
-    expect(elapsed).toBeLessThan(3_000); // bounded by the budget, not the 30 s backoff cap
+    // Retries stop at the budget: the last backoff is cut to what is left of it, so the failure comes within a
+    // Bottleneck hop of the deadline rather than one more full backoff (up to 50 ms here) after it.
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(410);
     expect(seen.length).toBeGreaterThan(3);
   });
 
@@ -243,12 +273,12 @@ describe('ShipStation client: 429', () => {
     const logs: string[] = [];
     const logger: Logger = { debug() {}, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
     // A backoff of 10 s would show if the 429 were treated as a failed attempt.
-    const c = client(url, { retryBackoff: { minMs: 10_000, maxMs: 10_000 }, onRateLimitWait: (i) => waits.push(i), logger });
-    const started = Date.now();
-    await expect(c.getJson('/orders')).resolves.toMatchObject({ body: OK });
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(1_000);
-    expect(elapsed).toBeLessThan(6_000); // far below the 10 s backoff a counted attempt would add
+    const v = virtualClient(url, { retryBackoff: { minMs: 10_000, maxMs: 10_000 }, onRateLimitWait: (i) => waits.push(i), logger });
+    const c = v.client;
+    const { result, elapsed } = await v.settle(c.getJson('/orders'));
+    expect(result).toMatchObject({ status: 'fulfilled', value: { body: OK } });
+    // The announced 1 s, the limiter's 20 ms margin and its 0–250 ms jitter (here 125): no 10 s backoff.
+    expect(elapsed).toBe(1_000 + 20 + 125);
     expect(seen).toHaveLength(2);
     expect(waits).toHaveLength(1);
     expect(waits[0]?.reason).toBe('http_429');
@@ -261,20 +291,20 @@ describe('ShipStation client: 429', () => {
     const { url } = await serve((_req, res, n) =>
       n === 1 ? json(res, 429, {}, { 'retry-after': 1, 'x-rate-limit-reset': 30 }) : json(res, 200, OK),
     );
-    const started = Date.now();
-    await client(url).getJson('/orders');
-    expect(Date.now() - started).toBeLessThan(2_500);
+    const v = virtualClient(url);
+    const { result, elapsed } = await v.settle(v.client.getJson('/orders'));
+    expect(result.status).toBe('fulfilled');
+    expect(elapsed).toBe(1_000 + 20 + 125);
   });
 
   it('an aborted signal ends a rate-limit wait at once', async () => {
     const { url } = await serve((_req, res) => json(res, 429, {}, { 'x-rate-limit-reset': 30 }));
     const controller = new AbortController();
-    const c = client(url, { signal: controller.signal, maxRetryTimeMs: 60_000 });
-    const pending = failure(c.getJson('/orders'));
+    const v = virtualClient(url, { signal: controller.signal, maxRetryTimeMs: 60_000 });
     setTimeout(() => controller.abort(new Error('SIGTERM')), 200);
-    const started = Date.now();
-    expect((await pending).message).toBe('SIGTERM');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    const { result, elapsed } = await v.settle(v.client.getJson('/orders'));
+    expect(result).toMatchObject({ status: 'rejected', reason: new Error('SIGTERM') });
+    expect(elapsed).toBe(200);
   });
 });
 

@@ -25,8 +25,6 @@ describe('dateTimePaths', () => {
       'createDate',
       'modifyDate',
       'paymentDate',
-      'shipByDate',
-      'holdUntilDate',
       'items[].createDate',
       'items[].modifyDate',
     ]);
@@ -36,7 +34,7 @@ describe('dateTimePaths', () => {
       'shipmentItems[].createDate',
       'shipmentItems[].modifyDate',
     ]);
-    expect(dateTimePaths(loadStreamSchema('fulfillments'))).toEqual(['createDate', 'shipDate', 'voidDate', 'deliveryDate']);
+    expect(dateTimePaths(loadStreamSchema('fulfillments'))).toEqual(['createDate', 'voidDate', 'deliveryDate']);
     expect(dateTimePaths(loadStreamSchema('customers'))).toEqual([
       'createDate',
       'modifyDate',
@@ -122,6 +120,23 @@ describe('createDateConverter', () => {
     expect(nextRun.warnings).toHaveLength(1);
   });
 
+  test('calendar dates (format: date) keep their date: a midnight date-time loses its time, a time of day is reported', () => {
+    const logger = recordingLogger();
+    const convert = createDateConverter('orders', testSchema, logger);
+    const values = ['2024-07-01', '2024-07-01T00:00:00.0000000', '2024-07-01T00:00:00', '2024-07-01T13:45:00.5'];
+    const out = values.map((day) => {
+      const record: Record<string, unknown> = { day };
+      convert(record);
+      return record.day;
+    });
+    expect(out).toEqual(['2024-07-01', '2024-07-01', '2024-07-01', '2024-07-01']);
+    expect(logger.warnings).toEqual(['orders: day holds "2024-07-01T13:45:00.5", a date with a time of day; emitted its date (reported once per run)']);
+    const odd: Record<string, unknown> = { day: 'July 1st' };
+    createDateConverter('orders', testSchema, logger)(odd);
+    expect(odd.day).toBe('July 1st');
+    expect(logger.warnings[1]).toMatch(/^orders: day holds "July 1st", which is not a date; passed through unconverted/);
+  });
+
   test('a schema without date-times gives a converter that changes nothing', () => {
     const convert = createDateConverter('test', { type: 'object', properties: { a: { type: 'string' } } }, recordingLogger());
     const record = { a: '2024-01-01T00:00:00' };
@@ -143,7 +158,7 @@ describe('reference examples end to end', () => {
     const [order] = run('orders', example('orders.json', 'orders')) as [Record<string, unknown>];
     expect(order.modifyDate).toBe('2015-08-17T16:24:16.480Z');
     expect(order.orderDate).toBe('2015-06-29T00:46:27.000Z');
-    expect(order.shipByDate).toBe('2015-07-05T07:00:00.000Z');
+    expect(order.shipByDate).toBe('2015-07-05');
     expect(order.shipDate).toBe('2015-04-25');
     expect(order.holdUntilDate).toBeNull();
     expect((order.items as Record<string, unknown>[])[0]!.createDate).toBe('2015-08-17T16:24:14.780Z');
@@ -157,9 +172,9 @@ describe('reference examples end to end', () => {
     expect(shipment.shipDate).toBe('2014-10-03');
   });
 
-  test('fulfillments convert their midnight shipDate', () => {
+  test('fulfillments keep the date of their midnight shipDate', () => {
     const [fulfillment] = run('fulfillments', example('fulfillments.json', 'fulfillments')) as [Record<string, unknown>];
-    expect(fulfillment.shipDate).toBe('2016-06-07T07:00:00.000Z');
+    expect(fulfillment.shipDate).toBe('2016-06-07');
     expect(fulfillment.createDate).toBe('2016-06-07T15:50:50.067Z');
   });
 

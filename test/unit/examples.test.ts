@@ -6,6 +6,8 @@ import { parseConfig } from '../../src/config.js';
 import { parseCatalog, parseStateInput } from '../../src/cli/inputs.js';
 import { resumePoint } from '../../src/engine/streamState.js';
 import { pacificZone } from '../../src/engine/pacificZone.js';
+import { configuredCatalog } from '../../src/cli/configuredCatalog.js';
+import { buildCatalog } from '../../src/streams/catalog.js';
 import { STREAMS, CHILD_STREAMS } from '../../src/streams/definitions.js';
 import { ROOT } from '../helpers/cli.js';
 
@@ -16,17 +18,21 @@ describe('examples/', () => {
     expect(parseConfig(example('config.json'))).toMatchObject({ baseUrl: 'https://ssapi.shipstation.com', pageSize: 500 });
   });
 
-  test('configured_catalog.json selects every stream and is accepted', () => {
+  test('configured_catalog.json selects every stream, with the real schemas: what npm run catalog prints', () => {
     const selected = parseCatalog(example('configured_catalog.json'));
     expect(selected.map((s) => s.name).sort()).toEqual([...STREAMS, ...CHILD_STREAMS].map((s) => s.name).sort());
+    expect(example('configured_catalog.json')).toEqual(configuredCatalog(buildCatalog().streams));
   });
 
-  test('state.json is a per-stream state the connector resumes from', () => {
+  test('state.json covers every incremental stream, child streams included (else they re-read everything)', () => {
     const states = parseStateInput(example('state.json'));
-    expect(states.size).toBeGreaterThan(0);
+    const selected = parseCatalog(example('configured_catalog.json'));
+    expect([...states.keys()].sort()).toEqual(selected.filter((s) => s.syncMode === 'incremental').map((s) => s.name).sort());
     for (const [name, raw] of states) {
-      const def = STREAMS.find((s) => s.name === name)!;
-      expect(resumePoint(raw, name, def.defaultCursor!, pacificZone, undefined).plan.frontier.from).toBeDefined();
+      const def = STREAMS.find((s) => s.name === name) ?? STREAMS.find((s) => s.name === CHILD_STREAMS.find((c) => c.name === name)?.parent)!;
+      const resume = resumePoint(raw, name, def.defaultCursor!, pacificZone, undefined);
+      expect([name, resume.note]).toEqual([name, undefined]);
+      expect(resume.plan.frontier.from).toBeDefined();
     }
   });
 });

@@ -2,7 +2,7 @@
 // runtime stage must work from a clean copy of exactly what the Dockerfile copies.
 import { describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ROOT, parseLines, tempDir } from '../helpers/cli.js';
@@ -65,18 +65,21 @@ describe('packaging', () => {
     expect(included('dist/index.js')).toBe(false);
   });
 
-  test("the image's runtime stage works from a clean copy: production deps only, then spec", () => {
+  test("the image's runtime stage works from a clean copy: production deps only, then spec and discover", () => {
     const dir = tempDir();
     for (const f of ['package.json', 'package-lock.json', 'spec.json']) cpSync(join(ROOT, f), join(dir, f));
     cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
-    mkdirSync(join(dir, 'protocol'));
-    cpSync(join(ROOT, 'protocol', 'airbyte_protocol.json'), join(dir, 'protocol', 'airbyte_protocol.json'));
     cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
     execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });
     expect(existsSync(join(dir, 'node_modules', 'jest'))).toBe(false);
     const out = execFileSync(process.execPath, [join(dir, 'dist', 'index.js'), 'spec'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
     const [message] = parseLines(out);
     expect(message?.type).toBe('SPEC');
+    // The config validator compiled ahead of time, with its runtime imports, from production dependencies.
+    const config = join(dir, 'config.json');
+    writeFileSync(config, JSON.stringify({ api_key: 'k', api_secret: 's' }));
+    const catalog = execFileSync(process.execPath, [join(dir, 'dist', 'index.js'), 'discover', '--config', config], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
+    expect(parseLines(catalog)[0]?.type).toBe('CATALOG');
   }, 120_000);
 
   test('the generated types and the README config reference are up to date', () => {

@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { silentLogger } from '../../src/protocol/logger.js';
 import { createDateConverter } from '../../src/streams/dateConverter.js';
+import { createQuirkNormalizer, QUIRKS, quirkNote, schemaAt } from '../../src/streams/quirks.js';
 import { createSchemaAjv, loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
 import { CHILD_STREAMS, STREAMS as DEFINED } from '../../src/streams/definitions.js';
 
@@ -82,9 +83,17 @@ describe.each(STREAMS)('schemas/%s.json', (name, primaryKey, keyType) => {
     for (const [path, sub] of walk(schema)) {
       if (sub.properties && sub.additionalProperties !== true) problems.push(`${path || '(root)'}: closed object`);
       if (path === '' || path.endsWith('[]')) continue;
-      if (!primaryKey.includes(path) && !typesOf(sub).includes('null')) problems.push(`${path}: not nullable`);
+      // No type at all: any JSON value, null included.
+      if (!primaryKey.includes(path) && typesOf(sub).length > 0 && !typesOf(sub).includes('null')) problems.push(`${path}: not nullable`);
       if (typeof sub.description !== 'string') problems.push(`${path}: no description`);
     }
+    expect(problems).toEqual([]);
+  });
+
+  test('every field declares one type besides null (or none: any JSON value), so a typed destination needs no casts', () => {
+    const problems = walk(schema)
+      .filter(([, sub]) => typesOf(sub).filter((t) => t !== 'null').length > 1)
+      .map(([path, sub]) => `${path}: ${typesOf(sub).join(', ')}`);
     expect(problems).toEqual([]);
   });
 
@@ -108,9 +117,18 @@ test('the date-only and date-time split matches the API', () => {
   const format = (stream: string, field: string) => loadStreamSchema(stream).properties?.[field]?.format;
   expect(format('orders', 'shipDate')).toBe('date');
   expect(format('shipments', 'shipDate')).toBe('date');
-  expect(format('fulfillments', 'shipDate')).toBe('date-time');
+  // Calendar dates, though ShipStation sends these three as midnight date-times.
+  expect(format('fulfillments', 'shipDate')).toBe('date');
+  expect(format('orders', 'shipByDate')).toBe('date');
+  expect(format('orders', 'holdUntilDate')).toBe('date');
   expect(format('fulfillments', 'deliveryDate')).toBe('date-time');
-  expect(format('orders', 'shipByDate')).toBe('date-time');
+});
+
+test.each(QUIRKS.map((q) => [`${q.stream}.${q.path}`, q] as const))('quirk %s: declared with its clean type, its description says what is normalised', (_name, quirk) => {
+  const field = schemaAt(loadStreamSchema(quirk.stream), quirk.path);
+  expect(field).toBeDefined();
+  expect(typesOf(field!).filter((t) => t !== 'null')).toHaveLength(1);
+  expect(field!.description).toContain(quirkNote(quirk));
 });
 
 describe('createSchemaAjv', () => {
@@ -144,16 +162,28 @@ describe.each(EXAMPLES)('reference example %s', (file, stream) => {
   });
 });
 
-test('the quirks seen outside the documentation examples validate too', () => {
+test('the quirks seen outside the documentation examples validate once normalised, and not before', () => {
   const ajv = createSchemaAjv();
   const valid = (stream: string, record: Record<string, unknown>) => ajv.validate(loadStreamSchema(stream), record) || ajv.errors;
-  expect(valid('customers', { customerId: 1, tags: '', marketplaceUsernames: [{ createDate: null }] })).toBe(true);
-  expect(valid('stores', { storeId: 1, statusMappings: '' })).toBe(true);
-  expect(valid('products', { productId: 1, productCategory: [{ categoryId: 1, name: 'a' }], tags: null, aliases: null })).toBe(true);
-  expect(valid('products', { productId: 1, productCategory: null, tags: '' })).toBe(true);
+  const normalised = (stream: string, record: Record<string, unknown>) => {
+    const copy = structuredClone(record);
+    createQuirkNormalizer(stream, loadStreamSchema(stream), silentLogger)(copy);
+    return valid(stream, copy);
+  };
+  const quirky: [string, Record<string, unknown>][] = [
+    ['customers', { customerId: 1, tags: '', marketplaceUsernames: [{ createDate: null }] }],
+    ['stores', { storeId: 1, statusMappings: '' }],
+    ['products', { productId: 1, productCategory: [{ categoryId: 1, name: 'a' }], tags: null, aliases: null }],
+    ['products', { productId: 1, productCategory: [], tags: '' }],
+    ['warehouses', { warehouseId: 1, returnAddress: { residential: '' }, registerFedexMeter: '', sellerIntegrationId: '' }],
+    ['warehouses', { warehouseId: 1, originAddress: { residential: 'True' }, registerFedexMeter: 'false', sellerIntegrationId: '42' }],
+  ];
+  for (const [stream, record] of quirky) {
+    expect(valid(stream, record)).not.toBe(true);
+    expect(normalised(stream, record)).toBe(true);
+  }
   expect(valid('orders', { orderId: 1, weight: { value: 5, units: 'ounces', WeightUnits: 1 }, labelMessages: null, items: [] })).toBe(true);
   expect(valid('orders', { orderId: 1, advancedOptions: { billToMyOtherAccount: null, somethingNew: 1 } })).toBe(true);
-  expect(valid('warehouses', { warehouseId: 1, returnAddress: { residential: '' }, registerFedexMeter: '', sellerIntegrationId: '' })).toBe(true);
   expect(valid('shipments', { shipmentId: 1, shipmentItems: null, advancedOptions: { storeId: 1 } })).toBe(true);
   expect(valid('orders', { orderNumber: 'x' })).not.toBe(true);
   expect(valid('orders', { orderId: null })).not.toBe(true);

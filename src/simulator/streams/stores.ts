@@ -40,6 +40,7 @@ export class StoresStream {
         createDate: formatWall(wallAfter(createUtc, 0, ctx.range), 'trimmed'),
         modifyDate: formatWall(wallAfter(createUtc, rng.int(60_000, 90 * 86_400_000), ctx.range), 'trimmed'),
         autoRefresh: !manual && rng.chance(0.7),
+        statusMappings: manual ? null : '',
       });
     }
   }

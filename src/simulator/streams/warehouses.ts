@@ -6,7 +6,7 @@ import type { ApiWarehouse, ApiWarehouseAddress } from '../records.js';
 import { nextId } from './ids.js';
 import { TAGS, type GenContext } from './pagedStream.js';
 
-function warehouseAddress(rng: Rng, name: string, residential: boolean | null): ApiWarehouseAddress {
+function warehouseAddress(rng: Rng, name: string, residential: boolean | null | ''): ApiWarehouseAddress {
   const place = rng.pick(US_LOCALITIES);
   return {
     name,
@@ -38,9 +38,13 @@ export class WarehousesStream {
         warehouseId: id,
         warehouseName: name,
         originAddress: warehouseAddress(rng, name, false),
-        returnAddress: warehouseAddress(rng, `${name} returns`, null),
+        // Return addresses: residential unknown, as null or (every other one) as "".
+        returnAddress: warehouseAddress(rng, `${name} returns`, k % 2 === 1 ? '' : null),
         createDate: formatWall(wallAfter(ctx.range.startUtc, rng.int(0, 60 * 86_400_000), ctx.range), 'fixed7'),
         isDefault: k === 0,
+        extInventoryIdentity: '',
+        registerFedexMeter: '',
+        sellerIntegrationId: '',
       });
     }
   }
