@@ -1,8 +1,7 @@
 // ShipStation v1 speaks US Pacific wall-clock time with no offset; records leave the connector in UTC and
-// date filters go back in Pacific. The zone rules come from the platform's time-zone database through Intl
-// (what date-fns-tz reads too, checked against it in test/unit/time.test.ts): importing date-fns-tz cost
-// every sync 0.2 s of CPU and 20 MB. Resolving wall-clock times that occur twice or not at all is done here,
-// because date-fns-tz moves spring-forward gap times backwards.
+// date filters go back in Pacific. date-fns-tz supplies the zone rules; resolving wall-clock times that occur
+// twice or not at all is done here, because date-fns-tz moves spring-forward gap times backwards.
+import { formatInTimeZone } from 'date-fns-tz';
 
 export const PACIFIC_TZ = 'America/Los_Angeles';
 
@@ -11,8 +10,8 @@ const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
 const MS_PER_DAY = 86_400_000;
 const NO_ZONE = Number.NaN;
-// Nothing in ShipStation predates 1900 (before 1883 Intl reports local mean time), so earlier values are
-// refused rather than converted with dubious rules.
+// date-fns-tz's offsets are garbage around year 1 (Intl reports 1 BC as year 1) and nothing in ShipStation
+// predates 1900, so earlier values are refused rather than converted with dubious rules.
 const MIN_YEAR = 1900;
 const EARLIEST = daysFromCivil(MIN_YEAR, 1, 1) * MS_PER_DAY;
 const LATEST = daysFromCivil(10000, 1, 1) * MS_PER_DAY;
@@ -286,14 +285,9 @@ function computeYearRules(year: number): YearRules {
   return rules;
 }
 
-let offsetFormat: Intl.DateTimeFormat | undefined;
-
-/** Pacific offset (local minus UTC, ms) in force at an instant: Intl names it `GMT-07:00` (`GMT` for zero). */
+/** Pacific offset (local minus UTC, ms) in force at an instant, from date-fns-tz's zone data. */
 function offsetAt(instant: number): number {
-  offsetFormat ??= new Intl.DateTimeFormat('en-US', { timeZone: PACIFIC_TZ, timeZoneName: 'longOffset' });
-  const name = offsetFormat.formatToParts(instant).find((part) => part.type === 'timeZoneName')?.value ?? '';
-  const m = /^GMT(?:([+-])(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(name);
-  if (!m) throw new Error(`unexpected time-zone offset from Intl: '${name}'`);
-  const offset = Number(m[2] ?? 0) * MS_PER_HOUR + Number(m[3] ?? 0) * MS_PER_MINUTE + Number(m[4] ?? 0) * MS_PER_SECOND;
-  return m[1] === '-' ? -offset : offset;
+  const text = formatInTimeZone(instant, PACIFIC_TZ, 'xxx');
+  const offset = Number(text.slice(1, 3)) * MS_PER_HOUR + Number(text.slice(4, 6)) * MS_PER_MINUTE;
+  return text.charCodeAt(0) === 45 ? -offset : offset;
 }
