@@ -5,8 +5,6 @@ import { spareReaders, type Capacity } from './parallelism.js';
 export class Pacer {
   private readonly pagesLeft = new Map<string, number>();
   private processMs: number | undefined;
-  /** The first page pays for cold code and lazy set-up: it says nothing about the pages after it. */
-  private warm = false;
 
   constructor(private readonly capacity: () => Capacity) {}
 
@@ -16,12 +14,12 @@ export class Pacer {
   }
 
   /** Time spent on one page after its response arrived (parse, convert, write). */
+  /**
+   * Time spent on one page after its response arrived (parse, convert, write). The first page, on cold code,
+   * is slow: it keeps the first widening cautious, and the average follows the next pages quickly.
+   */
   processed(ms: number): void {
-    if (!this.warm) {
-      this.warm = true;
-      return;
-    }
-    this.processMs = this.processMs === undefined ? ms : this.processMs * 0.8 + ms * 0.2;
+    this.processMs = this.processMs === undefined ? ms : (this.processMs + ms) / 2;
   }
 
   spare(): number {

@@ -27,7 +27,7 @@ import { startProgress } from './progress.js';
 import type { Writable } from 'node:stream';
 
 /** Parsed pages held at once (about 5 MB each for 500 orders), however many requests are in flight. */
-const BODIES_IN_MEMORY = 4;
+const BODIES_IN_MEMORY = 2;
 
 export interface SyncInput {
   config: Config;
