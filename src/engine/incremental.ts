@@ -73,20 +73,8 @@ async function readSlices(
   const pool = new WorkerPool();
   const report = () => pacer.report(def.name, set.pagesLeft());
 
-  interface Unit {
-    slice: Slice;
-    /** A page of the slice's fan; undefined = read the slice by keyset. */
-    fanPage?: number;
-  }
-  const claim = (): Unit | undefined => {
-    for (const slice of set.open) {
-      const fanPage = slice.fan ? set.claimFanPage(slice) : undefined;
-      if (fanPage !== undefined) return { slice, fanPage };
-    }
-    const free = set.open.find((s) => !s.fan && !reading.has(s));
-    if (free) reading.add(free);
-    return free && { slice: free };
-  };
+  type Unit = NonNullable<ReturnType<SliceSet['claim']>>;
+  const claim = (): Unit | undefined => set.claim(reading);
 
   const widen = () => {
     let spare = Math.min(pacer.spare(), maxSlices - pool.size);

@@ -2,21 +2,10 @@
 // still needs (its estimate, what it has emitted, the page size) against the key's rate budget as the limiter
 // knows it (requests per window, window length, what is left of the current window, measured latency). A pace
 // measured early lies: the first window's burst runs at network speed, the next ones wait for the window.
+import type { LimiterCapacity } from '../shipstation/rateLimiter.js';
 
-/** What the limiter knows now (the client's capacity() satisfies it). */
-export interface BudgetFacts {
-  now: number;
-  limit: number;
-  windowMs: number;
-  /** Requests that may start right now (in-flight ones already counted against the window). */
-  available: number;
-  /** Latest possible end of the current window (epoch ms), if one is believed open. */
-  windowEndsAt?: number;
-  inFlight: number;
-  maxConcurrent: number;
-  /** Smoothed time from send to response headers (ms), once measured. */
-  latencyMs?: number;
-}
+/** What the limiter knows now (the client's capacity()). */
+export type BudgetFacts = Omit<LimiterCapacity, 'queued'>;
 
 /**
  * Milliseconds until `n` more requests have been sent and answered: first what the current window has left,

@@ -94,6 +94,20 @@ export class SliceSet {
     if (last !== undefined && (this.bestFinished?.lastValue === undefined || last > this.bestFinished.lastValue)) this.bestFinished = slice.pos;
   }
 
+  /**
+   * The next piece of work for a reader: a page of a fan, else a slice nobody is reading by keyset (added to
+   * `reading`, which the caller clears when done with it).
+   */
+  claim(reading: Set<Slice>): { slice: Slice; fanPage?: number } | undefined {
+    for (const slice of this.open) {
+      const fanPage = slice.fan ? this.claimFanPage(slice) : undefined;
+      if (fanPage !== undefined) return { slice, fanPage };
+    }
+    const free = this.open.find((s) => !s.fan && !reading.has(s));
+    if (free) reading.add(free);
+    return free && { slice: free };
+  }
+
   /** Starts fanning a slice after its page 1 (read at `request`) reported `total` rows for the query. */
   startFan(slice: Slice, request: PageRequest, page1: FanPage, pageCount: number): void {
     slice.fan = { request: { from: request.from, to: request.to }, pageCount, next: 2, pages: new Map([[1, page1]]), pending: new Set(), start: slice.pos };

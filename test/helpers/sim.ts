@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 // Test plumbing around the in-process simulator: config and catalog files for the CLI, and the ground truth
 // in the form the connector must emit.
 import { startSimulator, type Simulator, type SimulatorOptions, type StreamName } from '../../src/simulator/index.js';
@@ -139,4 +140,13 @@ export function statusesOf(messages: Message[], stream: string): string[] {
     .map((m) => m.trace as { type: string; stream_status?: { stream_descriptor: { name: string }; status: string } })
     .filter((t) => t.type === 'STREAM_STATUS' && t.stream_status!.stream_descriptor.name === stream)
     .map((t) => t.stream_status!.status);
+}
+
+/** Every record of the truth arrived, in its current version (the latest emission per id wins). */
+export function expectComplete(s: Simulator, emitted: Array<Record<string, unknown>>, stream: string): void {
+  const got = byId(emitted, stream);
+  const want = expectedTruth(s, stream);
+  const missing = [...want.keys()].filter((id) => !got.has(id));
+  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ stream, missing: [], missingCount: 0 });
+  for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
 }

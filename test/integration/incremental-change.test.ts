@@ -4,7 +4,7 @@
 // next. A file of its own so jest runs it beside incremental.test.ts.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
-import { byId, configuredCatalog, expectedTruth, lastStates, readArgs, recordsOf, simulator, type Simulator } from '../helpers/sim.js';
+import { configuredCatalog, expectComplete, lastStates, readArgs, recordsOf, simulator, type Simulator } from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -14,14 +14,6 @@ afterEach(async () => {
 
 const incremental = (names: string[]) => configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const })));
 
-/** Every record of the truth arrived, in its current version (the latest emission per id wins). */
-function expectComplete(s: Simulator, emitted: Array<Record<string, unknown>>, stream: string) {
-  const got = byId(emitted, stream);
-  const want = expectedTruth(s, stream);
-  const missing = [...want.keys()].filter((id) => !got.has(id));
-  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ stream, missing: [], missingCount: 0 });
-  for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
-}
 
 /** Completeness under change, read the default way (pages fetched at once), strictly in order, and against a
  * server that reads the date filters exclusively on whole seconds. */

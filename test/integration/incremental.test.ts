@@ -6,6 +6,7 @@ import { invalidMessages } from '../helpers/protocol.js';
 import { expectedRecord } from '../helpers/expected.js';
 import {
   byId,
+  expectComplete,
   configuredCatalog,
   expectCheckpointCounts,
   expectedTruth,
@@ -28,14 +29,6 @@ const incremental = (names: string[] = INCREMENTAL_STREAMS, cursor?: string) =>
   configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const, ...(cursor && name === 'orders' ? { cursor } : {}) })));
 
 
-/** Every record of the truth arrived, in its current version (the latest emission per id wins). */
-function expectComplete(s: Simulator, emitted: Array<Record<string, unknown>>, stream: string) {
-  const got = byId(emitted, stream);
-  const want = expectedTruth(s, stream);
-  const missing = [...want.keys()].filter((id) => !got.has(id));
-  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ stream, missing: [], missingCount: 0 });
-  for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
-}
 
 describe('incremental sync', () => {
   test('first sync: every record, a STATE after every page covering exactly what preceded it', async () => {

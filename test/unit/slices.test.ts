@@ -44,15 +44,7 @@ function slicedSync(rows: Row[], windowEnd: number, plan: ResumePlan, opts: Opti
   let checkpoint: ResumePlan = set.checkpoint();
   let processed = 0;
   let requests = 0;
-  const claim = (): Unit | undefined => {
-    for (const slice of set.open) {
-      const fanPage = slice.fan ? set.claimFanPage(slice) : undefined;
-      if (fanPage !== undefined) return { slice, fanPage };
-    }
-    const free = set.open.find((s) => !s.fan && !reading.has(s));
-    if (free) reading.add(free);
-    return free && { slice: free };
-  };
+  const claim = (): Unit | undefined => set.claim(reading);
   const save = () => {
     // Every checkpoint goes through the real serialisation and reads back as what resuming gets.
     const state = JSON.parse(JSON.stringify(checkedState(set.checkpoint(), 'modifyDate', utcZone))) as unknown;
