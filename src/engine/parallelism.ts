@@ -7,6 +7,9 @@
 // network answers faster than a page can be parsed and written, more requests in flight only hold more
 // pages in memory.
 
+/** Enough to keep the server and this process busy at once even when pages come back at once. */
+export const MIN_IN_FLIGHT = 4;
+
 export interface Capacity {
   /** Requests sent and not yet answered, and requests queued for budget or a connection. */
   inFlight: number;
@@ -27,6 +30,6 @@ export function spareReaders(c: Capacity, pagesLeft: number, processMs?: number)
   let want = Math.min(pagesLeft, c.maxConcurrent);
   // Until a response tells the latency, one request at a time; then as many as keep this process busy.
   if (c.latencyMs === undefined) want = Math.min(want, 1);
-  else if (processMs !== undefined && processMs > 0) want = Math.min(want, Math.ceil(c.latencyMs / processMs) + 1);
+  else if (processMs !== undefined && processMs > 0) want = Math.min(want, Math.max(MIN_IN_FLIGHT, Math.ceil(c.latencyMs / processMs) + 1));
   return Math.max(0, want - busy);
 }
