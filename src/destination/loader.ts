@@ -20,11 +20,24 @@ export interface LoadSummary {
 export type Say = (line: string) => void;
 
 /**
- * Loads every message of `input`. On a malformed line nothing after the last commit is kept (the error names
- * the line); the source's LOG messages at WARN and above, and its errors, are passed to `say`.
+ * Loads every message of `input`. On a malformed line what the states before it cover is committed and nothing
+ * after them (the error names the line); the source's LOG messages at WARN and above, and its errors, are passed to `say`.
  */
 export async function load(input: Readable, writer: DuckDBWriter, say: Say): Promise<LoadSummary> {
   const summary: LoadSummary = { streams: new Map(), states: 0, complete: [], incomplete: [], notReplaced: [], errors: [] };
+  try {
+    await consume(input, writer, say, summary);
+  } catch (err) {
+    // What the states before a malformed line cover is sound: keep it, then stop.
+    if (err instanceof MalformedMessageError) await writer.commitStates();
+    throw err;
+  }
+  summary.notReplaced = await writer.finish();
+  summary.streams = writer.report();
+  return summary;
+}
+
+async function consume(input: Readable, writer: DuckDBWriter, say: Say, summary: LoadSummary): Promise<void> {
   for await (const batch of lines(input)) {
     for (const { text, line } of batch) {
       const message = parseMessage(text, line);
@@ -59,7 +72,4 @@ export async function load(input: Readable, writer: DuckDBWriter, say: Say): Pro
     }
     await writer.drain();
   }
-  summary.notReplaced = await writer.finish();
-  summary.streams = writer.report();
-  return summary;
 }

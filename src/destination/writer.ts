@@ -178,6 +178,12 @@ export class DuckDBWriter {
     return [...this.slots.values()].filter((s) => s.plan.mode === 'overwrite' && !s.complete).map((s) => s.plan.name);
   }
 
+  /** Commits what the states received so far cover, and nothing after them (the input failed after them). */
+  async commitStates(): Promise<void> {
+    await this.commit();
+    await this.settled();
+  }
+
   report(): Map<string, StreamReport> {
     return new Map([...this.slots].map(([name, s]) => [name, { rows: s.stage.counts.rows, misfits: s.stage.counts.misfits, undeclared: s.stage.counts.undeclared }]));
   }
