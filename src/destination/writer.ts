@@ -113,6 +113,8 @@ export class DuckDBWriter {
 
   private async prepareTable(plan: StreamPlan): Promise<void> {
     await this.db.run(createTable(plan));
+    // An overwrite stream's table is rebuilt with the current columns when the stream completes.
+    if (plan.mode === 'overwrite') return;
     const existing = new Map(
       (await this.db.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ${literal(plan.name)}`))
         .getRows()
@@ -127,7 +129,7 @@ export class DuckDBWriter {
           await this.db.run(changeColumnType(plan.name, column));
         } catch (err) {
           throw new DestinationError(
-            `${plan.name}.${column.name} is now ${column.type} in the stream's schema but holds ${current} values that do not convert (${(err as Error).message.split('\n')[0]}); run a full refresh to rebuild the table`,
+            `${plan.name}.${column.name} is now ${column.type} in the stream's schema but holds ${current} values that do not convert (${(err as Error).message.split('\n')[0]}); rebuild the table with a full refresh (shipstation-sync --full-refresh)`,
           );
         }
       }
