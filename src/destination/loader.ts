@@ -39,12 +39,12 @@ export async function load(input: Readable, writer: DuckDBWriter, say: Say): Pro
 
 async function consume(input: Readable, writer: DuckDBWriter, say: Say, summary: LoadSummary): Promise<void> {
   for await (const batch of lines(input)) {
-    for (const { text, line } of batch) {
+    for (const { raw, text, line } of batch) {
       const message = parseMessage(text, line);
       switch (message.type) {
         case 'RECORD':
           if (!writer.has(message.stream)) throw new MalformedMessageError(line, `RECORD of stream '${message.stream}', which the configured catalog does not select`);
-          writer.record(message.stream, message.data, message.emittedAt);
+          writer.record(message.stream, line, raw, message.data, message.emittedAt);
           break;
         case 'STATE':
           if (!writer.has(message.stream)) throw new MalformedMessageError(line, `STATE of stream '${message.stream}', which the configured catalog does not select`);

@@ -1,5 +1,6 @@
 // Airbyte messages from a byte stream, one JSON object per line, each checked for the fields the loader uses.
 // A line that is not such a message is an error naming its line number: the loader never guesses.
+import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { DestinationError } from './duckdb.js';
 
@@ -75,23 +76,47 @@ export function parseMessage(text: string, line: number): Message {
   }
 }
 
-/** The lines of a stream, numbered from 1, a chunk's worth at a time (blank lines are skipped, but counted). */
-export async function* lines(input: Readable): AsyncGenerator<Array<{ text: string; line: number }>> {
-  input.setEncoding('utf8');
-  let tail = '';
+export interface Line {
+  /** The line's bytes (no line break), always valid UTF-8, and its text. */
+  raw: Buffer;
+  text: string;
+  /** Numbered from 1. */
+  line: number;
+}
+
+/**
+ * The lines of a byte stream, a chunk's worth at a time (blank lines are skipped, but counted). Bytes that are
+ * not UTF-8 read as U+FFFD, in the text and in `raw` alike.
+ */
+export async function* lines(input: Readable): AsyncGenerator<Line[]> {
+  let pending: Buffer[] = [];
   let line = 0;
-  for await (const chunk of input as AsyncIterable<string>) {
-    const text = tail + chunk;
-    const batch: Array<{ text: string; line: number }> = [];
+  const make = (bytes: Buffer): Line | undefined => {
+    line++;
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+    if (end === 0) return undefined;
+    const text = bytes.toString('utf8', 0, end);
+    const raw = isUtf8(bytes.subarray(0, end)) ? bytes.subarray(0, end) : Buffer.from(text);
+    return { raw, text, line };
+  };
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    const batch: Line[] = [];
     let start = 0;
-    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
-      line++;
-      const l = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+      let bytes = chunk.subarray(start, end);
+      if (pending.length) {
+        bytes = Buffer.concat([...pending, bytes]);
+        pending = [];
+      }
+      const l = make(bytes);
+      if (l) batch.push(l);
       start = end + 1;
-      if (l.length > 0) batch.push({ text: l, line });
     }
-    tail = text.slice(start);
+    if (start < chunk.length) pending.push(chunk.subarray(start));
     if (batch.length > 0) yield batch;
   }
-  if (tail.length > 0) yield [{ text: tail, line: line + 1 }];
+  if (pending.length) {
+    const l = make(Buffer.concat(pending));
+    if (l) yield [l];
+  }
 }

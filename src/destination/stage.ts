@@ -1,12 +1,12 @@
-// One stream's staging: each record is split into its typed columns (values that do not fit, and fields the
-// schema does not know, into the extras) and appended, 2,048 rows at a time, to the stream's temporary
-// staging table through DuckDB's appender. A column-wise data chunk costs one native call per string, where
-// the row-wise appender costs one per value.
-import type { DuckDBAppender, DuckDBDataChunk, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { MISFIT, convert, type Column } from './columns.js';
-import type { DuckDBModule } from './duckdb.js';
-
-const CHUNK_ROWS = 2048;
+// One stream's records on their way in: each is checked against the stream's columns and written to the
+// stream's segments as `{"s":<line number>,"m":<the message line as received>}`. Nothing is re-serialised and no
+// value crosses into DuckDB one at a time: DuckDB's JSON reader parses and types the lines in bulk. A record with
+// values that do not fit their column, or fields the schema does not declare, is the exception: it is written
+// without them, and they go whole into `"x"`, the extras.
+// For a deduplicated stream, each record's key and cursor also go to a small second file, so that choosing the
+// rows to merge does not parse the records twice.
+import { fits, type Column, type ColumnType } from './columns.js';
+import { Segments, type Batch } from './segments.js';
 
 export interface StageCounts {
   /** Records staged in this run. */
@@ -17,90 +17,86 @@ export interface StageCounts {
   undeclared: Map<string, number>;
 }
 
+/** What one commit takes: the record files and, for a deduplicated stream, the matching key files. */
+export interface StagedBatch {
+  records: Batch;
+  keys?: Batch;
+}
+
+const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+
 export class Stage {
-  private readonly known: Map<string, number>;
-  private readonly types: DuckDBType[];
-  private columns: DuckDBValue[][];
-  private pending = 0;
-  /** Chunks made while a commit runs (the stage has no appender then: it may not touch the connection). */
-  private held: DuckDBDataChunk[] = [];
-  private appender: DuckDBAppender | undefined;
+  private readonly types: Map<string, ColumnType>;
+  private readonly records: Segments;
+  private readonly keys: Segments | undefined;
+  /** `"name":` of each key field, for the key file's lines. */
+  private readonly keyHeads: Array<[string, string]>;
   readonly counts: StageCounts = { rows: 0, misfits: new Map(), undeclared: new Map() };
 
-  constructor(
-    private readonly duckdb: DuckDBModule,
-    private readonly schemaColumns: readonly Column[],
-  ) {
-    this.known = new Map(schemaColumns.map((c, i) => [c.name, i]));
-    const { BIGINT, BOOLEAN, DATE, DOUBLE, TIMESTAMPTZ, VARCHAR } = duckdb;
-    const typeOf = { BIGINT, BOOLEAN, DATE, DOUBLE, TIMESTAMPTZ, VARCHAR, JSON: VARCHAR } as const;
-    // Staging layout: _seq, the schema's columns, _airbyte_extracted_at, _airbyte_extras.
-    this.types = [BIGINT, ...schemaColumns.map((c) => typeOf[c.type]), TIMESTAMPTZ, VARCHAR];
-    this.columns = this.types.map(() => []);
+  /** `keyFields`: the primary key and cursor of a deduplicated stream. */
+  constructor(dir: string, stream: string, columns: readonly Column[], keyFields?: readonly string[]) {
+    this.types = new Map(columns.map((c) => [c.name, c.type]));
+    this.records = new Segments(dir, stream);
+    this.keys = keyFields ? new Segments(dir, `${stream}.keys`) : undefined;
+    this.keyHeads = (keyFields ?? []).map((f) => [f, `${JSON.stringify(f)}:`]);
   }
 
-  add(seq: number, data: Record<string, unknown>, emittedAtMs: number): void {
-    const { duckdb, columns, schemaColumns } = this;
-    const row = this.pending;
-    let extras: Record<string, unknown> | undefined;
-    columns[0]![row] = BigInt(seq);
-    for (let i = 0; i < schemaColumns.length; i++) {
-      const column = schemaColumns[i]!;
-      const value = data[column.name];
-      const converted = convert(column.type, value);
-      if (converted === MISFIT) {
-        (extras ??= {})[column.name] = value;
-        this.counts.misfits.set(column.name, (this.counts.misfits.get(column.name) ?? 0) + 1);
-        columns[i + 1]![row] = null;
-      } else if (column.type === 'TIMESTAMPTZ' && converted !== null) {
-        columns[i + 1]![row] = new duckdb.DuckDBTimestampTZValue(converted as bigint);
-      } else if (column.type === 'DATE' && converted !== null) {
-        columns[i + 1]![row] = new duckdb.DuckDBDateValue(converted as number);
-      } else {
-        columns[i + 1]![row] = converted;
-      }
-    }
-    for (const key in data) {
-      if (this.known.has(key)) continue;
-      (extras ??= {})[key] = data[key];
-      this.counts.undeclared.set(key, (this.counts.undeclared.get(key) ?? 0) + 1);
-    }
-    const n = schemaColumns.length;
-    columns[n + 1]![row] = new duckdb.DuckDBTimestampTZValue(BigInt(Math.trunc(emittedAtMs)) * 1000n);
-    columns[n + 2]![row] = extras === undefined ? null : JSON.stringify(extras);
+  /** `raw`: the message line's bytes (valid UTF-8), `data` and `emittedAt` parsed from it; `seq`: its line number. */
+  add(seq: number, raw: Buffer, data: Record<string, unknown>, emittedAt: number): void {
     this.counts.rows++;
-    if (++this.pending === CHUNK_ROWS) this.flushChunk();
-  }
-
-  /** Rows waiting in held chunks. */
-  get heldRows(): number {
-    return this.held.length * CHUNK_ROWS;
-  }
-
-  /** Appends to the staging table through `appender` from now on, starting with the chunks held meanwhile. */
-  attach(appender: DuckDBAppender): void {
-    this.appender = appender;
-    for (const chunk of this.held) appender.appendDataChunk(chunk);
-    this.held = [];
-  }
-
-  /** Everything added so far goes into the staging table, whose appender is then closed until `attach`. */
-  detach(): void {
-    if (this.pending > 0) this.flushChunk();
-    this.appender?.closeSync();
-    this.appender = undefined;
-  }
-
-  private flushChunk(): void {
-    const chunk = this.duckdb.DuckDBDataChunk.create(this.types, this.pending);
-    for (let c = 0; c < this.columns.length; c++) {
-      const values = this.columns[c]!;
-      values.length = this.pending;
-      chunk.setColumnValues(c, values);
+    let extras: Record<string, unknown> | undefined;
+    for (const key in data) {
+      const type = this.types.get(key);
+      if (type !== undefined && fits(type, data[key])) continue;
+      // No prototype: a field named __proto__ is a field like any other.
+      (extras ??= Object.create(null) as Record<string, unknown>)[key] = data[key];
+      bump(type === undefined ? this.counts.undeclared : this.counts.misfits, key);
     }
-    if (this.appender) this.appender.appendDataChunk(chunk);
-    else this.held.push(chunk);
-    this.columns = this.types.map(() => []);
-    this.pending = 0;
+    if (this.keys) this.keys.append(this.keyLine(seq, data, extras), undefined, '\n');
+    if (extras === undefined) {
+      this.records.append(`{"s":${seq},"m":`, raw, '}\n');
+      return;
+    }
+    const kept = Object.create(null) as Record<string, unknown>;
+    for (const key in data) if (!(key in extras)) kept[key] = data[key];
+    this.records.append(JSON.stringify({ s: seq, x: extras, m: { record: { emitted_at: emittedAt, data: kept } } }), undefined, '\n');
+  }
+
+  /** The key fields of a record in the records' layout; a value kept in the extras is absent here too. */
+  private keyLine(seq: number, data: Record<string, unknown>, extras: Record<string, unknown> | undefined): string {
+    let fields = '';
+    for (const [field, head] of this.keyHeads) {
+      const value = data[field];
+      if (value === undefined || (extras !== undefined && field in extras)) continue;
+      fields += `${fields ? ',' : ''}${head}${JSON.stringify(value)}`;
+    }
+    return `{"s":${seq},"m":{"record":{"data":{${fields}}}}}`;
+  }
+
+  /** Closes the open segment: the records so far are covered by a state just received (or are the last ones). */
+  cut(): void {
+    this.records.cut();
+    this.keys?.cut();
+  }
+
+  /** Hands the closed segments over to a commit. */
+  take(): StagedBatch {
+    return { records: this.records.take(), ...(this.keys ? { keys: this.keys.take() } : {}) };
+  }
+
+  /** Deletes a committed batch's files. */
+  release(batch: StagedBatch): void {
+    this.records.release(batch.records);
+    if (batch.keys) this.keys?.release(batch.keys);
+  }
+
+  /** Bytes waiting on disk for a commit. */
+  get waiting(): number {
+    return this.records.waiting + (this.keys?.waiting ?? 0);
+  }
+
+  close(): void {
+    this.records.close();
+    this.keys?.close();
   }
 }

@@ -1,40 +1,53 @@
-// The transactional writer: stream tables in a DuckDB file, their staging, and the state they are at.
-// Records are staged (temporary tables, never durable); at a STATE the staged rows of that stream up to it are
-// merged into its table and the state is written, in one transaction. So the database always holds exactly the
-// records its stored states cover (plus, after a clean end, the rows after the last state): a crash anywhere
-// loses nothing the next run will not read again, and the merge by primary key makes re-reads harmless.
+// The transactional writer: stream tables in a DuckDB file, and the state they are at. Records wait in
+// segment files (stage.ts); at a STATE the stream's records up to it are read by DuckDB and merged into its table,
+// and the state is written, in one transaction. So the database always holds exactly the records its stored
+// states cover (plus, after a clean end, the rows after the last state): a crash anywhere loses nothing the next
+// run will not read again, and the merge by primary key makes re-reads harmless.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { StreamPlan } from './catalog.js';
-import { DestinationError, loadDuckDB, type DuckDBModule } from './duckdb.js';
-import { Stage } from './stage.js';
+import { DestinationError, loadDuckDB } from './duckdb.js';
+import { lowerBackgroundPriority } from './priority.js';
+import { Stage, type StagedBatch } from './stage.js';
 import {
   CATALOG_TABLE,
   STATE_TABLE,
   addColumn,
   changeColumnType,
-  createStage,
   createTable,
+  keyFields,
   literal,
-  mergeStaged,
-  replaceWithStaged,
-  stageName,
+  mergeSegments,
+  replaceWithSegments,
   tableColumns,
   typeFromCatalog,
 } from './sql.js';
 
 /** Commit at a STATE once this long has passed since the last commit (fewer, larger transactions). */
 const COMMIT_INTERVAL_MS = 1000;
-/** Rows held in memory while a commit runs before the loader waits for it (memory stays flat). */
-const MAX_HELD_ROWS = 32_768;
+/** Bytes of records waiting on disk while a commit runs before the loader waits for it. */
+const MAX_WAITING_BYTES = 256 * 1024 * 1024;
+/** The database's name inside the session (the file is attached to an in-memory instance; see `open`). */
+const DATABASE = 'destination';
+/**
+ * Rows per row group of the file (DuckDB's default is 122,880). Rows committed a batch at a time go into the last,
+ * partial row group, which every checkpoint compresses again whole: smaller groups bound that work, and the memory
+ * it takes, for wide records.
+ */
+const ROW_GROUP_SIZE = 16_384;
+/**
+ * DuckDB's own memory (past it, it spills to disk). One thread: the loader commits one batch at a time, and a
+ * second thread costs more in coordination than it gains on a machine that also runs the connector.
+ */
+const SETTINGS = { threads: '1', memory_limit: '128MB', preserve_insertion_order: 'false' };
 
 interface StreamSlot {
   plan: StreamPlan;
   stage: Stage;
-  /** Rows up to sequence number `upTo` are to be merged at the next commit, with the STATE that covers them if any. */
-  pending?: { state?: Record<string, unknown>; upTo: number };
-  /** Sequence numbers of the stream's last record and of the last one merged. */
-  lastSeq: number;
-  mergedUpTo: number;
+  /** The last STATE received, not yet committed; the closed segments hold every record before it. */
+  state?: Record<string, unknown>;
   /** Overwrite streams: the stream completed (its table is replaced at the next commit), and was replaced. */
   complete: boolean;
   replaced: boolean;
@@ -48,34 +61,37 @@ export interface StreamReport {
 
 export class DuckDBWriter {
   private readonly slots = new Map<string, StreamSlot>();
-  private seq = 0;
   private lastCommit = Date.now();
   private committing: Promise<void> | undefined;
   private closed = false;
 
   private constructor(
-    private readonly duckdb: DuckDBModule,
     private readonly instance: DuckDBInstance,
     private readonly db: DuckDBConnection,
+    /** The segment files' folder, removed at close. */
+    private readonly dir: string,
   ) {}
 
   static async open(path: string): Promise<DuckDBWriter> {
     const duckdb = await loadDuckDB();
-    let instance: DuckDBInstance;
+    const dir = mkdtempSync(join(tmpdir(), 'shipstation-load-'));
+    const instance = await duckdb.DuckDBInstance.create(':memory:', { ...SETTINGS, temp_directory: join(dir, 'spill') });
+    const db = await instance.connect();
     try {
-      instance = await duckdb.DuckDBInstance.create(path);
+      // Attached rather than opened, for the row group size (an ATTACH option).
+      await db.run(`ATTACH ${literal(path)} AS ${DATABASE} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
     } catch (err) {
+      db.closeSync();
+      instance.closeSync();
+      rmSync(dir, { recursive: true, force: true });
       throw new DestinationError(`cannot open the DuckDB file ${path}: ${(err as Error).message}`);
     }
-    const db = await instance.connect();
+    await db.run(`USE ${DATABASE}`);
     await db.run("SET TimeZone = 'UTC'");
-    // Staging and merges spill to disk past this (the default, 80% of RAM, lets one load take gigabytes), and
-    // memory freed by a merge goes back to the system instead of staying cached.
-    await db.run("SET memory_limit = '512MB'");
-    await db.run("SET allocator_flush_threshold = '16MB'");
     await db.run(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
     await db.run(`CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (configured_catalog JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
-    return new DuckDBWriter(duckdb, instance, db);
+    lowerBackgroundPriority();
+    return new DuckDBWriter(instance, db, dir);
   }
 
   /** The stored per-stream states (the `state` objects of the STATE messages), for the next read. */
@@ -90,7 +106,7 @@ export class DuckDBWriter {
     return rows.length ? JSON.parse(String(rows[0]![0])) : undefined;
   }
 
-  /** Creates or widens the stream tables (schema changes add columns) and their staging; records the catalog. */
+  /** Creates or widens the stream tables (schema changes add columns); records the catalog. */
   async prepare(plans: StreamPlan[], catalog?: unknown): Promise<void> {
     await this.transaction(async () => {
       for (const plan of plans) await this.prepareTable(plan);
@@ -100,15 +116,9 @@ export class DuckDBWriter {
       }
     });
     for (const plan of plans) {
-      await this.db.run(createStage(plan));
-      const slot: StreamSlot = { plan, stage: new Stage(this.duckdb, plan.columns), complete: false, replaced: false, lastSeq: 0, mergedUpTo: 0 };
-      slot.stage.attach(await this.appender(plan));
-      this.slots.set(plan.name, slot);
+      const stage = new Stage(this.dir, plan.name, plan.columns, plan.mode === 'dedup' ? keyFields(plan) : undefined);
+      this.slots.set(plan.name, { plan, stage, complete: false, replaced: false });
     }
-  }
-
-  private appender(plan: StreamPlan) {
-    return this.db.createAppender(stageName(plan.name), 'main', 'temp');
   }
 
   private async prepareTable(plan: StreamPlan): Promise<void> {
@@ -116,7 +126,7 @@ export class DuckDBWriter {
     // An overwrite stream's table is rebuilt with the current columns when the stream completes.
     if (plan.mode === 'overwrite') return;
     const existing = new Map(
-      (await this.db.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = ${literal(plan.name)}`))
+      (await this.db.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = '${DATABASE}' AND schema_name = 'main' AND table_name = ${literal(plan.name)}`))
         .getRows()
         .map(([name, type]) => [String(name).toLowerCase(), String(type)]),
     );
@@ -140,19 +150,20 @@ export class DuckDBWriter {
     return this.slots.has(stream);
   }
 
-  record(stream: string, data: Record<string, unknown>, emittedAtMs: number): void {
-    const slot = this.slot(stream);
-    slot.lastSeq = ++this.seq;
-    slot.stage.add(slot.lastSeq, data, emittedAtMs);
+  /** A record: its line number, the line's bytes, and the fields parsed from it. */
+  record(stream: string, line: number, raw: Buffer, data: Record<string, unknown>, emittedAtMs: number): void {
+    this.slot(stream).stage.add(line, raw, data, emittedAtMs);
   }
 
   /**
-   * A STATE covers the stream's records before it. Commits run in the background (DuckDB works on its own
-   * threads while the loader parses on) and at most one at a time: this one starts when none is running and a
-   * second has passed since the last.
+   * A STATE covers the stream's records before it: they close a segment. Commits run in the background (DuckDB
+   * works on its own threads while the loader reads on) and at most one at a time: this one starts when none is
+   * running and a second has passed since the last.
    */
   async state(stream: string, state: Record<string, unknown>): Promise<void> {
-    this.slot(stream).pending = { state, upTo: this.seq };
+    const slot = this.slot(stream);
+    slot.stage.cut();
+    slot.state = state;
     if (!this.committing && Date.now() - this.lastCommit >= COMMIT_INTERVAL_MS) await this.commit();
   }
 
@@ -160,8 +171,8 @@ export class DuckDBWriter {
   async complete(stream: string): Promise<void> {
     const slot = this.slot(stream);
     if (slot.plan.mode !== 'overwrite') return;
+    slot.stage.cut();
     slot.complete = true;
-    slot.pending ??= { upTo: slot.lastSeq };
     await this.commit();
   }
 
@@ -171,10 +182,7 @@ export class DuckDBWriter {
    * overwrite streams that never completed: their tables are left as they were.
    */
   async finish(): Promise<string[]> {
-    await this.settled();
-    for (const slot of this.slots.values()) {
-      if (slot.plan.mode !== 'overwrite' && slot.lastSeq > slot.mergedUpTo) slot.pending = { ...slot.pending, upTo: slot.lastSeq };
-    }
+    for (const slot of this.slots.values()) if (slot.plan.mode !== 'overwrite') slot.stage.cut();
     await this.commit();
     await this.settled();
     return [...this.slots.values()].filter((s) => s.plan.mode === 'overwrite' && !s.complete).map((s) => s.plan.name);
@@ -190,12 +198,12 @@ export class DuckDBWriter {
     return new Map([...this.slots].map(([name, s]) => [name, { rows: s.stage.counts.rows, misfits: s.stage.counts.misfits, undeclared: s.stage.counts.undeclared }]));
   }
 
-  /** Backpressure: waits for the running commit when too many rows wait for it in memory. */
+  /** Backpressure: waits for the running commit when too many records wait for it on disk. */
   async drain(): Promise<void> {
     if (!this.committing) return;
-    let held = 0;
-    for (const slot of this.slots.values()) held += slot.stage.heldRows;
-    if (held >= MAX_HELD_ROWS) await this.settled();
+    let waiting = 0;
+    for (const slot of this.slots.values()) waiting += slot.stage.waiting;
+    if (waiting >= MAX_WAITING_BYTES) await this.settled();
   }
 
   /** Waits for the running commit; rethrows its failure. */
@@ -204,35 +212,38 @@ export class DuckDBWriter {
   }
 
   /**
-   * Starts one transaction with everything pending: merges and states, and the replacement of completed
-   * overwrite streams. Records added meanwhile wait in their stages (in memory) until it ends.
+   * Starts one transaction with everything pending: the closed segments of append and dedup streams with their
+   * states, and the replacement of completed overwrite streams. Records that arrive meanwhile go to new segments.
    */
   private async commit(): Promise<void> {
     await this.settled();
-    const replacing = (s: StreamSlot) => s.plan.mode === 'overwrite' && s.complete && !s.replaced;
-    const work = [...this.slots.values()]
-      .filter((s) => (s.plan.mode === 'overwrite' ? replacing(s) : s.pending !== undefined))
-      .map((slot) => ({ plan: slot.plan, upTo: slot.pending!.upTo, state: slot.pending!.state }));
-    if (work.length === 0) return;
-    const slots = [...this.slots.values()];
-    for (const slot of slots) slot.stage.detach();
-    for (const { plan, upTo } of work) {
-      const slot = this.slots.get(plan.name)!;
-      if (plan.mode === 'overwrite') slot.replaced = true;
-      slot.mergedUpTo = upTo;
-      slot.pending = undefined;
+    const work: Array<{ plan: StreamPlan; batch: StagedBatch; state?: Record<string, unknown>; stage: Stage }> = [];
+    for (const slot of this.slots.values()) {
+      if (slot.plan.mode === 'overwrite') {
+        if (!slot.complete || slot.replaced) continue;
+        slot.replaced = true;
+      }
+      const batch = slot.stage.take();
+      if (slot.plan.mode !== 'overwrite' && batch.records.files.length === 0 && slot.state === undefined) continue;
+      work.push({ plan: slot.plan, batch, state: slot.state, stage: slot.stage });
+      slot.state = undefined;
     }
+    if (work.length === 0) return;
     const running = this.transaction(async () => {
-      for (const { plan, upTo, state } of work) {
-        for (const sql of plan.mode === 'overwrite' ? replaceWithStaged(plan) : mergeStaged(plan, upTo)) await this.db.run(sql);
+      for (const { plan, batch, state } of work) {
+        const files = batch.records.files;
+        const statements = plan.mode === 'overwrite' ? replaceWithSegments(plan, files) : files.length ? mergeSegments(plan, files, batch.keys?.files ?? []) : [];
+        for (const sql of statements) await this.db.run(sql);
         if (state) await this.saveState(plan.name, state);
       }
-    }).then(async () => {
-      for (const slot of slots) slot.stage.attach(await this.appender(slot.plan));
-    }).finally(() => {
-      this.committing = undefined;
-      this.lastCommit = Date.now();
-    });
+    })
+      .then(() => {
+        for (const { stage, batch } of work) stage.release(batch);
+      })
+      .finally(() => {
+        this.committing = undefined;
+        this.lastCommit = Date.now();
+      });
     // Its failure surfaces at the next settled(); until then it must not count as unhandled.
     running.catch(() => undefined);
     this.committing = running;
@@ -260,14 +271,15 @@ export class DuckDBWriter {
     return slot;
   }
 
-  /** Closes the file once any running commit ended; staged rows not committed are dropped (their states too). */
+  /** Closes the file once any running commit ended; records not committed are dropped (their states too). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.committing?.catch(() => undefined);
-    for (const slot of this.slots.values()) slot.stage.detach();
+    for (const slot of this.slots.values()) slot.stage.close();
     this.db.closeSync();
     this.instance.closeSync();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** For callers that query the loaded file (the demo, tests). */
