@@ -1,17 +1,24 @@
 // `npm run demo`: the whole connector against the built-in simulator, as an orchestrator would run it.
-// spec, check, discover, a first read of every stream into demo-output/, some orders changed in the
-// simulator, a second incremental read from the first one's state, and a check against the ground truth.
+// spec, check, discover; a first sync of every stream into demo-output/shipstation.duckdb; some orders changed
+// in the simulator; a second, incremental sync from the state stored in the database; a few questions answered
+// in SQL; and every table checked against the simulator's ground truth.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { silentLogger } from '../protocol/logger.js';
 import { startSimulator, type Simulator, type StreamName } from '../simulator/index.js';
 import { createValueConverter } from '../engine/records.js';
-import { STREAMS } from '../streams/definitions.js';
+import { CHILD_STREAMS, STREAMS } from '../streams/definitions.js';
+import { loadStreamSchema } from '../streams/schemas.js';
 import type { AirbyteMessage } from '../generated/protocol.js';
-import { LocalDestination, type DestinationSummary } from './destination.js';
+import { columnsOf } from '../destination/columns.js';
+import { loadDuckDB } from '../destination/duckdb.js';
+import { readBack } from '../destination/readBack.js';
+import { summaryLines } from '../destination/report.js';
+import { sync, type SyncResult } from '../destination/sync.js';
 
 const ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
 const DEFAULT_OUTPUT = fileURLToPath(new URL('../../demo-output', import.meta.url));
@@ -40,10 +47,10 @@ async function main(): Promise<number> {
 
 async function demo(sim: Simulator, out: string): Promise<number> {
   const configPath = join(out, 'config.json');
-  const catalogPath = join(out, 'catalog.json');
+  const database = join(out, 'shipstation.duckdb');
   writeFileSync(configPath, JSON.stringify(sim.config, null, 2));
   say(`ShipStation simulator on ${sim.baseUrl} (8 requests per 2 s window, a scaled-down 40/min)`);
-  say(`Output: ${out}\n`);
+  say(`Output: ${database}\n`);
 
   say('1. spec');
   const spec = await connector(['spec']);
@@ -61,21 +68,11 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   const streams = discover.messages[0]?.catalog?.streams ?? [];
   const width = Math.max(...streams.map((s) => s.name.length));
   for (const s of streams) say(`   ${s.name.padEnd(width)} ${s.supported_sync_modes.join(', ')}${s.default_cursor_field ? ` (cursor ${s.default_cursor_field.join('.')})` : ''}`);
-  writeFileSync(
-    catalogPath,
-    JSON.stringify({
-      streams: streams.map((stream) => {
-        const incremental = stream.supported_sync_modes.includes('incremental');
-        return { stream, sync_mode: incremental ? 'incremental' : 'full_refresh', destination_sync_mode: incremental ? 'append_dedup' : 'overwrite', ...(incremental ? { cursor_field: stream.default_cursor_field } : {}) };
-      }),
-    }),
-  );
   say();
 
-  const destination = new LocalDestination(out);
-  say('4. first read: every stream, the incremental ones from the beginning');
-  const first = await read(destination, configPath, catalogPath, out);
-  printSummary(first);
+  say(`4. first sync into DuckDB: npm run sync -- --config ${configPath} --duckdb ${database}`);
+  const first = await runSync(configPath, database);
+  if (first.code !== 0) return 1;
 
   const modified = sim.mutate.modifyOrders({ count: 25 }).ids;
   const created = sim.mutate.createOrders({ count: 10 }).ids;
@@ -84,16 +81,24 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   // Changes made in the same second a sync starts belong to the next one: let the clock move on.
   await new Promise((resolve) => setTimeout(resolve, 1100));
 
-  say('6. second read: incremental from the first read\'s state (full-refresh streams are read again whole)');
-  const second = await read(destination, configPath, catalogPath, out);
-  printSummary(second);
+  say('6. second sync: incremental from the state stored in the database (full-refresh streams are read again whole)');
+  const second = await runSync(configPath, database);
 
-  return verify(sim, out, { orders: new Set([...modified, ...created]), shipments: new Set(shipments) }, second);
+  const { DuckDBInstance } = await loadDuckDB();
+  const instance = await DuckDBInstance.create(database);
+  const db = await instance.connect();
+  try {
+    await db.run("SET TimeZone = 'UTC'");
+    await answers(db);
+    return await verify(sim, db, second, modified.length + created.length);
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
 }
 
 interface Run {
   code: number | null;
-  /** The connector's own output: protocol messages, validated by its tests. */
   messages: AirbyteMessage[];
 }
 
@@ -108,32 +113,54 @@ function connector(args: string[]): Promise<Run> {
   });
 }
 
-/** A read piped into the destination; the connector's progress view goes straight to this terminal. */
-async function read(destination: LocalDestination, config: string, catalog: string, out: string): Promise<DestinationSummary & { code: number | null }> {
-  const statePath = join(out, 'state.json');
-  const state = destination.state();
-  const args = ['read', '--config', config, '--catalog', catalog, ...(state.length ? ['--state', statePath] : [])];
-  const child = spawn(process.execPath, [ENTRY, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SHIPSTATION_PROGRESS_INTERVAL: '5' } });
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  const summary = await destination.consume(child.stdout);
-  return { ...summary, code: await exited };
+/** A sync; the connector's progress view goes straight to this terminal (stderr). */
+async function runSync(config: string, database: string): Promise<SyncResult> {
+  const result = await sync({ config, duckdb: database, say: (line) => say(`   ${line}`), env: { ...process.env, SHIPSTATION_PROGRESS_INTERVAL: '5' } });
+  for (const line of summaryLines(result.summary, 'shipstation.duckdb')) say(`   ${line}`);
+  say(`   connector exit code ${result.code}\n`);
+  return result;
 }
 
-function printSummary(run: DestinationSummary & { code: number | null }): void {
-  const counts = STREAMS.map((s) => `${s.name} ${run.records[s.name] ?? 0}`).join(', ');
-  say(`   exit ${run.code}; records: ${counts}; ${run.states} checkpoints${run.errors.length ? `; errors: ${run.errors.join(' | ')}` : ''}\n`);
+const QUESTIONS: Array<[string, string]> = [
+  [
+    'Orders by status, the 6 latest months',
+    `PIVOT (SELECT strftime(orderDate, '%Y-%m') AS month, orderStatus FROM orders) ON orderStatus USING count(*) ORDER BY month DESC LIMIT 6`,
+  ],
+  [
+    'Top 5 SKUs by units sold',
+    `SELECT sku, any_value(name) AS name, sum(quantity) AS units, round(sum(quantity * unitPrice), 2) AS revenue
+     FROM order_items WHERE adjustment IS NOT TRUE GROUP BY sku ORDER BY units DESC LIMIT 5`,
+  ],
+  [
+    'Labels and postage by carrier',
+    `SELECT carrierCode AS carrier, count(*) AS labels, count(*) FILTER (voided) AS voided, round(sum(shipmentCost) FILTER (NOT voided), 2) AS postage
+     FROM shipments GROUP BY carrierCode ORDER BY labels DESC`,
+  ],
+];
+
+async function answers(db: DuckDBConnection): Promise<void> {
+  say('7. questions a shop owner asks, answered in SQL (duckdb demo-output/shipstation.duckdb)');
+  for (const [question, sql] of QUESTIONS) {
+    const reader = await db.runAndReadAll(sql);
+    say(`   ${question}:`);
+    table([reader.columnNames(), ...reader.getRowsJson().map((r) => r.map((v) => (v === null ? '' : String(v))))]);
+    say();
+  }
 }
 
-/** Deduplicates the output on primary keys and compares it with the simulator's ground truth. */
-function verify(sim: Simulator, out: string, changed: Record<string, Set<number>>, second: DestinationSummary & { code: number | null }): number {
-  say('7. check against the simulator\'s ground truth');
-  const rows: string[][] = [['stream', 'in output', 'ground truth', 'match']];
+function table(rows: string[][]): void {
+  const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows) say(`     ${r.map((cell, c) => cell.padEnd(width[c]!)).join('  ')}`.trimEnd());
+}
+
+/** Every parent table equal to the ground truth (record by record), child tables with the truth's row counts. */
+async function verify(sim: Simulator, db: DuckDBConnection, second: SyncResult, changedOrders: number): Promise<number> {
+  say('8. check against the simulator\'s ground truth');
+  const rows: string[][] = [['table', 'rows', 'ground truth', 'match']];
   let ok = second.code === 0;
   for (const def of STREAMS) {
     const key = def.primaryKey[0]!;
-    const latest = new Map<unknown, string>();
-    const lines = readFileSync(join(out, `${def.name}.jsonl`), 'utf8').split('\n').filter(Boolean);
-    for (const line of lines) latest.set((JSON.parse(line) as Record<string, unknown>)[key], line);
+    const loaded = new Map((await readBack(db, def.name, columnsOf(loadStreamSchema(def.name)))).map((r) => [r[key], r]));
     const convert = createValueConverter(def.name, silentLogger);
     let same = true;
     let truthCount = 0;
@@ -141,26 +168,38 @@ function verify(sim: Simulator, out: string, changed: Record<string, Set<number>
       truthCount++;
       const expected = structuredClone(record) as unknown as Record<string, unknown>;
       convert(expected);
-      const got = latest.get(expected[key]);
-      if (!got || !sameJson(JSON.parse(got), expected)) same = false;
+      const got = loaded.get(expected[key]);
+      if (!got || !sameJson(got, expected)) same = false;
     }
-    same &&= latest.size === truthCount;
+    same &&= loaded.size === truthCount;
     ok &&= same;
-    rows.push([def.name, String(latest.size), String(truthCount), same ? 'yes' : 'NO']);
+    rows.push([def.name, String(loaded.size), String(truthCount), same ? 'yes' : 'NO']);
   }
-  const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) say(`   ${r.map((cell, c) => cell.padEnd(width[c]!)).join('  ')}`);
-  const secondIds = new Set(readFileSync(join(out, 'orders.jsonl'), 'utf8').split('\n').filter(Boolean).slice(-(second.records.orders ?? 0)).map((l) => (JSON.parse(l) as { orderId: number }).orderId));
-  const onlyChanges = secondIds.size === changed.orders!.size && [...changed.orders!].every((id) => secondIds.has(id));
+  for (const child of CHILD_STREAMS) {
+    let truthCount = 0;
+    for (const parent of sim.truth(child.parent as StreamName)) {
+      const list = (parent as unknown as Record<string, unknown>)[child.parentField];
+      if (Array.isArray(list)) truthCount += list.length;
+    }
+    const count = Number((await db.runAndReadAll(`SELECT count(*) FROM ${child.name}`)).getRows()[0]![0]);
+    const same = count === truthCount;
+    ok &&= same;
+    rows.push([child.name, String(count), String(truthCount), same ? 'yes' : 'NO']);
+  }
+  table(rows);
+  const secondOrders = second.summary.streams.get('orders')?.rows ?? 0;
+  const onlyChanges = secondOrders === changedOrders;
   ok &&= onlyChanges;
-  say(`   second read returned ${second.records.orders ?? 0} orders: ${onlyChanges ? 'exactly the 35 changed ones' : 'NOT just the changed ones'}`);
+  say(`   second sync read ${secondOrders} orders: ${onlyChanges ? `exactly the ${changedOrders} changed ones` : 'NOT just the changed ones'}`);
   say();
-  say(ok ? 'Demo complete: the output matches the simulator\'s ground truth.' : 'Demo FAILED: the output does not match the ground truth.');
+  say(ok ? 'Demo complete: every table matches the simulator\'s ground truth.' : 'Demo FAILED: the database does not match the ground truth.');
   return ok ? 0 : 1;
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+/** Equal as JSON, top-level fields that are null or absent counting as the same (a SQL NULL is both). */
+function sameJson(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const present = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined));
+  return JSON.stringify(sortKeys(present(a))) === JSON.stringify(sortKeys(present(b)));
 }
 
 function sortKeys(value: unknown): unknown {

@@ -90,7 +90,8 @@ function hasDeclaredType(value: unknown, types: string[]): boolean {
 
 /**
  * Returns a function that rewrites one record of `stream` in place: each listed quirk value becomes its declared
- * type. One WARN per field for the life of the function (a sync): what came, and what was emitted.
+ * type. One line per field for the life of the function (a sync): INFO when a listed quirk was normalised (it is
+ * ShipStation's normal behaviour, nothing for a person to act on), WARN when a value passed unchanged.
  */
 export function createQuirkNormalizer(stream: string, schema: JsonSchema, logger: Logger): (record: JsonObject) => void {
   const fields = QUIRKS.filter((q) => q.stream === stream).map((quirk) => {
@@ -100,11 +101,11 @@ export function createQuirkNormalizer(stream: string, schema: JsonSchema, logger
     return { quirk, types: declaredTypes(declared), parents: keys.slice(0, -1), key: keys.at(-1)! };
   });
   if (fields.length === 0) return () => {};
-  const warned = new Set<string>();
-  const warnOnce = (path: string, message: string): void => {
-    if (warned.has(path)) return;
-    warned.add(path);
-    logger.warn(`${stream}: ${path} ${message} (reported once per field and sync)`);
+  const reported = new Set<string>();
+  const reportOnce = (level: 'info' | 'warn', path: string, message: string): void => {
+    if (reported.has(`${level} ${path}`)) return;
+    reported.add(`${level} ${path}`);
+    logger[level](`${stream}: ${path} ${message} (reported once per field and sync)`);
   };
   return (record) => {
     for (const { quirk, types, parents, key } of fields) {
@@ -117,9 +118,9 @@ export function createQuirkNormalizer(stream: string, schema: JsonSchema, logger
       const fixed = quirk.fix(value);
       if (fixed) {
         target[key] = fixed.value;
-        warnOnce(quirk.path, `held ${shown} where the schema declares ${types.join(' or ')}; emitted ${JSON.stringify(fixed.value).slice(0, 60)}`);
+        reportOnce('info', quirk.path, `held ${shown} where the schema declares ${types.join(' or ')}; emitted ${JSON.stringify(fixed.value).slice(0, 60)}`);
       } else {
-        warnOnce(quirk.path, `held ${shown}, which the schema's ${types.join(' or ')} cannot hold without loss; passed through unchanged`);
+        reportOnce('warn', quirk.path, `held ${shown}, which the schema's ${types.join(' or ')} cannot hold without loss; passed through unchanged`);
       }
     }
   };

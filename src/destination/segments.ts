@@ -1,0 +1,97 @@
+// One stream's records on their way into DuckDB: newline-delimited JSON files in a temporary folder, which
+// DuckDB's JSON reader parses in bulk on its own threads. A STATE closes the open file, so every closed file
+// holds exactly records that a received state covers (or, for the last one, the rows after it).
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Bytes gathered before one write to the open file. */
+const WRITE_BYTES = 1 << 20;
+
+/** Closed files handed to a commit, and their size. */
+export interface Batch {
+  files: string[];
+  bytes: number;
+}
+
+export class Segments {
+  private readonly buffer = Buffer.allocUnsafe(WRITE_BYTES);
+  private used = 0;
+  private fd: number | undefined;
+  private path = '';
+  private count = 0;
+  private openRows = 0;
+  private openBytes = 0;
+  /** Closed files, oldest first, not yet handed to a commit. */
+  private closed: Batch = { files: [], bytes: 0 };
+  /** Bytes appended and not yet released: what waits on disk for a commit. */
+  waiting = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+  ) {}
+
+  /** Appends `head`, then `body` (bytes of a line as received), then `tail`. */
+  append(head: string, body: Buffer | undefined, tail: string): void {
+    const size = Buffer.byteLength(head) + (body?.length ?? 0) + tail.length;
+    if (this.used + size > WRITE_BYTES) this.flush();
+    if (size > WRITE_BYTES) {
+      this.write(Buffer.from(head));
+      if (body) this.write(body);
+      this.write(Buffer.from(tail));
+    } else {
+      this.used += this.buffer.write(head, this.used);
+      if (body) this.used += body.copy(this.buffer, this.used);
+      this.used += this.buffer.write(tail, this.used, 'latin1');
+    }
+    this.openBytes += size;
+    this.waiting += size;
+    this.openRows++;
+  }
+
+  /** Closes the open file, if it holds any rows: what was appended so far becomes one closed segment. */
+  cut(): void {
+    if (this.openRows === 0) return;
+    this.flush();
+    closeSync(this.fd!);
+    this.closed.files.push(this.path);
+    this.closed.bytes += this.openBytes;
+    this.fd = undefined;
+    this.openRows = 0;
+    this.openBytes = 0;
+  }
+
+  /** Hands the closed files over (to a commit, which deletes them with `release` once it ended). */
+  take(): Batch {
+    const batch = this.closed;
+    this.closed = { files: [], bytes: 0 };
+    return batch;
+  }
+
+  /** Deletes committed files; their bytes no longer wait. */
+  release(batch: Batch): void {
+    for (const file of batch.files) rmSync(file, { force: true });
+    this.waiting -= batch.bytes;
+  }
+
+  /** Closes the open file without keeping it (the folder is removed by the owner). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    this.write(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private write(bytes: Buffer): void {
+    if (this.fd === undefined) {
+      this.path = join(this.dir, `${this.name}-${++this.count}.jsonl`);
+      this.fd = openSync(this.path, 'w');
+    }
+    let done = 0;
+    while (done < bytes.length) done += writeSync(this.fd, bytes, done);
+  }
+}

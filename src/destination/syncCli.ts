@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// `shipstation-sync --config c.json --duckdb f.duckdb [--streams a,b] [--full-refresh]` (also `npm run sync --`).
+import type { ChildProcess } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { DestinationError } from './duckdb.js';
+import { summaryLines } from './report.js';
+import { sync } from './sync.js';
+
+const USAGE = `usage: shipstation-sync --config config.json --duckdb FILE [--streams a,b,...] [--full-refresh]
+
+Syncs ShipStation into a DuckDB file: every stream (or those listed), incremental where the stream supports it,
+from the state the file holds. The first run reads everything; later runs read what changed.
+--full-refresh reads every stream from the start and replaces every table.
+`;
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        config: { type: 'string' },
+        duckdb: { type: 'string' },
+        streams: { type: 'string' },
+        'full-refresh': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    say(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stderr.write(USAGE);
+    return 0;
+  }
+  if (!values.config || !values.duckdb) {
+    say(`missing ${!values.config ? '--config FILE' : '--duckdb FILE'}\n${USAGE}`);
+    return 2;
+  }
+  // Ctrl-C reaches the connector too (same process group); SIGTERM is passed on. Either way the connector
+  // stops with its last checkpoints, which are loaded before this exits.
+  let connector: ChildProcess | undefined;
+  const stop = () => connector?.kill('SIGTERM');
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', stop);
+  try {
+    const { code, summary } = await sync({
+      config: values.config,
+      duckdb: values.duckdb,
+      ...(values.streams ? { streams: values.streams.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      fullRefresh: values['full-refresh'] === true,
+      say,
+      onConnector: (child) => (connector = child),
+    });
+    for (const line of summaryLines(summary, values.duckdb)) say(line);
+    if (code !== 0) say(`the connector exited with code ${code}${summary.incomplete.length ? ` (incomplete: ${summary.incomplete.join(', ')})` : ''}; run again to resume from the stored state`);
+    return code === 0 ? 0 : 1;
+  } catch (err) {
+    if (!(err instanceof DestinationError)) throw err;
+    say(`shipstation-sync: ${err.message}`);
+    return 1;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,38 @@
+// Running the loader CLI on hand-made messages, and reading the DuckDB file it wrote.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { ROOT, writeFiles } from '../helpers/cli.js';
+
+export const LOAD = join(ROOT, 'dist', 'destination', 'loadCli.js');
+export const SYNC = join(ROOT, 'dist', 'destination', 'syncCli.js');
+
+export function loadLines(database: string, lines: unknown[], catalog?: unknown) {
+  const args = [LOAD, '--duckdb', database, ...(catalog === undefined ? [] : ['--catalog', writeFiles({ 'catalog.json': catalog })['catalog.json']!])];
+  const input = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
+  return spawnSync(process.execPath, args, { input, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+}
+
+/** Rows of a query as JSON-friendly values (BIGINT as numbers, timestamps as DuckDB prints them). */
+export async function query(database: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  const instance = await DuckDBInstance.create(database, { access_mode: 'READ_ONLY' });
+  const db = await instance.connect();
+  try {
+    await db.run("SET TimeZone = 'UTC'");
+    const reader = await db.runAndReadAll(sql);
+    return reader.getRowObjectsJson() as Array<Record<string, unknown>>;
+  } finally {
+    db.closeSync();
+    instance.closeSync();
+  }
+}
+
+export const record = (stream: string, data: Record<string, unknown>, emittedAt = 1_700_000_000_000) => ({ type: 'RECORD', record: { stream, data, emitted_at: emittedAt } });
+export const state = (stream: string, cursor: string) => ({
+  type: 'STATE',
+  state: { type: 'STREAM', stream: { stream_descriptor: { name: stream }, stream_state: { cursor } } },
+});
+export const status = (stream: string, s: 'STARTED' | 'COMPLETE' | 'INCOMPLETE') => ({
+  type: 'TRACE',
+  trace: { type: 'STREAM_STATUS', emitted_at: 1, stream_status: { stream_descriptor: { name: stream }, status: s } },
+});
