@@ -138,9 +138,10 @@ function summaryLine(views: readonly StreamView[], hidden: number): string {
   const finished = views.filter((v) => v.finished);
   const stopped = finished.filter((v) => v.status === 'INCOMPLETE').length;
   const pending = views.filter((v) => v.status === 'PENDING').length;
-  const records = finished.reduce((n, v) => n + v.emitted, 0);
+  // Records of every stream, running ones included: a count of finished streams' records read 0 for most of a backfill.
+  const records = views.reduce((n, v) => n + v.emitted, 0);
   const parts = [
-    `${finished.length} of ${views.length} streams done (${plural(records, 'record')})`,
+    `${finished.length} of ${views.length} streams done, ${plural(records, 'record')} so far`,
     ...(stopped ? [`${stopped} stopped`] : []),
     ...(pending ? [`${pending} not started`] : []),
     ...(hidden ? [`${hidden} more running`] : []),

@@ -94,14 +94,14 @@ describe('layout', () => {
     streams.push(stream('done_a', { status: 'COMPLETE', emitted: 5, finishedAt: NOW }), stream('later', { status: 'PENDING' }));
     const lines = terminalLines(viewStreams(streams, { pageSize: 500 }, NOW), 80, 6);
     expect(lines).toHaveLength(5);
-    expect(lines.at(-1)).toBe('1 of 14 streams done (5 records), 1 not started, 8 more running');
+    expect(lines.at(-1)).toBe('1 of 14 streams done, 71 records so far, 1 not started, 8 more running');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   test('without a terminal: short lines, running streams only, the finished ones counted', () => {
     const streams = [stream('orders', { estimate: 900, emitted: 500, pages: 1 }), ...Array.from({ length: 10 }, (_, i) => stream(`ref_${i}`, { status: 'COMPLETE', emitted: 3, finishedAt: NOW }))];
     const lines = plainLines(viewStreams(streams, { pageSize: 500, budget: () => budget() }, NOW));
-    expect(lines).toEqual(['progress: 10 of 11 streams done (30 records)', 'progress: orders 500/900 records, 1 page, ETA 3s']);
+    expect(lines).toEqual(['progress: 10 of 11 streams done, 530 records so far', 'progress: orders 500/900 records, 1 page, ETA 3s']);
   });
 });
 
