@@ -3,17 +3,13 @@
 // figure compares the timeline with what the budget allows, and the connector with slices against the same
 // connector reading one page at a time (max_parallel_slices: 1), in the same run.
 import { configure, readArgs, readChild } from './connector.mjs';
-import { budgetUse, idealRequests, PAGE_SIZE } from './measure.mjs';
+import { budgetUse, idealRequests } from './measure.mjs';
 import { withSim } from './scenarios.mjs';
+import { budgetMinimumMs, fullPageMs } from '../../dist/shipstation/pace.js';
 
-/** Response time of a full page under a latency model. */
-export const fullPageMs = (latency) => latency.baseMs + latency.perRecordMs * PAGE_SIZE;
-
-/**
- * The budget's minimum for n requests at `limit` per window: every full window, then one round trip for the
- * last request: (⌈n / limit⌉ − 1) × window + one full page's response time.
- */
-export const budgetMinimumMs = (n, rateLimit, latency) => (Math.ceil(n / rateLimit.limit) - 1) * rateLimit.windowMs + fullPageMs(latency);
+// The budget's minimum for n requests: (⌈n / limit⌉ − 1) × window + one full page's response time (the formula the
+// demo's speed narration uses too).
+export { fullPageMs };
 
 /**
  * One backfill through the CLI. Span: first request → last response (request time + its delay, both from the
@@ -32,7 +28,7 @@ export async function latencyBackfill({ name, counts, streams, latency, rateLimi
     const spanMs = end - start;
     const parents = streams.filter((s) => sim.STREAM_NAMES.includes(s));
     const ideal = idealRequests(sim, counts, parents);
-    const minimumMs = budgetMinimumMs(ideal, rateLimit, latency);
+    const minimumMs = budgetMinimumMs(ideal, { ...rateLimit, latency });
     const busyMs = tl.reduce((sum, e) => sum + (e.delayMs ?? 0), 0);
     return {
       name,

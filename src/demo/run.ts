@@ -19,7 +19,17 @@ import { loadDuckDB } from '../destination/duckdb.js';
 import { readBack } from '../destination/readBack.js';
 import { summaryLines } from '../destination/report.js';
 import { sync, type SyncResult } from '../destination/sync.js';
-import { budgetMinimumMs, DEMO, DEMO_SPEEDUP, duration, oneAtATimeMs, SHIPSTATION } from './pace.js';
+import { budgetMinimumMs, oneAtATimeMs, SHIPSTATION, type Pace } from '../shipstation/pace.js';
+
+/** The demo's time runs this many times faster than ShipStation's. */
+const DEMO_SPEEDUP = 30;
+
+/** The demo's simulator: 8 requests per 2 s window, pages answering 30 times faster than ShipStation's. */
+const DEMO: Pace = {
+  limit: 8,
+  windowMs: SHIPSTATION.windowMs / DEMO_SPEEDUP,
+  latency: { baseMs: SHIPSTATION.latency.baseMs / DEMO_SPEEDUP, perRecordMs: SHIPSTATION.latency.perRecordMs / DEMO_SPEEDUP },
+};
 
 const ENTRY = fileURLToPath(new URL('../index.js', import.meta.url));
 const DEFAULT_OUTPUT = fileURLToPath(new URL('../../demo-output', import.meta.url));
@@ -222,6 +232,16 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
   return value;
+}
+
+/** "2.5 s", "1 min 8 s", "2 h 5 min". */
+function duration(ms: number): string {
+  const s = Math.round(ms / 100) / 10;
+  if (s < 60) return `${s} s`;
+  const total = Math.round(s);
+  if (total < 3600) return `${Math.floor(total / 60)} min${total % 60 ? ` ${total % 60} s` : ''}`;
+  const minutes = Math.round(total / 60);
+  return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }
 
 process.exitCode = await main();
