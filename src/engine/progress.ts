@@ -87,7 +87,7 @@ export function viewStreams(streams: readonly StreamProgress[], opts: Pick<Progr
     const finished = isFinished(s);
     const known = from.estimate !== undefined && from.estimate > 0;
     const done = finished && s.status === 'COMPLETE' ? 1 : known ? Math.min(1, from.emitted / from.estimate!) : undefined;
-    const etaMs = etas.get(from.name);
+    const etaMs = atLeastPace(etas.get(from.name), from, budget, now);
     const eta = s.status === 'COMPLETE' ? 'done' : s.status === 'INCOMPLETE' ? 'stopped' : etaMs === undefined ? '?' : duration(etaMs);
     const waiting = !finished && s.rateLimitedUntil !== undefined && s.rateLimitedUntil > now;
     return {
@@ -104,6 +104,17 @@ export function viewStreams(streams: readonly StreamProgress[], opts: Pick<Progr
       finished,
     };
   });
+}
+
+/**
+ * The budget's ETA, or longer when the stream has been slower than its budget for at least a window (a connector
+ * bound by its own CPU under a generous limit): the records left at the stream's pace so far. Within the first
+ * window the pace is left out, as a start-up or a first burst says nothing of it.
+ */
+function atLeastPace(budgetMs: number | undefined, s: StreamProgress, budget: BudgetFacts | undefined, now: number): number | undefined {
+  const elapsed = now - s.startedAt;
+  if (budgetMs === undefined || !budget || elapsed < budget.windowMs || s.emitted <= 0 || s.estimate === undefined) return budgetMs;
+  return Math.max(budgetMs, ((s.estimate - s.emitted) * elapsed) / s.emitted);
 }
 
 function bar(done: number | undefined, width: number): string {

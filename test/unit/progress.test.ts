@@ -59,6 +59,21 @@ describe('ETA per stream', () => {
     expect(streamLine(views[1]!, 11, 80)).toContain(' 812 records ');
   });
 
+  test('a stream slower than its budget for a window or more: the ETA follows its pace, not the budget', () => {
+    // A generous key (a million a second): the budget says 1 s, but the connector read 514k of 1M in 60 s.
+    const generous = budget({ limit: 1_000_000, windowMs: 1_000, available: 1_000_000, latencyMs: 20 });
+    const slow = stream('orders', { estimate: 1_000_000, emitted: 514_000, startedAt: NOW - 60_000 });
+    expect(viewStreams([slow], { pageSize: 500, budget: () => generous }, NOW)[0]!.eta).toBe('57s');
+    // Within its first window a pace says nothing (start-up, a first burst): the budget's ETA stands.
+    const early = stream('orders', { estimate: 2_000, emitted: 500, startedAt: NOW - 4_000 });
+    const [view] = viewStreams([early], { pageSize: 500, budget: () => budget() }, NOW);
+    expect(view!.eta).toBe('3s'); // 3 requests over 4 connections at 2.5 s; the pace would say 12 s
+    // A stream faster than its budget (the first window's burst) keeps the budget's longer ETA.
+    const burst = stream('orders', { estimate: 40_000, emitted: 30_000, startedAt: NOW - 61_000 });
+    // 20 requests: the window reopens in 30 s, then 5 rounds of 2.5 s; the pace would say 20 s.
+    expect(viewStreams([burst], { pageSize: 500, budget: () => budget({ available: 0, windowEndsAt: NOW + 30_000 }) }, NOW)[0]!.eta).toBe('43s');
+  });
+
   test('a stream stopped by Ctrl-C says so, not "ETA done"', () => {
     const views = viewStreams([stream('orders', { status: 'INCOMPLETE', estimate: 10, emitted: 4, finishedAt: NOW }), stream('stores', { status: 'COMPLETE', finishedAt: NOW })], { pageSize: 500 }, NOW);
     expect(views.map((v) => v.eta)).toEqual(['stopped', 'done']);
