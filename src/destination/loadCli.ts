@@ -2,8 +2,8 @@
 // `shipstation-load --duckdb FILE [--catalog FILE]`: loads a source's Airbyte messages from stdin into DuckDB,
 // e.g. `node dist/index.js read --config c.json --catalog cat.json | shipstation-load --duckdb shop.duckdb`.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { planStreams } from './catalog.js';
+import { parseCommand, say } from './cliArgs.js';
 import { DestinationError } from './duckdb.js';
 import { load } from './loader.js';
 import { summaryLines } from './report.js';
@@ -16,24 +16,9 @@ per stream, the per-stream state in _shipstation_state. Without --catalog, the c
 file's last sync is used.
 `;
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
-
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: { duckdb: { type: 'string' }, catalog: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (err) {
-    say(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stderr.write(USAGE);
-    return 0;
-  }
-  if (!values.duckdb) {
-    say(`missing --duckdb FILE\n${USAGE}`);
-    return 2;
-  }
+  const values = parseCommand({ required: ['duckdb'], optional: ['catalog'] }, USAGE);
+  if (typeof values === 'number') return values;
   let writer: DuckDBWriter | undefined;
   try {
     writer = await DuckDBWriter.open(values.duckdb);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `shipstation-sync --config c.json --duckdb f.duckdb [--streams a,b] [--full-refresh]` (also `npm run sync --`).
 import type { ChildProcess } from 'node:child_process';
-import { parseArgs } from 'node:util';
+import { parseCommand, say } from './cliArgs.js';
 import { DestinationError } from './duckdb.js';
 import { summaryLines } from './report.js';
 import { sync } from './sync.js';
@@ -13,32 +13,9 @@ from the state the file holds. The first run reads everything; later runs read w
 --full-refresh reads every stream from the start and replaces every table.
 `;
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
-
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        config: { type: 'string' },
-        duckdb: { type: 'string' },
-        streams: { type: 'string' },
-        'full-refresh': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    say(`${(err as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    process.stderr.write(USAGE);
-    return 0;
-  }
-  if (!values.config || !values.duckdb) {
-    say(`missing ${!values.config ? '--config FILE' : '--duckdb FILE'}\n${USAGE}`);
-    return 2;
-  }
+  const values = parseCommand({ required: ['config', 'duckdb'], optional: ['streams'], flags: ['full-refresh'] }, USAGE);
+  if (typeof values === 'number') return values;
   // Ctrl-C reaches the connector too (same process group); SIGTERM is passed on. Either way the connector
   // stops with its last checkpoints, which are loaded before this exits.
   let connector: ChildProcess | undefined;
