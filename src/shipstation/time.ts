@@ -1,7 +1,13 @@
 // ShipStation v1 speaks US Pacific wall-clock time with no offset; records leave the connector in UTC and
 // date filters go back in Pacific. date-fns-tz supplies the zone rules; resolving wall-clock times that occur
 // twice or not at all is done here, because date-fns-tz moves spring-forward gap times backwards.
-import { formatInTimeZone } from 'date-fns-tz';
+// Only toZonedTime is imported: date-fns-tz's index loads all of date-fns (300 files), ~0.3 s of CPU a run.
+import { toZonedTime } from 'date-fns-tz/toZonedTime';
+
+// toZonedTime hands the Pacific wall clock back in the host's local fields, exact only where the host zone has no
+// transition (a gap moves a wall time by an hour). Nothing this process emits depends on the host's zone, so it
+// runs in UTC: every Date is read as UTC, and Node applies a TZ set at run time.
+process.env.TZ = 'UTC';
 
 export const PACIFIC_TZ = 'America/Los_Angeles';
 
@@ -285,9 +291,8 @@ function computeYearRules(year: number): YearRules {
   return rules;
 }
 
-/** Pacific offset (local minus UTC, ms) in force at an instant, from date-fns-tz's zone data. */
+/** Pacific offset (local minus UTC, ms) in force at an instant, from date-fns-tz's zone data (host zone UTC). */
 function offsetAt(instant: number): number {
-  const text = formatInTimeZone(instant, PACIFIC_TZ, 'xxx');
-  const offset = Number(text.slice(1, 3)) * MS_PER_HOUR + Number(text.slice(4, 6)) * MS_PER_MINUTE;
-  return text.charCodeAt(0) === 45 ? -offset : offset;
+  const z = toZonedTime(instant, PACIFIC_TZ);
+  return Date.UTC(z.getFullYear(), z.getMonth(), z.getDate(), z.getHours(), z.getMinutes(), z.getSeconds(), z.getMilliseconds()) - instant;
 }

@@ -10,7 +10,7 @@
 // "lost" = ids missing from that output + ids whose latest emitted version differs from the final truth.
 import { isDeepStrictEqual } from 'node:util';
 import type { FailNextSpec, FaultOptions, FilterBounds, LatencyModel, RateLimitOptions, StreamCounts } from '../../src/simulator/index.js';
-import { runCli, traceErrors, type CliResult, type Message } from '../helpers/cli.js';
+import { killAfterStates, runCli, traceErrors, type CliResult, type Message } from '../helpers/cli.js';
 import {
   configuredCatalog,
   expectedTruth,
@@ -342,9 +342,9 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
   let wallMs = 0;
   let kills = 0;
   const config = { page_size: settings.pageSize, ...row.config };
-  const run = async (state: unknown[] | undefined, onSpawn?: (pid: number) => void) => {
+  const run = async (state: unknown[] | undefined, onStdout?: (chunk: string, pid: number) => void) => {
     const started = Date.now();
-    const r = await runCli(readArgs(sim, FULL_CATALOG, { config, ...(state ? { state } : {}) }), { timeoutMs: scale === 'full' ? 240_000 : 50_000, ...(onSpawn ? { onSpawn } : {}) });
+    const r = await runCli(readArgs(sim, FULL_CATALOG, { config, ...(state ? { state } : {}) }), { timeoutMs: scale === 'full' ? 240_000 : 50_000, ...(onStdout ? { onStdout } : {}) });
     wallMs += Date.now() - started;
     runs.push(r);
     return r;
@@ -378,12 +378,9 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
       let state: unknown[] = [];
       let x = seed;
       const rand = () => ((x = (x * 48271) % 2147483647) / 2147483647);
-      const maxKillMs = scale === 'full' ? 2500 : 1200;
+      // Each run is killed after a random number (1–4) of its STATE messages, with pages still in flight.
       for (let attempt = 0; attempt < 40 && kills < target; attempt++) {
-        let pid = 0;
-        const timer = setTimeout(() => pid && process.kill(pid, 'SIGKILL'), 250 + Math.floor(rand() * (maxKillMs - 250)));
-        const r = await run(state, (p) => (pid = p));
-        clearTimeout(timer);
+        const r = await run(state, killAfterStates(1 + Math.floor(rand() * 4)));
         state = mergeStates(state, r.messages);
         if (r.signal === 'SIGKILL') kills++;
         else if (r.code !== 0) problems.push(`a run before the kills ended exited ${r.code}`);

@@ -54,7 +54,34 @@ export function writeFiles(files: Record<string, unknown>): Record<string, strin
   return paths;
 }
 
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void } = {}): Promise<CliResult> {
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  onSpawn?: (pid: number) => void;
+  /** Each chunk of stdout as it arrives (to act on what the connector has written so far). */
+  onStdout?: (chunk: string, pid: number) => void;
+}
+
+/**
+ * An `onStdout` that SIGKILLs the connector once it has written `n` STATE messages: a kill mid-sync, whatever
+ * the machine's speed (a timer misses runs that end sooner than it fires).
+ */
+export function killAfterStates(n: number): (chunk: string, pid: number) => void {
+  let states = 0;
+  let killed = false;
+  return (chunk, pid) => {
+    states += chunk.split('"type":"STATE"').length - 1;
+    if (killed || states < n) return;
+    killed = true;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone: the run ended on its own.
+    }
+  };
+}
+
+export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ENTRY, ...args], {
       env: { ...process.env, NODE_OPTIONS: '', ...opts.env },
@@ -63,7 +90,10 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
     if (child.pid && opts.onSpawn) opts.onSpawn(child.pid);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (child.pid) opts.onStdout?.(d, child.pid);
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);
     child.on('error', reject);
