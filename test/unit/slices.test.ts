@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { applyPage, planRequest, plausibleTotal, rowsToEmit, type KeysetPosition, type PageRequest, type PageRow } from '../../src/engine/keyset.js';
 import { SliceSet, type ResumePlan, type Slice } from '../../src/engine/slices.js';
 import { MIN_IN_FLIGHT, spareReaders, type Capacity } from '../../src/engine/parallelism.js';
+import { Pacer } from '../../src/engine/pacer.js';
 import { fanPageOf } from '../../src/engine/incremental.js';
 import { checkedState, resumePoint } from '../../src/engine/streamState.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
@@ -251,5 +252,22 @@ describe('readers in flight', () => {
 
   test('one request until a response tells the latency', () => {
     expect(spareReaders({ ...base, latencyMs: undefined }, 30)).toBe(1);
+  });
+
+  test("the first, cold page counts at half: 2.5 s pages after a 120 ms first page fan out in one wave", () => {
+    const pacer = new Pacer(() => base);
+    pacer.report('orders', 24);
+    pacer.processed(120);
+    // Counted at full, 120 ms would allow ⌈2500 / 120⌉ + 1 = 22 of the 23 pages left: a second wave, 2.5 s later.
+    expect(pacer.spare()).toBe(24);
+    // At zero latency the floor still holds the first widening to a few.
+    const fast = new Pacer(() => ({ ...base, latencyMs: 5 }));
+    fast.report('orders', 200);
+    fast.processed(120);
+    expect(fast.spare()).toBe(MIN_IN_FLIGHT);
+    // Warm pages then steer it: 60 ms on average → ⌈2500 / 60⌉ + 1 = 43, bounded by max_concurrency.
+    pacer.processed(60);
+    pacer.report('orders', 200);
+    expect(pacer.spare()).toBe(40);
   });
 });
