@@ -4,7 +4,8 @@ import { configure, incrementalNames, readArgs, readChild, readInProcess, TIME_B
 import { replayPages } from './lib/baseline.mjs';
 import { budgetUse, figure, idealRequests, machineInfo, median, minimumMs, printTable, round, writeResults } from './lib/measure.mjs';
 import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenarios.mjs';
-import { fullPageMs, latencyBackfill } from './lib/latency.mjs';
+import { fullPageMs } from '../dist/shipstation/pace.js';
+import { latencyBackfill } from './lib/latency.mjs';
 import { startupFigures } from './lib/startup.mjs';
 
 /** The V8 flags of the Docker image's ENTRYPOINT (see Dockerfile). */

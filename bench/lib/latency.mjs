@@ -5,11 +5,8 @@
 import { configure, readArgs, readChild } from './connector.mjs';
 import { budgetUse, idealRequests } from './measure.mjs';
 import { withSim } from './scenarios.mjs';
-import { budgetMinimumMs, fullPageMs } from '../../dist/shipstation/pace.js';
-
-// The budget's minimum for n requests: (⌈n / limit⌉ − 1) × window + one full page's response time (the formula the
-// demo's speed narration uses too).
-export { fullPageMs };
+// The budget's minimum: (⌈n / limit⌉ − 1) × window + one full page's response time, the demo's formula too.
+import { budgetMinimumMs } from '../../dist/shipstation/pace.js';
 
 /**
  * One backfill through the CLI. Span: first request → last response (request time + its delay, both from the

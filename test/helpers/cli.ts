@@ -57,7 +57,6 @@ export function writeFiles(files: Record<string, unknown>): Record<string, strin
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
-  onSpawn?: (pid: number) => void;
   /** Each chunk of stdout as it arrives (to act on what the connector has written so far). */
   onStdout?: (chunk: string, pid: number) => void;
 }
@@ -87,7 +86,6 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
       env: { ...process.env, NODE_OPTIONS: '', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (child.pid && opts.onSpawn) opts.onSpawn(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
