@@ -52,6 +52,12 @@ function parseMutation(body: JsonObject): MutationSpec {
       return { op: 'voidShipments', count, shipmentIds: optIntArray(body, 'shipmentIds') };
     case 'createShipments':
       return { op: 'createShipments', count, orderIds: optIntArray(body, 'orderIds') };
+    case 'deleteOrders':
+      return { op: 'deleteOrders', count, orderIds: optIntArray(body, 'orderIds') };
+    case 'deleteCustomers':
+      return { op: 'deleteCustomers', count, customerIds: optIntArray(body, 'customerIds') };
+    case 'createCustomers':
+      return { op: 'createCustomers', count };
   }
 }
 

@@ -31,6 +31,11 @@ export interface MutateApi {
   bulkEditOrders(spec?: SpecOf<'bulkEditOrders'>): MutationResult;
   voidShipments(spec?: SpecOf<'voidShipments'>): MutationResult;
   createShipments(spec?: SpecOf<'createShipments'>): MutationResult;
+  /** Deleted (or merged) orders vanish from every query, total and the truth; their ids are never served again. */
+  deleteOrders(spec?: SpecOf<'deleteOrders'>): MutationResult;
+  /** Deleted customers vanish likewise; orders keep their customerId. */
+  deleteCustomers(spec?: SpecOf<'deleteCustomers'>): MutationResult;
+  createCustomers(spec?: SpecOf<'createCustomers'>): MutationResult;
   /** Any of the above, described as data (what POST /__sim/mutate takes). */
   apply(spec: MutationSpec): MutationResult;
 }
@@ -46,7 +51,7 @@ export interface Simulator {
   readonly noAccessConfig: ConnectorConfig;
   stats(): StatsSnapshot;
   resetStats(): void;
-  /** Current records in API form (includeShipmentItems=true, showInactive=true), in id order. */
+  /** Current records in API form (includeShipmentItems=true, showInactive=true), in id order; deleted ones are gone. */
   truth(stream: StreamName): Generator<ApiRecord, void, undefined>;
   truthCount(stream: StreamName): number;
   readonly mutate: MutateApi;
@@ -112,6 +117,9 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       bulkEditOrders: (spec = {}) => apply({ op: 'bulkEditOrders', ...spec }),
       voidShipments: (spec = {}) => apply({ op: 'voidShipments', ...spec }),
       createShipments: (spec = {}) => apply({ op: 'createShipments', ...spec }),
+      deleteOrders: (spec = {}) => apply({ op: 'deleteOrders', ...spec }),
+      deleteCustomers: (spec = {}) => apply({ op: 'deleteCustomers', ...spec }),
+      createCustomers: (spec = {}) => apply({ op: 'createCustomers', ...spec }),
       apply,
     },
     mutationLog: () => mutator.log(),
