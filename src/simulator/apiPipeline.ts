@@ -29,7 +29,7 @@ const INJECTED_ERRORS = {
 /**
  * One API request, in this order: scheduled mutations due now; the fault draw; a targeted 429 storm; the rate
  * limiter (a 429 uses no budget); injected faults; Basic auth; routing. Every response carries the
- * rate-limit headers (when limiting is on).
+ * rate-limit headers (when limiting is on) and a Date header from the simulator's clock plus `dateOffsetMs`.
  */
 export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): void {
   const { stats, faults, limiter, options } = deps;
@@ -45,9 +45,10 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   const record = (status: number | null, delayMs = 0): void => {
     stats.record({ t: options.clock(), path, query: url.search.slice(1), status, key: presented?.key ?? null, ...(delayMs > 0 ? { delayMs } : {}) });
   };
+  const serverTime = (): number => options.clock() + options.dateOffsetMs;
   const respond = (result: ApiResult, headers: Readonly<Record<string, string>>, delivery: Delivery = NORMAL_DELIVERY): void => {
     record(result.status, delivery.latencyMs);
-    deliver(res, result, headers, delivery, deps.timers);
+    deliver(res, result, headers, delivery, deps.timers, serverTime);
   };
 
   if (faults.takeStorm(path)) {

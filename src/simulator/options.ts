@@ -77,6 +77,19 @@ export interface SimulatorOptions {
   readonly filterBounds?: FilterBounds;
   /** Response time of every API request (default none: as fast as the machine). */
   readonly latency?: LatencyModel;
+  /**
+   * Mutations stamp their new dates (modifyDate, createDate, voidDate) this many ms before `clock()`, while the
+   * change is visible at once: ShipStation's clock behind ours, or rows that become visible late with an earlier
+   * stamp (replication lag). 3,600,000 is a server stamping Pacific standard time all year, in summer.
+   */
+  readonly stampLagMs?: number;
+  /**
+   * Each changed record's stamp also moves back by a seeded uniform draw in [0, stampJitterMs], so a later change
+   * can carry an earlier stamp (stamps out of commit order). A bulk edit draws once: its rows share one stamp.
+   */
+  readonly stampJitterMs?: number;
+  /** Every API response's HTTP Date header reads `clock() + dateOffsetMs` (may be negative). */
+  readonly dateOffsetMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -93,6 +106,9 @@ export interface ResolvedOptions {
   readonly timelineLimit: number;
   readonly filterBounds: FilterBounds;
   readonly latency: LatencyModel;
+  readonly stampLagMs: number;
+  readonly stampJitterMs: number;
+  readonly dateOffsetMs: number;
 }
 
 export const DEFAULT_COUNTS: StreamCounts = { orders: 2000, shipments: 1500, fulfillments: 300, products: 250, customers: 500, stores: 5, warehouses: 3, users: 4, webhooks: 3 };
@@ -111,6 +127,8 @@ export const NO_FAULTS: FaultRates = { error500: 0, error502: 0, error503: 0, re
 export const DEFAULT_FAULTS: ResolvedFaultOptions = { rates: NO_FAULTS, htmlShare: 0.5, latencyMs: 1000, slowBodyChunks: 5, slowBodyDelayMs: 200 };
 const PAGES_QUIRKS: readonly PagesQuirk[] = ['off', 'singlePage', 'always'];
 const MAX_ORDERS = 5_000_000;
+/** Bound of the clock lies (stamp lag, jitter, Date offset): a year either way. */
+const YEAR_MS = 366 * 86_400_000;
 
 function requireInt(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
@@ -188,6 +206,9 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
       baseMs: requireNumber('latency.baseMs', options.latency?.baseMs ?? 0, 0, 600_000),
       perRecordMs: requireNumber('latency.perRecordMs', options.latency?.perRecordMs ?? 0, 0, 1000),
     },
+    stampLagMs: requireInt('stampLagMs', options.stampLagMs ?? 0, 0, YEAR_MS),
+    stampJitterMs: requireInt('stampJitterMs', options.stampJitterMs ?? 0, 0, YEAR_MS),
+    dateOffsetMs: requireInt('dateOffsetMs', options.dateOffsetMs ?? 0, -YEAR_MS, YEAR_MS),
   };
 }
 

@@ -71,7 +71,7 @@ export interface Simulator {
 export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
   const options = resolveOptions(input);
   const dataset = new Dataset(options);
-  const mutator = new Mutator(dataset, options.clock, options.seed);
+  const mutator = new Mutator(dataset, options.clock, options.seed, { lagMs: options.stampLagMs, jitterMs: options.stampJitterMs });
   const faults = new FaultInjector(options.faults, options.seed);
   const deps: ApiDeps = {
     dataset,
