@@ -54,7 +54,28 @@ export interface LatencyModel {
   readonly perRecordMs: number;
 }
 
-export interface SimulatorOptions {
+/**
+ * How list pages and totals are answered: each setting breaks one assumption about pages or totals. Settable at
+ * start (as top-level options) and at run time (`sim.setPaging`, `POST /__sim/paging`).
+ */
+export interface PagingOptions {
+  /** The server's own page size limit (1–500, default 500): a larger pageSize is served as this, offsets included. */
+  readonly maxPageSize?: number;
+  /** Probability (per request, seeded) that a page with ≥ 2 rows is cut to a shorter non-empty length; its offset and the total stay. */
+  readonly shortPageRate?: number;
+  /** The reported `total` never exceeds this (null: no cap). */
+  readonly totalCap?: number | null;
+  /** Added to the reported `total` (clamped at 0). */
+  readonly totalOffset?: number;
+  /** The reported `total` grows by this on every API request (counted from when it was set). */
+  readonly totalDrift?: number;
+  /** Rows with equal sort keys come back in a seeded order that changes from request to request. */
+  readonly unstableTies?: boolean;
+}
+
+export type ResolvedPaging = { readonly [K in keyof PagingOptions]-?: Exclude<PagingOptions[K], undefined> };
+
+export interface SimulatorOptions extends PagingOptions {
   /** Seeds the data, the fault draws and the mutation choices. Same seed + options → identical responses. */
   readonly seed?: number;
   readonly counts?: Partial<StreamCounts>;
@@ -92,7 +113,7 @@ export interface SimulatorOptions {
   readonly dateOffsetMs?: number;
 }
 
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedPaging {
   readonly seed: number;
   readonly counts: StreamCounts;
   readonly range: { readonly startUtc: number; readonly endUtc: number };
@@ -123,6 +144,7 @@ export const DEFAULT_PAGES_ZERO_QUIRK: Record<PagedStreamName, PagesQuirk> = {
   products: 'singlePage',
   customers: 'off',
 };
+export const DEFAULT_PAGING: ResolvedPaging = { maxPageSize: 500, shortPageRate: 0, totalCap: null, totalOffset: 0, totalDrift: 0, unstableTies: false };
 export const NO_FAULTS: FaultRates = { error500: 0, error502: 0, error503: 0, reset: 0, truncate: 0, latency: 0, slowBody: 0 };
 export const DEFAULT_FAULTS: ResolvedFaultOptions = { rates: NO_FAULTS, htmlShare: 0.5, latencyMs: 1000, slowBodyChunks: 5, slowBodyDelayMs: 200 };
 const PAGES_QUIRKS: readonly PagesQuirk[] = ['off', 'singlePage', 'always'];
@@ -163,6 +185,20 @@ export function resolveFaults(base: ResolvedFaultOptions, update: FaultOptions):
   };
 }
 
+export function resolvePaging(base: ResolvedPaging, update: PagingOptions): ResolvedPaging {
+  const unstableTies = update.unstableTies ?? base.unstableTies;
+  if (typeof unstableTies !== 'boolean') throw new RangeError(`unstableTies must be a boolean, got ${String(unstableTies)}`);
+  const totalCap = update.totalCap === undefined ? base.totalCap : update.totalCap;
+  return {
+    maxPageSize: requireInt('maxPageSize', update.maxPageSize ?? base.maxPageSize, 1, 500),
+    shortPageRate: requireRate('shortPageRate', update.shortPageRate ?? base.shortPageRate),
+    totalCap: totalCap === null ? null : requireInt('totalCap', totalCap, 0, Number.MAX_SAFE_INTEGER),
+    totalOffset: requireInt('totalOffset', update.totalOffset ?? base.totalOffset, -1_000_000_000, 1_000_000_000),
+    totalDrift: requireInt('totalDrift', update.totalDrift ?? base.totalDrift, 0, 1_000_000),
+    unstableTies,
+  };
+}
+
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   const counts = { ...DEFAULT_COUNTS, ...options.counts };
   for (const name of COUNTED_STREAMS) requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
@@ -190,6 +226,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (credentials.apiKey === noAccessCredentials.apiKey) throw new RangeError('the default and no-access accounts need different API keys');
 
   return {
+    ...resolvePaging(DEFAULT_PAGING, options),
     seed: requireInt('seed', options.seed ?? 1, 0, 0xffffffff),
     counts,
     range,

@@ -5,7 +5,8 @@ import { CONTROL_PREFIX, handleControlRequest } from './controlRoutes.js';
 import { Dataset } from './dataset.js';
 import { FaultInjector, type FailNextSpec } from './faults.js';
 import { Mutator, type MutationResult, type MutationSpec } from './mutations.js';
-import { resolveOptions, type FaultOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
+import { resolveOptions, type FaultOptions, type PagingOptions, type ResolvedOptions, type ResolvedPaging, type SimulatorOptions } from './options.js';
+import { PagingControl } from './pagingControl.js';
 import { FixedWindowLimiter } from './rateLimiter.js';
 import type { ApiRecord } from './records.js';
 import { PendingTimers } from './responses.js';
@@ -60,6 +61,10 @@ export interface Simulator {
   schedule(trigger: ScheduleTrigger, spec: MutationSpec): ScheduledMutation;
   /** Merges new fault settings into the current ones. */
   setFaults(update: FaultOptions): void;
+  /** Merges new page and total settings (maxPageSize, shortPageRate, totalCap, totalOffset, totalDrift, unstableTies) into the current ones. */
+  setPaging(update: PagingOptions): ResolvedPaging;
+  /** The page and total settings in force. */
+  paging(): ResolvedPaging;
   /** Queues a targeted fault for the next matching API request(s). */
   failNext(spec: FailNextSpec): void;
   clearFailNext(): void;
@@ -78,6 +83,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     options,
     limiter: options.rateLimit ? new FixedWindowLimiter(options.rateLimit, options.clock) : null,
     faults,
+    paging: new PagingControl(options, options.seed),
     stats: new Stats(options.timelineLimit),
     scheduler: new Scheduler(mutator),
     timers: new PendingTimers(),
@@ -125,6 +131,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     mutationLog: () => mutator.log(),
     schedule: (trigger, spec) => deps.scheduler.schedule(trigger, spec),
     setFaults: (update) => faults.configure(update),
+    setPaging: (update) => deps.paging.configure(update),
+    paging: () => deps.paging.settings,
     failNext: (spec) => faults.failNext(spec),
     clearFailNext: () => faults.clearPending(),
     consumeBudget: (apiKey, units) => {
