@@ -1,4 +1,4 @@
-import type { PagesQuirk } from './paging.js';
+import { MAX_PAGE_SIZE, type PagesQuirk } from './paging.js';
 import { SUPPORTED_YEARS, utcOfPacificMidnight } from './pacificTime.js';
 import { COUNTED_STREAMS, PAGED_STREAMS, type CountedStreamName, type PagedStreamName } from './streams/pagedStream.js';
 
@@ -144,7 +144,7 @@ export const DEFAULT_PAGES_ZERO_QUIRK: Record<PagedStreamName, PagesQuirk> = {
   products: 'singlePage',
   customers: 'off',
 };
-export const DEFAULT_PAGING: ResolvedPaging = { maxPageSize: 500, shortPageRate: 0, totalCap: null, totalOffset: 0, totalDrift: 0, unstableTies: false };
+export const DEFAULT_PAGING: ResolvedPaging = { maxPageSize: MAX_PAGE_SIZE, shortPageRate: 0, totalCap: null, totalOffset: 0, totalDrift: 0, unstableTies: false };
 export const NO_FAULTS: FaultRates = { error500: 0, error502: 0, error503: 0, reset: 0, truncate: 0, latency: 0, slowBody: 0 };
 export const DEFAULT_FAULTS: ResolvedFaultOptions = { rates: NO_FAULTS, htmlShare: 0.5, latencyMs: 1000, slowBodyChunks: 5, slowBodyDelayMs: 200 };
 const PAGES_QUIRKS: readonly PagesQuirk[] = ['off', 'singlePage', 'always'];
@@ -190,7 +190,7 @@ export function resolvePaging(base: ResolvedPaging, update: PagingOptions): Reso
   if (typeof unstableTies !== 'boolean') throw new RangeError(`unstableTies must be a boolean, got ${String(unstableTies)}`);
   const totalCap = update.totalCap === undefined ? base.totalCap : update.totalCap;
   return {
-    maxPageSize: requireInt('maxPageSize', update.maxPageSize ?? base.maxPageSize, 1, 500),
+    maxPageSize: requireInt('maxPageSize', update.maxPageSize ?? base.maxPageSize, 1, MAX_PAGE_SIZE),
     shortPageRate: requireRate('shortPageRate', update.shortPageRate ?? base.shortPageRate),
     totalCap: totalCap === null ? null : requireInt('totalCap', totalCap, 0, Number.MAX_SAFE_INTEGER),
     totalOffset: requireInt('totalOffset', update.totalOffset ?? base.totalOffset, -1_000_000_000, 1_000_000_000),

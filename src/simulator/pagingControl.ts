@@ -31,6 +31,7 @@ export class PagingControl {
     initial: ResolvedPaging,
     private readonly seed: number,
   ) {
+    // Picks the paging fields out of whatever carries them (the resolved options), so settings() holds only those.
     this.current = resolvePaging(DEFAULT_PAGING, initial);
   }
 
