@@ -4,6 +4,7 @@ import { authorize, parseBasicAuth } from './auth.js';
 import type { Dataset } from './dataset.js';
 import type { FaultInjector, FaultPlan } from './faults.js';
 import type { ResolvedOptions } from './options.js';
+import type { PagePlan, PagingControl } from './pagingControl.js';
 import type { FixedWindowLimiter } from './rateLimiter.js';
 import { NORMAL_DELIVERY, deliver, htmlErrorPage, type Delivery, type PendingTimers } from './responses.js';
 import type { Scheduler } from './scheduler.js';
@@ -14,6 +15,7 @@ export interface ApiDeps {
   readonly options: ResolvedOptions;
   readonly limiter: FixedWindowLimiter | null;
   readonly faults: FaultInjector;
+  readonly paging: PagingControl;
   readonly stats: Stats;
   readonly scheduler: Scheduler;
   readonly timers: PendingTimers;
@@ -27,9 +29,10 @@ const INJECTED_ERRORS = {
 } as const;
 
 /**
- * One API request, in this order: scheduled mutations due now; the fault draw; a targeted 429 storm; the rate
+ * One API request, in this order: scheduled mutations due now; this request's page plan (its number seeds
+ * short pages and tie order; totalDrift grows); the fault draw; a targeted 429 storm; the rate
  * limiter (a 429 uses no budget); injected faults; Basic auth; routing. Every response carries the
- * rate-limit headers (when limiting is on).
+ * rate-limit headers (when limiting is on) and a Date header from the simulator's clock plus `dateOffsetMs`.
  */
 export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): void {
   const { stats, faults, limiter, options } = deps;
@@ -39,15 +42,17 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   stats.started();
   res.on('close', () => stats.finished());
   deps.scheduler.beforeApiRequest();
+  const plan = deps.paging.nextRequest();
   const draw = faults.draw();
   const presented = parseBasicAuth(req.headers.authorization);
   const rateKey = presented?.key ?? '';
   const record = (status: number | null, delayMs = 0): void => {
     stats.record({ t: options.clock(), path, query: url.search.slice(1), status, key: presented?.key ?? null, ...(delayMs > 0 ? { delayMs } : {}) });
   };
+  const serverTime = (): number => options.clock() + options.dateOffsetMs;
   const respond = (result: ApiResult, headers: Readonly<Record<string, string>>, delivery: Delivery = NORMAL_DELIVERY): void => {
     record(result.status, delivery.latencyMs);
-    deliver(res, result, headers, delivery, deps.timers);
+    deliver(res, result, headers, delivery, deps.timers, serverTime);
   };
 
   if (faults.takeStorm(path)) {
@@ -65,25 +70,25 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
     }
   }
 
-  const plan = faults.plan(path, draw);
-  const delivery = deliveryFor(plan, deps);
-  if (plan.replace === 'reset') {
+  const fault = faults.plan(path, draw);
+  const delivery = deliveryFor(fault, deps);
+  if (fault.replace === 'reset') {
     stats.fault('reset');
     record(null);
     req.socket.resetAndDestroy();
     return;
   }
-  if (plan.replace !== null && plan.replace !== 'truncate') {
-    stats.fault(plan.replace);
-    const error = INJECTED_ERRORS[plan.replace];
-    const result: ApiResult = plan.html
+  if (fault.replace !== null && fault.replace !== 'truncate') {
+    stats.fault(fault.replace);
+    const error = INJECTED_ERRORS[fault.replace];
+    const result: ApiResult = fault.html
       ? { status: error.status, body: Buffer.from(htmlErrorPage(error.status, error.reason)), contentType: 'text/html' }
       : jsonResult(error.status, error.json);
     respond(result, headers, delivery);
     return;
   }
-  if (plan.replace === 'truncate') stats.fault('truncate');
-  const result = authenticatedResult(req, path, url.searchParams, presented, deps);
+  if (fault.replace === 'truncate') stats.fault('truncate');
+  const result = authenticatedResult(req, path, url.searchParams, presented, deps, plan);
   // A real server answers many requests at once: the model's time runs from arrival, not from when this
   // single-threaded simulator got round to rendering the page.
   const modelled = Math.max(0, arrived + modelLatency(options.latency, result) - options.clock());
@@ -106,7 +111,7 @@ function deliveryFor(plan: FaultPlan, deps: ApiDeps): Delivery {
   };
 }
 
-function authenticatedResult(req: IncomingMessage, path: string, search: URLSearchParams, presented: ReturnType<typeof parseBasicAuth>, deps: ApiDeps): ApiResult {
+function authenticatedResult(req: IncomingMessage, path: string, search: URLSearchParams, presented: ReturnType<typeof parseBasicAuth>, deps: ApiDeps, plan: PagePlan): ApiResult {
   const { options } = deps;
   switch (authorize(presented, options.credentials, options.noAccessCredentials)) {
     case 'missing':
@@ -121,7 +126,7 @@ function authenticatedResult(req: IncomingMessage, path: string, search: URLSear
   }
   if (req.method !== 'GET' && isKnownApiPath(path)) return jsonResult(405, { Message: `The requested resource does not support http method '${req.method ?? ''}'.` });
   try {
-    return serveApi(deps.dataset, options.pagesZeroQuirk, path, search, options.filterBounds);
+    return serveApi(deps.dataset, options.pagesZeroQuirk, path, search, options.filterBounds, plan);
   } catch (error) {
     process.stderr.write(`simulator: error serving ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     return jsonResult(500, { Message: 'An error has occurred.' });

@@ -1,6 +1,7 @@
 import type { Dataset } from './dataset.js';
 import { encodeJsonList } from './jsonEncoding.js';
 import { pageRows, pagesValue, type PagesQuirk } from './paging.js';
+import { TRUTHFUL_PLAN, type PagePlan } from './pagingControl.js';
 import { BadRequestError, QueryReader, parseListRequest } from './queryParams.js';
 import { PAGED_STREAMS, type PagedStreamName } from './streams/pagedStream.js';
 import type { FilterBounds } from './options.js';
@@ -40,13 +41,14 @@ export function isKnownApiPath(path: string): boolean {
   return isPaged(path) || LIST_PATHS.includes(path);
 }
 
-/** Serves an authenticated GET on an API path. */
+/** Serves an authenticated GET on an API path; `plan` says how this request shapes pages and totals. */
 export function serveApi(
   dataset: Dataset,
   quirks: Readonly<Record<PagedStreamName, PagesQuirk>>,
   path: string,
   search: URLSearchParams,
   bounds: FilterBounds = 'inclusive',
+  plan: PagePlan = TRUTHFUL_PLAN,
 ): ApiResult {
   const reader = new QueryReader(search);
   try {
@@ -60,11 +62,14 @@ export function serveApi(
     if (!isPaged(path)) return jsonResult(404, { Message: `No HTTP resource was found that matches the request URI '${path}'.` });
     const name = path.slice(1) as PagedStreamName;
     const stream = dataset.paged(name);
-    const request = parseListRequest(stream.params, reader, bounds);
+    const request = parseListRequest(stream.params, reader, bounds, plan.maxPageSize);
     const view = stream.engine.run(request.query);
-    const total = view.to - view.from;
-    const rows = pageRows(view, request.query.desc, (request.page - 1) * request.pageSize, request.pageSize);
+    const offset = (request.page - 1) * request.pageSize;
+    // A short page keeps its offset: the rows it drops appear on no page of this request.
+    const onPage = Math.max(0, Math.min(request.pageSize, view.to - view.from - offset));
+    const rows = pageRows(view, request.query.desc, offset, plan.keep(onPage), plan.tieSeed);
     const records = rows.map((row) => stream.render(row, { includeShipmentItems: request.includeShipmentItems }));
+    const total = plan.report(view.to - view.from);
     const pages = pagesValue(total, request.pageSize, quirks[name]);
     return listResult(`{"${name}":[`, records, `],"total":${total},"page":${request.page},"pages":${pages}}`);
   } catch (error) {

@@ -1,5 +1,16 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_COUNTS, DEFAULT_CREDENTIALS, DEFAULT_DATE_RANGE, DEFAULT_FAULTS, DEFAULT_NO_ACCESS_CREDENTIALS, DEFAULT_RATE_LIMIT, type FaultRates, type SimulatorOptions, type StreamCounts } from './options.js';
+import {
+  DEFAULT_COUNTS,
+  DEFAULT_CREDENTIALS,
+  DEFAULT_DATE_RANGE,
+  DEFAULT_FAULTS,
+  DEFAULT_NO_ACCESS_CREDENTIALS,
+  DEFAULT_PAGING,
+  DEFAULT_RATE_LIMIT,
+  type FaultRates,
+  type SimulatorOptions,
+  type StreamCounts,
+} from './options.js';
 import type { PagesQuirk } from './paging.js';
 import { COUNTED_STREAMS, PAGED_STREAMS, type PagedStreamName } from './streams/pagedStream.js';
 
@@ -38,6 +49,15 @@ const STRING_FLAGS = [
   'page-latency-ms',
   'record-latency-ms',
   'config-out',
+  'clock-start',
+  'stamp-lag-ms',
+  'stamp-jitter-ms',
+  'date-offset-ms',
+  'max-page-size',
+  'short-page-rate',
+  'total-cap',
+  'total-offset',
+  'total-drift',
 ] as const;
 
 export const HELP = `ShipStation v1 simulator — serves on 127.0.0.1, prints one JSON line with the connection config, logs to stderr.
@@ -59,6 +79,23 @@ ${COUNTED_STREAMS.map((s) => `  --${s.padEnd(23)}number of ${s} (default ${DEFAU
                            fulfillments, products; off for orders, customers)
   --filter-bounds MODE     reading of the date filters: inclusive (default) | exclusive |
                            inclusiveSeconds | exclusiveSeconds (compare whole seconds)
+
+Clock
+  --clock-start ISO        start the simulator's clock at this instant (e.g. 2026-11-01T08:40:00Z, 01:40 PDT
+                           in the fall-back hour) and run it at real speed (default: the machine's clock)
+
+Server lies (all off by default; each breaks one assumption, see the simulator README)
+  --stamp-lag-ms N         mutations stamp their dates N ms before the clock, visible at once
+  --stamp-jitter-ms N      each changed record's stamp moves back a further seeded 0..N ms (a bulk edit's rows
+                           share one): stamps out of commit order
+  --date-offset-ms N       HTTP Date header = clock + N (negative: --date-offset-ms=-3600000)
+  --unstable-ties          rows with equal sort keys come back in a different order on every request
+  --max-page-size N        the server's own page size limit, 1–500 (default ${DEFAULT_PAGING.maxPageSize})
+  --short-page-rate R      probability a page is cut short (same offset, same total), 0–1
+  --total-cap N            reported totals never exceed N
+  --total-offset N         added to reported totals, clamped at 0 (negative: --total-offset=-1)
+  --total-drift N          reported totals grow by N on every API request
+                           (page settings change at run time: POST /__sim/paging)
 
 Latency (every API response; default none)
   --page-latency-ms N      fixed part of each response's time
@@ -87,7 +124,8 @@ Credentials
   --help                   show this help
 
 Control endpoints (no auth): GET /__sim/stats, POST /__sim/stats/reset, GET /__sim/truth/<stream>,
-POST /__sim/mutate, POST /__sim/faults, POST /__sim/fail-next, POST /__sim/consume-budget, GET /__sim/config.
+POST /__sim/mutate, POST /__sim/faults, GET|POST /__sim/paging, POST /__sim/fail-next, POST /__sim/consume-budget,
+GET /__sim/config.
 `;
 
 function numberFlag(name: string, value: string | undefined, integer: boolean): number | undefined {
@@ -95,6 +133,21 @@ function numberFlag(name: string, value: string | undefined, integer: boolean): 
   const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
   if (!pattern.test(value)) throw new CliUsageError(`--${name} expects ${integer ? 'a non-negative integer' : 'a number'}, got '${value}'`);
   return Number(value);
+}
+
+function signedIntFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new CliUsageError(`--${name} expects an integer, got '${value}'`);
+  return Number(value);
+}
+
+/** A clock that starts at an ISO-8601 instant (with Z or an offset) and runs at real speed from now. */
+function clockFrom(value: string | undefined): (() => number) | undefined {
+  if (value === undefined) return undefined;
+  const start = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(start)) throw new CliUsageError(`--clock-start expects an ISO-8601 instant such as 2026-11-01T08:40:00Z, got '${value}'`);
+  const origin = Date.now();
+  return () => start + (Date.now() - origin);
 }
 
 function parseQuirks(value: string | undefined): Partial<Record<PagedStreamName, PagesQuirk>> | undefined {
@@ -124,6 +177,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
       options: {
         help: { type: 'boolean' },
         'no-rate-limit': { type: 'boolean' },
+        'unstable-ties': { type: 'boolean' },
         ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
       },
     });
@@ -137,6 +191,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
     return typeof value === 'string' ? value : undefined;
   };
   const int = (name: string): number | undefined => numberFlag(name, text(name), true);
+  const signed = (name: string): number | undefined => signedIntFlag(name, text(name));
   const real = (name: string): number | undefined => numberFlag(name, text(name), false);
 
   const counts: Partial<StreamCounts> = {};
@@ -177,5 +232,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
     timelineLimit: int('timeline-limit'),
     filterBounds: text('filter-bounds') as SimulatorOptions['filterBounds'],
     latency: { baseMs: real('page-latency-ms') ?? 0, perRecordMs: real('record-latency-ms') ?? 0 },
+    clock: clockFrom(text('clock-start')),
+    stampLagMs: int('stamp-lag-ms'),
+    stampJitterMs: int('stamp-jitter-ms'),
+    dateOffsetMs: signed('date-offset-ms'),
+    unstableTies: values['unstable-ties'] === true ? true : undefined,
+    maxPageSize: int('max-page-size'),
+    shortPageRate: real('short-page-rate'),
+    totalCap: int('total-cap'),
+    totalOffset: signed('total-offset'),
+    totalDrift: int('total-drift'),
   };
 }

@@ -23,6 +23,8 @@ export async function runCli(argv: readonly string[], stdout: Writable, stderr: 
     .map(([stream, count]) => `${stream}=${count}`)
     .join(' ');
   const limit = sim.options.rateLimit ? `${sim.options.rateLimit.limit} per ${sim.options.rateLimit.windowMs} ms` : 'off';
-  stderr.write(`shipstation simulator listening on ${sim.baseUrl} (seed ${sim.options.seed}; ${counts}; rate limit ${limit}; ready in ${Date.now() - started} ms)\n`);
+  // With --clock-start the clock is not the machine's: say where it stands, so logs and stamps can be read.
+  const clock = options.clock ? `; clock at ${new Date(sim.options.clock()).toISOString()}` : '';
+  stderr.write(`shipstation simulator listening on ${sim.baseUrl} (seed ${sim.options.seed}; ${counts}; rate limit ${limit}${clock}; ready in ${Date.now() - started} ms)\n`);
   return sim;
 }

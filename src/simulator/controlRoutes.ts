@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FAULT_KINDS, isFaultKind, type FailNextSpec } from './faults.js';
 import { InputError, asObject, optBoolean, optIntArray, optNumber, optObject, optString, type JsonObject } from './jsonInput.js';
 import { MUTATION_OPS, type MutationOp, type MutationSpec } from './mutations.js';
-import type { FaultOptions, FaultRates } from './options.js';
+import type { FaultOptions, FaultRates, PagingOptions } from './options.js';
 import type { ScheduleTrigger } from './scheduler.js';
 import type { Simulator } from './simulator.js';
 import { isStreamName } from './streams/pagedStream.js';
@@ -52,6 +52,12 @@ function parseMutation(body: JsonObject): MutationSpec {
       return { op: 'voidShipments', count, shipmentIds: optIntArray(body, 'shipmentIds') };
     case 'createShipments':
       return { op: 'createShipments', count, orderIds: optIntArray(body, 'orderIds') };
+    case 'deleteOrders':
+      return { op: 'deleteOrders', count, orderIds: optIntArray(body, 'orderIds') };
+    case 'deleteCustomers':
+      return { op: 'deleteCustomers', count, customerIds: optIntArray(body, 'customerIds') };
+    case 'createCustomers':
+      return { op: 'createCustomers', count };
   }
 }
 
@@ -83,6 +89,23 @@ function parseFaults(body: JsonObject): FaultOptions {
     latencyMs: optNumber(body, 'latencyMs'),
     slowBodyChunks: optNumber(body, 'slowBodyChunks'),
     slowBodyDelayMs: optNumber(body, 'slowBodyDelayMs'),
+  };
+}
+
+const PAGING_NAMES: readonly (keyof PagingOptions)[] = ['maxPageSize', 'shortPageRate', 'totalCap', 'totalOffset', 'totalDrift', 'unstableTies'];
+
+function parsePaging(body: JsonObject): PagingOptions {
+  for (const name of Object.keys(body)) {
+    if (!(PAGING_NAMES as readonly string[]).includes(name)) throw new InputError(`unknown paging setting ${name}; known: ${PAGING_NAMES.join(', ')}`);
+  }
+  return {
+    maxPageSize: optNumber(body, 'maxPageSize'),
+    shortPageRate: optNumber(body, 'shortPageRate'),
+    // null lifts the cap; absent leaves it as it is.
+    totalCap: body.totalCap === null ? null : optNumber(body, 'totalCap'),
+    totalOffset: optNumber(body, 'totalOffset'),
+    totalDrift: optNumber(body, 'totalDrift'),
+    unstableTies: optBoolean(body, 'unstableTies'),
   };
 }
 
@@ -122,6 +145,7 @@ async function route(req: IncomingMessage, res: ServerResponse, sim: Simulator):
   const method = req.method ?? 'GET';
   if (method === 'GET' && path === 'stats') return sendJson(res, 200, sim.stats());
   if (method === 'GET' && path === 'mutations') return sendJson(res, 200, sim.mutationLog());
+  if (method === 'GET' && path === 'paging') return sendJson(res, 200, sim.paging());
   if (method === 'GET' && path === 'config') return sendJson(res, 200, { base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig });
   if (method === 'GET' && path.startsWith('truth/')) return streamTruth(res, sim, path.slice('truth/'.length));
   if (method === 'POST' && path === 'stats/reset') {
@@ -143,6 +167,8 @@ async function route(req: IncomingMessage, res: ServerResponse, sim: Simulator):
       case 'faults':
         sim.setFaults(parseFaults(body));
         return sendJson(res, 200, { ok: true });
+      case 'paging':
+        return sendJson(res, 200, sim.setPaging(parsePaging(body)));
       case 'fail-next':
         sim.failNext(parseFailNext(body));
         return sendJson(res, 200, { ok: true });

@@ -47,6 +47,7 @@ export class Dataset {
     return this[name];
   }
 
+  /** Records a stream holds now (deleted ones excluded). */
   count(stream: StreamName): number {
     return this[stream].count;
   }
@@ -71,6 +72,6 @@ export class Dataset {
       return;
     }
     const paged = this.paged(stream);
-    for (let row = 0; row < paged.table.size; row++) yield paged.render(row, { includeShipmentItems: true });
+    for (let row = 0; row < paged.table.size; row++) if (!paged.table.isDeleted(row)) yield paged.render(row, { includeShipmentItems: true });
   }
 }

@@ -1,113 +1,209 @@
 import type { Dataset } from './dataset.js';
 import { formatWall, sqlDatetimeMs, wallTicksFromUtc } from './pacificTime.js';
 import { Rng, hash32, pickDistinct } from './random.js';
+import type { Stamp } from './streams/pagedStream.js';
+import type { Table } from './table.js';
 
 export type MutationSpec =
-  /** New modifyDate (= now), new version, changed status and notes. Random orders unless ids are given. */
+  /** New modifyDate (= the stamp), new version, changed status and notes. Random live orders unless ids are given. */
   | { readonly op: 'modifyOrders'; readonly count?: number; readonly orderIds?: readonly number[] }
   | { readonly op: 'createOrders'; readonly count?: number }
   /** Many orders (default 1200) edited at once, all with the very same modifyDate. */
   | { readonly op: 'bulkEditOrders'; readonly count?: number }
-  /** voided=true, voidDate=now. Random live shipments unless ids are given. */
+  /** voided=true, voidDate=the stamp. Random live shipments unless ids are given. */
   | { readonly op: 'voidShipments'; readonly count?: number; readonly shipmentIds?: readonly number[] }
-  /** New shipments created now, for random orders unless ids are given (one shipment per id). */
-  | { readonly op: 'createShipments'; readonly count?: number; readonly orderIds?: readonly number[] };
+  /** New shipments created now, for random live orders unless ids are given (one shipment per id). */
+  | { readonly op: 'createShipments'; readonly count?: number; readonly orderIds?: readonly number[] }
+  /** Orders deleted or merged away: gone from every query, total and the truth. Random live orders unless ids are given. */
+  | { readonly op: 'deleteOrders'; readonly count?: number; readonly orderIds?: readonly number[] }
+  /** Customers deleted: gone from every query, total and the truth; their orders keep the customerId. */
+  | { readonly op: 'deleteCustomers'; readonly count?: number; readonly customerIds?: readonly number[] }
+  /** New customers with createDate = modifyDate = the stamp. */
+  | { readonly op: 'createCustomers'; readonly count?: number };
 
 export type MutationOp = MutationSpec['op'];
-export const MUTATION_OPS: readonly MutationOp[] = ['modifyOrders', 'createOrders', 'bulkEditOrders', 'voidShipments', 'createShipments'];
+export const MUTATION_OPS: readonly MutationOp[] = ['modifyOrders', 'createOrders', 'bulkEditOrders', 'voidShipments', 'createShipments', 'deleteOrders', 'deleteCustomers', 'createCustomers'];
 
 export interface MutationResult {
   readonly op: MutationOp;
-  /** Ids of the records changed or created. */
+  /** Ids of the records changed, created or deleted. */
   readonly ids: number[];
-  /** The simulator's "now" as the API prints it (the new modifyDate / createDate / voidDate). */
+  /**
+   * The stamp as the API prints it: the new modifyDate / createDate / voidDate, i.e. the simulator's "now"
+   * less `stampLagMs` (and, for a bulk edit, less its one jitter draw).
+   */
   readonly at: string;
+  /** With `stampJitterMs`: each record's own stamp, in `ids` order (a bulk edit's are all `at`). */
+  readonly stamps?: string[];
 }
 
-const DEFAULT_COUNTS: Record<MutationOp, number> = { modifyOrders: 10, createOrders: 10, bulkEditOrders: 1200, voidShipments: 5, createShipments: 5 };
+/** How mutations date what they change (see `stampLagMs` and `stampJitterMs` in the options). */
+export interface StampOptions {
+  readonly lagMs: number;
+  readonly jitterMs: number;
+}
+
+const DEFAULT_COUNTS: Record<MutationOp, number> = {
+  modifyOrders: 10,
+  createOrders: 10,
+  bulkEditOrders: 1200,
+  voidShipments: 5,
+  createShipments: 5,
+  deleteOrders: 5,
+  deleteCustomers: 5,
+  createCustomers: 10,
+};
 const MUTATION_SEED_TAG = 0x3d17;
+const JITTER_SEED_TAG = 0x717e;
 
 function requireCount(count: number): number {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`mutation count must be a non-negative integer, got ${count}`);
   return count;
 }
 
+/** A stream whose records can be picked at random among the live ones. */
+interface LiveRows {
+  readonly count: number;
+  liveRowAt(i: number): number;
+}
+
 /**
  * Applies data changes. Random choices come from one seeded PRNG drawn in mutation order, so mutations
- * triggered by request count pick the same records on every run.
+ * triggered by request count pick the same records on every run. Stamp jitter draws from a second PRNG, so
+ * turning it on changes no record choice.
  */
 export class Mutator {
   private readonly rng: Rng;
+  private readonly jitterRng: Rng;
   private readonly history: MutationResult[] = [];
 
   constructor(
     private readonly dataset: Dataset,
     private readonly clock: () => number,
     seed: number,
+    private readonly stamping: StampOptions = { lagMs: 0, jitterMs: 0 },
   ) {
     this.rng = new Rng(hash32(seed, MUTATION_SEED_TAG));
+    this.jitterRng = new Rng(hash32(seed, JITTER_SEED_TAG));
   }
 
   log(): readonly MutationResult[] {
     return this.history;
   }
 
-  /** Throws if the spec can never apply (bad count, unknown ids). Records are never deleted, so a valid spec stays valid. */
+  /**
+   * Throws if the spec cannot apply now (bad count, unknown or deleted ids). A spec valid now can become
+   * invalid later, when a record it names is deleted first.
+   */
   validate(spec: MutationSpec): void {
     requireCount(spec.count ?? 0);
-    const { orders, shipments } = this.dataset;
-    if ('orderIds' in spec && spec.orderIds) this.rowsOf((id) => orders.table.rowOfId(id), spec.orderIds, 'orderId');
-    if ('shipmentIds' in spec && spec.shipmentIds) this.rowsOf((id) => shipments.table.rowOfId(id), spec.shipmentIds, 'shipmentId');
+    const { orders, shipments, customers } = this.dataset;
+    if ('orderIds' in spec && spec.orderIds) this.rowsOf(orders.table, spec.orderIds, 'orderId');
+    if ('shipmentIds' in spec && spec.shipmentIds) this.rowsOf(shipments.table, spec.shipmentIds, 'shipmentId');
+    if ('customerIds' in spec && spec.customerIds) this.rowsOf(customers.table, spec.customerIds, 'customerId');
+    if (spec.op === 'createShipments' && !spec.orderIds && (spec.count ?? DEFAULT_COUNTS.createShipments) > 0 && orders.count === 0) throw new RangeError('createShipments needs a live order');
   }
 
   apply(spec: MutationSpec): MutationResult {
     this.validate(spec);
-    const nowUtc = sqlDatetimeMs(Math.floor(this.clock()));
-    const nowTicks = wallTicksFromUtc(nowUtc);
+    const now = this.stampAt(Math.floor(this.clock()) - this.stamping.lagMs);
     const count = spec.count ?? DEFAULT_COUNTS[spec.op];
-    const { orders, shipments } = this.dataset;
+    const { orders, shipments, customers } = this.dataset;
     let rows: number[];
     let ids: Float64Array;
+    // Each record's stamp; null for deletions, which leave nothing dated behind.
+    let stamps: Stamp[] | null;
     switch (spec.op) {
       case 'modifyOrders':
       case 'bulkEditOrders':
-        rows = spec.op === 'modifyOrders' && spec.orderIds ? this.rowsOf((id) => orders.table.rowOfId(id), spec.orderIds, 'orderId') : pickDistinct(this.rng, orders.count, count);
-        orders.touch(rows, nowTicks);
+        rows = spec.op === 'modifyOrders' && spec.orderIds ? this.rowsOf(orders.table, spec.orderIds, 'orderId') : this.pickLive(orders, count);
+        // A bulk edit's one shared stamp is what defines it: one jitter draw for all its rows.
+        stamps = this.stamps(now, rows.length, spec.op === 'bulkEditOrders');
+        orders.touch(rows, stamps.map((stamp) => stamp.ticks));
         ids = orders.table.col('id');
         break;
       case 'createOrders':
-        rows = orders.create(count, nowUtc, nowTicks);
+        stamps = this.stamps(now, count, false);
+        rows = orders.create(stamps);
         ids = orders.table.col('id');
         break;
       case 'voidShipments': {
         if (spec.shipmentIds) {
-          rows = this.rowsOf((id) => shipments.table.rowOfId(id), spec.shipmentIds, 'shipmentId');
+          rows = this.rowsOf(shipments.table, spec.shipmentIds, 'shipmentId');
         } else {
           const live = shipments.liveRows();
           rows = pickDistinct(this.rng, live.length, count).map((i) => live[i] as number);
         }
-        shipments.void(rows, nowTicks);
+        stamps = this.stamps(now, rows.length, false);
+        shipments.void(rows, stamps.map((stamp) => stamp.ticks));
         ids = shipments.table.col('id');
         break;
       }
       case 'createShipments': {
         const orderRows = spec.orderIds
-          ? this.rowsOf((id) => orders.table.rowOfId(id), spec.orderIds, 'orderId')
-          : Array.from({ length: count }, () => this.rng.int(0, orders.count - 1));
-        rows = shipments.create(orderRows, nowTicks);
+          ? this.rowsOf(orders.table, spec.orderIds, 'orderId')
+          : Array.from({ length: count }, () => orders.liveRowAt(this.rng.int(0, orders.count - 1)));
+        stamps = this.stamps(now, orderRows.length, false);
+        rows = shipments.create(orderRows, stamps.map((stamp) => stamp.ticks));
         ids = shipments.table.col('id');
         break;
       }
+      case 'deleteOrders':
+        rows = spec.orderIds ? [...new Set(this.rowsOf(orders.table, spec.orderIds, 'orderId'))] : this.pickLive(orders, count);
+        orders.delete(rows);
+        stamps = null;
+        ids = orders.table.col('id');
+        break;
+      case 'deleteCustomers':
+        rows = spec.customerIds ? [...new Set(this.rowsOf(customers.table, spec.customerIds, 'customerId'))] : this.pickLive(customers, count);
+        customers.delete(rows);
+        stamps = null;
+        ids = customers.table.col('id');
+        break;
+      case 'createCustomers':
+        stamps = this.stamps(now, count, false);
+        rows = customers.create(stamps);
+        ids = customers.table.col('id');
+        break;
     }
-    const result: MutationResult = { op: spec.op, ids: rows.map((row) => ids[row] as number), at: formatWall(nowTicks, 'fixed7') };
+    const shared = spec.op === 'bulkEditOrders' && stamps?.[0] ? stamps[0] : now;
+    const result: MutationResult = {
+      op: spec.op,
+      ids: rows.map((row) => ids[row] as number),
+      at: formatWall(shared.ticks, 'fixed7'),
+      ...(this.stamping.jitterMs > 0 && stamps ? { stamps: stamps.map((stamp) => formatWall(stamp.ticks, 'fixed7')) } : {}),
+    };
     this.history.push(result);
     return result;
   }
 
-  private rowsOf(rowOfId: (id: number) => number, ids: readonly number[], name: string): number[] {
+  /** `count` distinct random live rows, in id order. With nothing deleted, row i is the i-th live row. */
+  private pickLive(stream: LiveRows, count: number): number[] {
+    return pickDistinct(this.rng, stream.count, count).map((i) => stream.liveRowAt(i));
+  }
+
+  /** `n` stamps at `now`, each moved back by its own jitter draw, or by one shared draw. */
+  private stamps(now: Stamp, n: number, shared: boolean): Stamp[] {
+    const jitter = this.stamping.jitterMs;
+    if (jitter === 0) return Array.from({ length: n }, () => now);
+    if (shared) {
+      const stamp = this.stampAt(now.utc - this.jitterRng.int(0, jitter));
+      return Array.from({ length: n }, () => stamp);
+    }
+    return Array.from({ length: n }, () => this.stampAt(now.utc - this.jitterRng.int(0, jitter)));
+  }
+
+  /** A UTC instant stored the way SQL `datetime` rounds it, with its Pacific wall ticks. */
+  private stampAt(utcMs: number): Stamp {
+    const utc = sqlDatetimeMs(utcMs);
+    return { utc, ticks: wallTicksFromUtc(utc) };
+  }
+
+  private rowsOf(table: Table<string>, ids: readonly number[], name: string): number[] {
     return ids.map((id) => {
-      const row = rowOfId(id);
+      const row = table.rowOfId(id);
       if (row < 0) throw new RangeError(`${name} ${id} does not exist`);
+      if (table.isDeleted(row)) throw new RangeError(`${name} ${id} was deleted`);
       return row;
     });
   }

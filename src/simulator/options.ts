@@ -1,4 +1,4 @@
-import type { PagesQuirk } from './paging.js';
+import { MAX_PAGE_SIZE, type PagesQuirk } from './paging.js';
 import { SUPPORTED_YEARS, utcOfPacificMidnight } from './pacificTime.js';
 import { COUNTED_STREAMS, PAGED_STREAMS, type CountedStreamName, type PagedStreamName } from './streams/pagedStream.js';
 
@@ -54,7 +54,28 @@ export interface LatencyModel {
   readonly perRecordMs: number;
 }
 
-export interface SimulatorOptions {
+/**
+ * How list pages and totals are answered: each setting breaks one assumption about pages or totals. Settable at
+ * start (as top-level options) and at run time (`sim.setPaging`, `POST /__sim/paging`).
+ */
+export interface PagingOptions {
+  /** The server's own page size limit (1–500, default 500): a larger pageSize is served as this, offsets included. */
+  readonly maxPageSize?: number;
+  /** Probability (per request, seeded) that a page with ≥ 2 rows is cut to a shorter non-empty length; its offset and the total stay. */
+  readonly shortPageRate?: number;
+  /** The reported `total` never exceeds this (null: no cap). */
+  readonly totalCap?: number | null;
+  /** Added to the reported `total` (clamped at 0). */
+  readonly totalOffset?: number;
+  /** The reported `total` grows by this on every API request (counted from when it was set). */
+  readonly totalDrift?: number;
+  /** Rows with equal sort keys come back in a seeded order that changes from request to request. */
+  readonly unstableTies?: boolean;
+}
+
+export type ResolvedPaging = { readonly [K in keyof PagingOptions]-?: Exclude<PagingOptions[K], undefined> };
+
+export interface SimulatorOptions extends PagingOptions {
   /** Seeds the data, the fault draws and the mutation choices. Same seed + options → identical responses. */
   readonly seed?: number;
   readonly counts?: Partial<StreamCounts>;
@@ -77,9 +98,22 @@ export interface SimulatorOptions {
   readonly filterBounds?: FilterBounds;
   /** Response time of every API request (default none: as fast as the machine). */
   readonly latency?: LatencyModel;
+  /**
+   * Mutations stamp their new dates (modifyDate, createDate, voidDate) this many ms before `clock()`, while the
+   * change is visible at once: ShipStation's clock behind ours, or rows that become visible late with an earlier
+   * stamp (replication lag). 3,600,000 is a server stamping Pacific standard time all year, in summer.
+   */
+  readonly stampLagMs?: number;
+  /**
+   * Each changed record's stamp also moves back by a seeded uniform draw in [0, stampJitterMs], so a later change
+   * can carry an earlier stamp (stamps out of commit order). A bulk edit draws once: its rows share one stamp.
+   */
+  readonly stampJitterMs?: number;
+  /** Every API response's HTTP Date header reads `clock() + dateOffsetMs` (may be negative). */
+  readonly dateOffsetMs?: number;
 }
 
-export interface ResolvedOptions {
+export interface ResolvedOptions extends ResolvedPaging {
   readonly seed: number;
   readonly counts: StreamCounts;
   readonly range: { readonly startUtc: number; readonly endUtc: number };
@@ -93,6 +127,9 @@ export interface ResolvedOptions {
   readonly timelineLimit: number;
   readonly filterBounds: FilterBounds;
   readonly latency: LatencyModel;
+  readonly stampLagMs: number;
+  readonly stampJitterMs: number;
+  readonly dateOffsetMs: number;
 }
 
 export const DEFAULT_COUNTS: StreamCounts = { orders: 2000, shipments: 1500, fulfillments: 300, products: 250, customers: 500, stores: 5, warehouses: 3, users: 4, webhooks: 3 };
@@ -107,10 +144,13 @@ export const DEFAULT_PAGES_ZERO_QUIRK: Record<PagedStreamName, PagesQuirk> = {
   products: 'singlePage',
   customers: 'off',
 };
+export const DEFAULT_PAGING: ResolvedPaging = { maxPageSize: MAX_PAGE_SIZE, shortPageRate: 0, totalCap: null, totalOffset: 0, totalDrift: 0, unstableTies: false };
 export const NO_FAULTS: FaultRates = { error500: 0, error502: 0, error503: 0, reset: 0, truncate: 0, latency: 0, slowBody: 0 };
 export const DEFAULT_FAULTS: ResolvedFaultOptions = { rates: NO_FAULTS, htmlShare: 0.5, latencyMs: 1000, slowBodyChunks: 5, slowBodyDelayMs: 200 };
 const PAGES_QUIRKS: readonly PagesQuirk[] = ['off', 'singlePage', 'always'];
 const MAX_ORDERS = 5_000_000;
+/** Bound of the clock lies (stamp lag, jitter, Date offset): a year either way. */
+const YEAR_MS = 366 * 86_400_000;
 
 function requireInt(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
@@ -145,6 +185,20 @@ export function resolveFaults(base: ResolvedFaultOptions, update: FaultOptions):
   };
 }
 
+export function resolvePaging(base: ResolvedPaging, update: PagingOptions): ResolvedPaging {
+  const unstableTies = update.unstableTies ?? base.unstableTies;
+  if (typeof unstableTies !== 'boolean') throw new RangeError(`unstableTies must be a boolean, got ${String(unstableTies)}`);
+  const totalCap = update.totalCap === undefined ? base.totalCap : update.totalCap;
+  return {
+    maxPageSize: requireInt('maxPageSize', update.maxPageSize ?? base.maxPageSize, 1, MAX_PAGE_SIZE),
+    shortPageRate: requireRate('shortPageRate', update.shortPageRate ?? base.shortPageRate),
+    totalCap: totalCap === null ? null : requireInt('totalCap', totalCap, 0, Number.MAX_SAFE_INTEGER),
+    totalOffset: requireInt('totalOffset', update.totalOffset ?? base.totalOffset, -1_000_000_000, 1_000_000_000),
+    totalDrift: requireInt('totalDrift', update.totalDrift ?? base.totalDrift, 0, 1_000_000),
+    unstableTies,
+  };
+}
+
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   const counts = { ...DEFAULT_COUNTS, ...options.counts };
   for (const name of COUNTED_STREAMS) requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
@@ -172,6 +226,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (credentials.apiKey === noAccessCredentials.apiKey) throw new RangeError('the default and no-access accounts need different API keys');
 
   return {
+    ...resolvePaging(DEFAULT_PAGING, options),
     seed: requireInt('seed', options.seed ?? 1, 0, 0xffffffff),
     counts,
     range,
@@ -188,6 +243,9 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
       baseMs: requireNumber('latency.baseMs', options.latency?.baseMs ?? 0, 0, 600_000),
       perRecordMs: requireNumber('latency.perRecordMs', options.latency?.perRecordMs ?? 0, 0, 1000),
     },
+    stampLagMs: requireInt('stampLagMs', options.stampLagMs ?? 0, 0, YEAR_MS),
+    stampJitterMs: requireInt('stampJitterMs', options.stampJitterMs ?? 0, 0, YEAR_MS),
+    dateOffsetMs: requireInt('dateOffsetMs', options.dateOffsetMs ?? 0, -YEAR_MS, YEAR_MS),
   };
 }
 

@@ -96,10 +96,10 @@ export function boundedRange(lo: number | undefined, hi: number | undefined, bou
   return { lo: from, hi: to };
 }
 
-export function parseListRequest<C extends string>(params: StreamParams<C>, reader: QueryReader, bounds: FilterBounds = 'inclusive'): ListRequest<C> {
+export function parseListRequest<C extends string>(params: StreamParams<C>, reader: QueryReader, bounds: FilterBounds = 'inclusive', maxPageSize = MAX_PAGE_SIZE): ListRequest<C> {
   const page = reader.positiveInt('page') ?? 1;
-  // A page size above the maximum is served as the maximum, as the real API does.
-  const pageSize = Math.min(MAX_PAGE_SIZE, reader.positiveInt('pageSize') ?? DEFAULT_PAGE_SIZE);
+  // A page size above the server's maximum is served as the maximum (offsets included), as the real API does.
+  const pageSize = Math.min(maxPageSize, reader.positiveInt('pageSize') ?? DEFAULT_PAGE_SIZE);
   const sortName = reader.choice('sortBy', Object.keys(params.sortBy));
   const desc = reader.choice('sortDir', ['ASC', 'DESC'] as const) === 'DESC';
 

@@ -36,7 +36,7 @@ export class Scheduler {
       requirePositive('afterMs', trigger.afterMs, true);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.mutator.apply(spec);
+        this.run(spec);
       }, trigger.afterMs);
       this.timers.add(timer);
       return { cancel: () => this.stop(timer) };
@@ -45,7 +45,7 @@ export class Scheduler {
     let left = trigger.times ?? Infinity;
     if (trigger.times !== undefined) requirePositive('times', trigger.times);
     const timer = setInterval(() => {
-      this.mutator.apply(spec);
+      this.run(spec);
       if (--left <= 0) this.stop(timer);
     }, trigger.everyMs);
     this.timers.add(timer);
@@ -59,13 +59,26 @@ export class Scheduler {
     const due = this.byRequest.filter((entry) => entry.target === this.requestsSeen);
     if (due.length === 0) return;
     this.byRequest = this.byRequest.filter((entry) => entry.target !== this.requestsSeen);
-    for (const entry of due) this.mutator.apply(entry.spec);
+    for (const entry of due) this.run(entry.spec);
   }
 
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.byRequest = [];
+  }
+
+  /**
+   * Applies a due mutation. One that became impossible since it was scheduled (a record it names was deleted
+   * first) is skipped with a note on stderr: it must not fail the API request or timer that triggered it.
+   */
+  private run(spec: MutationSpec): void {
+    try {
+      this.mutator.apply(spec);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      process.stderr.write(`simulator: scheduled ${spec.op} skipped: ${error.message}\n`);
+    }
   }
 
   private stop(timer: NodeJS.Timeout): void {

@@ -5,7 +5,8 @@ import { CONTROL_PREFIX, handleControlRequest } from './controlRoutes.js';
 import { Dataset } from './dataset.js';
 import { FaultInjector, type FailNextSpec } from './faults.js';
 import { Mutator, type MutationResult, type MutationSpec } from './mutations.js';
-import { resolveOptions, type FaultOptions, type ResolvedOptions, type SimulatorOptions } from './options.js';
+import { resolveOptions, type FaultOptions, type PagingOptions, type ResolvedOptions, type ResolvedPaging, type SimulatorOptions } from './options.js';
+import { PagingControl } from './pagingControl.js';
 import { FixedWindowLimiter } from './rateLimiter.js';
 import type { ApiRecord } from './records.js';
 import { PendingTimers } from './responses.js';
@@ -31,6 +32,11 @@ export interface MutateApi {
   bulkEditOrders(spec?: SpecOf<'bulkEditOrders'>): MutationResult;
   voidShipments(spec?: SpecOf<'voidShipments'>): MutationResult;
   createShipments(spec?: SpecOf<'createShipments'>): MutationResult;
+  /** Deleted (or merged) orders vanish from every query, total and the truth; their ids are never served again. */
+  deleteOrders(spec?: SpecOf<'deleteOrders'>): MutationResult;
+  /** Deleted customers vanish likewise; orders keep their customerId. */
+  deleteCustomers(spec?: SpecOf<'deleteCustomers'>): MutationResult;
+  createCustomers(spec?: SpecOf<'createCustomers'>): MutationResult;
   /** Any of the above, described as data (what POST /__sim/mutate takes). */
   apply(spec: MutationSpec): MutationResult;
 }
@@ -46,7 +52,7 @@ export interface Simulator {
   readonly noAccessConfig: ConnectorConfig;
   stats(): StatsSnapshot;
   resetStats(): void;
-  /** Current records in API form (includeShipmentItems=true, showInactive=true), in id order. */
+  /** Current records in API form (includeShipmentItems=true, showInactive=true), in id order; deleted ones are gone. */
   truth(stream: StreamName): Generator<ApiRecord, void, undefined>;
   truthCount(stream: StreamName): number;
   readonly mutate: MutateApi;
@@ -55,6 +61,10 @@ export interface Simulator {
   schedule(trigger: ScheduleTrigger, spec: MutationSpec): ScheduledMutation;
   /** Merges new fault settings into the current ones. */
   setFaults(update: FaultOptions): void;
+  /** Merges new page and total settings (maxPageSize, shortPageRate, totalCap, totalOffset, totalDrift, unstableTies) into the current ones. */
+  setPaging(update: PagingOptions): ResolvedPaging;
+  /** The page and total settings in force. */
+  paging(): ResolvedPaging;
   /** Queues a targeted fault for the next matching API request(s). */
   failNext(spec: FailNextSpec): void;
   clearFailNext(): void;
@@ -66,13 +76,14 @@ export interface Simulator {
 export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
   const options = resolveOptions(input);
   const dataset = new Dataset(options);
-  const mutator = new Mutator(dataset, options.clock, options.seed);
+  const mutator = new Mutator(dataset, options.clock, options.seed, { lagMs: options.stampLagMs, jitterMs: options.stampJitterMs });
   const faults = new FaultInjector(options.faults, options.seed);
   const deps: ApiDeps = {
     dataset,
     options,
     limiter: options.rateLimit ? new FixedWindowLimiter(options.rateLimit, options.clock) : null,
     faults,
+    paging: new PagingControl(options, options.seed),
     stats: new Stats(options.timelineLimit),
     scheduler: new Scheduler(mutator),
     timers: new PendingTimers(),
@@ -112,11 +123,16 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       bulkEditOrders: (spec = {}) => apply({ op: 'bulkEditOrders', ...spec }),
       voidShipments: (spec = {}) => apply({ op: 'voidShipments', ...spec }),
       createShipments: (spec = {}) => apply({ op: 'createShipments', ...spec }),
+      deleteOrders: (spec = {}) => apply({ op: 'deleteOrders', ...spec }),
+      deleteCustomers: (spec = {}) => apply({ op: 'deleteCustomers', ...spec }),
+      createCustomers: (spec = {}) => apply({ op: 'createCustomers', ...spec }),
       apply,
     },
     mutationLog: () => mutator.log(),
     schedule: (trigger, spec) => deps.scheduler.schedule(trigger, spec),
     setFaults: (update) => faults.configure(update),
+    setPaging: (update) => deps.paging.configure(update),
+    paging: () => deps.paging.settings,
     failNext: (spec) => faults.failNext(spec),
     clearFailNext: () => faults.clearPending(),
     consumeBudget: (apiKey, units) => {

@@ -1,16 +1,23 @@
 import type { Table } from './table.js';
 
 // Rows of a table sorted by (column value, row). Rows are in id order, so ties are broken by id ascending,
-// like `ORDER BY value, id`. Updates merge the changed rows back in O(n) instead of re-sorting.
+// like `ORDER BY value, id`. Updates merge the changed rows back in O(n) instead of re-sorting; deleted rows
+// are removed, so every query, total and page sees only live rows without a per-request scan.
 
 export class SortedIndex<C extends string> {
   rows: Int32Array;
+  /** Table rows this index has taken in: rows appended later are inserted by the next update(). */
+  private covered: number;
 
   constructor(
     private readonly table: Table<C>,
     readonly column: C | 'id',
   ) {
-    this.rows = this.sortRows(Int32Array.from({ length: table.size }, (_, i) => i));
+    const live = new Int32Array(table.liveCount);
+    let out = 0;
+    for (let row = 0; row < table.size; row++) if (!table.isDeleted(row)) live[out++] = row;
+    this.rows = this.sortRows(live);
+    this.covered = table.size;
   }
 
   key(): Float64Array {
@@ -21,17 +28,18 @@ export class SortedIndex<C extends string> {
   update(changedRows: Iterable<number>): void {
     const changed = new Uint8Array(this.table.size);
     const moved: number[] = [];
-    for (const row of changedRows) {
-      if (!changed[row]) moved.push(row);
+    const take = (row: number): void => {
+      if (changed[row]) return;
       changed[row] = 1;
-    }
-    for (let row = this.rows.length; row < this.table.size; row++) {
-      if (!changed[row]) moved.push(row);
-      changed[row] = 1;
-    }
+      // A deleted row never comes back, even when a caller lists it as changed.
+      if (!this.table.isDeleted(row)) moved.push(row);
+    };
+    for (const row of changedRows) take(row);
+    for (let row = this.covered; row < this.table.size; row++) take(row);
+    this.covered = this.table.size;
     const incoming = this.sortRows(Int32Array.from(moved));
     const key = this.key();
-    const merged = new Int32Array(this.table.size);
+    const merged = new Int32Array(this.rows.length + incoming.length);
     let out = 0;
     let j = 0;
     for (let i = 0; i < this.rows.length; i++) {
@@ -41,7 +49,27 @@ export class SortedIndex<C extends string> {
       merged[out++] = row;
     }
     while (j < incoming.length) merged[out++] = incoming[j++] as number;
-    this.rows = merged;
+    this.rows = out === merged.length ? merged : merged.slice(0, out);
+  }
+
+  /** Drops rows (deleted records) from the index in one O(n) pass. */
+  remove(rows: Iterable<number>): void {
+    const gone = new Uint8Array(this.table.size);
+    let count = 0;
+    for (const row of rows) {
+      if (row >= 0 && row < gone.length && !gone[row]) {
+        gone[row] = 1;
+        count++;
+      }
+    }
+    if (count === 0) return;
+    const kept = new Int32Array(this.rows.length);
+    let out = 0;
+    for (let i = 0; i < this.rows.length; i++) {
+      const row = this.rows[i] as number;
+      if (!gone[row]) kept[out++] = row;
+    }
+    this.rows = out === kept.length ? kept : kept.slice(0, out);
   }
 
   private sortRows(rows: Int32Array): Int32Array {
@@ -70,4 +98,14 @@ export function searchKey(rows: Int32Array, key: Float64Array, from: number, to:
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Deletes rows of a stream: flags them in the table and removes them from every sorted index. Returns the
+ * rows that were live.
+ */
+export function deleteRows<C extends string>(table: Table<C>, indexes: Iterable<SortedIndex<C>>, rows: Iterable<number>): number[] {
+  const deleted = table.markDeleted(rows);
+  if (deleted.length > 0) for (const index of indexes) index.remove(deleted);
+  return deleted;
 }

@@ -1,9 +1,13 @@
 // Column store for one stream: every per-record value the server must filter or sort on lives in a growable
-// Float64Array (NaN = null). Rows are numbered in id order, so row order is id order.
+// Float64Array (NaN = null). Rows are numbered in id order, so row order is id order. A deleted row keeps its
+// number (so ids and derived data of other rows never shift) and is only flagged.
 
 export class Table<C extends string> {
   private columns: Record<C | 'id', Float64Array>;
   private capacity: number;
+  private deleted: Uint8Array;
+  private deletedCount = 0;
+  /** Rows ever appended, deleted ones included. */
   size = 0;
   /** Bumped on every change; cached query results are keyed on it. */
   version = 0;
@@ -13,6 +17,29 @@ export class Table<C extends string> {
     const columns = {} as Record<C | 'id', Float64Array>;
     for (const name of [...columnNames, 'id' as const]) columns[name] = new Float64Array(this.capacity);
     this.columns = columns;
+    this.deleted = new Uint8Array(this.capacity);
+  }
+
+  /** Rows not deleted. */
+  get liveCount(): number {
+    return this.size - this.deletedCount;
+  }
+
+  isDeleted(row: number): boolean {
+    return this.deleted[row] === 1;
+  }
+
+  /** Flags rows as deleted; returns those that were live. Callers also drop them from their sorted indexes. */
+  markDeleted(rows: Iterable<number>): number[] {
+    const newly: number[] = [];
+    for (const row of rows) {
+      if (row < 0 || row >= this.size || this.deleted[row] === 1) continue;
+      this.deleted[row] = 1;
+      newly.push(row);
+    }
+    this.deletedCount += newly.length;
+    if (newly.length > 0) this.version++;
+    return newly;
   }
 
   /** The live array of a column; re-read after any append because growth reallocates it. */
@@ -47,5 +74,8 @@ export class Table<C extends string> {
       next.set(this.columns[name]);
       this.columns[name] = next;
     }
+    const deleted = new Uint8Array(this.capacity);
+    deleted.set(this.deleted);
+    this.deleted = deleted;
   }
 }

@@ -54,7 +54,7 @@ describe('CLI', () => {
     const err = capture();
     expect(await runCli(['--help'], out.stream, err.stream)).toBeNull();
     expect(out.text()).toBe('');
-    for (const flag of ['--port', '--seed', '--orders', '--shipments', '--fulfillments', '--products', '--customers', '--stores', '--warehouses', '--start', '--end', '--rate-limit', '--rate-window-ms', '--no-rate-limit', '--fault-500', '--fault-502', '--fault-503', '--fault-reset', '--fault-truncate', '--fault-latency', '--latency-ms', '--fault-slow-body', '--slow-body-chunks', '--slow-body-delay-ms', '--html-share', '--api-key', '--api-secret', '--no-access-key', '--no-access-secret', '--pages-zero-quirk']) {
+    for (const flag of ['--port', '--seed', '--orders', '--shipments', '--fulfillments', '--products', '--customers', '--stores', '--warehouses', '--start', '--end', '--rate-limit', '--rate-window-ms', '--no-rate-limit', '--fault-500', '--fault-502', '--fault-503', '--fault-reset', '--fault-truncate', '--fault-latency', '--latency-ms', '--fault-slow-body', '--slow-body-chunks', '--slow-body-delay-ms', '--html-share', '--api-key', '--api-secret', '--no-access-key', '--no-access-secret', '--pages-zero-quirk', '--clock-start', '--stamp-lag-ms', '--stamp-jitter-ms', '--date-offset-ms', '--unstable-ties', '--max-page-size', '--short-page-rate', '--total-cap', '--total-offset', '--total-drift']) {
       expect(err.text()).toContain(flag);
     }
     expect(HELP).toContain('sim-no-access-secret');
@@ -71,5 +71,34 @@ describe('CLI', () => {
     expect(() => parseCliArgs(['--orderz', '5'])).toThrow(CliUsageError);
     expect(() => parseCliArgs(['--fault-500', '-1'])).toThrow(CliUsageError);
     expect(() => parseCliArgs(['--pages-zero-quirk', 'orders=sometimes'])).toThrow(CliUsageError);
+  });
+
+  test('the server-lie flags map to their options; negative values take the --flag=-N form', () => {
+    const parsed = parseCliArgs([
+      '--stamp-lag-ms', '3600000', '--stamp-jitter-ms', '500', '--date-offset-ms=-90000', '--unstable-ties', '--max-page-size', '250',
+      '--short-page-rate', '0.2', '--total-cap', '10000', '--total-offset=-1', '--total-drift', '3',
+    ]);
+    expect(parsed).toMatchObject({ stampLagMs: 3_600_000, stampJitterMs: 500, dateOffsetMs: -90_000, unstableTies: true, maxPageSize: 250, shortPageRate: 0.2, totalCap: 10_000, totalOffset: -1, totalDrift: 3 });
+    expect(parseCliArgs([])).toMatchObject({ unstableTies: undefined, clock: undefined, totalCap: undefined });
+    expect(() => parseCliArgs(['--stamp-lag-ms', '-5'])).toThrow(CliUsageError);
+    expect(() => parseCliArgs(['--date-offset-ms=1.5'])).toThrow(CliUsageError);
+    expect(() => parseCliArgs(['--clock-start', '2026-11-01 01:40'])).toThrow(/ISO-8601 instant/);
+    expect(() => parseCliArgs(['--clock-start', '2026-11-01T01:40:00'])).toThrow(/ISO-8601 instant/);
+  });
+
+  test('--clock-start runs the clock from that instant: mutations stamp the fall-back hour, the Date header follows', async () => {
+    const err = capture();
+    const sim = await runCli(['--orders', '50', '--clock-start', '2026-11-01T08:40:00Z', '--date-offset-ms=-60000', '--max-page-size', '20', '--total-offset=-1'], capture().stream, err.stream);
+    try {
+      expect(err.text()).toMatch(/clock at 2026-11-01T08:40:0\d\.\d{3}Z/);
+      const mutated = await fetch(`${sim!.baseUrl}/__sim/mutate`, { method: 'POST', body: JSON.stringify({ op: 'modifyOrders', count: 1 }) });
+      expect(((await mutated.json()) as { at: string }).at).toMatch(/^2026-11-01T01:40:0\d\.\d{7}$/);
+      const response = await apiGet<{ orders: unknown[]; total: number }>(sim!, '/orders', { pageSize: 500 });
+      expect(response.headers.get('date')).toMatch(/^Sun, 01 Nov 2026 08:39:0\d GMT$/);
+      expect(response.body.orders).toHaveLength(20);
+      expect(response.body.total).toBe(49);
+    } finally {
+      await sim?.close();
+    }
   });
 });

@@ -27,6 +27,26 @@ describe('sorted index maintenance', () => {
     }
   });
 
+  test('removing rows, then changing and appending others, equals a full re-sort of the live rows', () => {
+    const rng = new Rng(321);
+    const table = new Table<'k'>(['k'], 4);
+    for (let i = 0; i < 400; i++) table.append({ id: i + 1, k: rng.int(0, 30) });
+    const index = new SortedIndex(table, 'k');
+    const live = (): number[] => sortedRows(table).filter((row) => !table.isDeleted(row));
+    for (let round = 0; round < 30; round++) {
+      const gone = table.markDeleted(Array.from({ length: rng.int(0, 15) }, () => rng.int(0, table.size - 1)));
+      index.remove(gone);
+      expect([...index.rows]).toEqual(live());
+      const changed = Array.from({ length: rng.int(0, 20) }, () => rng.int(0, table.size - 1));
+      for (const row of changed) table.col('k')[row] = rng.int(0, 40);
+      for (let n = rng.int(0, 5); n > 0; n--) table.append({ id: table.size + 1, k: rng.int(0, 40) });
+      index.update(changed);
+      expect([...index.rows]).toEqual(live());
+    }
+    expect(table.liveCount).toBe(index.rows.length);
+    expect(new SortedIndex(table, 'k').rows).toEqual(index.rows);
+  });
+
   test('descending pages keep ties in ascending row order', () => {
     const key = Float64Array.from([5, 1, 5, 3, 5, 1]);
     const rows = Int32Array.from([1, 5, 3, 0, 2, 4]);

@@ -156,3 +156,134 @@ describe('scheduled mutations', () => {
     }
   });
 });
+
+describe('deletions and creations between page answers', () => {
+  const clock = new FakeClock(T0);
+  let sim: Simulator;
+
+  beforeAll(async () => {
+    sim = await start({ seed: 5, clock: clock.read, counts: { orders: 600, shipments: 150, customers: 300 } });
+  });
+  afterAll(() => sim.close());
+
+  const orderIds = (orders: readonly ApiOrder[]): number[] => orders.map((o) => o.orderId);
+
+  test('a deleted order is gone from every page, every total and the truth; its id is never served again', async () => {
+    const firstPage = await listPage<ApiOrder>(sim, 'orders', { pageSize: 50 });
+    const victims = [firstPage.records[3]!.orderId, firstPage.records[10]!.orderId];
+    const byModify = await listPage(sim, 'orders', { sortBy: 'ModifyDate', sortDir: 'DESC', pageSize: 1 });
+    const result = sim.mutate.deleteOrders({ orderIds: [...victims, victims[0]!] });
+    expect(result.ids).toEqual(victims);
+    expect(sim.truthCount('orders')).toBe(598);
+    expect(orderIds(truthOf<ApiOrder>(sim, 'orders'))).not.toContain(victims[0]);
+    const queries: Record<string, string>[] = [{}, { sortBy: 'ModifyDate' }, { sortBy: 'CreateDate', sortDir: 'DESC' }, { sortBy: 'OrderDate', createDateStart: '2023-01-01' }];
+    for (const query of queries) {
+      const all = await listAll<ApiOrder>(sim, 'orders', query);
+      expect(all).toHaveLength(598);
+      expect(orderIds(all).filter((id) => victims.includes(id))).toEqual([]);
+    }
+    expect((await listPage(sim, 'orders', { sortBy: 'ModifyDate', sortDir: 'DESC', pageSize: 1 })).total).toBe(byModify.total - 2);
+    const truth = await fetch(`${sim.baseUrl}/__sim/truth/orders`);
+    expect(truth.headers.get('x-total-count')).toBe('598');
+    expect((await truth.text()).includes(`"orderId":${victims[0]},`)).toBe(false);
+    // A deleted record cannot change or be deleted again, directly or over HTTP.
+    expect(() => sim.mutate.modifyOrders({ orderIds: [victims[0]!] })).toThrow(/was deleted/);
+    expect(() => sim.mutate.deleteOrders({ orderIds: [victims[1]!] })).toThrow(/was deleted/);
+    expect(() => sim.mutate.createShipments({ orderIds: [victims[1]!] })).toThrow(/was deleted/);
+    const post = await fetch(`${sim.baseUrl}/__sim/mutate`, { method: 'POST', body: JSON.stringify({ op: 'modifyOrders', orderIds: [victims[0]] }) });
+    expect(post.status).toBe(400);
+  });
+
+  test('random picks choose among live orders only', async () => {
+    const deleted = sim.mutate.deleteOrders({ count: 590 });
+    expect(new Set(deleted.ids).size).toBe(590);
+    expect(sim.truthCount('orders')).toBe(8);
+    const live = orderIds(truthOf<ApiOrder>(sim, 'orders'));
+    clock.advance(1_000);
+    const modified = sim.mutate.modifyOrders({ count: 20 });
+    expect([...modified.ids].sort((a, b) => a - b)).toEqual(live);
+    const shipped = sim.mutate.createShipments({ count: 6 });
+    const shipments = truthOf<ApiShipment>(sim, 'shipments').filter((s) => shipped.ids.includes(s.shipmentId));
+    expect(shipments.every((s) => live.includes(s.orderId))).toBe(true);
+    const created = sim.mutate.createOrders({ count: 3 });
+    const page = await listPage<ApiOrder>(sim, 'orders', { pageSize: 500 });
+    expect(page.total).toBe(11);
+    expect(orderIds(page.records)).toEqual([...live, ...created.ids]);
+  });
+
+  test('customers: created ones carry createDate = modifyDate = the stamp; deleted ones vanish, their orders keep the customerId', async () => {
+    clock.advance(60_000);
+    const orders = truthOf<ApiOrder>(sim, 'orders').filter((o) => o.customerId !== null);
+    const victim = orders[0]!.customerId!;
+    const before = sim.truthCount('customers');
+    const removed = sim.mutate.deleteCustomers({ customerIds: [victim] });
+    expect(removed.ids).toEqual([victim]);
+    const randomlyRemoved = sim.mutate.deleteCustomers({ count: 7 });
+    expect(randomlyRemoved.ids).not.toContain(victim);
+    const created = sim.mutate.createCustomers({ count: 25 });
+    expect(sim.truthCount('customers')).toBe(before - 8 + 25);
+    const all = await listAll<Row>(sim, 'customers', { sortBy: 'ModifyDate' });
+    expect(all).toHaveLength(before - 8 + 25);
+    const ids = all.map((c) => c.customerId as number);
+    expect(ids).not.toContain(victim);
+    expect(ids.filter((id) => randomlyRemoved.ids.includes(id))).toEqual([]);
+    const fresh = all.filter((c) => created.ids.includes(c.customerId as number));
+    expect(fresh).toHaveLength(25);
+    expect(fresh.every((c) => c.createDate === created.at && c.modifyDate === created.at)).toBe(true);
+    expect(Math.min(...created.ids)).toBeGreaterThan(Math.max(...ids.filter((id) => !created.ids.includes(id))));
+    // Orders are not re-assigned: the same customers as before, the deleted one included.
+    const after = new Map(truthOf<ApiOrder>(sim, 'orders').map((o) => [o.orderId, o.customerId]));
+    for (const order of orders) expect(after.get(order.orderId)).toBe(order.customerId);
+    expect(() => sim.mutate.deleteCustomers({ customerIds: [victim] })).toThrow(/was deleted/);
+  });
+
+  test('customers created from none sort by Name exactly (case-insensitive, ties by id)', async () => {
+    const empty = await start({ seed: 8, clock: clock.read, counts: { customers: 0 } });
+    try {
+      for (let k = 0; k < 4; k++) empty.mutate.createCustomers({ count: 150 });
+      const customers = truthOf<Row>(empty, 'customers');
+      expect(customers).toHaveLength(600);
+      const name = (row: Row): string => (row.name as string).toUpperCase();
+      const got = await listAll<Row>(empty, 'customers', { sortBy: 'Name', sortDir: 'DESC' });
+      expect(got.map((c) => c.customerId)).toEqual(oracle(customers, { sortField: 'name', sortKey: name, desc: true, idField: 'customerId' }).map((c) => c.customerId));
+    } finally {
+      await empty.close();
+    }
+  });
+
+  test('after deletions and creations every sort index still matches the ground truth', async () => {
+    const customers = truthOf<Row>(sim, 'customers');
+    const name = (row: Row): string => (row.name as string).toUpperCase();
+    for (const desc of [false, true]) {
+      const byName = await listAll<Row>(sim, 'customers', { sortBy: 'Name', sortDir: desc ? 'DESC' : 'ASC' });
+      expect(byName.map((c) => c.customerId)).toEqual(oracle(customers, { sortField: 'name', sortKey: name, desc, idField: 'customerId' }).map((c) => c.customerId));
+      for (const [sortBy, field] of [
+        ['ModifyDate', 'modifyDate'],
+        ['CreateDate', 'createDate'],
+      ] as const) {
+        const got = await listAll<Row>(sim, 'customers', { sortBy, sortDir: desc ? 'DESC' : 'ASC' });
+        expect(got.map((c) => c.customerId)).toEqual(oracle(customers, { sortField: field, desc, idField: 'customerId' }).map((c) => c.customerId));
+      }
+    }
+    const orders = truthOf<Row>(sim, 'orders');
+    const got = await listAll<Row>(sim, 'orders', { sortBy: 'ModifyDate', sortDir: 'DESC' });
+    expect(got.map((o) => o.orderId)).toEqual(oracle(orders, { sortField: 'modifyDate', desc: true, idField: 'orderId' }).map((o) => o.orderId));
+  });
+
+  test('deletions can be scheduled; a scheduled change to an order deleted first is skipped, not an error', async () => {
+    const [first, second] = orderIds(truthOf<ApiOrder>(sim, 'orders'));
+    sim.schedule({ atRequest: 1 }, { op: 'deleteOrders', orderIds: [first!] });
+    sim.schedule({ atRequest: 2 }, { op: 'modifyOrders', orderIds: [first!, second!] });
+    const logged = sim.mutationLog().length;
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect((await apiGet(sim, '/orders')).status).toBe(200);
+      expect((await apiGet(sim, '/orders')).status).toBe(200);
+      expect(write).toHaveBeenCalledWith(expect.stringMatching(/scheduled modifyOrders skipped: orderId \d+ was deleted/));
+    } finally {
+      write.mockRestore();
+    }
+    expect(sim.mutationLog().slice(logged).map((m) => m.op)).toEqual(['deleteOrders']);
+    expect(orderIds(truthOf<ApiOrder>(sim, 'orders'))).not.toContain(first);
+  });
+});

@@ -4,11 +4,11 @@ import { ADDRESS_VERIFIED, COMPANIES, FIRST_NAMES, LAST_NAMES, MARKETPLACES, STR
 import { QueryEngine } from '../query.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiCustomer, ApiMarketplaceUsername } from '../records.js';
-import { SortedIndex } from '../sortedIndex.js';
+import { SortedIndex, deleteRows } from '../sortedIndex.js';
 import { Table } from '../table.js';
 import { locality, phone } from './addresses.js';
-import { nextId, stringRanks } from './ids.js';
-import { TAGS, type GenContext, type PagedStream, type StreamParams } from './pagedStream.js';
+import { nextId } from './ids.js';
+import { TAGS, type GenContext, type PagedStream, type Stamp, type StreamParams } from './pagedStream.js';
 import { someTags } from './tags.js';
 
 type Column = 'createDate' | 'modifyDate' | 'createUtc' | 'nameRank';
@@ -34,26 +34,48 @@ function emailLocalPart(name: string): string {
     .replace(/ +/g, '.');
 }
 
+let nameOrder: Map<string, number> | null = null;
+
+/**
+ * The Name sort key: the position of the name, upper-cased (case-insensitive ordinal order, equal names share
+ * it), among every name `coreAt` can form. Fixed for all customers, so ones created later sort exactly too.
+ */
+function nameRank(name: string): number {
+  if (!nameOrder) {
+    const keys = new Set(FIRST_NAMES.flatMap((first) => LAST_NAMES.map((last) => `${first} ${last}`.toUpperCase())));
+    nameOrder = new Map([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key, rank) => [key, rank]));
+  }
+  const rank = nameOrder.get(name.toUpperCase());
+  if (rank === undefined) throw new Error(`customer name outside the pools: ${name}`);
+  return rank;
+}
+
 export class CustomersStream implements PagedStream<Column> {
   readonly name = 'customers';
   readonly params = PARAMS;
   readonly table: Table<Column>;
   readonly engine: QueryEngine<Column>;
+  /** Customers generated at start; orders refer to these only, so created or deleted customers re-assign no order. */
+  readonly generatedCount: number;
   private readonly cores: CustomerCore[] = [];
+  private readonly indexes = new Map<Column | 'id', SortedIndex<Column>>();
+  private readonly idRng: Rng;
+  private lastId: number;
 
   constructor(
     private readonly ctx: GenContext,
     count: number,
   ) {
+    this.generatedCount = count;
     this.table = new Table<Column>(['createDate', 'modifyDate', 'createUtc', 'nameRank'], count);
     const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.customerDates)), 0.01);
     const pinned = new Set(ctx.pins);
-    const idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.customer));
-    let id = 40_000_000 + idRng.int(0, 9_000_000);
+    this.idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.customer));
+    this.lastId = 40_000_000 + this.idRng.int(0, 9_000_000);
     for (let row = 0; row < count; row++) {
       const rng = recordRng(ctx.seed, TAGS.customerDates, row);
       const createUtc = created[row] as number;
-      id = nextId(id, idRng);
+      const id = (this.lastId = nextId(this.lastId, this.idRng));
       this.table.append({
         id,
         createDate: wallTicksFromUtc(createUtc),
@@ -61,16 +83,42 @@ export class CustomersStream implements PagedStream<Column> {
         createUtc,
         nameRank: 0,
       });
-      this.cores.push(this.coreAt(row, id));
+      const core = this.coreAt(row, id);
+      this.cores.push(core);
+      this.table.col('nameRank')[row] = nameRank(core.name);
     }
-    this.table.col('nameRank').set(stringRanks(this.cores.map((core) => core.name)));
-    const indexes = new Map<Column | 'id', SortedIndex<Column>>();
-    for (const column of ['id', 'createDate', 'modifyDate', 'nameRank'] as const) indexes.set(column, new SortedIndex<Column>(this.table, column));
-    this.engine = new QueryEngine(this.table, indexes);
+    for (const column of ['id', 'createDate', 'modifyDate', 'nameRank'] as const) this.indexes.set(column, new SortedIndex<Column>(this.table, column));
+    this.engine = new QueryEngine(this.table, this.indexes);
   }
 
+  /** Live (not deleted) customers. */
   get count(): number {
-    return this.table.size;
+    return this.table.liveCount;
+  }
+
+  /** The i-th live customer's row, in id order (the id index holds exactly the live rows). */
+  liveRowAt(i: number): number {
+    return (this.indexes.get('id') as SortedIndex<Column>).rows[i] as number;
+  }
+
+  /** Appends one new customer per stamp (its createDate and modifyDate) and returns their rows. */
+  create(stamps: readonly Stamp[]): number[] {
+    const rows: number[] = [];
+    for (const stamp of stamps) {
+      const row = this.table.size;
+      const id = (this.lastId = nextId(this.lastId, this.idRng));
+      const core = this.coreAt(row, id);
+      this.cores.push(core);
+      rows.push(this.table.append({ id, createDate: stamp.ticks, modifyDate: stamp.ticks, createUtc: stamp.utc, nameRank: nameRank(core.name) }));
+    }
+    this.table.version++;
+    for (const index of this.indexes.values()) index.update([]);
+    return rows;
+  }
+
+  /** Deletes customers: they vanish from every query and from the truth (their orders keep the customerId). */
+  delete(rows: readonly number[]): void {
+    deleteRows(this.table, this.indexes.values(), rows);
   }
 
   /** Customers never change, so the cores orders copy are derived once. */
@@ -89,6 +137,9 @@ export class CustomersStream implements PagedStream<Column> {
     const rng = recordRng(this.ctx.seed, TAGS.customer, row);
     const place = locality(rng, 0.1);
     const createUtc = this.table.col('createUtc')[row] as number;
+    const createDate = formatWall(this.table.col('createDate')[row] as number, 'fixed7');
+    // A customer created during the run links its marketplace accounts as it is created (no dates past "now").
+    const fresh = row >= this.generatedCount;
     const usernames: ApiMarketplaceUsername[] = [];
     const accounts = rng.int(1, 3);
     for (let k = 0; k < accounts; k++) {
@@ -99,8 +150,8 @@ export class CustomersStream implements PagedStream<Column> {
       usernames.push({
         customerUserId: 60_000_000 + row * 4 + k,
         customerId: core.customerId,
-        createDate: dated ? formatWall(wallAfter(createUtc, linked, this.ctx.range), 'fixed7') : null,
-        modifyDate: dated ? formatWall(wallAfter(createUtc, linked + modifyLagMs(rng, createUtc + linked, this.ctx.range), this.ctx.range), 'fixed7') : null,
+        createDate: !dated ? null : fresh ? createDate : formatWall(wallAfter(createUtc, linked, this.ctx.range), 'fixed7'),
+        modifyDate: !dated ? null : fresh ? createDate : formatWall(wallAfter(createUtc, linked + modifyLagMs(rng, createUtc + linked, this.ctx.range), this.ctx.range), 'fixed7'),
         marketplaceId: marketplace.marketplaceId,
         marketplace: marketplace.name,
         username: k === 0 ? core.email : `${emailLocalPart(core.name)}${k}@${marketplace.name.toLowerCase()}.example.com`,
@@ -108,7 +159,7 @@ export class CustomersStream implements PagedStream<Column> {
     }
     return {
       customerId: core.customerId,
-      createDate: formatWall(this.table.col('createDate')[row] as number, 'fixed7'),
+      createDate,
       modifyDate: formatWall(this.table.col('modifyDate')[row] as number, 'fixed7'),
       name: core.name,
       company: rng.chance(0.6) ? (rng.chance(0.5) ? '' : null) : rng.pick(COMPANIES),

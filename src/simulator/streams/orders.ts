@@ -4,12 +4,12 @@ import { CARRIER_SERVICES, CONFIRMATIONS, CUSTOMER_NOTES, INTERNAL_NOTES, OPTION
 import { QueryEngine } from '../query.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiAddress, ApiCustomsItem, ApiOrder, ApiOrderItem } from '../records.js';
-import { SortedIndex } from '../sortedIndex.js';
+import { SortedIndex, deleteRows } from '../sortedIndex.js';
 import { Table } from '../table.js';
 import { nameOnlyAddress, personName, postalAddress } from './addresses.js';
 import type { CustomerCore, CustomersStream } from './customers.js';
 import { nextId } from './ids.js';
-import { TAGS, type GenContext, type PagedStream, type StreamParams } from './pagedStream.js';
+import { TAGS, type GenContext, type PagedStream, type Stamp, type StreamParams } from './pagedStream.js';
 import type { ProductsStream } from './products.js';
 import type { StoresStream } from './stores.js';
 import type { WarehousesStream } from './warehouses.js';
@@ -98,8 +98,14 @@ export class OrdersStream implements PagedStream<Column> {
     this.engine = new QueryEngine(this.table, this.indexes);
   }
 
+  /** Live (not deleted) orders. */
   get count(): number {
-    return this.table.size;
+    return this.table.liveCount;
+  }
+
+  /** The i-th live order's row, in id order (the id index holds exactly the live rows). */
+  liveRowAt(i: number): number {
+    return (this.indexes.get('id') as SortedIndex<Column>).rows[i] as number;
   }
 
   /** Marks generated orders that have a (non-voided) shipment, which fixes their status to shipped. */
@@ -109,31 +115,31 @@ export class OrdersStream implements PagedStream<Column> {
     this.table.version++;
   }
 
-  /** Gives the rows a new modifyDate and bumps their version (which re-derives status and notes). */
-  touch(rows: readonly number[], modifyTicks: number): void {
+  /** Gives the rows new modifyDates (wall ticks, one per row) and bumps their version (which re-derives status and notes). */
+  touch(rows: readonly number[], modifyTicks: readonly number[]): void {
     const version = this.table.col('version');
     const modify = this.table.col('modifyDate');
-    for (const row of rows) {
+    rows.forEach((row, k) => {
       version[row] = (version[row] as number) + 1;
-      modify[row] = modifyTicks;
-    }
+      modify[row] = modifyTicks[k] as number;
+    });
     this.table.version++;
     this.indexes.get('modifyDate')?.update(rows);
   }
 
-  /** Appends new orders created at `nowTicks` (wall) and returns their rows. */
-  create(count: number, nowUtc: number, nowTicks: number): number[] {
+  /** Appends one new order per stamp (its createDate and modifyDate) and returns their rows. */
+  create(stamps: readonly Stamp[]): number[] {
     const rows: number[] = [];
-    for (let k = 0; k < count; k++) {
+    for (const stamp of stamps) {
       const row = this.table.size;
       const rng = recordRng(this.ctx.seed, TAGS.orderDates, row);
       this.lastId = nextId(this.lastId, this.idRng);
       rows.push(
         this.table.append({
           id: this.lastId,
-          createDate: nowTicks,
-          orderDate: wallTicksFromUtc(Math.floor((nowUtc - rng.int(0, 600_000)) / 1000) * 1000),
-          modifyDate: nowTicks,
+          createDate: stamp.ticks,
+          orderDate: wallTicksFromUtc(Math.floor((stamp.utc - rng.int(0, 600_000)) / 1000) * 1000),
+          modifyDate: stamp.ticks,
           version: 0,
           shipped: 0,
         }),
@@ -142,6 +148,11 @@ export class OrdersStream implements PagedStream<Column> {
     this.table.version++;
     for (const index of this.indexes.values()) index.update([]);
     return rows;
+  }
+
+  /** Deletes orders (deleted, or merged into another): they vanish from every query and from the truth. */
+  delete(rows: readonly number[]): void {
+    deleteRows(this.table, this.indexes.values(), rows);
   }
 
   orderNumber(row: number): string {
@@ -167,7 +178,9 @@ export class OrdersStream implements PagedStream<Column> {
   customer(row: number): CustomerCore | null {
     const customers = this.refs.customers;
     const h = hash32(this.ctx.seed, TAGS.order, row, -2);
-    return customers.count === 0 || h % 10 === 0 ? null : customers.core((h >>> 4) % customers.count);
+    // Over the generated customers only, so creating or deleting customers never re-assigns an order's customer.
+    const generated = customers.generatedCount;
+    return generated === 0 || h % 10 === 0 ? null : customers.core((h >>> 4) % generated);
   }
 
   items(row: number): ApiOrderItem[] {

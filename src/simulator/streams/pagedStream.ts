@@ -38,6 +38,12 @@ export interface StreamParams<C extends string> {
   readonly includeShipmentItems?: boolean;
 }
 
+/** The date a mutation gives a record: the UTC instant and its Pacific wall ticks as stored. */
+export interface Stamp {
+  readonly utc: number;
+  readonly ticks: number;
+}
+
 export interface RenderOptions {
   readonly includeShipmentItems: boolean;
 }

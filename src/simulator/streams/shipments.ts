@@ -96,25 +96,27 @@ export class ShipmentsStream implements PagedStream<Column> {
     return rows;
   }
 
-  void(rows: readonly number[], nowTicks: number): void {
+  /** Voids the rows, each with its voidDate (wall ticks, one per row). */
+  void(rows: readonly number[], voidTicks: readonly number[]): void {
     const voided = this.table.col('voided');
     const voidDate = this.table.col('voidDate');
-    for (const row of rows) {
+    rows.forEach((row, k) => {
       voided[row] = 1;
-      voidDate[row] = nowTicks;
-    }
+      voidDate[row] = voidTicks[k] as number;
+    });
     this.table.version++;
   }
 
-  /** Appends shipments for the given order rows, created at `nowTicks`, and returns their rows. */
-  create(orderRows: readonly number[], nowTicks: number): number[] {
+  /** Appends one shipment per order row, created at the matching wall ticks, and returns their rows. */
+  create(orderRows: readonly number[], createTicks: readonly number[]): number[] {
     const orderIds = this.refs.orders.table.col('id');
-    const rows = orderRows.map((orderRow) => {
+    const rows = orderRows.map((orderRow, k) => {
+      const ticks = createTicks[k] as number;
       this.lastId = nextId(this.lastId, this.idRng);
       return this.table.append({
         id: this.lastId,
-        createDate: nowTicks,
-        shipDate: wallMidnight(nowTicks),
+        createDate: ticks,
+        shipDate: wallMidnight(ticks),
         voidDate: NaN,
         voided: 0,
         orderRow,
