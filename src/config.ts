@@ -24,6 +24,8 @@ export interface Config {
   maxRetryMs: number;
   /** A response body past this size is abandoned (transient failure). */
   maxResponseBytes: number;
+  /** How far before the server's clock an incremental window ends. */
+  settleMs: number;
   shipmentsLookbackDays: number;
   fulfillmentsLookbackDays: number;
   logLevel: LogLevel;
@@ -96,6 +98,7 @@ export function parseConfig(raw: unknown): Config {
     requestTimeoutMs: value<number>('request_timeout_seconds') * 1000,
     maxRetryMs: value<number>('max_retry_seconds') * 1000,
     maxResponseBytes: value<number>('max_response_mb') * 1024 * 1024,
+    settleMs: value<number>('settle_seconds') * 1000,
     shipmentsLookbackDays: value<number>('shipments_lookback_days'),
     fulfillmentsLookbackDays: value<number>('fulfillments_lookback_days'),
     logLevel,

@@ -1,136 +1,253 @@
-// Full refresh: every page of the endpoint, sorted by something modifications cannot change (creation order or
-// id, so new records only append at the end). Once page 1 tells the total, the other pages are read several at
-// once. `pages` is never trusted (ShipStation sometimes answers 0 with rows present); a total is trusted only
-// when the page does not contradict it, and a full last page is always followed by one more.
-//
-// A record deleted while pages are read shifts every later record up one place: a page read afterwards starts
-// one record later, and the record that moved onto an earlier page already read would be missed. Totals are
-// compared as pages arrive; when one drops, the pages read before the drop are read again.
+// Full refresh: every record there is, read so that what the pages show proves no row was passed over, whatever
+// was created, deleted or edited between two answers.
+// - A stream with a creation-date filter (orders, shipments, fulfillments) is read by the incremental reader
+//   over its creation date, with no window end and no checkpoints: keyset pages and overlapping fans.
+// - A stream without filters (products, customers) is read in creation order as a chain of pages that each
+//   repeat a couple of rows of the one before (pageChain.ts), fetched at once after page 1 has told the total.
+//   Two answers that overlap in value prove the rows between them read; where they do not (rows deleted or
+//   created between the two answers shifted the rest), pages around the gap are read until one bridges it.
+// - A reference list (one response) is one request.
 import { TransientError } from '../errors.js';
 import type { StreamDefinition } from '../streams/types.js';
-import { readEnvelope } from './envelope.js';
-import { endsRows, plausibleTotal, type RecordId } from './keyset.js';
-import { fullRefreshIds, ServerFault } from './pageChecks.js';
+import { readEnvelope, type ApiRecord } from './envelope.js';
+import { OPEN_WINDOW, readIncremental, type ReaderPacer } from './incremental.js';
+import { endsRows, plausibleTotal, type PageRow, type RecordId } from './keyset.js';
+import { keysetRows, ServerFault } from './pageChecks.js';
+import { linkEnd, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from './pageChain.js';
 import type { ReadTarget } from './streamContext.js';
+import type { WallClockZone } from './streamState.js';
 import { WorkerPool } from './workerPool.js';
-import type { ReaderPacer } from './incremental.js';
 
-/** Re-read rounds after totals dropped, before giving up transiently. */
-export const MAX_REREAD_ROUNDS = 5;
-
-interface PageResult {
-  page: number;
-  full: boolean;
-  /** No page after this one can hold rows (see endsRows). */
-  end: boolean;
-  total?: number;
-  /** Order in which the response completed (for the consistency check). */
-  seq: number;
+export interface FullRefreshOptions {
+  pageSize: number;
+  /** Requests of the stream at once at most (1 = one page after another). */
+  maxSlices: number;
+  zone: WallClockZone;
 }
 
-export async function readFullRefresh(def: StreamDefinition, ctx: ReadTarget, pageSize: number, readers: number, pacer: ReaderPacer): Promise<void> {
+/** Pages read around one gap (or past the last proven row) without closing it, before giving up for this sync. */
+export const MAX_FUTILE_PAGES = 8;
+
+export async function readFullRefresh(def: StreamDefinition, ctx: ReadTarget, opts: FullRefreshOptions, pacer: ReaderPacer): Promise<void> {
   if (def.envelope === null || def.singleRequest === true) {
-    await ctx.read(def.path, { ...def.params }, async (body) => {
+    await ctx.read(def.path, { ...def.params }, async (body, response) => {
       const result = readEnvelope(body, def.path, def.envelope);
       await ctx.estimateRows(result.total ?? result.rows.length);
-      await ctx.records(result.rows);
+      await ctx.records(result.rows, response.serverTime);
     });
-    await ctx.checkpoint({});
-    return;
-  }
-  const idField = def.primaryKey[0]!;
-  const sort = def.fullRefreshSort ?? {};
-  let seq = 0;
-  let firstPage: { first: RecordId; last: RecordId } | undefined;
-  const results = new Map<number, PageResult>();
-
-  const readPage = (page: number): Promise<PageResult> =>
-    ctx.read(def.path, { ...def.params, ...sort, page, pageSize }, async (body) => {
-      const result = readEnvelope(body, def.path, def.envelope);
-      await ctx.estimateRows(result.total);
-      const ids = fullRefreshIds(result.rows, idField);
-      const full = ids.length >= pageSize;
-      if (page === 1 && full) firstPage = { first: ids[0]!, last: ids[ids.length - 1]! };
-      else if (page > 1 && full && firstPage && ids[0] === firstPage.first && ids[ids.length - 1] === firstPage.last) {
-        throw new ServerFault(`page ${page} holds the same records as page 1: the server appears to ignore the page parameter`);
-      }
-      await ctx.records(result.rows);
-      const total = plausibleTotal(result.total, page, ids.length, pageSize);
-      const outcome: PageResult = { page, full, end: endsRows(ids.length, total, page, pageSize), total, seq: ++seq };
-      results.set(page, outcome);
-      return outcome;
-    });
-
-  const isLast = (r: PageResult) => r.end;
-
-  const first = await readPage(1);
-  if (!isLast(first)) {
-    if (first.total === undefined || readers <= 1) {
-      // Without a total to plan by (or asked for order), page after page until a short one.
-      for (let page = 2; !isLast(await readPage(page)); page++);
-    } else {
-      await readPagesInParallel(first.total, readers, pageSize, readPage, isLast, pacer, def.name);
-      await rereadAfterDrops(results, readers, readPage);
-    }
+  } else if (def.fullRefreshCursor !== undefined) {
+    const cursor = def.cursors![def.fullRefreshCursor]!;
+    const fresh = { idsAtLast: [] };
+    const plan = { cursor, resume: { frontier: fresh, pending: [] }, window: OPEN_WINDOW, pageSize: opts.pageSize, zone: opts.zone, lookbackDays: 0, maxSlices: opts.maxSlices, fresh, checkpoints: false };
+    await readIncremental({ ...def, lookbackExtraCursors: undefined }, ctx, plan, pacer);
+  } else {
+    await new PageChainReader(def, ctx, opts, pacer).read();
   }
   pacer.report(def.name, 0);
   await ctx.checkpoint({});
 }
 
-/** Pages 2…last with several readers; `last` grows when a later total is larger or the last page is full. */
-async function readPagesInParallel(
-  total: number,
-  readers: number,
-  pageSize: number,
-  readPage: (page: number) => Promise<PageResult>,
-  isLast: (r: PageResult) => boolean,
-  pacer: ReaderPacer,
-  stream: string,
-): Promise<void> {
-  let last = Math.ceil(total / pageSize);
-  let next = 2;
-  const pool = new WorkerPool();
-  const worker = async () => {
-    while (next <= last && !pool.failed) {
-      const page = next++;
-      pacer.report(stream, last - next + 2);
-      const r = await readPage(page);
-      if (r.total !== undefined) last = Math.max(last, Math.ceil(r.total / pageSize));
-      if (page >= last && !isLast(r)) last = page + 1;
-    }
-  };
-  for (let i = 0; i < Math.min(readers, last - 1); i++) pool.start(worker);
-  await pool.done();
+/** What an answered page of the chain shows. */
+interface Answer {
+  link: ChainLink;
+  /** First and last rows by sort value, its last rows (`id|value`), and whether no row follows it. */
+  first?: Key;
+  last?: Key;
+  tail: string[];
+  end: boolean;
+  total?: number;
 }
 
-/**
- * A total lower than one reported earlier means records were deleted while the pages were read: pages
- * answered before the drop may have missed a record that moved up onto them. They are read again, until a
- * round sees no drop.
- */
-async function rereadAfterDrops(results: Map<number, PageResult>, readers: number, readPage: (page: number) => Promise<PageResult>): Promise<void> {
-  for (let round = 1; ; round++) {
-    const byArrival = [...results.values()].sort((a, b) => a.seq - b.seq);
-    const latest = byArrival[byArrival.length - 1]?.total;
-    let highest = -Infinity;
-    let dropAt = -1;
-    byArrival.forEach((r, i) => {
-      if (r.total === undefined) return;
-      if (r.total < highest) dropAt = i;
-      highest = Math.max(highest, r.total);
-    });
-    if (dropAt < 0 || latest === undefined) return;
-    if (round > MAX_REREAD_ROUNDS) {
-      throw new TransientError(`records kept being deleted while the stream was read (${MAX_REREAD_ROUNDS} re-reads); the next sync reads it again`);
+const EDGE_ROWS = 16;
+
+/** Where a row sorts: its sort value, and its id among equal values when the server orders those by id. */
+type Key = { value: number; id: RecordId };
+
+function compareIds(a: RecordId, b: RecordId): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
+}
+const rowKey = (row: PageRow) => `${row.id}|${row.value}`;
+
+class PageChainReader {
+  private readonly answers: Answer[] = [];
+  private readonly sort: NonNullable<StreamDefinition['fullRefreshSort']>;
+  /**
+   * Whether every page so far ordered rows of equal sort values by ascending id: then ids break ties in the
+   * proofs (a run of equal creation dates longer than a page, an imported catalog, can still be proven read).
+   * One page that does not, and equal values prove nothing from then on.
+   */
+  private idsOrderTies = true;
+
+  /** `a` sorts strictly before `b`. */
+  private less(a: Key, b: Key): boolean {
+    return a.value < b.value || (this.idsOrderTies && a.value === b.value && compareIds(a.id, b.id) < 0);
+  }
+
+  constructor(
+    private readonly def: StreamDefinition,
+    private readonly ctx: ReadTarget,
+    private readonly opts: FullRefreshOptions,
+    private readonly pacer: ReaderPacer,
+  ) {
+    this.sort = def.fullRefreshSort!;
+  }
+
+  async read(): Promise<void> {
+    const size = this.opts.pageSize;
+    const first = await this.fetch({ page: 1, size }, (_, __, records, asOf) => this.ctx.records(records, asOf));
+    if (first.end) return;
+    if (this.opts.maxSlices > 1 && first.total !== undefined) await this.fetchPlanned(first, planPageChain(size, first.total));
+    // Gaps between answers that do not overlap, then whatever follows the last proven row.
+    for (;;) {
+      const sweep = this.sweep();
+      if (sweep.gaps.length === 0) {
+        if (sweep.ended) return;
+        await this.cover(sweep.covered, sweep.coveredEnd, undefined);
+        continue;
+      }
+      for (const gap of sweep.gaps) await this.cover(gap.after, gap.offset, gap.before);
     }
-    const stale = byArrival.slice(0, dropAt).filter((r) => r.total !== undefined && r.total > latest).map((r) => r.page);
-    if (stale.length === 0) return;
-    const queue = [...stale];
+  }
+
+  /**
+   * The planned links, several at once. A link's head repeats the end of the link before it: it goes out once
+   * that link's rows are all out, but for the rows that link already returned (held back until then).
+   */
+  private async fetchPlanned(page1: Answer, links: ChainLink[]): Promise<void> {
+    interface Entry {
+      answer: Answer;
+      held?: { rows: PageRow[]; records: ApiRecord[]; asOf?: number };
+    }
+    const entries = new Map<number, Entry>([[-1, { answer: page1 }]]);
+    const repeated = (before: Entry, row: PageRow) => before.answer.tail.includes(rowKey(row));
+    const releaseFrom = async (first: number) => {
+      for (let k = first; ; k++) {
+        const before = entries.get(k - 1);
+        const waiting = entries.get(k);
+        if (!before || before.held || !waiting?.held) return;
+        const { rows, records, asOf } = waiting.held;
+        waiting.held = undefined;
+        await this.ctx.records(
+          records.filter((_, i) => !repeated(before, rows[i]!)),
+          asOf,
+        );
+      }
+    };
+    let next = 0;
     const pool = new WorkerPool();
     const worker = async () => {
-      for (let page = queue.shift(); page !== undefined && !pool.failed; page = queue.shift()) await readPage(page);
+      while (next < links.length && !pool.failed) {
+        const index = next++;
+        this.pacer.report(this.def.name, links.length - next + 1);
+        await this.fetch(links[index]!, async (answer, rows, records, asOf) => {
+          const before = entries.get(index - 1);
+          const entry: Entry = { answer };
+          entries.set(index, entry);
+          if (before && !before.held) {
+            await this.ctx.records(
+              records.filter((_, i) => !repeated(before, rows[i]!)),
+              asOf,
+            );
+            await releaseFrom(index + 1);
+          } else {
+            entry.held = { rows: rows.slice(0, EDGE_ROWS), records: records.slice(0, EDGE_ROWS), asOf };
+            await this.ctx.records(records.slice(EDGE_ROWS), asOf);
+          }
+        });
+      }
     };
-    for (let i = 0; i < Math.min(readers, queue.length); i++) pool.start(worker);
+    const readers = Math.max(1, Math.min(this.opts.maxSlices, links.length));
+    for (let i = 0; i < readers; i++) pool.start(worker);
     await pool.done();
+  }
+
+  /**
+   * Reads pages until the rows after `after` (sort value) are proven up to `before` (a gap), or to the end of
+   * the rows (`before` undefined). `offset` is where the rows after `after` began when last seen; pages that
+   * prove nothing move the guess (rows deleted before it move the rest earlier).
+   */
+  private async cover(after: Key, offset: number, before: Key | undefined): Promise<void> {
+    const size = this.opts.pageSize;
+    let covered = after;
+    let at = offset;
+    for (let futile = 0; ; ) {
+      if (futile >= MAX_FUTILE_PAGES) {
+        throw new TransientError(
+          `${this.def.name}: ShipStation's pages kept moving while they were read (${MAX_FUTILE_PAGES} pages without finding where the records continue); the next sync reads the stream again`,
+        );
+      }
+      const link = (before === undefined ? nextChainLink(at, size) : undefined) ?? straddleLink(Math.max(0, at - 1), size);
+      const from = covered;
+      const keep = (row: PageRow) => row.value === null || (!this.less(row as Key, from) && (before === undefined || !this.less(before, row as Key)));
+      const answer = await this.fetch(link, (_, rows, records, asOf) =>
+        this.ctx.records(
+          records.filter((__, i) => keep(rows[i]!)),
+          asOf,
+        ),
+      );
+      if (answer.first === undefined || !this.less(answer.first, covered)) {
+        // Nothing here, or it starts after the proven rows: the rest moved to earlier places.
+        futile++;
+        const back = Math.max(0, Math.min(linkStart(link), answer.total ?? linkStart(link)) - Math.ceil(size / 2));
+        at = Math.max(0, Math.min(at - 1, back));
+        continue;
+      }
+      if (answer.end || (before !== undefined && this.less(before, answer.last!))) return;
+      if (this.less(covered, answer.last!)) {
+        covered = answer.last!;
+        futile = 0;
+      } else futile++;
+      at = linkEnd(link);
+    }
+  }
+
+  /** The answers swept in order of their first rows: what is proven, and the gaps between. */
+  private sweep(): { gaps: { after: Key; before: Key; offset: number }[]; covered: Key; coveredEnd: number; ended: boolean } {
+    const [page1, ...rest] = this.answers;
+    let covered = page1!.last!;
+    let coveredEnd = linkEnd(page1!.link);
+    const gaps: { after: Key; before: Key; offset: number }[] = [];
+    const order = (a: Answer, b: Answer) => (this.less(a.first!, b.first!) ? -1 : this.less(b.first!, a.first!) ? 1 : 0);
+    const sorted = rest.filter((a) => a.first !== undefined).sort(order);
+    for (const a of sorted) {
+      if (!this.less(a.first!, covered)) gaps.push({ after: covered, before: a.first!, offset: coveredEnd });
+      if (this.less(covered, a.last!)) {
+        covered = a.last!;
+        coveredEnd = linkEnd(a.link);
+      }
+      if (a.end) return { gaps, covered, coveredEnd, ended: true };
+    }
+    return { gaps, covered, coveredEnd, ended: false };
+  }
+
+  /** One page: checked, turned into what it shows, then handed to `emit` with its rows. */
+  private fetch(link: ChainLink, emit: (answer: Answer, rows: PageRow[], records: ApiRecord[], asOf?: number) => Promise<void>): Promise<Answer> {
+    const { def, ctx, sort } = this;
+    const query = { ...def.params, sortBy: sort.sortBy, sortDir: sort.sortDir, page: link.page, pageSize: link.size };
+    return ctx.read(def.path, query, async (body, response) => {
+      const result = readEnvelope(body, def.path, def.envelope);
+      await ctx.estimateRows(result.total);
+      const rows = keysetRows(result.rows, { cursorField: sort.field, idField: def.primaryKey[0]!, request: { to: Infinity, page: link.page } });
+      const valued = rows.filter((r): r is Key => r.value !== null);
+      for (let i = 1; i < valued.length && this.idsOrderTies; i++) {
+        if (valued[i]!.value === valued[i - 1]!.value && compareIds(valued[i - 1]!.id, valued[i]!.id) >= 0) this.idsOrderTies = false;
+      }
+      if (rows.length > 0 && valued.length === 0) {
+        throw new ServerFault(`no record of the page carries a usable ${sort.field}, which orders the pages: they cannot be proven to meet`);
+      }
+      const total = plausibleTotal(result.total, link.page, rows.length, link.size);
+      const answer: Answer = {
+        link,
+        first: valued[0],
+        last: valued[valued.length - 1],
+        tail: valued.slice(-EDGE_ROWS).map(rowKey),
+        end: endsRows(rows.length, total, link.page, link.size),
+        total,
+      };
+      this.answers.push(answer);
+      await emit(answer, rows, result.rows, response.serverTime);
+      return answer;
+    });
   }
 }

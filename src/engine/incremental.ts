@@ -1,29 +1,44 @@
-// Incremental: the window frozen at the start of the sync, read as cursor-range slices (slices.ts), each by
-// keyset paging (keyset.ts) sorted ascending and fanned out by page number once its total is known, as many
-// requests at once as the rate budget has room for (the pacer). Each page is checked (pageChecks.ts) before its
-// records go out, and a checkpoint covering every slice's position follows every page. Optional re-scan passes re-read a trailing window for streams whose records change
-// without a modification date (shipment voids).
+// Incremental: the window, ending a settle margin before the server's own clock, read as cursor-range slices
+// (slices.ts), each by keyset paging (keyset.ts) sorted ascending and fanned out once its total is known
+// (fanPlan.ts), as many requests at once as the rate budget has room for (the pacer). Each page is checked
+// (pageChecks.ts) before its records go out, and a checkpoint covering what the pages proved follows every
+// page. The same reader serves a full refresh of a stream with a creation-date filter (no end, no checkpoints).
+// Optional re-scan passes re-read a trailing window for streams whose records change without a modification
+// date (shipment voids).
 import type { CursorDefinition, StreamDefinition } from '../streams/types.js';
 import { readEnvelope } from './envelope.js';
-import { applyPage, endsRows, planRequest, plausibleTotal, rowsToEmit, type PageRequest, type PageRow } from './keyset.js';
-import { keysetRows, ServerFault } from './pageChecks.js';
-import { SliceSet, type FanPage, type ResumePlan, type Slice } from './slices.js';
+import { plausibleTotal, type KeysetPosition, type PageRequest, type PageRow } from './keyset.js';
+import type { ApiRecord } from './envelope.js';
+import { keysetRows } from './pageChecks.js';
+import { SliceSet, type Fan, type ResumePlan, type Slice } from './slices.js';
 import type { ReadTarget } from './streamContext.js';
 import { checkedState, type WallClockZone } from './streamState.js';
 import { floorSecond, formatWallFilter } from './wallClock.js';
 import { WorkerPool } from './workerPool.js';
 
+/** The window's last second (wall ms): an upper bound until the server has told its time, then final. */
+export interface WindowTarget {
+  readonly provisional: number;
+  settled(): number | undefined;
+}
+
+/** A window without an end: a full refresh reads every row there is. */
+export const OPEN_WINDOW: WindowTarget = { provisional: Infinity, settled: () => Infinity };
+
 export interface IncrementalPlan {
   cursor: CursorDefinition;
   resume: ResumePlan;
-  /** Upper bound sent for this sync's window (wall ms, whole second: the moment the sync started). */
-  windowEnd: number;
+  window: WindowTarget;
   pageSize: number;
   zone: WallClockZone;
   /** Days of trailing window to re-read after the main pass (0 = none). */
   lookbackDays: number;
   /** Slices read at once at most (1 = strictly in cursor order). */
   maxSlices: number;
+  /** Where the stream starts without a usable state (start_date, or the beginning of history). */
+  fresh: KeysetPosition;
+  /** False for a full refresh: no STATE per page, and none of the resume checks. */
+  checkpoints: boolean;
 }
 
 /** Decides whether more readers would pay off now (shared by every stream of the sync). */
@@ -33,151 +48,195 @@ export interface ReaderPacer {
 }
 
 export async function readIncremental(def: StreamDefinition, ctx: ReadTarget, plan: IncrementalPlan, pacer: ReaderPacer): Promise<void> {
-  // Rows at the window's last second may still be arriving: the range ends one second before it, and those
-  // rows are read by the next sync (its keyset restarts at or before them).
-  const set = new SliceSet(plan.resume, plan.windowEnd - 1000);
-  const save = () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.zone) });
-  await readSlices(def, ctx, plan.cursor, set, plan.pageSize, plan.maxSlices, pacer, save);
+  const resume = plan.checkpoints ? checkStoredFrontier(def.name, ctx, plan) : plan.resume;
+  const set = new SliceSet(resume, plan.window.provisional);
+  const save = plan.checkpoints ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.zone) }) : async () => {};
+  const reader = new SliceReader(def, ctx, plan, pacer, save);
+  await reader.read(set);
   if (plan.lookbackDays > 0) {
-    const from = floorSecond(plan.windowEnd - plan.lookbackDays * 86_400_000);
+    const windowEnd = (plan.window.settled() ?? plan.window.provisional) + 1000;
+    const from = floorSecond(windowEnd - plan.lookbackDays * 86_400_000);
     ctx.logger.info(`${def.name}: re-scanning the last ${plan.lookbackDays} days by ${plan.cursor.field}`);
-    const rescan = new SliceSet({ frontier: { from, idsAtLast: [] }, pending: [] }, plan.windowEnd - 1000);
-    await readSlices(def, ctx, plan.cursor, rescan, plan.pageSize, plan.maxSlices, pacer, save);
+    await reader.read(new SliceSet({ frontier: { from, idsAtLast: [] }, pending: [] }, windowEnd - 1000));
     for (const cursor of def.lookbackExtraCursors ?? []) {
       ctx.logger.info(`${def.name}: re-scanning the last ${plan.lookbackDays} days by ${cursor.field}`);
-      await windowPass(def, ctx, cursor, from, plan.windowEnd, plan.pageSize, save);
+      await windowPass(def, ctx, cursor, from, windowEnd, reader.pageSize, save);
     }
   }
   await save();
 }
 
 /**
- * Reads every open slice of the set. One reader starts; after each page the pacer may ask for more. A slice
- * whose page 1 tells a total of several pages fans out: its other pages are work any reader may take (work
- * stealing), and gaps a fan cannot vouch for become slices of their own. A failing reader stops the others at
- * their next request; the first error is thrown once all have emitted their last checkpoint.
+ * A stored frontier past this machine's clock that covers no emitted record (a future start_date stored by an
+ * older version, or another connector's state) would read nothing for ever: the stream starts afresh, saying
+ * so. One that covers emitted records is kept (clocks differ; the window catches up with it).
  */
-async function readSlices(
-  def: StreamDefinition,
-  ctx: ReadTarget,
-  cursor: CursorDefinition,
-  set: SliceSet,
-  pageSize: number,
-  maxSlices: number,
-  pacer: ReaderPacer,
-  save: () => Promise<void>,
-): Promise<void> {
-  const idField = def.primaryKey[0]!;
-  /** Slices read by keyset right now (a fan's pages are shared out page by page instead). */
-  const reading = new Set<Slice>();
-  const pool = new WorkerPool();
-  const report = () => pacer.report(def.name, set.pagesLeft());
-
-  type Unit = NonNullable<ReturnType<SliceSet['claim']>>;
-  const claim = (): Unit | undefined => set.claim(reading);
-
-  const widen = () => {
-    let spare = Math.min(pacer.spare(), maxSlices - pool.size);
-    while (spare-- > 0 && !pool.failed) {
-      const unit = claim();
-      if (!unit) return;
-      startReader(unit);
-    }
-  };
-
-  const queryFor = (request: PageRequest) => ({
-    ...def.params,
-    ...(request.from !== undefined ? { [cursor.startParam]: formatWallFilter(request.from) } : {}),
-    [cursor.endParam]: formatWallFilter(request.to),
-    sortBy: cursor.sortBy,
-    sortDir: 'ASC',
-    page: request.page,
-    pageSize,
-  });
-
-  const readKeyset = async (slice: Slice): Promise<void> => {
-    for (;;) {
-      if (pool.failed) return;
-      const request = planRequest(slice.pos, slice.targetEnd);
-      if (request === null) {
-        set.finish(slice);
-        report();
-        await save();
-        return;
-      }
-      const fanning = await ctx.read(def.path, queryFor(request), async (body) => {
-        const page = readEnvelope(body, def.path, def.envelope);
-        await ctx.estimateRows(page.total);
-        const rows = keysetRows(page.rows, { cursorField: cursor.field, idField, request });
-        const outcome = applyPage(slice.pos, request, rows, page.total, pageSize, slice.targetEnd);
-        await ctx.records(outcome.emit.map((i) => page.rows[i]!));
-        const atStart = request.page === 1 && !slice.pos.group && !slice.pos.skip;
-        slice.pos = outcome.next;
-        const total = plausibleTotal(page.total, request.page, page.rows.length, pageSize);
-        const pages = total === undefined ? 1 : Math.ceil(total / pageSize);
-        // Keyset reading from page 1 with more pages to come: hand the rest out by page number.
-        const fan = maxSlices > 1 && atStart && !outcome.done && !outcome.next.group && pages > 1;
-        if (outcome.done) set.finish(slice);
-        else if (fan) set.startFan(slice, request, { total, end: false, idsAtLast: [] }, pages);
-        report();
-        await save();
-        return fan;
-      });
-      if (slice.done || fanning) return;
-      widen();
-    }
-  };
-
-  const readFanPage = async (slice: Slice, pageNumber: number): Promise<void> => {
-    const fan = slice.fan!;
-    const request: PageRequest = { ...fan.request, page: pageNumber };
-    await ctx.read(def.path, queryFor(request), async (body) => {
-      const page = readEnvelope(body, def.path, def.envelope);
-      const rows = keysetRows(page.rows, { cursorField: cursor.field, idField, request });
-      const start = fan.start.lastValue;
-      // Later pages only ever hold rows after page 1's (rows leave, they never join a past window).
-      if (start !== undefined && rows.some((r) => r.value !== null && r.value < start)) {
-        throw new ServerFault(`page ${pageNumber} repeats records of page 1: the server appears to ignore the page parameter`);
-      }
-      const { emit, beyond } = rowsToEmit(fan.start, rows, slice.targetEnd);
-      await ctx.records(emit.map((i) => page.rows[i]!));
-      set.recordFanPage(slice, pageNumber, fanPageOf(rows, slice.targetEnd, plausibleTotal(page.total, pageNumber, rows.length, pageSize), pageNumber, pageSize, beyond));
-      report();
-      await save();
-    });
-  };
-
-  function startReader(first: Unit): void {
-    pool.start(async () => {
-      for (let unit: Unit | undefined = first; unit; unit = pool.failed ? undefined : claim()) {
-        try {
-          if (unit.fanPage === undefined) await readKeyset(unit.slice);
-          else await readFanPage(unit.slice, unit.fanPage);
-        } finally {
-          reading.delete(unit.slice);
-        }
-        widen();
-      }
-    });
-  }
-
-  report();
-  const first = claim();
-  if (first) startReader(first);
-  await pool.done();
+function checkStoredFrontier(stream: string, ctx: ReadTarget, plan: IncrementalPlan): ResumePlan {
+  const { frontier } = plan.resume;
+  if (frontier.lastValue !== undefined || frontier.group || frontier.from === undefined || frontier.from <= plan.window.provisional) return plan.resume;
+  const from = new Date(plan.zone.wallToUtc(frontier.from)).toISOString();
+  const start = plan.fresh.from === undefined ? 'the beginning of its history' : new Date(plan.zone.wallToUtc(plan.fresh.from)).toISOString();
+  ctx.logger.warn(`${stream}: the stored position ${from} lies in the future and no record was read there; reading from ${start} instead`);
+  return { ...plan.resume, frontier: plan.fresh };
 }
 
 /**
- * What a fanned page tells: its first and last cursor values within the slice, the ids at the last, and whether
- * the rows end on it (a short page, rows past the slice, or the total reached).
+ * Reads every open slice of a set. One reader starts; after each page the pacer may ask for more. A slice
+ * whose page 1 tells a total of several pages fans out: its links are work any reader may take (work
+ * stealing), and gaps a fan cannot prove become slices of their own. A failing reader stops the others at
+ * their next request; the first error is thrown once all have emitted their last checkpoint.
  */
-export function fanPageOf(rows: readonly PageRow[], targetEnd: number, total: number | undefined, page: number, pageSize: number, beyond: boolean): FanPage {
-  const end = beyond || endsRows(rows.length, total, page, pageSize);
-  const inside = rows.filter((r): r is PageRow & { value: number } => r.value !== null && floorSecond(r.value) <= targetEnd);
-  const first = inside[0]?.value;
-  const last = inside[inside.length - 1]?.value;
-  const idsAtLast = inside.filter((r) => r.value === last).map((r) => r.id);
-  return { total, end, first, last, idsAtLast };
+class SliceReader {
+  /** Rows asked per page: lowered to what the server serves once a page 1 shows it serves fewer. */
+  pageSize: number;
+  private readonly idField: string;
+  /** Heads of link pages waiting for the link before them, by fan and link (see SliceSet.applyLinkPage). */
+  private readonly held = new Map<Fan, Map<number, Held>>();
+
+  constructor(
+    private readonly def: StreamDefinition,
+    private readonly ctx: ReadTarget,
+    private readonly plan: IncrementalPlan,
+    private readonly pacer: ReaderPacer,
+    private readonly save: () => Promise<void>,
+  ) {
+    this.pageSize = plan.pageSize;
+    this.idField = def.primaryKey[0]!;
+  }
+
+  async read(set: SliceSet): Promise<void> {
+    /** Slices read by keyset right now (a fan's links are shared out one by one instead). */
+    const reading = new Set<Slice>();
+    const pool = new WorkerPool();
+    const report = () => this.pacer.report(this.def.name, set.pagesLeft());
+    type Unit = NonNullable<ReturnType<SliceSet['claim']>>;
+    const claim = (): Unit | undefined => set.claim(reading);
+    const widen = () => {
+      let spare = Math.min(this.pacer.spare(), this.plan.maxSlices - pool.size);
+      while (spare-- > 0 && !pool.failed) {
+        const unit = claim();
+        if (!unit) return;
+        startReader(unit);
+      }
+    };
+    const settle = () => {
+      const end = this.plan.window.settled();
+      if (end !== undefined) set.settleWindowEnd(end);
+    };
+    const startReader = (first: Unit): void => {
+      pool.start(async () => {
+        for (let unit: Unit | undefined = first; unit; unit = pool.failed ? undefined : claim()) {
+          try {
+            if (unit.link === undefined) await this.readKeyset(set, unit.slice, pool, settle, report, widen);
+            else await this.readLink(set, unit.slice, unit.link, report);
+          } finally {
+            reading.delete(unit.slice);
+          }
+          widen();
+        }
+      });
+    };
+    report();
+    const first = claim();
+    if (first) startReader(first);
+    await pool.done();
+  }
+
+  private query(request: PageRequest) {
+    const { cursor } = this.plan;
+    return {
+      ...this.def.params,
+      ...(request.from !== undefined ? { [cursor.startParam]: formatWallFilter(request.from) } : {}),
+      ...(Number.isFinite(request.to) ? { [cursor.endParam]: formatWallFilter(request.to) } : {}),
+      sortBy: cursor.sortBy,
+      sortDir: 'ASC',
+      page: request.page,
+      pageSize: request.size ?? this.pageSize,
+    };
+  }
+
+  private rows(body: unknown, request: PageRequest) {
+    const page = readEnvelope(body, this.def.path, this.def.envelope);
+    return { page, rows: keysetRows(page.rows, { cursorField: this.plan.cursor.field, idField: this.idField, request }) };
+  }
+
+  private async readKeyset(set: SliceSet, slice: Slice, pool: WorkerPool, settle: () => void, report: () => void, widen: () => void): Promise<void> {
+    const { ctx, plan } = this;
+    for (;;) {
+      if (pool.failed) return;
+      const request = set.nextRequest(slice);
+      if (request === null) {
+        report();
+        await this.save();
+        return;
+      }
+      const pageSize = this.pageSize;
+      const fanned = await ctx.read(this.def.path, this.query(request), async (body, response) => {
+        settle();
+        const { page, rows } = this.rows(body, request);
+        await ctx.estimateRows(page.total);
+        const first = request.page === 1 && !slice.pos.group && !slice.pos.skip;
+        const step = set.applyKeysetPage(slice, request, rows, page.total, pageSize, plan.maxSlices > 1);
+        await ctx.records(
+          step.emit.map((i) => page.rows[i]!),
+          response.serverTime,
+        );
+        const total = plausibleTotal(page.total, request.page, rows.length, pageSize);
+        if (first && total !== undefined && rows.length > 0 && rows.length < pageSize && total > rows.length && this.pageSize === pageSize) {
+          // The server serves fewer rows a page than asked: ask for what it serves, so page numbers mean the same rows.
+          this.pageSize = rows.length;
+          ctx.logger.info(`${this.def.name}: ShipStation served ${rows.length} records where ${pageSize} were asked; asking for ${rows.length} a page from now on`);
+        }
+        report();
+        await this.save();
+        return step.fanned;
+      });
+      if (slice.done || fanned) return;
+      widen();
+    }
+  }
+
+  private heldOf(fan: Fan): Map<number, Held> {
+    let links = this.held.get(fan);
+    if (!links) this.held.set(fan, (links = new Map()));
+    return links;
+  }
+
+  private async readLink(set: SliceSet, slice: Slice, link: number, report: () => void): Promise<void> {
+    const request = set.linkRequest(slice, link);
+    const pageSize = this.pageSize;
+    const fan = slice.fan!;
+    await this.ctx.read(this.def.path, this.query(request), async (body, response) => {
+      const { page, rows } = this.rows(body, request);
+      const step = set.applyLinkPage(slice, link, rows, page.total, pageSize);
+      if (step.hold.length > 0) this.heldOf(fan).set(link, { rows: step.hold.map((i) => rows[i]!), records: step.hold.map((i) => page.rows[i]!), asOf: response.serverTime });
+      await this.ctx.records(
+        step.emit.map((i) => page.rows[i]!),
+        response.serverTime,
+      );
+      for (const { link: waiting, repeated } of step.release) {
+        const heads = this.heldOf(fan);
+        const kept = heads.get(waiting);
+        heads.delete(waiting);
+        if (heads.size === 0) this.held.delete(fan);
+        if (kept) {
+          await this.ctx.records(
+            kept.records.filter((_, i) => !repeated(kept.rows[i]!)),
+            kept.asOf,
+          );
+        }
+      }
+      report();
+      await this.save();
+    });
+  }
+}
+
+/** Rows a link's page holds back until the link before it answers. */
+interface Held {
+  rows: PageRow[];
+  records: ApiRecord[];
+  asOf?: number;
 }
 
 /**
@@ -204,9 +263,9 @@ async function windowPass(
       page,
       pageSize,
     };
-    const full = await ctx.read(def.path, query, async (body) => {
+    const full = await ctx.read(def.path, query, async (body, response) => {
       const result = readEnvelope(body, def.path, def.envelope);
-      await ctx.records(result.rows);
+      await ctx.records(result.rows, response.serverTime);
       await checkpoint();
       return result.rows.length >= pageSize;
     });

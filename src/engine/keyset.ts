@@ -5,16 +5,20 @@
 // are inside the answer, and rows from the extra seconds are dropped as already read or as beyond the range.
 //
 // A position says what is done: every second before `from`, and inside later seconds every value below
-// `lastValue` plus the ids emitted at exactly `lastValue`. Normal mode asks for page 1 from there. When a full
-// page brings no progress (a bulk edit: more rows in one second than a page holds), the second is read as a
-// group: page numbers over [second − 1 s, second + 1 s]. Rows can only leave a past second (a modification moves
-// them to the present), which shifts later rows up by as many places: the total is compared on every page and
-// the reader steps back over the pages a shift could have moved rows onto.
-//
-// After a group the next query starts inside that large second again (the overlap), so it skips the pages the
-// group read. The page skipped to must start inside the done seconds (every row before it then sorts no later,
-// so is done), else the reader steps back; pages after it are read while the total does not drop.
+// `lastValue` plus the ids emitted at exactly `lastValue`. Normal mode asks for page 1 from there: page 1 is a
+// prefix of the sorted rows, so every row below its last value is on it, whatever changed before it was
+// answered. Nothing here trusts the server's clock, its totals or the order of equal values; what a page proves
+// is said where it is used:
+// - a full page never ends a range (one more request confirms the end, so a wrong total cannot end it early);
+// - when a full page brings no progress (more rows in one second than a page holds: a bulk edit), the second is
+//   read as a group, by page numbers over [second − 1 s, second + 1 s], until the distinct ids of the second
+//   seen while the query's total held equal the rows the total leaves for that second (pages can repeat or skip
+//   rows when equal values come back in another order, or rows move between two requests);
+// - after a group, the next query starts inside that second again (the overlap) and skips the pages holding
+//   it; a skipped-to page counts only when its first row lies in a done second (everything before it then
+//   sorts no later, so is done), else the reader steps back.
 import { TransientError } from '../errors.js';
+import { nextChainLink } from './pageChain.js';
 import { ServerFault } from './pageChecks.js';
 import { floorSecond } from './wallClock.js';
 
@@ -27,30 +31,38 @@ export interface GroupProgress {
   /** The second being read by page numbers (wall ms). */
   second: number;
   nextPage: number;
-  /** The total at the previous page of the group's query; undefined before its first. */
+  /** The group query's total at the previous page; undefined before the first page of a pass. */
   total?: number;
-  /** Highest value read in the group so far and the ids at it, for the position after the group. */
+  /** Rows of earlier and later seconds on each page of this pass (index page − 1; only equal values swap places). */
+  before: number[];
+  after: number[];
+  /** Ids of the group's second seen since the count last started again. */
+  seen: RecordId[];
+  /** Rows left the query since then (the total dropped): `seen` may hold ids no longer in the second. */
+  shrank: boolean;
+  /** Highest value emitted in the group and the ids at it, for the position after the group. */
   maxValue?: number;
   idsAtMax: RecordId[];
+  /** Counts started again because rows joined, and passes read again because rows of the second were missed. */
   restarts: number;
-  /** Requests made for this group, bounded by its total (a server ignoring `page` would loop forever). */
+  passes: number;
+  /** Requests made for this group and pages stepped back, bounded (a server ignoring `page` would loop forever). */
   requests: number;
+  steppedBack: number;
   /** The largest total seen, which sets that bound. */
   maxTotal?: number;
-  /** Rows of earlier seconds at the head of the group's answer, to size the skip after it. */
-  before?: number;
-  /** Pages stepped back so far (each a re-read the request bound allows for). */
-  steppedBack?: number;
   /** Id of the first row of the previous page: the next page starting with it means `page` is ignored. */
   head?: RecordId;
 }
 
-/** Pages at the head of the next query that hold only done rows (of seconds up to `through`). */
+/**
+ * A page at the head of the next query that starts among done rows (of seconds up to `through`): page `page`
+ * of `size` rows, so that it can start just before the done rows end.
+ */
 export interface Skip {
   page: number;
+  size: number;
   through: number;
-  /** The query's total at the previous skipped page; undefined until the skipped-to page has proved the skip. */
-  total?: number;
   /** Id of the first row of the previous skipped page. */
   head?: RecordId;
 }
@@ -66,11 +78,13 @@ export interface KeysetPosition {
 }
 
 export interface PageRequest {
-  /** Lower bound sent to the server (wall ms, whole second). */
+  /** Lower bound sent to the server (wall ms, whole second); undefined = none. */
   from?: number;
-  /** Upper bound sent to the server (wall ms, whole second). */
+  /** Upper bound sent to the server (wall ms, whole second); Infinity = none. */
   to: number;
   page: number;
+  /** Rows asked for; undefined = the reader's page size. */
+  size?: number;
 }
 
 export interface PageRow {
@@ -85,12 +99,19 @@ export interface PageOutcome {
   done: boolean;
 }
 
-/** A group that keeps changing under us is a live bulk edit; give up (transiently) rather than loop. */
+/** A group about to read `second` from its own page 1. */
+export function newGroup(second: number): GroupProgress {
+  return { second, nextPage: 1, before: [], after: [], seen: [], shrank: false, idsAtMax: [], restarts: 0, passes: 0, requests: 0, steppedBack: 0 };
+}
+
+/** A group whose rows keep changing under us is a live bulk edit; give up (transiently) rather than loop. */
 export const MAX_GROUP_RESTARTS = 5;
+/** Passes over an unchanged group whose equal values come back in another order on every read. */
+export const MAX_GROUP_PASSES = 12;
 
 /**
- * The next request for a reader covering seconds up to `targetEnd` (inclusive, wall ms of a whole second), or
- * null when there is nothing left to read.
+ * The next request for a reader covering seconds up to `targetEnd` (inclusive, wall ms of a whole second;
+ * Infinity = no end), or null when there is nothing left to read.
  */
 export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest | null {
   if (pos.group) {
@@ -98,7 +119,8 @@ export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest
     return { from: g - EDGE_MS, to: Math.min(g, targetEnd) + EDGE_MS, page: pos.group.nextPage };
   }
   if (pos.from !== undefined && pos.from > targetEnd) return null;
-  return { from: pos.from === undefined ? undefined : pos.from - EDGE_MS, to: targetEnd + EDGE_MS, page: pos.skip?.page ?? 1 };
+  const skip = pos.skip ? { page: pos.skip.page, size: pos.skip.size } : { page: 1 };
+  return { from: pos.from === undefined ? undefined : pos.from - EDGE_MS, to: targetEnd + EDGE_MS, ...skip };
 }
 
 /**
@@ -112,32 +134,31 @@ export function plausibleTotal(total: number | undefined, page: number, rows: nu
 }
 
 /**
- * The rows end on this page: none came back, or a short one whose total does not promise more (a server
- * serving fewer rows a page than asked is read on), or the total is reached.
+ * The rows end on this page: none came back, or a short page whose total does not promise more (a server
+ * serving fewer rows a page than asked is read on). A full page never ends them, whatever the total says.
  */
 export function endsRows(rows: number, total: number | undefined, page: number, pageSize: number): boolean {
-  const seen = (page - 1) * pageSize + rows;
   if (rows === 0) return true;
-  if (total !== undefined) return seen >= total;
-  return rows < pageSize;
+  if (rows >= pageSize) return false;
+  return total === undefined || (page - 1) * pageSize + rows >= total;
 }
 
-/** Requests a group may take: every page once per restart, step-backs included, plus a little slack. */
-export function maxGroupRequests(maxTotal: number, pageSize: number, restarts: number, steppedBack = 0): number {
-  return (restarts + 2) * Math.max(1, Math.ceil(maxTotal / pageSize)) + steppedBack + 3;
+/** Requests a group may take: every page once per pass, the pages stepped back, plus a little slack. */
+export function maxGroupRequests(maxTotal: number, pageSize: number, passes: number, steppedBack = 0): number {
+  return (passes + 2) * Math.max(1, Math.ceil(maxTotal / pageSize)) + steppedBack + 3;
 }
 
 const IGNORED_PAGE = 'two pages in a row start with the same record although no record left: the server appears to ignore the page parameter';
 
 interface PageView {
   rows: readonly PageRow[];
-  emit: number[];
-  /** A row past the target range came back: everything before it has been seen. */
-  beyond: boolean;
   total?: number;
   /** More rows follow this page (see endsRows). */
   more: boolean;
   page: number;
+  /** Rows the request asked for. */
+  pageSize: number;
+  targetEnd: number;
 }
 
 const secondOf = (row: PageRow) => (row.value === null ? null : floorSecond(row.value));
@@ -172,39 +193,48 @@ export function applyPage(
   pageSize: number,
   targetEnd: number,
 ): PageOutcome {
-  const { emit, beyond } = rowsToEmit(pos, rows, targetEnd);
-  const trusted = plausibleTotal(total, request.page, rows.length, pageSize);
-  const view: PageView = { rows, emit, beyond, total: trusted, more: !endsRows(rows.length, trusted, request.page, pageSize), page: request.page };
-  if (pos.group) return applyGroupPage(pos, pos.group, view, pageSize);
+  const size = request.size ?? pageSize;
+  const trusted = plausibleTotal(total, request.page, rows.length, size);
+  const view: PageView = { rows, total: trusted, more: !endsRows(rows.length, trusted, request.page, size), page: request.page, pageSize: size, targetEnd };
+  if (pos.group) return applyGroupPage(pos, pos.group, view);
   if (pos.skip) {
-    const back = skipStepBack(pos.skip, view, pageSize);
-    if (back > 0) {
-      // Rows not read yet may lie on the skipped pages: read nothing from this page, step back.
-      const page = pos.skip.page - back;
+    const verdict = checkSkip(pos.skip, view, pageSize);
+    if (verdict !== pos.skip) {
+      // Rows not read yet may lie before this page: read nothing from it, step back.
       const rest = { from: pos.from, lastValue: pos.lastValue, idsAtLast: pos.idsAtLast };
-      return { emit: [], next: page > 1 ? { ...rest, skip: { page, through: pos.skip.through } } : rest, done: false };
+      return { emit: [], next: verdict ? { ...rest, skip: verdict } : rest, done: false };
     }
   }
   return applyKeysetPage(pos, view, pageSize);
 }
 
-/** Pages to step back before a skipped page can be trusted (0 = trusted). */
-function skipStepBack(skip: Skip, { rows, total, more }: PageView, pageSize: number): number {
-  if (skip.total === undefined) {
-    // The page skipped to must start inside the done seconds.
-    const head = rows[0];
-    const second = head === undefined ? null : secondOf(head);
-    return second !== null && second <= skip.through ? 0 : 1;
+/**
+ * The skip itself when its page starts inside the done seconds (everything before that row sorts no later, so
+ * is done), else one starting earlier (undefined: page 1).
+ */
+function checkSkip(skip: Skip, { rows, more }: PageView, pageSize: number): Skip | undefined {
+  const head = rows[0];
+  if (head !== undefined) {
+    if (more && skip.head !== undefined && head.id === skip.head) throw new ServerFault(IGNORED_PAGE);
+    const second = secondOf(head);
+    if (second !== null && second <= skip.through) return skip;
   }
-  // A later skipped page: fine unless rows left, which moves unread rows up onto pages already passed.
-  if (total === undefined) return skip.page - 1;
-  if (total < skip.total) return Math.ceil((skip.total - total) / pageSize);
-  if (more && skip.head !== undefined && rows[0]?.id === skip.head) throw new ServerFault(IGNORED_PAGE);
-  return 0;
+  // Fewer done rows lead the query than the skip expected (an exclusive filter, or rows left): halve the start.
+  const start = Math.floor(((skip.page - 1) * skip.size) / 2);
+  const page = Math.floor(start / pageSize) + 1;
+  return page > 1 ? { page, size: pageSize, through: skip.through } : undefined;
 }
 
-function applyKeysetPage(pos: KeysetPosition, view: PageView, pageSize: number): PageOutcome {
-  const { rows, emit, beyond, total, more, page } = view;
+/** A skip over the first `doneRows` rows of a query: a page starting at the last of them, reaching furthest. */
+function skipPast(doneRows: number, pageSize: number, through: number, head?: RecordId): Skip | undefined {
+  if (doneRows < pageSize) return undefined;
+  const link = nextChainLink(doneRows, pageSize, 1);
+  return link && { page: link.page, size: link.size, through, ...(head !== undefined ? { head } : {}) };
+}
+
+function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: number): PageOutcome {
+  const { rows, more, page, targetEnd, pageSize } = view;
+  const { emit, beyond } = rowsToEmit(pos, rows, targetEnd);
   let lastValue = pos.lastValue;
   let idsAtLast = pos.idsAtLast;
   for (const i of emit) {
@@ -219,78 +249,110 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, pageSize: number):
   }
   const from = lastValue === undefined ? pos.from : Math.max(pos.from ?? -Infinity, floorSecond(lastValue));
   const next: KeysetPosition = { from, lastValue, idsAtLast };
-  // A page holding the query's whole total is the last, full or not: no empty page to confirm it.
   if (beyond || !more) return { emit, next, done: true };
   if (from !== pos.from) return { emit, next, done: false };
+  // A short page whose total promises more: read on by keyset until a page brings nothing new, which ends the
+  // range (the total promised rows the server does not serve). Only full pages can be stuck in one second.
+  if (rows.length < pageSize && !pos.skip) return { emit, next, done: emit.length === 0 };
   if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
   if (pos.skip && emit.length === 0) {
-    // Still inside the done rows the skip passes over: the next page of the same query.
-    return { emit, next: { ...next, skip: { page: page + 1, through: pos.skip.through, total, head: rows[0]?.id } }, done: false };
+    // Still inside the done rows the skip passes over: a page starting at this one's last row.
+    const skip = skipPast((page - 1) * pageSize + rows.length, readerPageSize, pos.skip.through, rows[0]?.id);
+    if (skip) return { emit, next: { ...next, skip }, done: false };
   }
-  // The same query again would answer the same page: read the stuck second by page numbers, from this page
-  // (the pages before it hold only done rows, and the group's query starts with the same rows).
-  const before = (page - 1) * pageSize + rows.filter((row) => row.value !== null && floorSecond(row.value) < from).length;
-  const group: GroupProgress = { second: from, nextPage: page, idsAtMax: [], restarts: 0, requests: 0, before };
+  // The same query again would answer the same page: read the stuck second as a group, from its own page 1
+  // (this page cannot stand in for it: the group's count needs its query's total on every page).
+  const group = newGroup(from);
   return { emit, next: { ...next, group }, done: false };
 }
 
-function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageView, pageSize: number): PageOutcome {
-  const { rows, emit, beyond, total, more, page } = view;
+function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageView): PageOutcome {
+  const { rows, total, more, page, pageSize } = view;
+  const g = group.second;
   if (total === undefined) {
     throw new ServerFault(
-      'more records share one cursor second than a page holds, and the total is missing or smaller than what came back; they cannot be read safely by page numbers',
+      `more records share the cursor second ${describeSecond(g)} than a page holds, and the total is missing or smaller than what came back; they cannot be counted, so they cannot be read safely by page numbers`,
     );
   }
-  const previous = group.total;
-  if (more && group.head !== undefined && rows[0]?.id === group.head && previous !== undefined && total >= previous) throw new ServerFault(IGNORED_PAGE);
+  if (more && group.head !== undefined && rows[0]?.id === group.head && group.total === total) throw new ServerFault(IGNORED_PAGE);
   const requests = group.requests + 1;
   const maxTotal = Math.max(group.maxTotal ?? 0, total);
-  if (requests > maxGroupRequests(maxTotal, pageSize, group.restarts, group.steppedBack)) {
-    throw new ServerFault(`${requests} pages for ${maxTotal} records sharing one cursor second and still no short page: the server appears to ignore the page parameter`);
+  if (requests > maxGroupRequests(maxTotal, pageSize, group.passes + group.restarts, group.steppedBack)) {
+    throw new ServerFault(`${requests} pages for ${maxTotal} records and still no short page: the server appears to ignore the page parameter`);
   }
-  const g = group.second;
+  const known = new Set(group.seen);
+  const seen = [...group.seen];
   let { maxValue, idsAtMax } = group;
-  for (const i of emit) {
-    const { value, id } = rows[i]!;
-    if (value === null) continue;
-    if (maxValue === undefined || value > maxValue) {
-      maxValue = value;
-      idsAtMax = [id];
-    } else if (value === maxValue && !idsAtMax.includes(id)) {
-      idsAtMax = [...idsAtMax, id];
+  let before = 0;
+  let after = 0;
+  const emit: number[] = [];
+  rows.forEach((row, i) => {
+    const second = secondOf(row);
+    if (second === null || second < g) before++;
+    else if (second > g) after++;
+    else if (!known.has(row.id)) {
+      known.add(row.id);
+      seen.push(row.id);
+      if (alreadyRead(pos, row)) return;
+      emit.push(i);
+      const value = row.value!;
+      if (maxValue === undefined || value > maxValue) {
+        maxValue = value;
+        idsAtMax = [row.id];
+      } else if (value === maxValue && !idsAtMax.includes(row.id)) {
+        idsAtMax = [...idsAtMax, row.id];
+      }
     }
-  }
-  // Earlier seconds' rows fill the head of the answer: keep counting them while whole pages hold nothing else.
-  let before = group.before ?? 0;
-  if (before === (page - 1) * pageSize) before += rows.filter((row) => row.value !== null && floorSecond(row.value) < g).length;
-  const seen = { maxValue, idsAtMax, total, requests, maxTotal, before, head: rows[0]?.id };
-  if (previous !== undefined && total < previous) {
-    // Rows left since the previous page: as many rows may have moved up onto pages already read.
-    const back = Math.ceil((previous - total) / pageSize);
-    const steppedBack = (group.steppedBack ?? 0) + back + 1;
-    return { emit, next: { ...pos, group: { ...group, ...seen, steppedBack, head: undefined, nextPage: Math.max(1, page - back) } }, done: false };
-  }
-  if (previous !== undefined && total > previous) {
-    // Rows joined a past second (not expected): any page may have shifted, so read the group again.
+  });
+  const counts = { before: [...group.before], after: [...group.after] };
+  counts.before[page - 1] = before;
+  counts.after[page - 1] = after;
+  const tracked = { maxValue, idsAtMax, requests, maxTotal, ...counts };
+  if (group.total !== undefined && total > group.total) {
+    // Rows joined the query between two of its pages (not expected of a past second): count again from page 1.
     if (group.restarts + 1 > MAX_GROUP_RESTARTS) {
       throw new TransientError(
-        `records sharing one cursor second kept changing while being read (${MAX_GROUP_RESTARTS} re-reads); the next sync resumes here`,
+        `records sharing the cursor second ${describeSecond(g)} kept changing while being read (its query's total went from ${group.total} to ${total}, ${MAX_GROUP_RESTARTS} re-reads); the next sync resumes here`,
       );
     }
-    return { emit, next: { ...pos, group: { ...group, ...seen, total: undefined, head: undefined, nextPage: 1, before: 0, restarts: group.restarts + 1 } }, done: false };
+    const again = { nextPage: 1, before: [], after: [], seen: [], shrank: false, total: undefined, head: undefined, restarts: group.restarts + 1 };
+    return { emit, next: { ...pos, group: { ...group, ...tracked, ...again } }, done: false };
   }
-  if (more && !beyond) return { emit, next: { ...pos, group: { ...group, ...seen, nextPage: page + 1 } }, done: false };
-  // Group finished: every row of its second has been read, and any of the next second that came back.
+  if (group.total !== undefined && total < group.total) {
+    // Rows left since the previous page: as many rows may have moved up onto pages already read.
+    const back = Math.ceil((group.total - total) / pageSize);
+    const stepped = { nextPage: Math.max(1, page - back), steppedBack: group.steppedBack + back + 1, shrank: true, head: undefined };
+    return { emit, next: { ...pos, group: { ...group, ...tracked, seen, total, ...stepped } }, done: false };
+  }
+  if (more) return { emit, next: { ...pos, group: { ...group, ...tracked, total, seen, nextPage: page + 1, head: rows[0]?.id } }, done: false };
+
+  // The pass reached the end of the query. The second's rows are the total less the other seconds' rows on its
+  // pages; every one has been read once as many distinct ids of it were seen (at least as many, when rows left:
+  // `seen` then holds some that are gone).
+  const sum = (list: number[]) => list.slice(0, page).reduce((n, k) => n + (k ?? 0), 0);
+  const ofSecond = total - sum(counts.before) - sum(counts.after);
+  const complete = group.shrank || total < (group.total ?? total) ? seen.length >= ofSecond : seen.length === ofSecond;
+  if (!complete) {
+    if (group.passes + 1 > MAX_GROUP_PASSES) {
+      throw new TransientError(
+        `ShipStation reported ${ofSecond} records for the cursor second ${describeSecond(g)} but served ${seen.length} distinct ones over ${MAX_GROUP_PASSES} reads of them ` +
+          `(its total is wrong, or records sharing one value come back in a different order on every read); the stream stopped at its last checkpoint and the next sync resumes there`,
+      );
+    }
+    // More ids than rows with no row gone: the second's rows changed unseen; count them afresh.
+    const kept = seen.length > ofSecond ? [] : seen;
+    const again = { nextPage: 1, before: [], after: [], seen: kept, total, head: undefined, passes: group.passes + 1 };
+    return { emit, next: { ...pos, group: { ...group, ...tracked, ...again } }, done: false };
+  }
   const lastValue = maxValue ?? pos.lastValue;
-  const from = Math.max(g + 1000, lastValue === undefined ? -Infinity : floorSecond(lastValue));
-  const idsAtLast = maxValue !== undefined ? idsAtMax : pos.idsAtLast;
-  const next: KeysetPosition = { from, lastValue, idsAtLast };
-  if (from === g + 1000) {
-    // The next query starts at this second (the overlap): its rows come first, all done.
-    const rowsOfSecond = (page - 1) * pageSize + rows.filter((row) => row.value !== null && floorSecond(row.value) <= g).length - before;
-    // The page holding the last of them: it proves the skip by starting inside the second.
-    const skipPage = Math.floor(Math.max(0, rowsOfSecond - 1) / pageSize) + 1;
-    if (skipPage > 1) next.skip = { page: skipPage, through: g };
-  }
+  const next: KeysetPosition = { from: g + 1000, lastValue, idsAtLast: maxValue !== undefined ? idsAtMax : pos.idsAtLast };
+  // The next query starts at this second (the overlap): its rows come first, all done.
+  const skip = skipPast(ofSecond, pageSize, g);
+  if (skip) next.skip = skip;
   return { emit, next, done: false };
+}
+
+/** A wall second as ShipStation shows it (Pacific). */
+function describeSecond(wallMs: number): string {
+  return `${new Date(wallMs).toISOString().slice(0, 19).replace('T', ' ')} Pacific`;
 }

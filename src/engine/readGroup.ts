@@ -5,7 +5,7 @@
 import type { ChildStreamDefinition } from '../streams/types.js';
 import { childRows } from '../streams/children.js';
 import type { ApiRecord } from './envelope.js';
-import type { Query, ReadTarget, StreamContext } from './streamContext.js';
+import type { Query, ReadTarget, ResponseFacts, StreamContext } from './streamContext.js';
 
 export interface GroupChild {
   def: ChildStreamDefinition;
@@ -21,7 +21,7 @@ export class ReadGroup implements ReadTarget {
     private readonly parent: StreamContext | undefined,
     private readonly children: readonly GroupChild[],
     /** Date conversion for the parent's rows when the parent is not selected (nothing of it is emitted). */
-    private readonly convertUnselectedParent: (record: ApiRecord) => void,
+    private readonly convertUnselectedParent: (record: ApiRecord, asOfUtc?: number) => void,
   ) {
     const requester = parent ?? children[0]?.ctx;
     if (!requester) throw new Error('a read group needs a selected stream');
@@ -37,7 +37,7 @@ export class ReadGroup implements ReadTarget {
     return this.requester.logger;
   }
 
-  read<T>(path: string, query: Query, use: (body: unknown) => Promise<T>): Promise<T> {
+  read<T>(path: string, query: Query, use: (body: unknown, response: ResponseFacts) => Promise<T>): Promise<T> {
     return this.requester.read(path, query, use);
   }
 
@@ -46,9 +46,9 @@ export class ReadGroup implements ReadTarget {
     await this.parent?.estimateRows(total);
   }
 
-  async records(rows: ApiRecord[]): Promise<void> {
-    if (this.parent) await this.parent.records(rows);
-    else for (const row of rows) this.convertUnselectedParent(row);
+  async records(rows: ApiRecord[], asOfUtc?: number): Promise<void> {
+    if (this.parent) await this.parent.records(rows, asOfUtc);
+    else for (const row of rows) this.convertUnselectedParent(row, asOfUtc);
     for (const child of this.children) await child.ctx.records(childRows(child.def, rows));
   }
 

@@ -12,12 +12,15 @@ import type { ApiRecord } from './envelope.js';
 const MAX_VALIDATION_WARNINGS = 5;
 
 /** Every value conversion an emitted record of `stream` goes through, in place. */
-export function createValueConverter(stream: string, logger: Logger): (record: ApiRecord) => void {
+/** Converts one record in place; `asOfUtc` is when the server wrote it (see pacificToUtc). */
+export type RecordConverter = (record: ApiRecord, asOfUtc?: number) => void;
+
+export function createValueConverter(stream: string, logger: Logger): RecordConverter {
   const schema = loadStreamSchema(stream);
   const dates = createDateConverter(stream, schema, logger);
   const quirks = createQuirkNormalizer(stream, schema, logger);
-  return (record) => {
-    dates(record);
+  return (record, asOfUtc) => {
+    dates(record, asOfUtc);
     quirks(record);
   };
 }
@@ -26,7 +29,7 @@ export function createValueConverter(stream: string, logger: Logger): (record: A
  * `alreadyConverted: true` for child streams: their rows are cut from parent records whose values the
  * parent's converter has already converted (converting a date-time again would fail on the UTC form).
  */
-export function createRecordPreparer(stream: string, logger: Logger, validate: boolean, { alreadyConverted = false } = {}): (record: ApiRecord) => void {
+export function createRecordPreparer(stream: string, logger: Logger, validate: boolean, { alreadyConverted = false } = {}): RecordConverter {
   const schema = loadStreamSchema(stream);
   const convert = alreadyConverted ? () => {} : createValueConverter(stream, logger);
   const drift = createSchemaDriftDetector(schema, (path) =>
@@ -35,9 +38,9 @@ export function createRecordPreparer(stream: string, logger: Logger, validate: b
   const ajv = validate ? createSchemaAjv() : undefined;
   const check = ajv?.compile(schema);
   let warnings = 0;
-  return (record) => {
+  return (record, asOfUtc) => {
     drift(record);
-    convert(record);
+    convert(record, asOfUtc);
     if (ajv && check && !check(record) && warnings++ < MAX_VALIDATION_WARNINGS) {
       logger.warn(`${stream}: a record does not match the schema: ${ajv.errorsText(check.errors)}`);
     }

@@ -1,40 +1,57 @@
 // Slices of one incremental stream's window, as pure functions. A slice is a cursor range read by the keyset
-// planner (keyset.ts). Once a slice's page 1 tells the query's total, its other pages are fetched by page
-// number, several at once: a fan. Every page of a fan is a contiguous run of the rows the server held when it
-// answered, and in a window frozen in the past rows can only leave (a modification moves them to the
-// present), never join. So a fanned page is a finished cursor range whatever happened around it, and two
-// neighbouring pages are contiguous when both report the same total (no row left between their answers).
-// Where that cannot be vouched for, the stretch between them is a gap, read by keyset like any slice.
+// planner (keyset.ts). Once a slice's page 1 tells its query's total, the rest of the slice is fetched at
+// once as a fan of links (fanPlan.ts), each overlapping the one before.
 //
-// The checkpoint covers exactly what was emitted: every slice's keyset position, each fan broken into its
-// gaps and the rest after its last page, the top slice (reaching the window's end) as the frontier a later
+// What a fanned page proves comes from its own rows, never from the server's clock or totals: a page is a run
+// of consecutive rows of its query's sorted answer, so every row whose value lies strictly between the page's
+// first and last values was on it when it was answered, whatever happened before or after. Page 1 of a slice
+// is a prefix: every row below its last value. The fan's coverage is the union of those intervals (a sweep);
+// where two answers do not overlap in value, the stretch between them is a gap, read by keyset like any slice.
+// Rows can be modified, deleted, created, stamped late or reordered between two answers: a row that changes
+// is read at its new place by this sync or the next (the window ends before its new stamp, or a later
+// sync's window holds it), and no row that stays put can be missed.
+//
+// The checkpoint covers exactly what was proven: every slice's keyset position, each fan broken into its gaps
+// and the rest after its highest proven row, the top slice (reaching the window's end) as the frontier a later
 // sync continues from, the others as ranges still to finish. Once no range below the frontier is left, the
 // checkpoint collapses back to the one position of sequential reading.
-import { type KeysetPosition, type PageRequest, type RecordId } from './keyset.js';
+import { planFanLinks, type FanLink } from './fanPlan.js';
+import { applyPage, endsRows, planRequest, plausibleTotal, rowsToEmit, type KeysetPosition, type PageRequest, type PageRow, type RecordId } from './keyset.js';
 import { floorSecond } from './wallClock.js';
 
 /** What a fanned page tells about the rows it covered. */
 export interface FanPage {
-  /** The total the page reported (undefined when implausible: never vouches for contiguity). */
-  total?: number;
-  /** The row set ended on this page (short page, or rows past the slice's end came back). */
+  /** No row after this page belongs to the slice: a short page whose total promises no more, or rows past its end. */
   end: boolean;
   /** First and last cursor values of its rows within the slice, and the ids at the last. */
   first?: number;
   last?: number;
   idsAtLast: RecordId[];
+  /** `id|value` of its last few rows: what the next link repeats (the overlap) is not emitted twice. */
+  tail?: string[];
+  /** Its head waits for the link before it: until then the page proves nothing. */
+  held?: boolean;
+}
+
+/** What a link's page gives the reader to do. */
+export interface LinkOutcome {
+  /** Rows of this page to emit now (indexes). */
+  emit: number[];
+  /** Rows held back until the link before it answers (indexes): the reader keeps them. */
+  hold: number[];
+  /** Later links whose held rows go out now, in this order, but for those the link before each repeats. */
+  release: { link: number; repeated: (row: PageRow) => boolean }[];
 }
 
 export interface Fan {
-  /** The query of the slice's page 1, repeated by every fanned page with its own number. */
+  /** The query of the slice's page 1; links keep its end and sort, with their own start and page. */
   request: { from?: number; to: number };
-  /** Pages the query held by page 1's total. */
-  pageCount: number;
-  /** Next page number to hand out. */
+  links: FanLink[];
+  /** Index into `links` of the next link to hand out. */
   next: number;
-  /** Pages answered, page 1 included. */
+  /** Links answered, by index (-1 is page 1). */
   pages: Map<number, FanPage>;
-  /** Pages handed out and not answered yet. */
+  /** Links handed out and not answered yet. */
   pending: Set<number>;
   /** The keyset position after page 1. */
   start: KeysetPosition;
@@ -60,20 +77,28 @@ export interface ResumePlan {
   pending: Range[];
 }
 
+/** Index of page 1 among a fan's answered pages. */
+export const PAGE_ONE = -1;
+
 export class SliceSet {
-  /** Ordered by targetEnd; the last is the top slice. */
+  /** Ranges still open below the frontier, lowest first, then the top slice last. */
   readonly slices: Slice[];
-  /** The final position of the highest finished slice below the top that emitted anything. */
-  private bestFinished?: KeysetPosition;
+  readonly top: Slice;
 
-  constructor(plan: ResumePlan, windowTargetEnd: number) {
-    const below = plan.pending.filter((p) => p.targetEnd < windowTargetEnd).map((p) => ({ targetEnd: p.targetEnd, pos: p.pos, done: false }));
+  /**
+   * Every pending range is read whole, to its own end, whatever this window's end: it lies below a frontier
+   * already stored, so nothing after this sync would read it.
+   */
+  constructor(
+    plan: ResumePlan,
+    windowTargetEnd: number,
+    /** What proves two answers met (a seam for tests' mutants; `overlaps` in every real use). */
+    private readonly meets: (covered: number | undefined, page: FanPage) => boolean = overlaps,
+  ) {
+    const below = plan.pending.map((p) => ({ targetEnd: p.targetEnd, pos: p.pos, done: false }));
     below.sort((a, b) => a.targetEnd - b.targetEnd);
-    this.slices = [...below, { targetEnd: windowTargetEnd, pos: plan.frontier, done: false }];
-  }
-
-  get top(): Slice {
-    return this.slices[this.slices.length - 1]!;
+    this.top = { targetEnd: windowTargetEnd, pos: plan.frontier, done: false };
+    this.slices = [...below, this.top];
   }
 
   /** Slices still to read, lowest first. */
@@ -81,57 +106,131 @@ export class SliceSet {
     return this.slices.filter((s) => !s.done);
   }
 
-  /** Estimated requests left: a fan's pages not handed out, at least one per slice otherwise. */
+  /** Estimated requests left: a fan's links not handed out, at least one per slice otherwise. */
   pagesLeft(): number {
-    return this.open.reduce((n, s) => n + (s.fan ? Math.max(0, s.fan.pageCount - s.fan.next + 1) + s.fan.pending.size + 1 : 1), 0);
+    return this.open.reduce((n, s) => n + (s.fan ? s.fan.links.length - s.fan.next + s.fan.pending.size + 1 : 1), 0);
+  }
+
+  /** The window's end once the server has told it: never later than where the top slice was headed. */
+  settleWindowEnd(targetEnd: number): void {
+    if (targetEnd < this.top.targetEnd) this.top.targetEnd = targetEnd;
   }
 
   finish(slice: Slice): void {
     slice.done = true;
-    if (slice === this.top) return;
-    this.slices.splice(this.slices.indexOf(slice), 1);
-    const last = slice.pos.lastValue;
-    if (last !== undefined && (this.bestFinished?.lastValue === undefined || last > this.bestFinished.lastValue)) this.bestFinished = slice.pos;
+    if (slice !== this.top) this.slices.splice(this.slices.indexOf(slice), 1);
   }
 
   /**
-   * The next piece of work for a reader: a page of a fan, else a slice nobody is reading by keyset (added to
+   * The next piece of work for a reader: a link of a fan, else a slice nobody is reading by keyset (added to
    * `reading`, which the caller clears when done with it).
    */
-  claim(reading: Set<Slice>): { slice: Slice; fanPage?: number } | undefined {
+  claim(reading: Set<Slice>): { slice: Slice; link?: number } | undefined {
     for (const slice of this.open) {
-      const fanPage = slice.fan ? this.claimFanPage(slice) : undefined;
-      if (fanPage !== undefined) return { slice, fanPage };
+      const link = slice.fan ? this.claimLink(slice) : undefined;
+      if (link !== undefined) return { slice, link };
     }
     const free = this.open.find((s) => !s.fan && !reading.has(s));
     if (free) reading.add(free);
     return free && { slice: free };
   }
 
-  /** Starts fanning a slice after its page 1 (read at `request`) reported `total` rows for the query. */
-  startFan(slice: Slice, request: PageRequest, page1: FanPage, pageCount: number): void {
-    slice.fan = { request: { from: request.from, to: request.to }, pageCount, next: 2, pages: new Map([[1, page1]]), pending: new Set(), start: slice.pos };
+  /** The next request of a slice read by keyset, or null when it has nothing left (then it is finished). */
+  nextRequest(slice: Slice): PageRequest | null {
+    const request = planRequest(slice.pos, slice.targetEnd);
+    if (request === null) this.finish(slice);
+    return request;
   }
 
-  /** The next page number of a fan to fetch, or undefined when all are handed out. */
-  claimFanPage(slice: Slice): number | undefined {
+  /**
+   * A keyset page of `slice` answered for `request`: the rows to emit (indexes). The slice moves on, finishes,
+   * or fans out when this was its page 1 with more pages to come (`fanOut`: readers may share it) and links can
+   * be planned that overlap (fanPlan.ts); `fanned` says so.
+   */
+  applyKeysetPage(slice: Slice, request: PageRequest, rows: readonly PageRow[], total: number | undefined, pageSize: number, fanOut: boolean): { emit: number[]; fanned: boolean } {
+    const atStart = request.page === 1 && !slice.pos.group && !slice.pos.skip;
+    const outcome = applyPage(slice.pos, request, rows, total, pageSize, slice.targetEnd);
+    slice.pos = outcome.next;
+    if (outcome.done) {
+      this.finish(slice);
+      return { emit: outcome.emit, fanned: false };
+    }
+    const trusted = plausibleTotal(total, request.page, rows.length, pageSize);
+    if (!fanOut || !atStart || outcome.next.group || trusted === undefined || rows.length < pageSize) return { emit: outcome.emit, fanned: false };
+    const links = planFanLinks(
+      rows.map((r) => r.value),
+      request.from,
+      pageSize,
+      trusted,
+    );
+    if (links.length === 0) return { emit: outcome.emit, fanned: false };
+    this.startFan(slice, request, fanPageOf(rows, slice.targetEnd, trusted, 1, pageSize, false), links);
+    return { emit: outcome.emit, fanned: true };
+  }
+
+  /**
+   * A link's page. Its head repeats the end of the link before it (the overlap): once that link's rows are all
+   * out, the rows it holds are not emitted again; until then the head is held back (the reader keeps those
+   * rows) and the page proves nothing. Links after it that were waiting on it are released in turn, in order.
+   */
+  applyLinkPage(slice: Slice, link: number, rows: readonly PageRow[], total: number | undefined, pageSize: number): LinkOutcome {
+    const fan = slice.fan!;
+    const request = this.linkRequest(slice, link);
+    const { emit, beyond } = rowsToEmit(fan.start, rows, slice.targetEnd);
+    const result = fanPageOf(rows, slice.targetEnd, plausibleTotal(total, request.page, rows.length, pageSize), request.page, pageSize, beyond);
+    const before = fan.pages.get(link === 0 ? PAGE_ONE : link - 1);
+    const outcome: LinkOutcome = { emit, hold: [], release: [] };
+    if (before && !before.held) outcome.emit = emit.filter((i) => !repeats(before, rows[i]!));
+    else {
+      outcome.hold = emit.filter((i) => i < EDGE_ROWS);
+      outcome.emit = emit.filter((i) => i >= EDGE_ROWS);
+      if (outcome.hold.length > 0) result.held = true;
+    }
+    fan.pages.set(link, result);
+    for (let k = link, page = result; !page.held; ) {
+      const next = fan.pages.get(++k);
+      if (!next?.held) break;
+      next.held = false;
+      const out = page;
+      outcome.release.push({ link: k, repeated: (row) => repeats(out, row) });
+      page = next;
+    }
+    this.recordFanPage(slice, link, result);
+    return outcome;
+  }
+
+  /** Starts fanning a slice after its page 1 (read at `request`), with the links planned from that page. */
+  startFan(slice: Slice, request: PageRequest, page1: FanPage, links: FanLink[]): void {
+    slice.fan = { request: { from: request.from, to: request.to }, links, next: 0, pages: new Map([[PAGE_ONE, page1]]), pending: new Set(), start: slice.pos };
+  }
+
+  /** The request of a fan's link. */
+  linkRequest(slice: Slice, link: number): PageRequest {
+    const fan = slice.fan!;
+    const { from, page } = fan.links[link]!;
+    return { from, to: fan.request.to, page };
+  }
+
+  /** The next link of a fan to fetch, or undefined when all are handed out (or an answered one ended the rows). */
+  claimLink(slice: Slice): number | undefined {
     const fan = slice.fan;
-    if (!fan || fan.next > fan.pageCount || endedBefore(fan, fan.next)) return undefined;
-    const page = fan.next++;
-    fan.pending.add(page);
-    return page;
+    if (!fan || fan.next >= fan.links.length || endedBefore(fan, fan.next)) return undefined;
+    const link = fan.next++;
+    fan.pending.add(link);
+    return link;
   }
 
   /**
    * Records a fanned page. Once none is pending and none is left to hand out, the fan settles: its gaps become
-   * slices of their own (just before it) and the slice reads on by keyset from its last page, or finishes.
+   * slices of their own (just before it) and the slice reads on by keyset after its highest proven row, or
+   * finishes.
    */
-  recordFanPage(slice: Slice, page: number, result: FanPage): void {
+  recordFanPage(slice: Slice, link: number, result: FanPage): void {
     const fan = slice.fan!;
-    fan.pending.delete(page);
-    fan.pages.set(page, result);
-    if (fan.pending.size > 0 || (fan.next <= fan.pageCount && !endedBefore(fan, fan.next))) return;
-    const { gaps, rest } = fanRanges(slice);
+    fan.pending.delete(link);
+    fan.pages.set(link, result);
+    if (fan.pending.size > 0 || (fan.next < fan.links.length && !endedBefore(fan, fan.next))) return;
+    const { gaps, rest } = fanRanges(slice, this.meets);
     slice.fan = undefined;
     const index = this.slices.indexOf(slice);
     this.slices.splice(index, 0, ...gaps.map((g) => ({ targetEnd: g.targetEnd, pos: g.pos, done: false })));
@@ -139,67 +238,86 @@ export class SliceSet {
     if (!rest.open) this.finish(slice);
   }
 
-  /** The checkpoint: what a resumed sync needs, covering exactly the positions recorded so far. */
+  /** The checkpoint: what a resumed sync needs, covering exactly what has been proven so far. */
   checkpoint(): ResumePlan {
-    const top = this.top;
     const pending: Range[] = [];
-    let frontier = top.pos;
+    let frontier = this.top.pos;
     for (const slice of this.slices) {
-      if (slice.done && slice !== top) continue;
+      if (slice.done && slice !== this.top) continue;
       if (!slice.fan) {
-        if (slice !== top) pending.push({ pos: slice.pos, targetEnd: slice.targetEnd });
+        if (slice !== this.top) pending.push({ pos: slice.pos, targetEnd: slice.targetEnd });
         continue;
       }
-      const { gaps, rest } = fanRanges(slice);
+      const { gaps, rest } = fanRanges(slice, this.meets);
       pending.push(...gaps);
-      if (slice === top) frontier = rest.pos;
+      if (slice === this.top) frontier = rest.pos;
       else if (rest.open) pending.push({ pos: rest.pos, targetEnd: slice.targetEnd });
     }
-    if (top.done && !top.fan && top.pos.lastValue === undefined && this.bestFinished) frontier = this.bestFinished;
     return { frontier, pending };
   }
 }
 
-/** True when a page before `page` ended the row set: nothing after it can hold rows. */
-function endedBefore(fan: Fan, page: number): boolean {
-  for (const [k, p] of fan.pages) if (k < page && p.end) return true;
-  return false;
+/** Rows of a fanned page remembered at each end, for not emitting a neighbour's repeated rows twice. */
+const EDGE_ROWS = 16;
+
+const rowKey = (row: PageRow) => `${row.id}|${row.value}`;
+
+/** A row the link before already returned at its end: the overlap, emitted once. */
+function repeats(before: FanPage, row: PageRow): boolean {
+  return before.tail?.includes(rowKey(row)) ?? false;
 }
 
 /**
- * A fan as ranges still to read: the gaps between answered pages that cannot be vouched contiguous (a page not
- * answered yet, or neighbours whose totals differ), and the rest after the last answered page (`open` unless a
- * page ended the row set, or a later page will).
+ * What a fanned page tells: its first and last cursor values within the slice, the ids at the last, whether
+ * the rows end on it (a short page whose total promises no more, or rows past the slice), and its end rows.
  */
-export function fanRanges(slice: Slice): { gaps: Range[]; rest: { pos: KeysetPosition; open: boolean } } {
+export function fanPageOf(rows: readonly PageRow[], targetEnd: number, total: number | undefined, page: number, pageSize: number, beyond: boolean): FanPage {
+  const end = beyond || endsRows(rows.length, total, page, pageSize);
+  const inside = rows.filter((r): r is PageRow & { value: number } => r.value !== null && floorSecond(r.value) <= targetEnd);
+  const first = inside[0]?.value;
+  const last = inside[inside.length - 1]?.value;
+  const idsAtLast = inside.filter((r) => r.value === last).map((r) => r.id);
+  return { end, first, last, idsAtLast, tail: inside.slice(-EDGE_ROWS).map(rowKey) };
+}
+
+/** True when an answered link before `link` ended the rows: nothing after it can hold any. */
+function endedBefore(fan: Fan, link: number): boolean {
+  for (const [k, p] of fan.pages) if (k < link && p.end) return true;
+  return false;
+}
+
+/** Two overlapping intervals prove the rows between them read: the later must start strictly before the earlier ends. */
+export function overlaps(coveredTo: number | undefined, page: FanPage): boolean {
+  return coveredTo !== undefined && page.first !== undefined && page.first < coveredTo;
+}
+
+/**
+ * A fan as ranges still to read: the answered pages swept in order of their first values, each extending what
+ * is proven when it overlaps it, a gap before each that does not (read by keyset up to and including the
+ * second of its first row), and the rest after the highest proven row (`open` unless a page that ended the
+ * rows was reached).
+ */
+export function fanRanges(slice: Slice, meets = overlaps): { gaps: Range[]; rest: { pos: KeysetPosition; open: boolean } } {
   const fan = slice.fan!;
   const gaps: Range[] = [];
   let pos = fan.start;
-  let prevPage = 1;
-  let prevTotal = fan.pages.get(1)?.total;
-  let ended = fan.pages.get(1)?.end ?? false;
-  const answered = [...fan.pages.keys()].filter((k) => k > 1).sort((a, b) => a - b);
-  for (const k of answered) {
-    if (ended) break;
-    const p = fan.pages.get(k)!;
-    // Same total: no row left between the two answers, so the pages are neighbours in one ordering (equal
-    // values keep their order within one query, as group paging assumes too).
-    const contiguous = k === prevPage + 1 && p.total !== undefined && p.total === prevTotal;
-    if (!contiguous) {
-      // Rows may lie between the previous answered page and this one: read that stretch by keyset.
-      const end = p.first === undefined ? slice.targetEnd : floorSecond(p.first);
-      gaps.push({ pos, targetEnd: end });
-      if (p.first === undefined) {
-        // An empty page: the gap already runs to the slice's end.
-        return { gaps, rest: { pos, open: false } };
-      }
+  let covered = fan.start.lastValue;
+  const answered = [...fan.pages.entries()]
+    .filter(([k, p]) => k !== PAGE_ONE && p.first !== undefined && !p.held)
+    .sort(([ka, a], [kb, b]) => a.first! - b.first! || ka - kb)
+    .map(([, p]) => p);
+  for (const p of answered) {
+    if (!meets(covered, p)) gaps.push({ pos, targetEnd: floorSecond(p.first!) });
+    const last = p.last!;
+    if (covered === undefined || last > covered) {
+      pos = { from: floorSecond(last), lastValue: last, idsAtLast: p.idsAtLast };
+      covered = last;
+    } else if (last === covered) {
+      pos = { ...pos, idsAtLast: [...new Set([...pos.idsAtLast, ...p.idsAtLast])] };
     }
-    if (p.last !== undefined) pos = { from: floorSecond(p.last), lastValue: p.last, idsAtLast: p.idsAtLast };
-    prevPage = k;
-    prevTotal = p.total;
-    ended = p.end;
+    if (p.end) return { gaps, rest: { pos, open: false } };
   }
-  return { gaps, rest: { pos, open: !ended } };
+  return { gaps, rest: { pos, open: true } };
 }
 
 /**

@@ -9,7 +9,13 @@ import type { StreamProgress } from './progress.js';
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface ApiClient {
-  getJson(path: string, query?: Query): Promise<{ body: unknown; release: () => void }>;
+  getJson(path: string, query?: Query): Promise<{ body: unknown; release: () => void; serverTime?: number }>;
+}
+
+/** What a response says besides its body. */
+export interface ResponseFacts {
+  /** When the server wrote it (its Date header, UTC ms), if it said. */
+  serverTime?: number;
 }
 
 /** Who hears how long pages take to process (the sync's pacer). */
@@ -24,11 +30,11 @@ export interface PageTimer {
 export interface ReadTarget {
   readonly logger: Logger;
   /** One request; `use` gets the parsed body, whose memory is held for it until it returns. */
-  read<T>(path: string, query: Query, use: (body: unknown) => Promise<T>): Promise<T>;
+  read<T>(path: string, query: Query, use: (body: unknown, response: ResponseFacts) => Promise<T>): Promise<T>;
   /** The stream's total row count when the API reports one (first page only). */
   estimateRows(total: number | undefined): Promise<void>;
-  /** One page's rows, in API form: prepared (dates to UTC) and emitted. */
-  records(rows: ApiRecord[]): Promise<void>;
+  /** One page's rows, in API form: prepared (dates to UTC, as of `asOfUtc`: when the server wrote them) and emitted. */
+  records(rows: ApiRecord[], asOfUtc?: number): Promise<void>;
   checkpoint(streamState: Record<string, unknown>): Promise<void>;
 }
 
@@ -51,17 +57,17 @@ export class StreamContext implements StreamProgress, ReadTarget {
     private readonly emitter: Emitter,
     readonly logger: Logger,
     /** Converts a record for output in place (date-times to UTC, drift checks). */
-    private readonly prepare: (record: ApiRecord) => void,
+    private readonly prepare: (record: ApiRecord, asOfUtc?: number) => void,
     readonly signal: AbortSignal,
     /** Requests in flight per stream, for the rate-limit status. */
     private readonly inFlight: Map<string, number>,
     private readonly timer?: PageTimer,
   ) {}
 
-  async read<T>(path: string, query: Query, use: (body: unknown) => Promise<T>): Promise<T> {
+  async read<T>(path: string, query: Query, use: (body: unknown, response: ResponseFacts) => Promise<T>): Promise<T> {
     this.signal.throwIfAborted();
     this.inFlight.set(this.name, (this.inFlight.get(this.name) ?? 0) + 1);
-    let response: { body: unknown; release: () => void };
+    let response: { body: unknown; release: () => void; serverTime?: number };
     try {
       this.requests++;
       response = await this.api.getJson(path, query);
@@ -74,7 +80,7 @@ export class StreamContext implements StreamProgress, ReadTarget {
     }
     const started = performance.now();
     try {
-      return await use(response.body);
+      return await use(response.body, { serverTime: response.serverTime });
     } finally {
       response.release();
       this.timer?.processed(performance.now() - started);
@@ -96,9 +102,9 @@ export class StreamContext implements StreamProgress, ReadTarget {
     await this.emitter.emit(estimateTraceMessage(this.name, total));
   }
 
-  async records(rows: ApiRecord[]): Promise<void> {
+  async records(rows: ApiRecord[], asOfUtc?: number): Promise<void> {
     if (rows.length === 0) return;
-    for (const row of rows) this.prepare(row);
+    for (const row of rows) this.prepare(row, asOfUtc);
     await this.inLane(async () => {
       if (this.status !== 'RUNNING') await this.setStatus('RUNNING');
       await this.emitter.emitRecords(this.name, rows, Date.now());

@@ -4,7 +4,7 @@
 // unfinished below it while a window is read in slices. A state with nothing pending is written as version 1.
 import { ConfigError, SystemError } from '../errors.js';
 import { pacificToUtc } from '../shipstation/time.js';
-import type { GroupProgress, KeysetPosition, RecordId } from './keyset.js';
+import { newGroup, type KeysetPosition, type RecordId } from './keyset.js';
 import type { ResumePlan } from './slices.js';
 import { floorSecond, parseWallMs } from './wallClock.js';
 
@@ -25,21 +25,10 @@ interface PositionJson {
   /** First second not known to be done (UTC, whole second). */
   from?: string;
   ids_at_cursor?: RecordId[];
-  group?: {
-    second: string;
-    next_page: number;
-    total?: number;
-    max_cursor?: string;
-    ids_at_max: RecordId[];
-    restarts: number;
-    requests?: number;
-    max_total?: number;
-    before?: number;
-    stepped_back?: number;
-    head?: RecordId;
-  };
+  /** A second being read as a group (more rows than a page): a resumed sync reads it again from its page 1. */
+  group?: { second: string };
   /** Pages of the next query known to hold only done rows (of seconds up to `through`, UTC). */
-  skip?: { page: number; through: string; total?: number; head?: RecordId };
+  skip?: { page: number; size?: number; through: string; head?: RecordId };
 }
 
 export interface StreamStateV1 extends PositionJson {
@@ -71,25 +60,10 @@ function positionJson(pos: KeysetPosition, zone: WallClockZone): PositionJson {
   if (pos.lastValue !== undefined) out.cursor = iso(zone.wallToUtc(pos.lastValue));
   if (pos.from !== undefined) out.from = iso(zone.wallToUtc(pos.from));
   if (pos.idsAtLast.length) out.ids_at_cursor = [...pos.idsAtLast];
-  if (pos.group) {
-    const g = pos.group;
-    out.group = {
-      second: iso(zone.wallToUtc(g.second)),
-      next_page: g.nextPage,
-      ...(g.total !== undefined ? { total: g.total } : {}),
-      ...(g.maxValue !== undefined ? { max_cursor: iso(zone.wallToUtc(g.maxValue)) } : {}),
-      ids_at_max: [...g.idsAtMax],
-      restarts: g.restarts,
-      requests: g.requests,
-      ...(g.maxTotal !== undefined ? { max_total: g.maxTotal } : {}),
-      ...(g.before !== undefined ? { before: g.before } : {}),
-      ...(g.steppedBack !== undefined ? { stepped_back: g.steppedBack } : {}),
-      ...(g.head !== undefined ? { head: g.head } : {}),
-    };
-  }
+  if (pos.group) out.group = { second: iso(zone.wallToUtc(pos.group.second)) };
   if (pos.skip) {
-    const { page, through, total, head } = pos.skip;
-    out.skip = { page, through: iso(zone.wallToUtc(through)), ...(total !== undefined ? { total } : {}), ...(head !== undefined ? { head } : {}) };
+    const { page, size, through, head } = pos.skip;
+    out.skip = { page, size, through: iso(zone.wallToUtc(through)), ...(head !== undefined ? { head } : {}) };
   }
   return out;
 }
@@ -184,36 +158,21 @@ function parsePosition(s: Record<string, unknown>, where: string, zone: WallCloc
   const position: KeysetPosition = { from, lastValue, idsAtLast: ids(s.ids_at_cursor, `${where}.ids_at_cursor`) };
   const g = optional(s.group);
   if (g !== undefined) {
+    // Older versions stored a group's page and counts too; a group always starts again from its page 1.
     if (typeof g !== 'object' || Array.isArray(g)) throw new ConfigError(`${where}.group: must be an object`);
-    const o = g as Record<string, unknown>;
-    const nextPage = o.next_page;
-    if (typeof nextPage !== 'number' || !Number.isInteger(nextPage) || nextPage < 1) throw new ConfigError(`${where}.group.next_page: must be a positive integer`);
-    const count = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined);
-    const group: GroupProgress = {
-      second: floorSecond(instantToWall(o.second, `${where}.group.second`, zone)),
-      nextPage,
-      total: count(o.total),
-      maxValue: optional(o.max_cursor) === undefined ? undefined : instantToWall(o.max_cursor, `${where}.group.max_cursor`, zone),
-      idsAtMax: ids(o.ids_at_max, `${where}.group.ids_at_max`),
-      restarts: count(o.restarts) ?? 0,
-      requests: count(o.requests) ?? 0,
-      maxTotal: count(o.max_total),
-      before: count(o.before),
-      steppedBack: count(o.stepped_back),
-      head: recordId(o.head),
-    };
-    position.group = group;
+    position.group = newGroup(floorSecond(instantToWall((g as Record<string, unknown>).second, `${where}.group.second`, zone)));
   }
   const skip = optional(s.skip);
   if (skip !== undefined) {
     const o = (typeof skip === 'object' && !Array.isArray(skip) ? skip : {}) as Record<string, unknown>;
     if (typeof o.page !== 'number' || !Number.isInteger(o.page) || o.page < 2) throw new ConfigError(`${where}.skip.page: must be an integer of at least 2`);
-    const total = typeof o.total === 'number' && Number.isInteger(o.total) && o.total >= 0 ? o.total : undefined;
     const head = recordId(o.head);
+    // Older versions skipped by whole pages of the reader's size: a skip without its size starts again at page 1.
+    if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 1 || o.size > 500) return position;
     position.skip = {
       page: o.page,
+      size: o.size,
       through: floorSecond(instantToWall(o.through, `${where}.skip.through`, zone)),
-      ...(total !== undefined ? { total } : {}),
       ...(head !== undefined ? { head } : {}),
     };
   }

@@ -16,13 +16,14 @@ import { errorTrace } from '../protocol/failure.js';
 import { readFullRefresh } from './fullRefresh.js';
 import { readIncremental, type IncrementalPlan } from './incremental.js';
 import { ReadGroup } from './readGroup.js';
-import { createRecordPreparer, createValueConverter } from './records.js';
-import { StreamContext } from './streamContext.js';
+import { createRecordPreparer, createValueConverter, type RecordConverter } from './records.js';
+import { StreamContext, type ApiClient } from './streamContext.js';
 import { resumePoint } from './streamState.js';
 import { mergePlans } from './slices.js';
 import { Pacer } from './pacer.js';
 import { pacificZone } from './pacificZone.js';
 import { floorSecond } from './wallClock.js';
+import { SyncWindow } from './window.js';
 import { startProgress } from './progress.js';
 import type { Writable } from 'node:stream';
 
@@ -79,9 +80,9 @@ function modeOf(job: Job): { syncMode: SelectedStream['syncMode']; cursor?: stri
 
 export async function runSync({ config, streams, state, emitter, logger, progress }: SyncInput): Promise<number> {
   // Every state is read before the first request: a bad one is a config error, not a half-done sync.
-  const now = Date.now();
-  const windowEnd = floorSecond(pacificZone.utcToWall(Math.min(now, config.endDate ?? now)));
+  const window = new SyncWindow({ startedAt: Date.now(), settleMs: config.settleMs, endDate: config.endDate, zone: pacificZone, logger });
   const startWall = config.startDate === undefined ? undefined : pacificZone.utcToWall(config.startDate);
+  const fresh = { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] };
   const jobs = groupJobs(streams);
   for (const job of jobs) {
     const { def } = job;
@@ -102,7 +103,7 @@ export async function runSync({ config, streams, state, emitter, logger, progres
       logger.info(`${names.join(' and ')}: the states differ; reading from the earliest, so the streams further ahead re-read some records`);
     }
     const lookbackDays = def.lookbackConfigKey ? config[def.lookbackConfigKey] : 0;
-    job.plan = { cursor, resume, windowEnd, pageSize: config.pageSize, zone: pacificZone, lookbackDays, maxSlices: config.maxParallelSlices };
+    job.plan = { cursor, resume, window, pageSize: config.pageSize, zone: pacificZone, lookbackDays, maxSlices: config.maxParallelSlices, fresh, checkpoints: true };
   }
 
   const controller = new AbortController();
@@ -137,10 +138,18 @@ export async function runSync({ config, streams, state, emitter, logger, progres
       for (const name of inFlight.keys()) void contexts.get(name)?.setStatus('RUNNING', untilEpochMs);
     },
   });
+  // The first response that arrives fixes the window's end from the server's clock.
+  const api: ApiClient = {
+    getJson: async (path, query) => {
+      const response = await client.getJson(path, query);
+      window.observe(response.serverTime, Date.now());
+      return response;
+    },
+  };
   const pacer = new Pacer(() => client.capacity());
   const groups = new Map<Job, ReadGroup>();
-  const contextFor = (name: string, prepare: (record: Record<string, unknown>) => void) => {
-    const ctx = new StreamContext(name, client, emitter, logger, prepare, controller.signal, inFlight, pacer);
+  const contextFor = (name: string, prepare: RecordConverter) => {
+    const ctx = new StreamContext(name, api, emitter, logger, prepare, controller.signal, inFlight, pacer);
     contexts.set(name, ctx);
     return ctx;
   };
@@ -166,7 +175,7 @@ export async function runSync({ config, streams, state, emitter, logger, progres
     for (const ctx of members) await ctx.setStatus('STARTED');
     try {
       if (job.plan) await readIncremental(def, group, job.plan, pacer);
-      else await readFullRefresh(def, group, config.pageSize, config.maxParallelSlices, pacer);
+      else await readFullRefresh(def, group, { pageSize: config.pageSize, maxSlices: config.maxParallelSlices, zone: pacificZone }, pacer);
       for (const ctx of members) {
         logger.info(`${ctx.name}: ${ctx.emitted} records in ${ctx.requests} requests${ctx.name === def.name ? '' : ` (read from ${def.name})`}`);
         await ctx.setStatus('COMPLETE');

@@ -84,6 +84,8 @@ export interface JsonResponse {
   body: unknown;
   status: number;
   requestId: number;
+  /** When the server wrote the response: its Date header as UTC ms, when it sent a valid one. */
+  serverTime?: number;
   /** Frees the body's memory slot once the caller is done with it (idempotent). */
   release: Release;
 }
@@ -144,7 +146,7 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   let closed: Promise<void> | undefined;
 
   /** One HTTP exchange under a permit from the limiter. */
-  async function exchange(permit: Permit, target: string, path: string): Promise<{ status: number; body: unknown; release: Release }> {
+  async function exchange(permit: Permit, target: string, path: string): Promise<{ status: number; body: unknown; release: Release; serverTime?: number }> {
     attempts++;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), timeoutMs);
@@ -190,12 +192,13 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
       }
       if (text === undefined) throw new TransientError(tooLargeMessage(host, path, maxResponseBytes));
       const contentType = firstHeader(res.headers['content-type']);
-      if (status < 200 || status >= 300 || !gate) return { status, body: interpret(status, contentType, text, path), release: noRelease };
+      const serverTime = httpDate(firstHeader(res.headers.date));
+      if (status < 200 || status >= 300 || !gate) return { status, body: interpret(status, contentType, text, path), release: noRelease, serverTime };
       // The body is in; waiting for a memory slot is not the server's time.
       clearTimeout(timer);
       const release = await gate.acquire(opts.signal);
       try {
-        return { status, body: interpret(status, contentType, text, path), release };
+        return { status, body: interpret(status, contentType, text, path), release, serverTime };
       } catch (err) {
         release();
         throw err;
@@ -263,6 +266,13 @@ function buildTarget(prefix: string, path: string, query: Query | undefined): st
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** An HTTP Date header (IMF-fixdate, or the obsolete forms Date.parse reads) as UTC ms; undefined when absent or not a date. */
+export function httpDate(value: string | undefined): number | undefined {
+  if (value === undefined || value.length > 64) return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 function declaredLength(value: string | string[] | undefined): number | undefined {

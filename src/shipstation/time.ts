@@ -29,17 +29,45 @@ let parsedZoneOffset = NO_ZONE;
 
 /**
  * Converts a ShipStation Pacific wall-clock value (`YYYY-MM-DDTHH:mm:ss[.f…]`, `T` or space, any number of
- * fractional digits) to UTC `YYYY-MM-DDTHH:mm:ss.SSSZ`, truncating past milliseconds. A time that occurs twice
- * (fall back) takes its first occurrence (PDT); a time skipped by spring forward moves forward by the gap
- * (02:30 → 03:30 PDT), as Temporal's "compatible" disambiguation does. Values carrying `Z` or an offset are
- * taken as they are; a bare `YYYY-MM-DD` means midnight Pacific. Returns null when the value is not a timestamp
- * (or lies outside the years 1900–9999).
+ * fractional digits) to UTC `YYYY-MM-DDTHH:mm:ss.SSSZ`, truncating past milliseconds. A time skipped by spring
+ * forward moves forward by the gap (02:30 → 03:30 PDT), as Temporal's "compatible" disambiguation does. A time
+ * that occurs twice (the fall-back hour) takes its first occurrence (PDT), unless `asOfUtc` (when the server
+ * wrote the response) has reached its second occurrence, less than 40 days before: then the second (PST). The
+ * stamp alone cannot tell the two apart; this rule gives a later version of a record an instant no earlier than
+ * the version before it (a version read before the second occurrence can only be from the first), at the cost
+ * of placing a first-pass stamp read in those days one hour late. Values carrying `Z` or an offset are taken as they are; a bare
+ * `YYYY-MM-DD` means midnight Pacific. Returns null when the value is not a timestamp (or lies outside the years
+ * 1900–9999).
  */
-export function pacificToUtc(value: string): string | null {
+export function pacificToUtc(value: string, asOfUtc?: number): string | null {
   const wall = parseTimestamp(value);
   if (Number.isNaN(wall)) return null;
-  const offset = Number.isNaN(parsedZoneOffset) ? pacificOffsetForWall(wall, parsedYear) : parsedZoneOffset;
-  return formatUtc(wall - offset);
+  if (!Number.isNaN(parsedZoneOffset)) return formatUtc(wall - parsedZoneOffset);
+  const first = wall - pacificOffsetForWall(wall, parsedYear);
+  if (asOfUtc !== undefined) {
+    const second = secondOccurrence(wall, parsedYear);
+    if (second <= asOfUtc && asOfUtc - second < SECOND_OCCURRENCE_MS) return formatUtc(second);
+  }
+  return formatUtc(first);
+}
+
+/**
+ * How long after the fall-back hour a repeated stamp is read as its second occurrence. Versions read during the
+ * first pass are what later versions must not precede; a sync after this long (a backfill of history) follows
+ * the first-occurrence convention instead, and a schedule gap this long around the hour is not a real one.
+ */
+const SECOND_OCCURRENCE_MS = 40 * MS_PER_DAY;
+
+/** The UTC instant of a wall time's second occurrence in the fall-back hour, or NaN when it occurs once. */
+function secondOccurrence(wall: number, year: number): number {
+  const { offsets, transitions } = rulesFor(year);
+  for (let i = 0; i < transitions.length; i++) {
+    const before = offsets[i];
+    const after = offsets[i + 1];
+    // Falling back: wall times in [transition + after, transition + before) occur twice.
+    if (before > after && wall >= transitions[i] + after && wall < transitions[i] + before) return wall - after;
+  }
+  return Number.NaN;
 }
 
 /**

@@ -16,11 +16,16 @@ import type { StreamName } from './streams/pagedStream.js';
 
 export const HOST = '127.0.0.1';
 
-/** Connector configuration pointing at the simulator, in the connector's spec field names. */
+/**
+ * Connector configuration pointing at the simulator, in the connector's spec field names. Its settle margin
+ * covers how far behind the clock the simulator stamps changes (stampLagMs + stampJitterMs): none by default,
+ * where a change is stamped with the very clock its Date header shows.
+ */
 export interface ConnectorConfig {
   readonly api_key: string;
   readonly api_secret: string;
   readonly base_url: string;
+  readonly settle_seconds: number;
 }
 
 /** The options of one mutation kind (its spec without `op`). */
@@ -105,14 +110,16 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   const port = (server.address() as AddressInfo).port;
   const baseUrl = `http://${HOST}:${port}`;
   const apply = (spec: MutationSpec): MutationResult => mutator.apply(spec);
+  const lag = options.stampLagMs + options.stampJitterMs;
+  const settleSeconds = lag === 0 ? 0 : Math.ceil(lag / 1000) + 1;
   let closing: Promise<void> | null = null;
 
   simulator = {
     baseUrl,
     port,
     options,
-    config: { api_key: options.credentials.apiKey, api_secret: options.credentials.apiSecret, base_url: baseUrl },
-    noAccessConfig: { api_key: options.noAccessCredentials.apiKey, api_secret: options.noAccessCredentials.apiSecret, base_url: baseUrl },
+    config: { api_key: options.credentials.apiKey, api_secret: options.credentials.apiSecret, base_url: baseUrl, settle_seconds: settleSeconds },
+    noAccessConfig: { api_key: options.noAccessCredentials.apiKey, api_secret: options.noAccessCredentials.apiSecret, base_url: baseUrl, settle_seconds: settleSeconds },
     stats: () => deps.stats.snapshot(),
     resetStats: () => deps.stats.reset(),
     truth: (stream) => dataset.truth(stream),

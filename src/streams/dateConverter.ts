@@ -24,7 +24,10 @@ interface ValuePlan {
  * Compiles the converter for one stream and one run. Unparseable values are left as they are and reported
  * with one WARN per field path for the life of the converter, not one per record.
  */
-export function createDateConverter(stream: string, schema: JsonSchema, logger: Logger): (record: JsonObject) => void {
+/** `asOfUtc`: when the server wrote the record (its response's Date), which settles fall-back-hour stamps. */
+export type DateConverter = (record: JsonObject, asOfUtc?: number) => void;
+
+export function createDateConverter(stream: string, schema: JsonSchema, logger: Logger): DateConverter {
   const plan = planObject(schema, '');
   const warned = new Set<string>();
   const reportOnce = (path: string, value: unknown, what = 'which is not a date-time; passed through unconverted'): void => {
@@ -34,11 +37,11 @@ export function createDateConverter(stream: string, schema: JsonSchema, logger: 
     logger.warn(`${stream}: ${path} holds ${shown}, ${what} (reported once per run)`);
   };
 
-  const convertObject = (target: JsonObject, objectPlan: ObjectPlan): void => {
+  const convertObject = (target: JsonObject, objectPlan: ObjectPlan, asOf: number | undefined): void => {
     for (const { key, path } of objectPlan.dates) {
       const value = target[key];
       if (value === null || value === undefined) continue;
-      const utc = typeof value === 'string' ? pacificToUtc(value) : null;
+      const utc = typeof value === 'string' ? pacificToUtc(value, asOf) : null;
       if (utc === null) reportOnce(path, value);
       else target[key] = utc;
     }
@@ -53,20 +56,20 @@ export function createDateConverter(stream: string, schema: JsonSchema, logger: 
         target[key] = parts[1];
       }
     }
-    for (const { key, plan: nestedPlan } of objectPlan.nested) convertValue(target[key], nestedPlan);
+    for (const { key, plan: nestedPlan } of objectPlan.nested) convertValue(target[key], nestedPlan, asOf);
   };
 
-  const convertValue = (value: unknown, valuePlan: ValuePlan): void => {
+  const convertValue = (value: unknown, valuePlan: ValuePlan, asOf: number | undefined): void => {
     if (typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
-      if (valuePlan.items) for (const element of value) convertValue(element, valuePlan.items);
+      if (valuePlan.items) for (const element of value) convertValue(element, valuePlan.items, asOf);
     } else if (valuePlan.object) {
-      convertObject(value as JsonObject, valuePlan.object);
+      convertObject(value as JsonObject, valuePlan.object, asOf);
     }
   };
 
-  return (record) => {
-    if (plan) convertObject(record, plan);
+  return (record, asOfUtc) => {
+    if (plan) convertObject(record, plan, asOfUtc);
   };
 }
 

@@ -14,12 +14,12 @@ export const STREAMS: readonly StreamDefinition[] = [
     path: '/orders',
     envelope: 'orders',
     primaryKey: ['orderId'],
-    // Without sortBy ShipStation orders by orderId ascending: modifications cannot move a row between pages.
     cursors: {
       modifyDate: { field: 'modifyDate', startParam: 'modifyDateStart', endParam: 'modifyDateEnd', sortBy: 'ModifyDate' },
       createDate: createDate(),
     },
     defaultCursor: 'modifyDate',
+    fullRefreshCursor: 'createDate',
     description: 'Orders with their items, addresses and options; incremental on modifyDate (or createDate).',
   },
   {
@@ -28,9 +28,9 @@ export const STREAMS: readonly StreamDefinition[] = [
     envelope: 'shipments',
     primaryKey: ['shipmentId'],
     params: { includeShipmentItems: 'true' },
-    fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC' },
     cursors: { createDate: createDate() },
     defaultCursor: 'createDate',
+    fullRefreshCursor: 'createDate',
     lookbackConfigKey: 'shipmentsLookbackDays',
     lookbackExtraCursors: [{ field: 'voidDate', startParam: 'voidDateStart', endParam: 'voidDateEnd', sortBy: 'CreateDate' }],
     description: 'Shipping labels with their items; incremental on createDate, optional re-scan for later voids.',
@@ -40,9 +40,9 @@ export const STREAMS: readonly StreamDefinition[] = [
     path: '/fulfillments',
     envelope: 'fulfillments',
     primaryKey: ['fulfillmentId'],
-    fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC' },
     cursors: { createDate: createDate() },
     defaultCursor: 'createDate',
+    fullRefreshCursor: 'createDate',
     lookbackConfigKey: 'fulfillmentsLookbackDays',
     description: 'Orders marked shipped outside ShipStation labels; incremental on createDate.',
   },
@@ -52,7 +52,7 @@ export const STREAMS: readonly StreamDefinition[] = [
     envelope: 'products',
     primaryKey: ['productId'],
     params: { showInactive: 'true' },
-    fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC' },
+    fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC', field: 'createDate' },
     description: 'Product catalog, inactive products included; full refresh.',
   },
   {
@@ -60,7 +60,7 @@ export const STREAMS: readonly StreamDefinition[] = [
     path: '/customers',
     envelope: 'customers',
     primaryKey: ['customerId'],
-    fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC' },
+    fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC', field: 'createDate' },
     description: 'Customers with their marketplace usernames; full refresh.',
   },
   {

@@ -22,8 +22,16 @@ export interface StreamDefinition {
   params?: Record<string, string>;
   /** One request without page parameters, though the list comes in an envelope (GET /webhooks). */
   singleRequest?: boolean;
-  /** Sort for full-refresh paging: one that new or modified records cannot reorder (append-only). */
-  fullRefreshSort?: { sortBy: string; sortDir: 'ASC' | 'DESC' };
+  /**
+   * A full refresh reads by this cursor (a key of `cursors`: a creation date, which edits cannot change), with
+   * the incremental reader and no window end.
+   */
+  fullRefreshCursor?: string;
+  /**
+   * For streams without date filters: the sort of a full refresh (one edits cannot change, new records go last)
+   * and the record field it sorts by, whose values prove that two overlapping pages met.
+   */
+  fullRefreshSort?: { sortBy: string; sortDir: 'ASC'; field: string };
   /** Cursor options for incremental sync, by field name; absent = full refresh only. */
   cursors?: Record<string, CursorDefinition>;
   defaultCursor?: string;

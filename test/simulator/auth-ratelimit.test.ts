@@ -15,7 +15,7 @@ describe('authentication', () => {
   afterAll(() => sim.close());
 
   test('valid credentials get data', async () => {
-    expect(sim.config).toEqual({ api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: sim.baseUrl });
+    expect(sim.config).toEqual({ api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: sim.baseUrl, settle_seconds: 0 });
     expect((await apiGet(sim, '/stores')).status).toBe(200);
   });
 
@@ -47,7 +47,7 @@ describe('authentication', () => {
     const custom = await start({ credentials: { apiKey: 'k', apiSecret: 's' }, noAccessCredentials: { apiKey: 'nk' } });
     try {
       expect((await apiGet(custom, '/stores', {}, { ...custom.config })).status).toBe(200);
-      expect((await apiGet(custom, '/stores', {}, { api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: '' })).status).toBe(401);
+      expect((await apiGet(custom, '/stores', {}, { api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: '', settle_seconds: 0 })).status).toBe(401);
       expect((await apiGet(custom, '/stores', {}, custom.noAccessConfig)).status).toBe(403);
       expect(custom.noAccessConfig.api_secret).toBe('sim-no-access-secret');
     } finally {

@@ -24,9 +24,9 @@ describe('CLI', () => {
       const lines = out.text().split('\n');
       expect(lines).toHaveLength(2);
       expect(lines[1]).toBe('');
-      const printed = JSON.parse(lines[0]!) as { base_url: string; config: { api_key: string; api_secret: string; base_url: string }; no_access_config: { api_key: string } };
+      const printed = JSON.parse(lines[0]!) as { base_url: string; config: { api_key: string; api_secret: string; base_url: string; settle_seconds: number }; no_access_config: { api_key: string } };
       expect(printed.base_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(printed.config).toEqual({ api_key: 'k1', api_secret: 'sim-api-secret', base_url: printed.base_url });
+      expect(printed.config).toEqual({ api_key: 'k1', api_secret: 'sim-api-secret', base_url: printed.base_url, settle_seconds: 0 });
       expect(printed.no_access_config.api_key).toBe('sim-no-access-key');
       expect(err.text()).toMatch(/listening on/);
       const response = await apiGet<{ total: number }>(sim!, '/orders', {}, printed.config);

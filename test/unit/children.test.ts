@@ -5,7 +5,7 @@ import { parseCatalog } from '../../src/cli/inputs.js';
 import { ReadGroup } from '../../src/engine/readGroup.js';
 import { StreamContext } from '../../src/engine/streamContext.js';
 import { mergePlans, type ResumePlan } from '../../src/engine/slices.js';
-import type { KeysetPosition } from '../../src/engine/keyset.js';
+import { newGroup, type KeysetPosition } from '../../src/engine/keyset.js';
 import type { Emitter } from '../../src/protocol/emitter.js';
 import { silentLogger } from '../../src/protocol/logger.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental, childRows } from '../../src/streams/children.js';
@@ -153,7 +153,7 @@ describe('mergePlans', () => {
     const sliced = plan({ from: 9000, idsAtLast: [] }, [{ pos: { from: 3000, idsAtLast: [] }, targetEnd: 4000 }]);
     expect(mergePlans([sliced, JSON.parse(JSON.stringify(sliced)) as ResumePlan])).toBe(sliced);
     expect(mergePlans([sliced, plan({ from: 5000, idsAtLast: [] })])).toEqual(plan({ from: 3000, idsAtLast: [] }));
-    const group = { second: 3000, nextPage: 3, idsAtMax: [], restarts: 0, requests: 2 };
+    const group = { ...newGroup(3000), nextPage: 3, requests: 2 };
     expect(mergePlans([plan({ from: 3000, idsAtLast: [], group }), plan({ from: 3000, idsAtLast: [] })])).toEqual(plan({ from: 3000, idsAtLast: [] }));
   });
 });
