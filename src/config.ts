@@ -58,14 +58,28 @@ export function secretValues(raw: unknown): string[] {
   return names.map((n) => record[n]).filter((v): v is string => typeof v === 'string');
 }
 
-export function parseConfig(raw: unknown): Config {
+export interface ParseOptions {
+  /**
+   * When the config is read for a check or a read (epoch ms): a start_date after it is refused, since nothing
+   * would be read and the empty run's checkpoint would start the next one in the future. Unset for discover,
+   * which must build a catalog from any config.
+   */
+  now?: number;
+}
+
+export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('config: must be a JSON object');
   }
   // An optional field written as null (how many UIs and Python clients write "not set") is an absent one.
   const input: Record<string, unknown> = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null));
+  /** The name the user wrote for each field, so a message names what is in their file (`password`, not `api_secret`). */
+  const written: Record<string, string> = {};
   for (const [alias, target] of Object.entries(ALIASES)) {
-    if (input[target] === undefined && input[alias] !== undefined) input[target] = input[alias];
+    if (input[target] === undefined && input[alias] !== undefined) {
+      input[target] = input[alias];
+      written[target] = alias;
+    }
     delete input[alias];
   }
   const spec = loadSpec();
@@ -73,11 +87,18 @@ export function parseConfig(raw: unknown): Config {
     const first = validator.errors?.[0];
     throw new ConfigError(first ? describeAjvError(first, 'config') : 'config: invalid');
   }
+  checkHeaderValues(input, (name) => written[name] ?? name);
   const value = <T>(name: string): T => (input[name] ?? spec.properties[name]?.default) as T;
   const startDate = optionalInstant(input.start_date, 'start_date');
   const endDate = optionalInstant(input.end_date, 'end_date');
   if (startDate !== undefined && endDate !== undefined && endDate <= startDate) {
     throw new ConfigError('config.end_date must be later than config.start_date');
+  }
+  if (startDate !== undefined && options.now !== undefined && startDate > options.now) {
+    throw new ConfigError(
+      `config.start_date (${String(input.start_date)}) lies in the future: nothing would be read. ` +
+        'Set a date in the past, or leave it empty to read the whole history.',
+    );
   }
   const baseUrl = validateBaseUrl(value<string>('base_url')).href.replace(/\/+$/, '');
   const envLevel = process.env.LOG_LEVEL?.toUpperCase();
@@ -101,6 +122,44 @@ export function parseConfig(raw: unknown): Config {
     logLevel,
     validateRecords: value<boolean>('validate_records'),
   };
+}
+
+/**
+ * What an HTTP header value cannot carry: control characters (line breaks, NUL, tab), DEL and anything past
+ * U+00FF. undici refuses all of these but tab (its rule: [^\t\x20-\x7e\x80-\xff]) and would fail the request
+ * before sending it; C1 controls (U+0080–U+009F) and tab it would send, but no pasted key holds one on purpose.
+ */
+const NOT_SENDABLE_IN_HEADER = /[^\x20-\x7e\xa0-\xff]/;
+/** RFC 7617: Basic credentials (sent base64-encoded, so any character survives) may hold no control character. */
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f]/;
+
+/**
+ * Every config value that goes into a request header, checked before any request: a value undici refuses would
+ * otherwise fail every attempt, and a control character in a credential is a paste gone wrong, never part of a
+ * key. Messages name the field (as the user wrote it), never the value: these are secrets.
+ */
+function checkHeaderValues(input: Record<string, unknown>, nameOf: (field: string) => string): void {
+  const partnerKey = input.partner_key;
+  if (typeof partnerKey === 'string' && NOT_SENDABLE_IN_HEADER.test(partnerKey)) {
+    throw new ConfigError(
+      `config.${nameOf('partner_key')} contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks`,
+    );
+  }
+  for (const field of ['api_key', 'api_secret']) {
+    const value = input[field];
+    if (typeof value !== 'string') continue;
+    if (CONTROL_CHARACTER.test(value)) {
+      throw new ConfigError(
+        `config.${nameOf(field)} contains a line break or another control character, which HTTP Basic authentication cannot carry; copy it again without spaces or line breaks`,
+      );
+    }
+  }
+  // Basic authentication joins the two with a colon: a colon in the key would move the rest of it into the secret.
+  if (typeof input.api_key === 'string' && input.api_key.includes(':')) {
+    throw new ConfigError(
+      `config.${nameOf('api_key')} contains a colon, which HTTP Basic authentication cannot carry in the user name (ShipStation would read the rest as the secret); copy the API key again`,
+    );
+  }
 }
 
 /** Dates the Pacific time rules are trusted for (see src/shipstation/time.ts). */

@@ -93,7 +93,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return EXIT_OK;
       }
       case 'read': {
-        const config = await loadConfig(emitter, values.config!);
+        const config = await loadConfig(emitter, values.config!, Date.now());
         const { parseCatalog, parseStateInput, readJsonFile } = await import('./inputs.js');
         const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'));
         const state = values.state === undefined ? new Map<string, unknown>() : parseStateInput(readJsonFile(values.state, 'state'));
@@ -129,7 +129,7 @@ export function connectorSpecification(): ConnectorSpecification {
 async function check(emitter: Emitter, configPath: string, debug: boolean): Promise<number> {
   let config: Config;
   try {
-    config = await loadConfig(emitter, configPath);
+    config = await loadConfig(emitter, configPath, Date.now());
   } catch (err) {
     const { ConfigError } = await import('../errors.js');
     await emitter.emit(connectionStatusMessage('FAILED', err instanceof ConfigError ? err.message : String(err)));
@@ -142,8 +142,11 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
   return EXIT_OK;
 }
 
-/** Reads and validates the config; from then on every line the emitter writes is redacted. */
-async function loadConfig(emitter: Emitter, path: string): Promise<Config> {
+/**
+ * Reads and validates the config; from then on every line the emitter writes is redacted. `now` is given by the
+ * commands that read data (check, read): a start_date after it is an error there, while discover takes any.
+ */
+async function loadConfig(emitter: Emitter, path: string, now?: number): Promise<Config> {
   const [{ parseConfig, secretValues }, { createRedactor }, { readJsonFile }] = await Promise.all([
     import('../config.js'),
     import('../protocol/redact.js'),
@@ -151,7 +154,7 @@ async function loadConfig(emitter: Emitter, path: string): Promise<Config> {
   ]);
   const raw = readJsonFile(path, 'config');
   emitter.setRedactor(createRedactor(secretValues(raw)));
-  return parseConfig(raw);
+  return parseConfig(raw, { now });
 }
 
 /** package.json sits two levels above both src/cli (tests) and dist/cli (built). */
