@@ -10,6 +10,7 @@ import { Emitter, emitterLogger } from '../protocol/emitter.js';
 import { catalogMessage, connectionStatusMessage, specMessage } from '../protocol/messages.js';
 import type { ConnectorSpecification } from '../generated/protocol.js';
 import { exitSoonAfterSignal } from './exitGuard.js';
+import { reportUnfinished } from './finishGuard.js';
 import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
 import { readSpec } from '../spec.js';
 
@@ -79,6 +80,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const crash = (err: unknown) => void emitter.emit(errorTrace(err)).finally(() => process.exit(EXIT_FAILED));
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  const disarmFinishGuard = reportUnfinished(command, emitter, io.stderr);
   try {
     switch (command) {
       case 'spec':
@@ -113,6 +115,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return EXIT_FAILED;
   } finally {
     await emitter.flush();
+    disarmFinishGuard();
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   }
