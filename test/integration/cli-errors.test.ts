@@ -106,7 +106,8 @@ describe('bad config', () => {
     ['missing api_secret', { api_key: KEY }, /config: missing required field 'api_secret'/],
     ['wrong type', { ...goodConfig, page_size: 'big' }, /config\.page_size must be integer/],
     ['out of range', { ...goodConfig, page_size: 1000 }, /config\.page_size must be <= 500/],
-    ['bad start_date', { ...goodConfig, start_date: '01/02/2024' }, /config\.start_date must match/],
+    ['bad start_date', { ...goodConfig, start_date: '01/02/2024' }, /^config\.start_date is not a valid UTC date or date-time \(YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ\)$/],
+    ['base_url without a scheme', { ...goodConfig, base_url: 'ssapi.shipstation.com' }, /^config\.base_url must be an http:\/\/ or https:\/\/ address such as https:\/\/ssapi\.shipstation\.com$/],
     ['plain http to a remote host', { ...goodConfig, base_url: 'http://api.example.com' }, /base_url/],
     // Values undici cannot put in a header used to be retried as network errors until the process hung (issue #21).
     ['partner_key with a line break', { ...goodConfig, partner_key: 'pk-0123456789\nabc' }, HEADER_VALUE('partner_key')],

@@ -48,6 +48,13 @@ describe('values sent in a header', () => {
     expect(messageOf(raw)).toMatch(pattern);
   });
 
+  it('refuses a value longer than a header carries, naming the field only', () => {
+    expect(messageOf({ ...base, api_secret: 's'.repeat(4_097) })).toBe(
+      'config.api_secret is longer than 4,096 characters, more than an HTTP header carries (a ShipStation key has 32); copy it again',
+    );
+    expect(messageOf({ ...base, partner_key: 'p'.repeat(4_096) })).toBeUndefined();
+  });
+
   it('accepts what Basic authentication carries: non-ASCII and a colon in the secret, spaces anywhere', () => {
     expect(messageOf({ api_key: 'clé avec espace', api_secret: 'sec:ret ünïcode 😀', partner_key: 'pk with spaces é' })).toBeUndefined();
     expect(parseConfig({ ...base, partner_key: '' }).partnerKey).toBeUndefined();
@@ -73,5 +80,15 @@ describe('a start_date in the future', () => {
   it('leaves end_date free to lie in the future', () => {
     expect(messageOf({ ...base, start_date: '2026-01-01', end_date: '2030-01-01' }, now)).toBeUndefined();
     expect(messageOf({ ...base, end_date: '2030-01-01' }, now)).toBeUndefined();
+  });
+});
+
+describe('a value not in its field\'s form', () => {
+  it.each([
+    ['start_date', '01/02/2024', 'config.start_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)'],
+    ['end_date', '2024-01-01 00:00', 'config.end_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)'],
+    ['base_url', 'ssapi.shipstation.com', 'config.base_url must be an http:// or https:// address such as https://ssapi.shipstation.com'],
+  ])('%s = %j is named in words, never as the pattern', (field, value, message) => {
+    expect(messageOf({ ...base, [field]: value })).toBe(message);
   });
 });
