@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../helpers/cli.js';
 import { configuredCatalog, type Selection } from '../helpers/sim.js';
+import { childDefaultCursor } from '../../src/streams/children.js';
 import { CHILD_STREAMS, STREAMS } from '../../src/streams/definitions.js';
 
 export type Command = 'spec' | 'check' | 'discover' | 'read';
@@ -331,58 +332,65 @@ function mutateCatalog(rng: Rng, catalog: { streams: Array<Record<string, unknow
   }
 }
 
-function generateState(rng: Rng, labels: string[]): unknown {
-  const name = rng.pick(['orders', 'shipments', 'fulfillments', 'order_items', 'stores', 'nope']);
-  const cursor = rng.pick<unknown>([
-    '2024-03-01T16:06:00.000Z',
-    '2024-03-01T16:06:00Z',
-    '0001-01-01T00:00:00Z',
-    '9999-12-31T23:59:59Z',
-    `${new Date().getUTCFullYear() + 3}-01-01T00:00:00Z`,
-    '2024-02-30T00:00:00Z',
-    'soon',
-    '',
-    0,
-    1e308,
-    null,
-    [],
-    deepValue(100_000, true),
-  ]);
-  const streamState = rng.pick<unknown>([
-    { version: 1, cursor_field: 'modifyDate', cursor },
-    { version: rng.pick<unknown>([0, 2, 3, -1, 1.5, '1', null]), cursor_field: 'createDate', cursor },
-    { version: 1, cursor_field: rng.pick<unknown>(['modifyDate', 'createDate', 'nope', 1, null]), cursor, ids_at_cursor: anyValue(rng), group: anyValue(rng) },
-    { modifyDate: cursor },
-    anyValue(rng),
-  ]);
+/** Values a state field gets when bent: the pool of anyValue, with values nested past any stack more often. */
+function bentValue(rng: Rng): unknown {
+  return rng.chance(0.3) ? deepValue(100_000, rng.chance(0.5)) : rng.chance(0.3) ? rng.pick(STATE_CURSORS) : anyValue(rng);
+}
+
+const STATE_CURSORS: unknown[] = [
+  '2024-03-01T16:06:00Z',
+  '0001-01-01T00:00:00Z',
+  '9999-12-31T23:59:59Z',
+  `${new Date().getUTCFullYear() + 3}-01-01T00:00:00Z`,
+  '2024-02-30T00:00:00Z',
+  '2024-03-10T02:30:00',
+  'soon',
+  '',
+  1e308,
+  -0.5,
+];
+
+/**
+ * A state for one of the selected incremental streams (or, now and then, another): a valid checkpoint with one
+ * field bent, in one of the forms Airbyte writes states in, or with the envelope itself bent.
+ */
+function generateState(rng: Rng, incremental: readonly string[], labels: string[]): unknown {
+  const name = rng.chance(0.85) ? rng.pick(incremental) : rng.pick(['stores', 'nope', '', 'x'.repeat(10_000)]);
+  const def = STREAMS.find((s) => s.name === name);
+  const child = CHILD_STREAMS.find((s) => s.name === name);
+  const cursorField = def?.defaultCursor ?? (child ? childDefaultCursor(child) : 'modifyDate');
+  const streamState: Record<string, unknown> = { version: 1, cursor_field: cursorField, cursor: '2024-03-01T16:06:00.000Z' };
+  const field = rng.pick(['version', 'cursor_field', 'cursor', 'cursor', 'ids_at_cursor', 'group', 'from', 'unknown_field', cursorField ?? 'modifyDate']);
+  streamState[field] = bentValue(rng);
   const shape = rng.int(0, 8);
-  labels.push(`state ${['STREAM', 'LEGACY object', 'GLOBAL', 'single message', 'junk array', 'any value', 'LEGACY message', 'bent type', 'bent descriptor'][shape]} for ${name}`);
+  labels.push(`state ${['STREAM', 'LEGACY object', 'GLOBAL', 'single message', 'LEGACY message', 'junk array', 'bent type', 'bent descriptor', 'bent stream_state'][shape]} for ${name.slice(0, 20)}, ${field} bent`);
+  const message = { type: 'STREAM', stream: { stream_descriptor: { name, namespace: null }, stream_state: streamState }, sourceStats: null };
   switch (shape) {
     case 0:
-      return [{ type: 'STREAM', stream: { stream_descriptor: { name, namespace: null }, stream_state: streamState }, sourceStats: null }];
+      return [message];
     case 1:
       return { [name]: streamState };
     case 2:
-      return [{ type: 'GLOBAL', global: rng.pick<unknown>([{ stream_states: [{ stream_descriptor: { name }, stream_state: streamState }] }, {}, { stream_states: anyValue(rng) }]) }];
+      return [{ type: 'GLOBAL', global: rng.pick<unknown>([{ stream_states: [message.stream] }, {}, { stream_states: bentValue(rng) }]) }];
     case 3:
-      return { type: 'STREAM', stream: { stream_descriptor: { name }, stream_state: streamState } };
+      return message;
     case 4:
-      return Array.from({ length: rng.int(1, 3) }, () => anyValue(rng));
+      return [{ type: 'LEGACY', data: rng.chance(0.7) ? { [name]: streamState } : bentValue(rng) }];
     case 5:
-      return anyValue(rng);
+      return Array.from({ length: rng.int(1, 3) }, () => (rng.chance(0.3) ? message : bentValue(rng)));
     case 6:
-      return [{ type: 'LEGACY', data: rng.chance(0.5) ? { [name]: streamState } : anyValue(rng) }];
+      return [{ ...message, type: bentValue(rng) }];
     case 7:
-      return [{ type: anyValue(rng), stream: { stream_descriptor: { name }, stream_state: streamState } }];
+      return [{ ...message, stream: { stream_descriptor: rng.chance(0.5) ? { name: bentValue(rng) } : bentValue(rng), stream_state: streamState } }];
     default:
-      return [{ type: 'STREAM', stream: { stream_descriptor: rng.chance(0.5) ? { name: anyValue(rng) } : anyValue(rng), stream_state: streamState } }];
+      return [{ ...message, stream: { stream_descriptor: { name }, stream_state: bentValue(rng) } }];
   }
 }
 
 /** The file's text: usually plain JSON, sometimes with a BOM, a number JSON can spell but not hold, or broken. */
 function serialize(rng: Rng, value: unknown, labels: string[], what: string): FileContent {
   let text = spellDeep(JSON.stringify(value) ?? 'null');
-  const twist = rng.int(0, 39);
+  const twist = rng.int(0, 24);
   if (twist === 0) {
     labels.push(`${what} with BOM`);
     return `\uFEFF${text}`;
@@ -417,32 +425,46 @@ function describeValue(value: unknown): string {
 const COMMANDS: Command[] = ['spec', 'check', 'check', 'check', 'discover', 'discover', 'read', 'read', 'read', 'read'];
 
 /** `count` cases from `seed`, against an account whose valid config is `account`. */
+/** Which file a case bends. Most bend one and keep the others valid, so that what follows it is reached too. */
+type Target = 'config' | 'catalog' | 'state' | 'several' | 'none';
+const READ_TARGETS: Target[] = ['config', 'config', 'catalog', 'catalog', 'state', 'state', 'state', 'several', 'none'];
+
+/** `count` cases from `seed`, against an account whose valid config is `account`. */
 export function generateCases(seed: number, count: number, account: Record<string, unknown>): GeneratedCase[] {
   const rng = new Rng(seed);
   return Array.from({ length: count }, (_, i) => {
     const command = rng.pick(COMMANDS);
+    const target: Target = command === 'read' ? rng.pick(READ_TARGETS) : command === 'spec' ? 'none' : rng.pick<Target>(['config', 'config', 'config', 'none']);
+    const bends = (file: Target) => target === file || target === 'several';
     const labels: string[] = [];
     let config: unknown = structuredClone(account);
     /** The last config object, also when a mutation wrapped it into something else: its secrets are still in the file. */
     let fields = config as Record<string, unknown>;
-    // Reads mostly get a valid config, so that the catalog, the state and the sync itself are reached.
-    for (let m = rng.pick(command === 'read' ? [0, 0, 0, 1, 1, 2] : [0, 1, 1, 2, 2, 3]); m > 0 && typeof config === 'object' && config !== null && !Array.isArray(config); m--) {
+    for (let m = bends('config') ? rng.int(1, 3) : 0; m > 0 && typeof config === 'object' && config !== null && !Array.isArray(config); m--) {
       fields = config as Record<string, unknown>;
       config = mutateConfig(rng, fields, labels);
     }
-    let catalog: unknown = configuredCatalog(streamSelection(rng));
-    if (command === 'read' && rng.chance(0.5)) catalog = mutateCatalog(rng, catalog as { streams: Array<Record<string, unknown>> }, labels);
-    const state = command === 'read' && rng.chance(0.5) ? generateState(rng, labels) : undefined;
+    const selection = streamSelection(rng);
+    let catalog: unknown = configuredCatalog(selection);
+    if (bends('catalog')) catalog = mutateCatalog(rng, catalog as { streams: Array<Record<string, unknown>> }, labels);
+    // A state is read only for an incremental stream: a state case selects one.
+    const incremental = selection.filter((s) => s.mode === 'incremental').map((s) => s.name);
+    if (bends('state') && incremental.length === 0) {
+      catalog = configuredCatalog([...selection.filter((s) => !s.name.startsWith('order')), { name: 'orders', mode: 'incremental' }]);
+      incremental.push('orders');
+    }
+    const state = bends('state') ? generateState(rng, incremental, labels) : command === 'read' && rng.chance(0.2) ? [] : undefined;
     // Only secret-shaped values count: a pooled string (a date, 'xxx…') can appear in output for other reasons,
     // such as a catalog that names a stream 'xxx…' and is quoted back.
     const secrets = SECRET_FIELDS.map((f) => fields[f]).filter((v): v is string => typeof v === 'string' && /sek-|hostile-/.test(v));
+    const file = (what: Target, value: unknown): FileContent => (bends(what) ? serialize(rng, value, labels, what) : JSON.stringify(value));
     return {
       id: `seed ${seed} #${i}`,
       command,
       mutations: labels,
-      config: serialize(rng, config, labels, 'config'),
-      catalog: command === 'read' ? serialize(rng, catalog, labels, 'catalog') : JSON.stringify(catalog),
-      state: state === undefined ? undefined : serialize(rng, state, labels, 'state'),
+      config: file('config', config),
+      catalog: file('catalog', catalog),
+      state: state === undefined ? undefined : file('state', state),
       secrets,
     };
   });
