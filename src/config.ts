@@ -1,5 +1,6 @@
 // The connector's configuration: validated against spec.json (the single source of truth for names,
 // types and defaults), aliases resolved, and turned into one typed object.
+import type { ErrorObject } from 'ajv';
 import { describeAjvError, type Validator } from './ajv.js';
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './protocol/logger.js';
@@ -33,7 +34,7 @@ export interface Config {
 }
 
 export interface ConnectorSpec {
-  properties: Record<string, { default?: unknown; airbyte_secret?: boolean }>;
+  properties: Record<string, { default?: unknown; airbyte_secret?: boolean; pattern_descriptor?: string }>;
   required?: string[];
   [key: string]: unknown;
 }
@@ -60,26 +61,47 @@ export function secretValues(raw: unknown): string[] {
   return names.map((n) => record[n]).filter((v): v is string => typeof v === 'string');
 }
 
-export function parseConfig(raw: unknown): Config {
+export interface ParseOptions {
+  /**
+   * When the config is read for a check or a read (epoch ms): a start_date after it is refused, since nothing
+   * would be read and the empty run's checkpoint would start the next one in the future. Unset for discover,
+   * which must build a catalog from any config.
+   */
+  now?: number;
+}
+
+export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError('config: must be a JSON object');
   }
   // An optional field written as null (how many UIs and Python clients write "not set") is an absent one.
   const input: Record<string, unknown> = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null));
+  /** The name the user wrote for each field, so a message names what is in their file (`password`, not `api_secret`). */
+  const written: Record<string, string> = {};
   for (const [alias, target] of Object.entries(ALIASES)) {
-    if (input[target] === undefined && input[alias] !== undefined) input[target] = input[alias];
+    if (input[target] === undefined && input[alias] !== undefined) {
+      input[target] = input[alias];
+      written[target] = alias;
+    }
     delete input[alias];
   }
   const spec = loadSpec();
   if (!validator(input)) {
     const first = validator.errors?.[0];
-    throw new ConfigError(first ? describeAjvError(first, 'config') : 'config: invalid');
+    throw new ConfigError(first ? describeConfigError(first, spec) : 'config: invalid');
   }
+  checkHeaderValues(input, (name) => written[name] ?? name);
   const value = <T>(name: string): T => (input[name] ?? spec.properties[name]?.default) as T;
   const startDate = optionalInstant(input.start_date, 'start_date');
   const endDate = optionalInstant(input.end_date, 'end_date');
   if (startDate !== undefined && endDate !== undefined && endDate <= startDate) {
     throw new ConfigError('config.end_date must be later than config.start_date');
+  }
+  if (startDate !== undefined && options.now !== undefined && startDate > options.now) {
+    throw new ConfigError(
+      `config.start_date (${String(input.start_date)}) lies in the future: nothing would be read. ` +
+        'Set a date in the past, or leave it empty to read the whole history.',
+    );
   }
   const baseUrl = validateBaseUrl(value<string>('base_url')).href.replace(/\/+$/, '');
   const envLevel = process.env.LOG_LEVEL?.toUpperCase();
@@ -106,6 +128,76 @@ export function parseConfig(raw: unknown): Config {
   };
 }
 
+const NOT_A_DATE = 'is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)';
+
+/**
+ * How a field with a spec pattern must be written, in words: a message a person reads never shows the regex.
+ * The dates read the same whichever check refuses them (the pattern here, the calendar in optionalInstant).
+ */
+const PATTERN_WORDS: Record<string, string> = {
+  start_date: NOT_A_DATE,
+  end_date: NOT_A_DATE,
+  base_url: 'must be an http:// or https:// address such as https://ssapi.shipstation.com',
+};
+
+function describeConfigError(error: ErrorObject, spec: ConnectorSpec): string {
+  const field = error.instancePath.split('/')[1];
+  if (error.keyword !== 'pattern' || field === undefined || error.instancePath !== `/${field}`) return describeAjvError(error, 'config');
+  const descriptor = spec.properties[field]?.pattern_descriptor;
+  return `config.${field} ${PATTERN_WORDS[field] ?? `is not written in the form this field takes${descriptor ? ` (${descriptor})` : ''}`}`;
+}
+
+/**
+ * What an HTTP header value cannot carry: control characters (line breaks, NUL, tab), DEL and anything past
+ * U+00FF. undici refuses all of these but tab (its rule: [^\t\x20-\x7e\x80-\xff]) and would fail the request
+ * before sending it; C1 controls (U+0080–U+009F) and tab it would send, but no pasted key holds one on purpose.
+ */
+const NOT_SENDABLE_IN_HEADER = /[^\x20-\x7e\xa0-\xff]/;
+/** RFC 7617: Basic credentials (sent base64-encoded, so any character survives) may hold no control character. */
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f-\x9f]/;
+/**
+ * Longest value sent in a header. Servers refuse request headers past 8–16 KB in all (HTTP 431); a ShipStation key
+ * is 32 characters, so anything near this is a paste of something else.
+ */
+const MAX_HEADER_VALUE = 4_096;
+
+/**
+ * Every config value that goes into a request header, checked before any request: a value undici refuses would
+ * otherwise fail every attempt, and a control character in a credential is a paste gone wrong, never part of a
+ * key. Messages name the field (as the user wrote it), never the value: these are secrets.
+ */
+function checkHeaderValues(input: Record<string, unknown>, nameOf: (field: string) => string): void {
+  for (const field of ['api_key', 'api_secret', 'partner_key']) {
+    const value = input[field];
+    if (typeof value === 'string' && value.length > MAX_HEADER_VALUE) {
+      throw new ConfigError(
+        `config.${nameOf(field)} is longer than ${MAX_HEADER_VALUE.toLocaleString('en-US')} characters, more than an HTTP header carries (a ShipStation key has 32); copy it again`,
+      );
+    }
+  }
+  const partnerKey = input.partner_key;
+  if (typeof partnerKey === 'string' && NOT_SENDABLE_IN_HEADER.test(partnerKey)) {
+    throw new ConfigError(
+      `config.${nameOf('partner_key')} contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks`,
+    );
+  }
+  for (const field of ['api_key', 'api_secret']) {
+    const value = input[field];
+    if (typeof value !== 'string') continue;
+    if (CONTROL_CHARACTER.test(value)) {
+      throw new ConfigError(
+        `config.${nameOf(field)} contains a line break or another control character, which HTTP Basic authentication cannot carry; copy it again without spaces or line breaks`,
+      );
+    }
+  }
+  // Basic authentication joins the two with a colon: a colon in the key would move the rest of it into the secret.
+  if (typeof input.api_key === 'string' && input.api_key.includes(':')) {
+    throw new ConfigError(
+      `config.${nameOf('api_key')} contains a colon, which HTTP Basic authentication cannot carry in the user name (ShipStation would read the rest as the secret); copy the API key again`,
+    );
+  }
+}
+
 /** Dates the Pacific time rules are trusted for (see src/shipstation/time.ts). */
 const FIRST_YEAR = 1900;
 const LAST_YEAR = 9999;
@@ -118,7 +210,7 @@ function optionalInstant(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const text = String(value);
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z)?$/.exec(text);
-  if (!m) throw new ConfigError(`config.${field} is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)`);
+  if (!m) throw new ConfigError(`config.${field} ${NOT_A_DATE}`);
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
   if (year < FIRST_YEAR || year > LAST_YEAR) throw new ConfigError(`config.${field} must lie in the years ${FIRST_YEAR}–${LAST_YEAR}: ${text}`);
   const ms = Date.UTC(year, month - 1, day, hour, minute, second) + Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);

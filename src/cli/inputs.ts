@@ -32,6 +32,28 @@ export function readJsonFile(path: string, what: string): unknown {
   }
 }
 
+/** Longest piece of an input value a message quotes: a stream name of a megabyte is shown by its start. */
+const QUOTE_CHARS = 80;
+
+/** A name from the input as a message quotes it: cut to QUOTE_CHARS, its line breaks shown as \n. */
+function quoted(text: string): string {
+  const cut = text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}…` : text;
+  return JSON.stringify(cut).slice(1, -1);
+}
+
+/**
+ * Any input value as a message shows it: its JSON, cut like a name. A value nested deeper than JSON.stringify
+ * can go (it recurses) is described instead of crashing the message that was to name it.
+ */
+function shownValue(value: unknown): string {
+  try {
+    const json = JSON.stringify(value) ?? String(value);
+    return json.length > QUOTE_CHARS ? `${json.slice(0, QUOTE_CHARS)}…` : json;
+  } catch {
+    return Array.isArray(value) ? 'an array nested too deep to show' : 'an object nested too deep to show';
+  }
+}
+
 /**
  * A copy of an object without its null-valued fields, on this level and `below` levels of nested objects: Python
  * clients write every optional field, as null.
@@ -64,7 +86,7 @@ export function parseCatalog(input: unknown): SelectedStream[] {
     const def = findStream(name);
     const child = def ? undefined : findChildStream(name);
     if (!def && !child) {
-      throw new ConfigError(`${where}: unknown stream '${name}' (this connector offers ${allStreamNames().join(', ')})`);
+      throw new ConfigError(`${where}: unknown stream '${quoted(name)}' (this connector offers ${allStreamNames().join(', ')})`);
     }
     if (seen.has(name)) throw new ConfigError(`${where}: stream '${name}' is listed twice`);
     seen.add(name);
@@ -78,7 +100,7 @@ export function parseCatalog(input: unknown): SelectedStream[] {
     if (requested.length === 0) return { name, syncMode, cursorField: def ? def.defaultCursor : childDefaultCursor(child!) };
     const cursorField = requested.join('.');
     if (!choices.includes(cursorField)) {
-      throw new ConfigError(`${where}.cursor_field: '${cursorField}' is not a cursor of stream '${name}' (use ${choices.join(' or ')})`);
+      throw new ConfigError(`${where}.cursor_field: '${quoted(cursorField)}' is not a cursor of stream '${name}' (use ${choices.join(' or ')})`);
     }
     return { name, syncMode, cursorField };
   });
@@ -127,6 +149,33 @@ function checkChildrenMatchParents(selected: SelectedStream[]): void {
 const STATE_LEVELS = 1;
 
 /**
+ * How deep a stream state may nest. Ours goes three levels; JSON.parse takes any depth, but the code reading a
+ * state (and JSON.stringify, quoting a bad value) recurses, and 100,000 levels overflow the stack: a state that
+ * deep is refused here, before anything recurses through it.
+ */
+const MAX_STATE_DEPTH = 32;
+
+/** Whether `value` nests deeper than `limit` levels of arrays and objects; walks without recursing. */
+function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A stream's state as the engine gets it, once it is known not to nest past MAX_STATE_DEPTH. */
+function streamState(value: unknown, where: string): unknown {
+  if (nestsDeeperThan(value, MAX_STATE_DEPTH)) {
+    throw new ConfigError(`${where}: nested deeper than ${MAX_STATE_DEPTH} levels, not a state this connector wrote`);
+  }
+  return withoutNulls(value, STATE_LEVELS);
+}
+
+/**
  * The input state, in any of Airbyte's forms: an array of STREAM (or GLOBAL) state messages, a single
  * state message, or a LEGACY object `{"<stream>": <stream_state>}`. Returns each stream's raw stream_state.
  */
@@ -136,7 +185,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
   const messages = Array.isArray(raw) ? raw : isStateMessage(raw) ? [raw] : null;
   if (messages === null) {
     if (typeof raw !== 'object') throw new ConfigError('state: must be a JSON array of state messages or an object');
-    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, withoutNulls(value, STATE_LEVELS));
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, streamState(value, `state.${quoted(name)}`));
     return states;
   }
   messages.forEach((message, i) => {
@@ -154,9 +203,9 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
       global.stream_states.forEach((s, j) => addStreamState(states, s, `${where}.global.stream_states[${j}]`));
     } else if (type === 'LEGACY') {
       if (typeof m.data !== 'object' || m.data === null) throw new ConfigError(`${where}.data: must be an object`);
-      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, withoutNulls(value, STATE_LEVELS));
+      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, streamState(value, `${where}.data.${quoted(name)}`));
     } else {
-      throw new ConfigError(`${where}.type: must be STREAM, GLOBAL or LEGACY (got ${JSON.stringify(m.type)})`);
+      throw new ConfigError(`${where}.type: must be STREAM, GLOBAL or LEGACY (got ${shownValue(m.type)})`);
     }
   });
   return states;
@@ -176,5 +225,5 @@ function addStreamState(states: Map<string, unknown>, value: unknown, where: str
   if (s.stream_state !== undefined && s.stream_state !== null && (typeof s.stream_state !== 'object' || Array.isArray(s.stream_state))) {
     throw new ConfigError(`${where}.stream_state: must be an object`);
   }
-  states.set(name, s.stream_state ? withoutNulls(s.stream_state, STATE_LEVELS) : null);
+  states.set(name, s.stream_state ? streamState(s.stream_state, `${where}.stream_state`) : null);
 }

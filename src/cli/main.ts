@@ -10,6 +10,7 @@ import { Emitter, emitterLogger } from '../protocol/emitter.js';
 import { catalogMessage, connectionStatusMessage, specMessage } from '../protocol/messages.js';
 import type { ConnectorSpecification } from '../generated/protocol.js';
 import { exitSoonAfterSignal } from './exitGuard.js';
+import { reportUnfinished } from './finishGuard.js';
 import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
 import { readSpec } from '../spec.js';
 
@@ -79,6 +80,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
   const crash = (err: unknown) => void emitter.emit(errorTrace(err)).finally(() => process.exit(EXIT_FAILED));
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  const disarmFinishGuard = reportUnfinished(command, emitter, io.stderr);
   try {
     switch (command) {
       case 'spec':
@@ -93,7 +95,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         return EXIT_OK;
       }
       case 'read': {
-        const config = await loadConfig(emitter, values.config!);
+        const config = await loadConfig(emitter, values.config!, Date.now());
         const { parseCatalog, parseStateInput, readJsonFile } = await import('./inputs.js');
         const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'));
         const state = values.state === undefined ? new Map<string, unknown>() : parseStateInput(readJsonFile(values.state, 'state'));
@@ -113,6 +115,7 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     return EXIT_FAILED;
   } finally {
     await emitter.flush();
+    disarmFinishGuard();
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
   }
@@ -129,7 +132,7 @@ export function connectorSpecification(): ConnectorSpecification {
 async function check(emitter: Emitter, configPath: string, debug: boolean): Promise<number> {
   let config: Config;
   try {
-    config = await loadConfig(emitter, configPath);
+    config = await loadConfig(emitter, configPath, Date.now());
   } catch (err) {
     const { ConfigError } = await import('../errors.js');
     await emitter.emit(connectionStatusMessage('FAILED', err instanceof ConfigError ? err.message : String(err)));
@@ -142,8 +145,11 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
   return EXIT_OK;
 }
 
-/** Reads and validates the config; from then on every line the emitter writes is redacted. */
-async function loadConfig(emitter: Emitter, path: string): Promise<Config> {
+/**
+ * Reads and validates the config; from then on every line the emitter writes is redacted. `now` is given by the
+ * commands that read data (check, read): a start_date after it is an error there, while discover takes any.
+ */
+async function loadConfig(emitter: Emitter, path: string, now?: number): Promise<Config> {
   const [{ parseConfig, secretValues }, { createRedactor }, { readJsonFile }] = await Promise.all([
     import('../config.js'),
     import('../protocol/redact.js'),
@@ -151,7 +157,7 @@ async function loadConfig(emitter: Emitter, path: string): Promise<Config> {
   ]);
   const raw = readJsonFile(path, 'config');
   emitter.setRedactor(createRedactor(secretValues(raw)));
-  return parseConfig(raw);
+  return parseConfig(raw, { now });
 }
 
 /** package.json sits two levels above both src/cli (tests) and dist/cli (built). */

@@ -17,6 +17,8 @@ import {
   looksLikeHtml,
   networkErrorDetail,
   networkFailure,
+  refusedBeforeSending,
+  refusedRequestMessage,
   timeoutMessage,
   tooLargeMessage,
   truncatedBodyMessage,
@@ -132,7 +134,9 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     random: opts.random,
   });
   const limiter = lease.limiter;
-  const dispatcher = createDispatcher(origin, maxConcurrent);
+  let dispatcher = createDispatcher(origin, maxConcurrent);
+  /** Pools set aside after a refused request (see retire), destroyed at close. */
+  const retired = new Set<Dispatcher>();
   const headers: Record<string, string> = {
     authorization: basicAuthorization(opts.apiKey, opts.apiSecret),
     accept: 'application/json',
@@ -154,15 +158,18 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     const failure = (err: unknown, during: 'request' | 'body'): unknown => {
       if (opts.signal?.aborted) return opts.signal.reason;
       if (timeout.signal.aborted) return new TransientError(timeoutMessage(host, path, timeoutMs));
+      if (during === 'request' && refusedBeforeSending(err)) return new SystemError(refusedRequestMessage(host, path), { internal: redact(describe(err)) });
       const detail = networkErrorDetail(errorCode(err));
       const message = during === 'body' ? truncatedBodyMessage(host, path, detail) : unreachableMessage(host, detail);
       return networkFailure(err, message, redact);
     };
     try {
       let res: Dispatcher.ResponseData;
+      const pool = dispatcher;
       try {
-        res = await dispatcher.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
+        res = await settledByAbort(pool.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal }), signal);
       } catch (err) {
+        if (refusedBeforeSending(err)) retire(pool);
         throw failure(err, 'request');
       }
       const receivedAt = clock();
@@ -208,6 +215,20 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     }
   }
 
+  /**
+   * undici's Pool hands a request to one of its connections; when that connection refuses it (an invalid header),
+   * the Pool marks the connection as busy until it says 'drain', which an idle connection never does. Each refusal
+   * thus takes one connection out of the pool for good, and once all are gone every request waits in the Pool's
+   * queue for ever (the limiter lets exactly as many requests out as the pool has connections). The pool that
+   * refused is set aside (its requests in flight finish there) and the next requests get a fresh one.
+   */
+  function retire(pool: Dispatcher): void {
+    if (pool !== dispatcher) return;
+    dispatcher = createDispatcher(origin, maxConcurrent);
+    retired.add(pool);
+    void pool.close().catch(() => undefined);
+  }
+
   function interpret(status: number, contentType: string | undefined, text: string, path: string): unknown {
     if (status < 200 || status >= 300) {
       throw errorForStatus(status, { path, baseUrl: baseLabel, apiKey: opts.apiKey, apiSecret: opts.apiSecret, bodyText: text, redact });
@@ -238,6 +259,8 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     close(): Promise<void> {
       closed ??= (async () => {
         await lease.release();
+        // A retired pool has nothing of ours left in flight: destroyed, it cannot wait on a connection it lost.
+        await Promise.all([...retired].map((pool) => pool.destroy().catch(() => undefined)));
         await dispatcher.close();
       })();
       return closed;
@@ -246,6 +269,42 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
 }
 
 const noRelease: Release = () => {};
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/**
+ * The request's promise, settled at the latest when `signal` aborts. undici honours an abort only once a
+ * connection has taken the request: one still queued in its Pool ignores it and, when no connection ever comes
+ * free, never settles, holding its limiter permit for ever. A response that arrives after the abort is dropped.
+ */
+function settledByAbort(pending: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason);
+      pending.then(
+        (res) => res.body.destroy(),
+        () => undefined,
+      );
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (res) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(res);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
 
 /**
  * A keep-alive Pool per base URL; through a proxy when the standard proxy variables are set (NO_PROXY

@@ -72,6 +72,27 @@ export function truncatedBodyMessage(host: string, path: string, detail: string)
   return `The response from ShipStation at ${host} for ${path} was cut off: ${detail}`;
 }
 
+export function refusedRequestMessage(host: string, path: string): string {
+  return (
+    `The HTTP client refused to send the request for ${path} to ShipStation at ${host} (an invalid header value or path): ` +
+    'nothing reached the network, so it is not retried'
+  );
+}
+
+/**
+ * Error codes of a request refused before anything was sent: undici's invalid-argument error (a header value with
+ * a line break, a path with a space) and Node's own argument checks. Not a network failure: a retry sends the same
+ * request and is refused the same way.
+ */
+const REFUSED_CODES = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_URL']);
+
+/** Whether a failed request never left this process (see REFUSED_CODES); a TypeError without a code is one too. */
+export function refusedBeforeSending(err: unknown): boolean {
+  const code = codeOf(err);
+  if (code !== undefined) return REFUSED_CODES.has(code);
+  return err instanceof TypeError || (err instanceof Error && err.name === 'InvalidArgumentError');
+}
+
 /** A short, credential-free description of a network error code. */
 export function networkErrorDetail(code: string | undefined): string {
   switch (code) {

@@ -3,7 +3,8 @@
 // one-line config_error naming the field. And a record nested 5,000 levels deep does not break any sync.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
-import { lastStates, recordsOf, statesOf } from '../helpers/sim.js';
+import { configuredCatalog, lastStates, recordsOf, statesOf } from '../helpers/sim.js';
+import { allStreamNames } from '../../src/streams/definitions.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { expectNoSecret, expectNoStack, outcome, read } from './run.js';
 import { order, orders, startHostile, wall, type HostileServer } from './server.js';
@@ -107,6 +108,35 @@ describe('strict and clear on what matters', () => {
     server = await startHostile();
     const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'orders' }, stream_state: { version: 1, cursor_field: 'modifyDate', cursor } } }];
     configError(await read(server, [{ name: 'orders', mode: 'incremental' }], { state }), pattern);
+  });
+});
+
+describe('input values past every bound (found by test/hostile/generated.test.ts)', () => {
+  const configError = (r: CliResult, message: string) => {
+    expect(r.code).toBe(1);
+    expect(traceErrors(r.messages)).toEqual([{ message, failure_type: 'config_error' }]);
+    expectNoStack(r);
+  };
+  const deepArray = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const stateWith = (streamState: string) => `[{"type":"STREAM","stream":{"stream_descriptor":{"name":"orders"},"stream_state":${streamState}}}]`;
+
+  test.each([
+    ['a cursor', stateWith(`{"version":1,"cursor_field":"modifyDate","cursor":${deepArray(100_000)}}`), "state[0].stream.stream_state: nested deeper than 32 levels, not a state this connector wrote"],
+    ['a version', stateWith(`{"version":${deepArray(100_000)},"cursor_field":"modifyDate"}`), "state[0].stream.stream_state: nested deeper than 32 levels, not a state this connector wrote"],
+    ['a legacy state', `{"orders":{"modifyDate":${deepArray(100_000)}}}`, 'state.orders: nested deeper than 32 levels, not a state this connector wrote'],
+    ['a message type', `[{"type":${deepArray(100_000)}}]`, 'state[0].type: must be STREAM, GLOBAL or LEGACY (got an array nested too deep to show)'],
+  ])('%s nested 100,000 levels deep is a config_error naming where (it overflowed the stack)', async (_what, state, message) => {
+    server = await startHostile();
+    configError(await readFiles({ 'config.json': JSON.stringify(server.config()), 'catalog.json': JSON.stringify(configuredCatalog([{ name: 'orders', mode: 'incremental' }])), 'state.json': state }), message);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  test('a stream name of a megabyte is quoted by its first 80 characters', async () => {
+    server = await startHostile();
+    const catalog = configuredCatalog([{ name: 'stores' }]);
+    catalog.streams[0]!.stream.name = `x\n${'y'.repeat(1_000_000)}`;
+    const r = await readFiles({ 'config.json': JSON.stringify(server.config()), 'catalog.json': JSON.stringify(catalog) });
+    configError(r, `catalog.streams[0]: unknown stream 'x\\n${'y'.repeat(78)}…' (this connector offers ${allStreamNames().join(', ')})`);
   });
 });
 

@@ -93,6 +93,11 @@ test('the secret guard on every CLI run detects a leak (so it can fail)', () => 
   expect(leakedSecrets('{"message":"nothing here"}')).toEqual([]);
 });
 
+const HEADER_VALUE = (field: string) =>
+  new RegExp(`^config\\.${field} contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks$`);
+const BASIC_CONTROL = (field: string) =>
+  new RegExp(`^config\\.${field} contains a line break or another control character, which HTTP Basic authentication cannot carry; copy it again without spaces or line breaks$`);
+
 describe('bad config', () => {
   const cases: Array<[string, unknown, RegExp]> = [
     ['missing file', null, /config file .*missing\.json is not found/],
@@ -101,8 +106,16 @@ describe('bad config', () => {
     ['missing api_secret', { api_key: KEY }, /config: missing required field 'api_secret'/],
     ['wrong type', { ...goodConfig, page_size: 'big' }, /config\.page_size must be integer/],
     ['out of range', { ...goodConfig, page_size: 1000 }, /config\.page_size must be <= 500/],
-    ['bad start_date', { ...goodConfig, start_date: '01/02/2024' }, /config\.start_date must match/],
+    ['bad start_date', { ...goodConfig, start_date: '01/02/2024' }, /^config\.start_date is not a valid UTC date or date-time \(YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ\)$/],
+    ['base_url without a scheme', { ...goodConfig, base_url: 'ssapi.shipstation.com' }, /^config\.base_url must be an http:\/\/ or https:\/\/ address such as https:\/\/ssapi\.shipstation\.com$/],
     ['plain http to a remote host', { ...goodConfig, base_url: 'http://api.example.com' }, /base_url/],
+    // Values undici cannot put in a header used to be retried as network errors until the process hung (issue #21).
+    ['partner_key with a line break', { ...goodConfig, partner_key: 'pk-0123456789\nabc' }, HEADER_VALUE('partner_key')],
+    ['partner_key with a NUL', { ...goodConfig, partner_key: 'pk-0123456789\u0000abc' }, HEADER_VALUE('partner_key')],
+    ['partner_key past Latin-1', { ...goodConfig, partner_key: 'pk-0123456789\u20acabc' }, HEADER_VALUE('partner_key')],
+    ['api_key with a trailing newline', { ...goodConfig, api_key: `${KEY}\n` }, BASIC_CONTROL('api_key')],
+    ['api_secret with a carriage return', { ...goodConfig, api_secret: `${SECRET}\r` }, BASIC_CONTROL('api_secret')],
+    ['username (alias) with a colon', { username: `${KEY}:x`, password: SECRET }, /^config\.username contains a colon, which HTTP Basic authentication cannot carry in the user name/],
   ];
   const files = (value: unknown) => (value === null ? { path: '/nonexistent/missing.json' } : { path: writeFiles({ 'config.json': value })['config.json']! });
 
@@ -123,6 +136,30 @@ describe('bad config', () => {
   test("Airbyte's username/password names are accepted as aliases", async () => {
     const p = writeFiles({ 'config.json': { username: KEY, password: SECRET } });
     const r = await runCli(['discover', '--config', p['config.json']!]);
+    expect(r.code).toBe(0);
+    expect(ofType(r.messages, 'CATALOG')).toHaveLength(1);
+    expectClean(r);
+  });
+});
+
+describe('a start_date in the future', () => {
+  // Nothing would be read, and the empty run's checkpoint would start the next sync in the future (issue #21).
+  const future = `${new Date().getUTCFullYear() + 4}-01-01`;
+  const message = `config.start_date (${future}) lies in the future: nothing would be read. Set a date in the past, or leave it empty to read the whole history.`;
+  const config = () => writeFiles({ 'config.json': { ...goodConfig, start_date: future } })['config.json']!;
+
+  test('check: a FAILED status naming it, exit 0', async () => {
+    await expectCheckFailed(['check', '--config', config()], new RegExp(`^${message.replace(/[.()]/g, '\\$&')}$`));
+  });
+
+  test('read: a config_error naming it, before any request', async () => {
+    const p = writeFiles({ 'catalog.json': catalogOf([ordersStream]) });
+    const error = await expectConfigError(['read', '--config', config(), '--catalog', p['catalog.json']!], /lies in the future/);
+    expect(error.message).toBe(message);
+  });
+
+  test('discover: still prints the catalog (it builds catalogs from any config)', async () => {
+    const r = await runCli(['discover', '--config', config()]);
     expect(r.code).toBe(0);
     expect(ofType(r.messages, 'CATALOG')).toHaveLength(1);
     expectClean(r);

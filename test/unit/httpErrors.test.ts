@@ -8,6 +8,7 @@ import {
   looksLikeHtml,
   networkErrorDetail,
   networkFailure,
+  refusedBeforeSending,
   serverMessageFrom,
   unreachableMessage,
 } from '../../src/shipstation/httpErrors.js';
@@ -97,5 +98,19 @@ describe('network errors', () => {
     expect(looksLikeHtml('{}', 'text/html; charset=utf-8')).toBe(true);
     expect(looksLikeHtml('  <!DOCTYPE html>', undefined)).toBe(true);
     expect(looksLikeHtml('{"a":1}', 'application/json')).toBe(false);
+  });
+});
+
+describe('a request refused before sending', () => {
+  const coded = (name: string, code: string) => Object.assign(new Error('x'), { name, code });
+
+  it('is told apart from network failures by its code', () => {
+    expect(refusedBeforeSending(coded('InvalidArgumentError', 'UND_ERR_INVALID_ARG'))).toBe(true);
+    expect(refusedBeforeSending(coded('TypeError', 'ERR_INVALID_CHAR'))).toBe(true);
+    expect(refusedBeforeSending(new TypeError('no code'))).toBe(true);
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'ENOTFOUND']) {
+      expect(refusedBeforeSending(coded('Error', code))).toBe(false);
+    }
+    expect(refusedBeforeSending(new Error('no code'))).toBe(false);
   });
 });

@@ -1,0 +1,94 @@
+// parseConfig's checks added for issue #21: values that go into a request header, and a start_date in the future.
+// The header rule is held against undici's own (what its Request refuses), so an undici upgrade that changes
+// the rule shows up here rather than as a request refused at run time.
+import { createRequire } from 'node:module';
+import { describe, expect, it } from '@jest/globals';
+import { parseConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/errors.js';
+
+const base = { api_key: 'key-0123456789', api_secret: 'secret-0123456789' };
+
+function messageOf(raw: unknown, now?: number): string | undefined {
+  try {
+    parseConfig(raw, { now });
+    return undefined;
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+}
+
+/** undici's own test for a header value (lib/core/util.js), the one its Request applies. */
+const undiciUtil = createRequire(import.meta.url)('undici/lib/core/util.js') as { isValidHeaderValue(value: string): boolean };
+
+describe('values sent in a header', () => {
+  it('refuses every partner_key character undici refuses, and tab and C1 controls besides, naming the field only', () => {
+    const refusedByUndici: string[] = [];
+    for (let code = 0; code <= 0x2ff; code++) {
+      const value = `pk-VALUE${String.fromCharCode(code)}x`;
+      const message = messageOf({ ...base, partner_key: value });
+      if (!undiciUtil.isValidHeaderValue(value)) {
+        refusedByUndici.push(value);
+        expect(message).toBe('config.partner_key contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks');
+      }
+      if (message !== undefined) expect(message).not.toContain('VALUE');
+      const extra = code === 0x09 || (code >= 0x80 && code <= 0x9f);
+      if (undiciUtil.isValidHeaderValue(value) && !extra) expect(message).toBeUndefined();
+    }
+    expect(refusedByUndici.length).toBeGreaterThan(0);
+    expect(messageOf({ ...base, partner_key: 'pk\u{1F600}' })).toMatch(/^config\.partner_key contains/);
+  });
+
+  it.each([
+    ['api_key', { ...base, api_key: 'key\n' }, /^config\.api_key contains a line break or another control character, which HTTP Basic authentication cannot carry/],
+    ['api_secret', { ...base, api_secret: '\u0000secret' }, /^config\.api_secret contains a line break or another control character/],
+    ['password (alias)', { username: 'key', password: 'sec\u0085ret' }, /^config\.password contains a line break or another control character/],
+    ['api_key colon', { ...base, api_key: 'key:part' }, /^config\.api_key contains a colon, which HTTP Basic authentication cannot carry in the user name/],
+  ])('%s: a config error naming the field', (_name, raw, pattern) => {
+    expect(messageOf(raw)).toMatch(pattern);
+  });
+
+  it('refuses a value longer than a header carries, naming the field only', () => {
+    expect(messageOf({ ...base, api_secret: 's'.repeat(4_097) })).toBe(
+      'config.api_secret is longer than 4,096 characters, more than an HTTP header carries (a ShipStation key has 32); copy it again',
+    );
+    expect(messageOf({ ...base, partner_key: 'p'.repeat(4_096) })).toBeUndefined();
+  });
+
+  it('accepts what Basic authentication carries: non-ASCII and a colon in the secret, spaces anywhere', () => {
+    expect(messageOf({ api_key: 'clé avec espace', api_secret: 'sec:ret ünïcode 😀', partner_key: 'pk with spaces é' })).toBeUndefined();
+    expect(parseConfig({ ...base, partner_key: '' }).partnerKey).toBeUndefined();
+  });
+});
+
+describe('a start_date in the future', () => {
+  const now = Date.UTC(2026, 5, 15, 12, 0, 0);
+
+  it('is refused when the config is read to read data, naming the field and the value as written', () => {
+    expect(messageOf({ ...base, start_date: '2026-06-16' }, now)).toBe(
+      'config.start_date (2026-06-16) lies in the future: nothing would be read. Set a date in the past, or leave it empty to read the whole history.',
+    );
+    expect(messageOf({ ...base, start_date: '2026-06-15T12:00:01Z' }, now)).toMatch(/^config\.start_date \(2026-06-15T12:00:01Z\) lies in the future/);
+  });
+
+  it('is accepted up to now, and always when no time is given (discover)', () => {
+    expect(messageOf({ ...base, start_date: '2026-06-15T12:00:00Z' }, now)).toBeUndefined();
+    expect(messageOf({ ...base, start_date: '2026-06-15' }, now)).toBeUndefined();
+    expect(messageOf({ ...base, start_date: '2999-01-01' })).toBeUndefined();
+  });
+
+  it('leaves end_date free to lie in the future', () => {
+    expect(messageOf({ ...base, start_date: '2026-01-01', end_date: '2030-01-01' }, now)).toBeUndefined();
+    expect(messageOf({ ...base, end_date: '2030-01-01' }, now)).toBeUndefined();
+  });
+});
+
+describe('a value not in its field\'s form', () => {
+  it.each([
+    ['start_date', '01/02/2024', 'config.start_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)'],
+    ['end_date', '2024-01-01 00:00', 'config.end_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)'],
+    ['base_url', 'ssapi.shipstation.com', 'config.base_url must be an http:// or https:// address such as https://ssapi.shipstation.com'],
+  ])('%s = %j is named in words, never as the pattern', (field, value, message) => {
+    expect(messageOf({ ...base, [field]: value })).toBe(message);
+  });
+});
