@@ -36,8 +36,12 @@ export interface GroupProgress {
   /** Rows of earlier and later seconds on each page of this pass (index page − 1; only equal values swap places). */
   before: number[];
   after: number[];
-  /** Ids of the group's second seen since the count last started again. */
+  /** Ids of the group's second seen since the count last started again, and how many when this pass began. */
   seen: RecordId[];
+  seenAtPass?: number;
+  /** Rows of the group's second on each page of this pass, and the distinct ids among them. */
+  inSecond: number[];
+  passSeen: RecordId[];
   /** Rows left the query since then (the total dropped): `seen` may hold ids no longer in the second. */
   shrank: boolean;
   /** Highest value emitted in the group and the ids at it, for the position after the group. */
@@ -101,7 +105,7 @@ export interface PageOutcome {
 
 /** A group about to read `second` from its own page 1. */
 export function newGroup(second: number): GroupProgress {
-  return { second, nextPage: 1, before: [], after: [], seen: [], shrank: false, idsAtMax: [], restarts: 0, passes: 0, requests: 0, steppedBack: 0 };
+  return { second, nextPage: 1, before: [], after: [], inSecond: [], passSeen: [], seen: [], shrank: false, idsAtMax: [], restarts: 0, passes: 0, requests: 0, steppedBack: 0 };
 }
 
 /** A group whose rows keep changing under us is a live bulk edit; give up (transiently) rather than loop. */
@@ -143,9 +147,9 @@ export function endsRows(rows: number, total: number | undefined, page: number, 
   return total === undefined || (page - 1) * pageSize + rows >= total;
 }
 
-/** Requests a group may take: every page once per pass, the pages stepped back, plus a little slack. */
+/** Requests a group may take: every page once per pass (and one to see it end), the pages stepped back, a little slack. */
 export function maxGroupRequests(maxTotal: number, pageSize: number, passes: number, steppedBack = 0): number {
-  return (passes + 2) * Math.max(1, Math.ceil(maxTotal / pageSize)) + steppedBack + 3;
+  return (passes + 2) * (Math.ceil(maxTotal / pageSize) + 1) + steppedBack + 3;
 }
 
 const IGNORED_PAGE = 'two pages in a row start with the same record although no record left: the server appears to ignore the page parameter';
@@ -212,15 +216,17 @@ export function applyPage(
  * The skip itself when its page starts inside the done seconds (everything before that row sorts no later, so
  * is done), else one starting earlier (undefined: page 1).
  */
-function checkSkip(skip: Skip, { rows, more }: PageView, pageSize: number): Skip | undefined {
+function checkSkip(skip: Skip, { rows, more, total }: PageView, pageSize: number): Skip | undefined {
   const head = rows[0];
   if (head !== undefined) {
     if (more && skip.head !== undefined && head.id === skip.head) throw new ServerFault(IGNORED_PAGE);
     const second = secondOf(head);
     if (second !== null && second <= skip.through) return skip;
   }
-  // Fewer done rows lead the query than the skip expected (an exclusive filter, or rows left): halve the start.
-  const start = Math.floor(((skip.page - 1) * skip.size) / 2);
+  // Fewer done rows lead the query than the skip expected (an exclusive filter, rows left, a stale stored
+  // skip): halve the start, and past the end of the rows go straight to the last page the total allows.
+  let start = Math.floor(((skip.page - 1) * skip.size) / 2);
+  if (head === undefined && total !== undefined) start = Math.min(start, Math.max(0, total - 1));
   const page = Math.floor(start / pageSize) + 1;
   return page > 1 ? { page, size: pageSize, through: skip.through } : undefined;
 }
@@ -282,15 +288,25 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
   }
   const known = new Set(group.seen);
   const seen = [...group.seen];
+  const inPass = new Set(group.passSeen);
+  const passSeen = [...group.passSeen];
   let { maxValue, idsAtMax } = group;
   let before = 0;
   let after = 0;
+  let ofThisSecond = 0;
   const emit: number[] = [];
   rows.forEach((row, i) => {
     const second = secondOf(row);
     if (second === null || second < g) before++;
     else if (second > g) after++;
-    else if (!known.has(row.id)) {
+    else {
+      ofThisSecond++;
+      if (!inPass.has(row.id)) {
+        inPass.add(row.id);
+        passSeen.push(row.id);
+      }
+    }
+    if (second === g && !known.has(row.id)) {
       known.add(row.id);
       seen.push(row.id);
       if (alreadyRead(pos, row)) return;
@@ -304,10 +320,11 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
       }
     }
   });
-  const counts = { before: [...group.before], after: [...group.after] };
+  const counts = { before: [...group.before], after: [...group.after], inSecond: [...group.inSecond] };
   counts.before[page - 1] = before;
   counts.after[page - 1] = after;
-  const tracked = { maxValue, idsAtMax, requests, maxTotal, ...counts };
+  counts.inSecond[page - 1] = ofThisSecond;
+  const tracked = { maxValue, idsAtMax, requests, maxTotal, passSeen, ...counts };
   if (group.total !== undefined && total > group.total) {
     // Rows joined the query between two of its pages (not expected of a past second): count again from page 1.
     if (group.restarts + 1 > MAX_GROUP_RESTARTS) {
@@ -315,7 +332,7 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
         `records sharing the cursor second ${describeSecond(g)} kept changing while being read (its query's total went from ${group.total} to ${total}, ${MAX_GROUP_RESTARTS} re-reads); the next sync resumes here`,
       );
     }
-    const again = { nextPage: 1, before: [], after: [], seen: [], shrank: false, total: undefined, head: undefined, restarts: group.restarts + 1 };
+    const again = { nextPage: 1, before: [], after: [], inSecond: [], passSeen: [], seen: [], seenAtPass: undefined, shrank: false, total: undefined, head: undefined, restarts: group.restarts + 1 };
     return { emit, next: { ...pos, group: { ...group, ...tracked, ...again } }, done: false };
   }
   if (group.total !== undefined && total < group.total) {
@@ -333,15 +350,19 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
   const ofSecond = total - sum(counts.before) - sum(counts.after);
   const complete = group.shrank || total < (group.total ?? total) ? seen.length >= ofSecond : seen.length === ofSecond;
   if (!complete) {
-    if (group.passes + 1 > MAX_GROUP_PASSES) {
+    // A pass that served no row of the second twice and found no id the passes before had not: the answers
+    // hold still and contradict the total, and reading again would only repeat them.
+    const repeatedInPass = sum(counts.inSecond) > passSeen.length;
+    const stuck = !repeatedInPass && group.seenAtPass !== undefined && seen.length === group.seenAtPass;
+    if (stuck || group.passes + 1 > MAX_GROUP_PASSES) {
       throw new TransientError(
-        `ShipStation reported ${ofSecond} records for the cursor second ${describeSecond(g)} but served ${seen.length} distinct ones over ${MAX_GROUP_PASSES} reads of them ` +
-          `(its total is wrong, or records sharing one value come back in a different order on every read); the stream stopped at its last checkpoint and the next sync resumes there`,
+        `ShipStation reported ${ofSecond} records for the cursor second ${describeSecond(g)} but served ${seen.length} distinct ones over ${group.passes + 1} reads of them ` +
+          `(${stuck ? 'the last read found none the others had not: its total is wrong' : 'its total is wrong, or records sharing one value come back in a different order on every read'}); the stream stopped at its last checkpoint and the next sync resumes there`,
       );
     }
     // More ids than rows with no row gone: the second's rows changed unseen; count them afresh.
     const kept = seen.length > ofSecond ? [] : seen;
-    const again = { nextPage: 1, before: [], after: [], seen: kept, total, head: undefined, passes: group.passes + 1 };
+    const again = { nextPage: 1, before: [], after: [], inSecond: [], passSeen: [], seen: kept, seenAtPass: kept.length, total, head: undefined, passes: group.passes + 1 };
     return { emit, next: { ...pos, group: { ...group, ...tracked, ...again } }, done: false };
   }
   const lastValue = maxValue ?? pos.lastValue;

@@ -230,3 +230,69 @@ describe('keyset paging', () => {
     expect(() => applyPage(pos, req, page, 100, 10, T0 + 10_000)).toThrow(/no progress/);
   });
 });
+
+describe('keyset paging against a server that lies or reorders', () => {
+  /** A sync where every answer orders equal values afresh (no unique tiebreaker on the server). */
+  function shuffledSync(rows: Row[], windowEnd: number, pageSize: number, seed: number, start?: KeysetPosition) {
+    const rand = mulberry32(seed);
+    let pos: KeysetPosition = start ?? { idsAtLast: [] };
+    const emitted = new Set<number>();
+    let requests = 0;
+    for (;;) {
+      const req = planRequest(pos, windowEnd - 1000);
+      if (!req) break;
+      requests++;
+      const { page, total } = serve(rows, req, pageSize, 'inclusive', rand);
+      const out = applyPage(pos, req, page, total, pageSize, windowEnd - 1000);
+      for (const i of out.emit) emitted.add(page[i]!.id);
+      pos = out.next;
+      if (out.done || requests > 2000) break;
+    }
+    return { emitted, requests, pos };
+  }
+
+  test('a bulk second whose order changes on every request is read whole: its distinct ids must number its rows', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const rows: Row[] = [
+        ...Array.from({ length: 40 }, (_, i) => ({ id: 5000 + i, value: T0 + i * 10 })),
+        ...Array.from({ length: 310 }, (_, i) => ({ id: i + 1, value: T0 + 60_000 })),
+        ...Array.from({ length: 40 }, (_, i) => ({ id: 9000 + i, value: T0 + 61_000 + i })),
+      ];
+      const { emitted, requests } = shuffledSync(rows, T0 + 100_000, 100, seed);
+      expect(emitted.size).toBe(rows.length);
+      expect(requests).toBeLessThanOrEqual(maxGroupRequests(400, 100, 12));
+    }
+  });
+
+  test('mutant: trusting the pages of a reordered group loses rows (the test above can fail)', () => {
+    // Without the count, a group would end after one pass over its pages.
+    const rows: Row[] = Array.from({ length: 310 }, (_, i) => ({ id: i + 1, value: T0 + 60_000 }));
+    const rand = mulberry32(4);
+    const seen = new Set<number>();
+    for (let page = 1; page <= 4; page++) for (const row of serve(rows, { from: T0 + 59_000, to: T0 + 61_000, page }, 100, 'inclusive', rand).page) seen.add(row.id);
+    expect(seen.size).toBeLessThan(310);
+  });
+
+  test('a total one too high inside a bulk second ends INCOMPLETE with a message saying the total is wrong', () => {
+    const rows: Row[] = Array.from({ length: 250 }, (_, i) => ({ id: i + 1, value: T0 + 5000 }));
+    let pos: KeysetPosition = { idsAtLast: [] };
+    const run = () => {
+      for (let n = 0; n < 500; n++) {
+        const req = planRequest(pos, T0 + 9000)!;
+        const { page, total } = serve(rows, req, 100);
+        const out = applyPage(pos, req, page, total + 1, 100, T0 + 9000);
+        pos = out.next;
+        if (out.done) return;
+      }
+    };
+    expect(run).toThrow(/reported 251 records .* but served 250 distinct ones over 2 reads .*its total is wrong/);
+  });
+
+  test('a stored skip a million pages out costs a few requests, not a million', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, value: T0 + (i < 200 ? 5000 : 6000 + i) }));
+    const start: KeysetPosition = { from: T0 + 6000, lastValue: T0 + 5000, idsAtLast: [], skip: { page: 1_000_000, size: 100, through: T0 + 5000 } };
+    const { emitted, requests } = sync(rows, T0 + 99_000, 100, { start });
+    expect(new Set(emitted)).toEqual(new Set(rows.slice(200).map((r) => r.id)));
+    expect(requests).toBeLessThanOrEqual(10);
+  });
+});
