@@ -143,9 +143,12 @@ export function endsRows(rows: number, total: number | undefined, page: number, 
   return total === undefined || (page - 1) * pageSize + rows >= total;
 }
 
-/** Requests a group may take: every page once per pass, the pages stepped back, plus a little slack. */
+/**
+ * Requests a group may take: every page once per pass, the pages stepped back, plus a little slack. A pass ends
+ * on a short page: after ⌊total / size⌋ full pages, one more (empty when the total is a multiple of the size).
+ */
 export function maxGroupRequests(maxTotal: number, pageSize: number, passes: number, steppedBack = 0): number {
-  return (passes + 2) * Math.max(1, Math.ceil(maxTotal / pageSize)) + steppedBack + 3;
+  return (passes + 2) * (Math.floor(maxTotal / pageSize) + 1) + steppedBack + 3;
 }
 
 const IGNORED_PAGE = 'two pages in a row start with the same record although no record left: the server appears to ignore the page parameter';
