@@ -4,7 +4,7 @@
 // settle margin. Changes are scheduled at request counts, so a seed changes the same orders on every run.
 import type { MutationResult, SimulatorOptions } from '../../src/simulator/index.js';
 import { runCli, type CliResult } from './cli.js';
-import { dayBehind, type FakeClock } from './fakeClock.js';
+import { dayBehind, fakeClock, type FakeClock } from './fakeClock.js';
 import { configuredCatalog, expectedTruth, lastStates, readArgs, recordsOf, simulator, type Simulator } from './sim.js';
 import { tally, type StreamTally } from '../faults/matrix.js';
 
@@ -25,14 +25,22 @@ export interface ChangeScenario {
   seed: number;
   /** The server's lies (stamp lag and jitter, Date offset). */
   lies?: Pick<SimulatorOptions, 'stampLagMs' | 'stampJitterMs' | 'dateOffsetMs'>;
+  /** The days the generated orders span (default: the simulator's, years before the clock). */
+  dateRange?: SimulatorOptions['dateRange'];
+  /** Where the simulator's clock starts (default: a day behind this machine's); it must lie in this machine's past. */
+  clockStartMs?: number;
   /** Over the simulator's config (which carries the margin its lies need): mode, settle_seconds… */
   config?: Record<string, unknown>;
   /** The clock moves this much with each API request while the syncs run (0: it stands still during a sync). */
   msPerRequest?: number;
   /** How far the clock jumps between the two syncs. */
   jumpMs: number;
+  /** Orders modified between the syncs, this far into the jump (a server stamping behind writes them behind the first window's end). */
+  between?: { afterMs: number; count: number };
   /** Some of the changes are deletions (pages shift back as well as forward). */
   deletions?: boolean;
+  /** Every third request also moves 8 orders at once: pages answered on either side shift by more than a fan's overlap. */
+  bursts?: boolean;
 }
 
 export interface ScenarioRun {
@@ -46,6 +54,8 @@ export interface ScenarioRun {
   mutations: readonly MutationResult[];
   /** Orders created, modified or deleted while the first sync ran. */
   changed: Set<unknown>;
+  /** Orders modified between the syncs. */
+  changedBetween: readonly unknown[];
 }
 
 const ORDERS = 300;
@@ -54,14 +64,15 @@ const PAGE_SIZE = 25;
 const LAST_CHANGE = 40;
 
 export async function runChangeScenario(s: ChangeScenario): Promise<ScenarioRun> {
-  const clock = dayBehind();
-  const sim = await simulator({ seed: s.seed, counts: { orders: ORDERS, shipments: 5, fulfillments: 5 }, clock: clock.now, ...s.lies });
+  const clock = s.clockStartMs === undefined ? dayBehind() : fakeClock(s.clockStartMs);
+  const sim = await simulator({ seed: s.seed, counts: { orders: ORDERS, shipments: 5, fulfillments: 5 }, clock: clock.now, ...s.lies, ...(s.dateRange ? { dateRange: s.dateRange } : {}) });
   if (s.msPerRequest) clock.tick(s.msPerRequest, () => sim.stats().requests);
   try {
     const handles = [];
     for (let k = 2; k <= LAST_CHANGE; k++) {
       const op = k % 5 === 0 ? 'createOrders' : s.deletions && k % 7 === 0 ? 'deleteOrders' : 'modifyOrders';
       handles.push(sim.schedule({ atRequest: k }, { op, count: op === 'deleteOrders' ? 1 : 2 }));
+      if (s.bursts && k % 3 === 0) handles.push(sim.schedule({ atRequest: k }, { op: k % 2 === 0 ? 'deleteOrders' : 'modifyOrders', count: 8 }));
     }
     const config = { page_size: PAGE_SIZE, ...s.config };
     const startedAt = clock.now();
@@ -69,9 +80,11 @@ export async function runChangeScenario(s: ChangeScenario): Promise<ScenarioRun>
     // Changes still scheduled would land during the next sync: this scenario changes data during the first only.
     for (const h of handles) h.cancel();
     const mutations = [...sim.mutationLog()];
-    clock.advance(s.jumpMs);
+    clock.advance(s.between?.afterMs ?? 0);
+    if (s.between) sim.mutate.modifyOrders({ count: s.between.count });
+    clock.advance(s.jumpMs - (s.between?.afterMs ?? 0));
     const second = await runCli(readArgs(sim, ORDERS_INCREMENTAL, { config, state: lastStates(first.messages) }));
-    return { sim, clock, startedAt, first, second, mutations, changed: new Set(mutations.flatMap((m) => m.ids)) };
+    return { sim, clock, startedAt, first, second, mutations, changed: new Set(mutations.flatMap((m) => m.ids)), changedBetween: sim.mutationLog().slice(mutations.length).flatMap((m) => m.ids) };
   } catch (err) {
     await sim.close();
     throw err;

@@ -56,12 +56,28 @@ describe.each(MODES)('stamps behind the clock, $mode', ({ mode, config }) => {
     expect(lostOverBoth(r).lost).toBeGreaterThan(0);
   });
 
-  test('ShipStation stamping an hour behind (standard time in summer), its clock a day behind ours: nothing missing once the clock has moved on', async () => {
-    // The clock moves 250 ms a request while the syncs run: the changes spread over seconds, as a real sync's would.
-    const r = await run({ seed: 2, lies: { stampLagMs: 3_600_000 }, config, msPerRequest: 250, jumpMs: 5_000 });
+  test('ShipStation stamping an hour behind (standard time in summer) after rows stamped on time, its clock far behind ours: nothing missing once the clock has moved on', async () => {
+    // Orders of 2026-07-15 stamped on time, up to midnight; from 00:30 PDT on, changes are stamped an hour behind
+    // (standard time in summer), back among those rows. A window ending at the Date header would read the rows up
+    // to midnight and pass by the changes stamped behind them; ending the margin (3601 s) before it, it stops
+    // before them and leaves them, and the rows after them, to a sync an hour later. The clock moves 250 ms a
+    // request while the syncs run, and orders are also modified between the syncs.
+    const r = await run({
+      seed: 2,
+      lies: { stampLagMs: 3_600_000 },
+      dateRange: { start: '2026-07-15', end: '2026-07-15' },
+      clockStartMs: Date.parse('2026-07-16T07:30:00Z'),
+      config,
+      msPerRequest: 250,
+      jumpMs: 7_200_000,
+      between: { afterMs: 5_000, count: 8 },
+    });
     expect(r.sim.config.settle_seconds).toBe(3601);
     expect(r.mutations.length).toBeGreaterThan(8);
+    expect(r.changedBetween).toHaveLength(8);
     expectCleanRuns(r);
+    // The first sync stops an hour and a second before ShipStation's clock: at 23:29:58 PDT, before every change.
+    expect(recordsOf(r.first.messages, 'orders').map((o) => String(o.modifyDate)).filter((d) => d >= '2026-07-16T06:30:00.000Z')).toEqual([]);
     expectComplete(r.sim, [...recordsOf(r.first.messages, 'orders'), ...recordsOf(r.second.messages, 'orders')], 'orders');
   });
 });
