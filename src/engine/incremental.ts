@@ -126,11 +126,16 @@ class SliceReader {
     const startReader = (first: Unit): void => {
       pool.start(async () => {
         for (let unit: Unit | undefined = first; unit; unit = pool.failed ? undefined : claim()) {
-          try {
-            if (unit.link === undefined) await this.readKeyset(set, unit.slice, pool, settle, report, widen);
-            else await this.readLink(set, unit.slice, unit.link, report);
-          } finally {
-            reading.delete(unit.slice);
+          if (unit.link !== undefined) await this.readLink(set, unit.slice, unit.link, report);
+          else {
+            try {
+              await this.readKeyset(set, unit.slice, pool, settle, report, widen);
+            } finally {
+              // Only the keyset reader that claimed the slice lets it go: a link of the slice's fan ending
+              // meanwhile must not, or a second keyset reader could take the slice while this one is still
+              // inside its last page, and two fans of one slice would mix their links.
+              reading.delete(unit.slice);
+            }
           }
           widen();
         }

@@ -147,7 +147,10 @@ export function endsRows(rows: number, total: number | undefined, page: number, 
   return total === undefined || (page - 1) * pageSize + rows >= total;
 }
 
-/** Requests a group may take: every page once per pass (and one to see it end), the pages stepped back, a little slack. */
+/**
+ * Requests a group may take: every page once per pass, the pages stepped back, plus a little slack. A pass ends
+ * on a short page: after its full pages, one more (empty when the total is a multiple of the size).
+ */
 export function maxGroupRequests(maxTotal: number, pageSize: number, passes: number, steppedBack = 0): number {
   return (passes + 2) * (Math.ceil(maxTotal / pageSize) + 1) + steppedBack + 3;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPage, EDGE_MS, maxGroupRequests, planRequest, MAX_GROUP_RESTARTS, type KeysetPosition, type PageRequest } from '../../src/engine/keyset.js';
+import { applyPage, EDGE_MS, maxGroupRequests, newGroup, planRequest, MAX_GROUP_PASSES, MAX_GROUP_RESTARTS, type KeysetPosition, type PageRequest } from '../../src/engine/keyset.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
 
 interface SyncOptions {
@@ -204,6 +204,31 @@ describe('keyset paging', () => {
     };
     expect(run).toThrow(/ignore the page parameter/);
     expect(requests).toBeLessThanOrEqual(maxGroupRequests(1200, 100, 0) + 3);
+  });
+
+  test('a group of exactly two full pages, its ties in a new order on every request, is read to its end however many passes it takes', () => {
+    // Each pass is pages 1, 2 and the empty page 3 that confirms a full page 2 ends the rows. For seven passes
+    // pages 1 and 2 both hold ids 1-100 (another order each time, as unstable ties may): the count stays short
+    // and the group reads again, as it may up to MAX_GROUP_PASSES times; the eighth pass shows ids 101-200.
+    const second = T0 + 5000;
+    const half = (from: number) => Array.from({ length: 100 }, (_, i) => ({ id: from + i, value: second }));
+    let pos: KeysetPosition = { from: second, idsAtLast: [], group: newGroup(second) };
+    let passes = 0;
+    let requests = 0;
+    const emitted = new Set<number>();
+    expect(MAX_GROUP_PASSES).toBeGreaterThan(8);
+    for (;;) {
+      const req = planRequest(pos, T0 + 9000)!;
+      requests++;
+      if (req.page === 1) passes++;
+      const page = req.page === 1 ? half(1) : req.page === 2 ? (passes <= 7 ? half(1).reverse() : half(101)) : [];
+      const out = applyPage(pos, req, page, 200, 100, T0 + 9000);
+      for (const i of out.emit) emitted.add(page[i]!.id);
+      pos = out.next;
+      if (out.done || !pos.group || requests > 100) break;
+    }
+    expect(emitted.size).toBe(200);
+    expect(requests).toBe(24);
   });
 
   test('a total smaller than the page (0, negative, junk) never ends the read early', () => {
