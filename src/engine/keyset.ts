@@ -55,8 +55,8 @@ export interface GroupProgress {
   steppedBack: number;
   /** The largest total seen, which sets that bound. */
   maxTotal?: number;
-  /** Id of the first row of the previous page: the next page starting with it means `page` is ignored. */
-  head?: RecordId;
+  /** The previous page's ids (pageFingerprint): the next page holding the very same means `page` is ignored. */
+  head?: string;
 }
 
 /**
@@ -67,8 +67,8 @@ export interface Skip {
   page: number;
   size: number;
   through: number;
-  /** Id of the first row of the previous skipped page. */
-  head?: RecordId;
+  /** The previous skipped page's ids (pageFingerprint). */
+  head?: string;
 }
 
 export interface KeysetPosition {
@@ -155,7 +155,20 @@ export function maxGroupRequests(maxTotal: number, pageSize: number, passes: num
   return (passes + 2) * (Math.ceil(maxTotal / pageSize) + 1) + steppedBack + 3;
 }
 
-const IGNORED_PAGE = 'two pages in a row start with the same record although no record left: the server appears to ignore the page parameter';
+const IGNORED_PAGE = 'two pages in a row hold the very same records although no record left: the server appears to ignore the page parameter';
+
+/**
+ * The ids of a page, in order, as a short string. Two pages in a row that hold the very same ids mean the page
+ * number was ignored; a first row alone proves nothing where equal values come back in another order each time.
+ */
+export function pageFingerprint(rows: readonly PageRow[]): string {
+  let hash = 0x811c9dc5;
+  for (const row of rows) {
+    const text = `${String(row.id)},`;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  }
+  return `${rows.length}:${(hash >>> 0).toString(16)}`;
+}
 
 interface PageView {
   rows: readonly PageRow[];
@@ -222,7 +235,7 @@ export function applyPage(
 function checkSkip(skip: Skip, { rows, more, total }: PageView, pageSize: number): Skip | undefined {
   const head = rows[0];
   if (head !== undefined) {
-    if (more && skip.head !== undefined && head.id === skip.head) throw new ServerFault(IGNORED_PAGE);
+    if (more && skip.head !== undefined && pageFingerprint(rows) === skip.head) throw new ServerFault(IGNORED_PAGE);
     const second = secondOf(head);
     if (second !== null && second <= skip.through) return skip;
   }
@@ -235,7 +248,7 @@ function checkSkip(skip: Skip, { rows, more, total }: PageView, pageSize: number
 }
 
 /** A skip over the first `doneRows` rows of a query: a page starting at the last of them, reaching furthest. */
-function skipPast(doneRows: number, pageSize: number, through: number, head?: RecordId): Skip | undefined {
+function skipPast(doneRows: number, pageSize: number, through: number, head?: string): Skip | undefined {
   if (doneRows < pageSize) return undefined;
   const link = nextChainLink(doneRows, pageSize, 1);
   return link && { page: link.page, size: link.size, through, ...(head !== undefined ? { head } : {}) };
@@ -266,7 +279,7 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: nu
   if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
   if (pos.skip && emit.length === 0) {
     // Still inside the done rows the skip passes over: a page starting at this one's last row.
-    const skip = skipPast((page - 1) * pageSize + rows.length, readerPageSize, pos.skip.through, rows[0]?.id);
+    const skip = skipPast((page - 1) * pageSize + rows.length, readerPageSize, pos.skip.through, pageFingerprint(rows));
     if (skip) return { emit, next: { ...next, skip }, done: false };
   }
   // The same query again would answer the same page: read the stuck second as a group, from its own page 1
@@ -283,7 +296,7 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
       `more records share the cursor second ${describeSecond(g)} than a page holds, and the total is missing or smaller than what came back; they cannot be counted, so they cannot be read safely by page numbers`,
     );
   }
-  if (more && group.head !== undefined && rows[0]?.id === group.head && group.total === total) throw new ServerFault(IGNORED_PAGE);
+  if (more && group.head !== undefined && pageFingerprint(rows) === group.head && group.total === total) throw new ServerFault(IGNORED_PAGE);
   const requests = group.requests + 1;
   const maxTotal = Math.max(group.maxTotal ?? 0, total);
   if (requests > maxGroupRequests(maxTotal, pageSize, group.passes + group.restarts, group.steppedBack)) {
@@ -344,7 +357,7 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
     const stepped = { nextPage: Math.max(1, page - back), steppedBack: group.steppedBack + back + 1, shrank: true, head: undefined };
     return { emit, next: { ...pos, group: { ...group, ...tracked, seen, total, ...stepped } }, done: false };
   }
-  if (more) return { emit, next: { ...pos, group: { ...group, ...tracked, total, seen, nextPage: page + 1, head: rows[0]?.id } }, done: false };
+  if (more) return { emit, next: { ...pos, group: { ...group, ...tracked, total, seen, nextPage: page + 1, head: pageFingerprint(rows) } }, done: false };
 
   // The pass reached the end of the query. The second's rows are the total less the other seconds' rows on its
   // pages; every one has been read once as many distinct ids of it were seen (at least as many, when rows left:

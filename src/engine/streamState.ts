@@ -28,7 +28,7 @@ interface PositionJson {
   /** A second being read as a group (more rows than a page): a resumed sync reads it again from its page 1. */
   group?: { second: string };
   /** Pages of the next query known to hold only done rows (of seconds up to `through`, UTC). */
-  skip?: { page: number; size?: number; through: string; head?: RecordId };
+  skip?: { page: number; size?: number; through: string; head?: string };
 }
 
 export interface StreamStateV1 extends PositionJson {
@@ -166,7 +166,7 @@ function parsePosition(s: Record<string, unknown>, where: string, zone: WallCloc
   if (skip !== undefined) {
     const o = (typeof skip === 'object' && !Array.isArray(skip) ? skip : {}) as Record<string, unknown>;
     if (typeof o.page !== 'number' || !Number.isInteger(o.page) || o.page < 2) throw new ConfigError(`${where}.skip.page: must be an integer of at least 2`);
-    const head = recordId(o.head);
+    const head = typeof o.head === 'string' && o.head !== '' ? o.head : undefined;
     // Older versions skipped by whole pages of the reader's size: a skip without its size starts again at page 1.
     if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 1 || o.size > 500) return position;
     position.skip = {
@@ -177,10 +177,6 @@ function parsePosition(s: Record<string, unknown>, where: string, zone: WallCloc
     };
   }
   return position;
-}
-
-function recordId(value: unknown): RecordId | undefined {
-  return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value !== '') ? value : undefined;
 }
 
 /** Python clients write absent optional fields as null. */
