@@ -32,10 +32,14 @@ export function registerSecret(...values: string[]): void {
   for (const v of values) SECRETS.add(v);
 }
 
-export function leakedSecrets(output: string): string[] {
+/** Every value no output may contain: the registered secrets and the simulator account's Basic credentials. */
+export function secretNeedles(): string[] {
   const basic = (a: string, b: string) => Buffer.from(`${a}:${b}`).toString('base64');
-  const needles = [...SECRETS, basic('sim-api-key', 'sim-api-secret')];
-  return needles.filter((secret) => output.includes(secret));
+  return [...SECRETS, basic('sim-api-key', 'sim-api-secret')];
+}
+
+export function leakedSecrets(output: string): string[] {
+  return secretNeedles().filter((secret) => output.includes(secret));
 }
 
 export function tempDir(): string {
