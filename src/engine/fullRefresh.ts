@@ -60,6 +60,14 @@ interface Answer {
 
 const EDGE_ROWS = 16;
 
+/** Rows between two answers that do not overlap: after the one's last row (its tail already out), before the other's first. */
+interface Gap {
+  after: Key;
+  tail: string[];
+  before: Key;
+  offset: number;
+}
+
 /** Where a row sorts: its sort value, and its id among equal values when the server orders those by id. */
 type Key = { value: number; id: RecordId };
 
@@ -103,10 +111,10 @@ class PageChainReader {
       const sweep = this.sweep();
       if (sweep.gaps.length === 0) {
         if (sweep.ended) return;
-        await this.cover(sweep.covered, sweep.coveredEnd, undefined);
+        await this.cover(sweep.covered, sweep.tail, sweep.coveredEnd, undefined);
         continue;
       }
-      for (const gap of sweep.gaps) await this.cover(gap.after, gap.offset, gap.before);
+      for (const gap of sweep.gaps) await this.cover(gap.after, gap.tail, gap.offset, gap.before);
     }
   }
 
@@ -165,11 +173,13 @@ class PageChainReader {
   /**
    * Reads pages until the rows after `after` (sort value) are proven up to `before` (a gap), or to the end of
    * the rows (`before` undefined). `offset` is where the rows after `after` began when last seen; pages that
-   * prove nothing move the guess (rows deleted before it move the rest earlier).
+   * prove nothing move the guess (rows deleted before it move the rest earlier). `tail` holds the last rows
+   * (`id|value`) of the answer that reached `after`: already out, so not emitted again.
    */
-  private async cover(after: Key, offset: number, before: Key | undefined): Promise<void> {
+  private async cover(after: Key, tail: readonly string[], offset: number, before: Key | undefined): Promise<void> {
     const size = this.opts.pageSize;
     let covered = after;
+    let out = tail;
     let at = offset;
     for (let futile = 0; ; ) {
       if (futile >= MAX_FUTILE_PAGES) {
@@ -179,7 +189,9 @@ class PageChainReader {
       }
       const link = (before === undefined ? nextChainLink(at, size) : undefined) ?? straddleLink(Math.max(0, at - 1), size);
       const from = covered;
-      const keep = (row: PageRow) => row.value === null || (!this.less(row as Key, from) && (before === undefined || !this.less(before, row as Key)));
+      const repeated = out;
+      const keep = (row: PageRow) =>
+        row.value === null || (!this.less(row as Key, from) && !repeated.includes(rowKey(row)) && (before === undefined || !this.less(before, row as Key)));
       const answer = await this.fetch(link, (_, rows, records, asOf) =>
         this.ctx.records(
           records.filter((__, i) => keep(rows[i]!)),
@@ -196,6 +208,7 @@ class PageChainReader {
       if (answer.end || (before !== undefined && this.less(before, answer.last!))) return;
       if (this.less(covered, answer.last!)) {
         covered = answer.last!;
+        out = answer.tail;
         futile = 0;
       } else futile++;
       at = linkEnd(link);
@@ -203,22 +216,24 @@ class PageChainReader {
   }
 
   /** The answers swept in order of their first rows: what is proven, and the gaps between. */
-  private sweep(): { gaps: { after: Key; before: Key; offset: number }[]; covered: Key; coveredEnd: number; ended: boolean } {
+  private sweep(): { gaps: Gap[]; covered: Key; tail: string[]; coveredEnd: number; ended: boolean } {
     const [page1, ...rest] = this.answers;
     let covered = page1!.last!;
+    let tail = page1!.tail;
     let coveredEnd = linkEnd(page1!.link);
-    const gaps: { after: Key; before: Key; offset: number }[] = [];
+    const gaps: Gap[] = [];
     const order = (a: Answer, b: Answer) => (this.less(a.first!, b.first!) ? -1 : this.less(b.first!, a.first!) ? 1 : 0);
     const sorted = rest.filter((a) => a.first !== undefined).sort(order);
     for (const a of sorted) {
-      if (!this.less(a.first!, covered)) gaps.push({ after: covered, before: a.first!, offset: coveredEnd });
+      if (!this.less(a.first!, covered)) gaps.push({ after: covered, tail, before: a.first!, offset: coveredEnd });
       if (this.less(covered, a.last!)) {
         covered = a.last!;
+        tail = a.tail;
         coveredEnd = linkEnd(a.link);
       }
-      if (a.end) return { gaps, covered, coveredEnd, ended: true };
+      if (a.end) return { gaps, covered, tail, coveredEnd, ended: true };
     }
-    return { gaps, covered, coveredEnd, ended: false };
+    return { gaps, covered, tail, coveredEnd, ended: false };
   }
 
   /** One page: checked, turned into what it shows, then handed to `emit` with its rows. */
