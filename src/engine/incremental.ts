@@ -130,7 +130,9 @@ class SliceReader {
             if (unit.link === undefined) await this.readKeyset(set, unit.slice, pool, settle, report, widen);
             else await this.readLink(set, unit.slice, unit.link, report);
           } finally {
-            reading.delete(unit.slice);
+            // Only a keyset read holds its slice: a link of the slice's fan must not free the slice while another
+            // reader reads it by keyset (the fan settled meanwhile), or a second keyset reader would take it too.
+            if (unit.link === undefined) reading.delete(unit.slice);
           }
           widen();
         }
