@@ -87,8 +87,14 @@ function checkStoredFrontier(stream: string, ctx: ReadTarget, plan: IncrementalP
  * their next request; the first error is thrown once all have emitted their last checkpoint.
  */
 class SliceReader {
-  /** Rows asked per page: lowered to what the server serves once a page 1 shows it serves fewer. */
+  /** Rows asked per page: lowered to what the server serves once two page 1s in a row show it serves fewer. */
   pageSize: number;
+  /**
+   * Rows the last page 1 served where more were asked and its total promised more. A server's own page limit
+   * serves the same count every time; a page cut short once does not, and lowering the size to it would ask for
+   * a few rows a page from then on.
+   */
+  private servedShort: number | undefined;
   private readonly idField: string;
   /** Heads of link pages waiting for the link before them, by fan and link (see SliceSet.applyLinkPage). */
   private readonly held = new Map<Fan, Map<number, Held>>();
@@ -184,10 +190,15 @@ class SliceReader {
           response.serverTime,
         );
         const total = plausibleTotal(page.total, request.page, rows.length, pageSize);
-        if (first && total !== undefined && rows.length > 0 && rows.length < pageSize && total > rows.length && this.pageSize === pageSize) {
-          // The server serves fewer rows a page than asked: ask for what it serves, so page numbers mean the same rows.
-          this.pageSize = rows.length;
-          ctx.logger.info(`${this.def.name}: ShipStation served ${rows.length} records where ${pageSize} were asked; asking for ${rows.length} a page from now on`);
+        if (first && this.pageSize === pageSize) {
+          // A page that brought nothing new may be the end of the rows, its total promising more than there are.
+          const served = total !== undefined && step.emit.length > 0 && rows.length < pageSize && total > rows.length ? rows.length : undefined;
+          if (served !== undefined && served === this.servedShort) {
+            // The server serves fewer rows a page than asked: ask for what it serves, so page numbers mean the same rows.
+            this.pageSize = served;
+            ctx.logger.info(`${this.def.name}: ShipStation served ${served} records where ${pageSize} were asked; asking for ${served} a page from now on`);
+          }
+          this.servedShort = served === this.servedShort ? undefined : served;
         }
         report();
         await this.save();
