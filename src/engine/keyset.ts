@@ -75,6 +75,11 @@ export interface KeysetPosition {
   idsAtLast: RecordId[];
   group?: GroupProgress;
   skip?: Skip;
+  /**
+   * Short pages in a row that brought nothing new although their total promised more (not stored: a resumed
+   * sync counts again).
+   */
+  idle?: number;
 }
 
 export interface PageRequest {
@@ -108,6 +113,12 @@ export function newGroup(second: number): GroupProgress {
 export const MAX_GROUP_RESTARTS = 5;
 /** Passes over an unchanged group whose equal values come back in another order on every read. */
 export const MAX_GROUP_PASSES = 12;
+/**
+ * Short pages in a row that bring nothing new, their totals promising more, before the range ends. One such page
+ * could be a page cut short to rows already read (the rows after the cut are on no page of that answer); the
+ * same answer again and again is a total promising rows the server does not serve.
+ */
+export const IDLE_SHORT_PAGES = 3;
 
 /**
  * The next request for a reader covering seconds up to `targetEnd` (inclusive, wall ms of a whole second;
@@ -251,9 +262,13 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: nu
   const next: KeysetPosition = { from, lastValue, idsAtLast };
   if (beyond || !more) return { emit, next, done: true };
   if (from !== pos.from) return { emit, next, done: false };
-  // A short page whose total promises more: read on by keyset until a page brings nothing new, which ends the
+  // A short page whose total promises more: read on by keyset until pages bring nothing new, which ends the
   // range (the total promised rows the server does not serve). Only full pages can be stuck in one second.
-  if (rows.length < pageSize && !pos.skip) return { emit, next, done: emit.length === 0 };
+  if (rows.length < pageSize && !pos.skip) {
+    if (emit.length > 0) return { emit, next, done: false };
+    const idle = (pos.idle ?? 0) + 1;
+    return idle >= IDLE_SHORT_PAGES ? { emit, next, done: true } : { emit, next: { ...next, idle }, done: false };
+  }
   if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
   if (pos.skip && emit.length === 0) {
     // Still inside the done rows the skip passes over: a page starting at this one's last row.
