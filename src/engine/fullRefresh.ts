@@ -11,9 +11,9 @@ import { TransientError } from '../errors.js';
 import type { StreamDefinition } from '../streams/types.js';
 import { readEnvelope, type ApiRecord } from './envelope.js';
 import { OPEN_WINDOW, readIncremental, type ReaderPacer } from './incremental.js';
-import { endsRows, plausibleTotal, type PageRow, type RecordId } from './keyset.js';
+import { endsRows, IDLE_SHORT_PAGES, plausibleTotal, type PageRow, type RecordId } from './keyset.js';
 import { keysetRows, ServerFault } from './pageChecks.js';
-import { linkEnd, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from './pageChain.js';
+import { CHAIN_OVERLAP, linkEnd, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from './pageChain.js';
 import type { ReadTarget } from './streamContext.js';
 import type { WallClockZone } from './streamState.js';
 import { WorkerPool } from './workerPool.js';
@@ -50,6 +50,8 @@ export async function readFullRefresh(def: StreamDefinition, ctx: ReadTarget, op
 /** What an answered page of the chain shows. */
 interface Answer {
   link: ChainLink;
+  /** Rows it held. */
+  count: number;
   /** First and last rows by sort value, its last rows (`id|value`), and whether no row follows it. */
   first?: Key;
   last?: Key;
@@ -86,6 +88,8 @@ class PageChainReader {
    * One page that does not, and equal values prove nothing from then on.
    */
   private idsOrderTies = true;
+  /** Rows asked per page: the configured page size, or what the server serves when that is fewer (see read). */
+  private size: number;
 
   /** `a` sorts strictly before `b`. */
   private less(a: Key, b: Key): boolean {
@@ -99,13 +103,18 @@ class PageChainReader {
     private readonly pacer: ReaderPacer,
   ) {
     this.sort = def.fullRefreshSort!;
+    this.size = opts.pageSize;
   }
 
   async read(): Promise<void> {
-    const size = this.opts.pageSize;
-    const first = await this.fetch({ page: 1, size }, (_, __, records, asOf) => this.ctx.records(records, asOf));
+    let held = new Set<RecordId>();
+    let first = await this.fetch({ page: 1, size: this.size }, (_, rows, records, asOf) => {
+      held = new Set(rows.map((r) => r.id));
+      return this.ctx.records(records, asOf);
+    });
     if (first.end) return;
-    if (this.opts.maxSlices > 1 && first.total !== undefined) await this.fetchPlanned(first, planPageChain(size, first.total));
+    if (first.count < this.size) first = await this.askPageOneAgain(first, held);
+    if (this.opts.maxSlices > 1 && first.total !== undefined) await this.fetchPlanned(first, planPageChain(this.size, first.total));
     // Gaps between answers that do not overlap, then whatever follows the last proven row.
     for (;;) {
       const sweep = this.sweep();
@@ -116,6 +125,28 @@ class PageChainReader {
       }
       for (const gap of sweep.gaps) await this.cover(gap.after, gap.tail, gap.offset, gap.before);
     }
+  }
+
+  /**
+   * Page 1 came back short while its total promises more: the server's own page limit, or a page cut short once.
+   * A limit serves the same count again: from then on every page asks for that many, so that page numbers mean
+   * the rows they are planned for (pages of the configured size would start elsewhere). The second answer's rows
+   * the first did not hold go out; the longer of the two is page 1 for the chain.
+   */
+  private async askPageOneAgain(first: Answer, held: Set<RecordId>): Promise<Answer> {
+    const asked = this.size;
+    const again = await this.fetch({ page: 1, size: asked }, (_, rows, records, asOf) =>
+      this.ctx.records(
+        records.filter((__, i) => !held.has(rows[i]!.id)),
+        asOf,
+      ),
+    );
+    if (again.count === first.count && first.count > CHAIN_OVERLAP) {
+      this.size = first.count;
+      first.link = again.link = { page: 1, size: this.size };
+      this.ctx.logger.info(`${this.def.name}: ShipStation served ${this.size} records where ${asked} were asked; asking for ${this.size} a page from now on`);
+    }
+    return again.count > first.count ? again : first;
   }
 
   /**
@@ -177,10 +208,12 @@ class PageChainReader {
    * (`id|value`) of the answer that reached `after`: already out, so not emitted again.
    */
   private async cover(after: Key, tail: readonly string[], offset: number, before: Key | undefined): Promise<void> {
-    const size = this.opts.pageSize;
+    const size = this.size;
     let covered = after;
     let out = tail;
     let at = offset;
+    /** Short pages in a row that met the proven rows and brought none after them (see IDLE_SHORT_PAGES). */
+    let idle = 0;
     for (let futile = 0; ; ) {
       if (futile >= MAX_FUTILE_PAGES) {
         throw new TransientError(
@@ -210,6 +243,14 @@ class PageChainReader {
         covered = answer.last!;
         out = answer.tail;
         futile = 0;
+        idle = 0;
+      } else if (before === undefined && answer.count < link.size) {
+        // Short, and nothing after the proven rows although its total promises more: the end of the rows (the
+        // total promises rows the server does not serve), or a page cut short. The same page again tells; once
+        // told, this answer ends the rows for the sweep.
+        if (++idle < IDLE_SHORT_PAGES) continue;
+        answer.end = true;
+        return;
       } else futile++;
       at = linkEnd(link);
     }
@@ -254,6 +295,7 @@ class PageChainReader {
       const total = plausibleTotal(result.total, link.page, rows.length, link.size);
       const answer: Answer = {
         link,
+        count: rows.length,
         first: valued[0],
         last: valued[valued.length - 1],
         tail: valued.slice(-EDGE_ROWS).map(rowKey),
