@@ -223,22 +223,29 @@ class SliceReader {
       const { page, rows } = this.rows(body, request);
       const step = set.applyLinkPage(slice, link, rows, page.total, pageSize);
       if (step.hold.length > 0) this.heldOf(fan).set(link, { rows: step.hold.map((i) => rows[i]!), records: step.hold.map((i) => page.rows[i]!), asOf: response.serverTime });
-      await this.ctx.records(
-        step.emit.map((i) => page.rows[i]!),
-        response.serverTime,
-      );
+      // The page's rows and every head it releases are handed over before any wait: the answer already counts
+      // those links as proven, so a checkpoint another reader writes meanwhile must follow all of their rows.
+      const handed = [
+        this.ctx.records(
+          step.emit.map((i) => page.rows[i]!),
+          response.serverTime,
+        ),
+      ];
       for (const { link: waiting, repeated } of step.release) {
         const heads = this.heldOf(fan);
         const kept = heads.get(waiting);
         heads.delete(waiting);
         if (heads.size === 0) this.held.delete(fan);
         if (kept) {
-          await this.ctx.records(
-            kept.records.filter((_, i) => !repeated(kept.rows[i]!)),
-            kept.asOf,
+          handed.push(
+            this.ctx.records(
+              kept.records.filter((_, i) => !repeated(kept.rows[i]!)),
+              kept.asOf,
+            ),
           );
         }
       }
+      await Promise.all(handed);
       report();
       await this.save();
     });
