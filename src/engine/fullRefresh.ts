@@ -11,7 +11,7 @@ import { TransientError } from '../errors.js';
 import type { StreamDefinition } from '../streams/types.js';
 import { readEnvelope, type ApiRecord } from './envelope.js';
 import { OPEN_WINDOW, readIncremental, type ReaderPacer } from './incremental.js';
-import { endsRows, IDLE_SHORT_PAGES, plausibleTotal, type PageRow, type RecordId } from './keyset.js';
+import { endsRows, MAX_SHORT_ROUNDS, plausibleTotal, type PageRow, type RecordId } from './keyset.js';
 import { keysetRows, ServerFault } from './pageChecks.js';
 import { CHAIN_OVERLAP, linkEnd, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from './pageChain.js';
 import type { ReadTarget } from './streamContext.js';
@@ -212,8 +212,8 @@ class PageChainReader {
     let covered = after;
     let out = tail;
     let at = offset;
-    /** Short pages in a row that met the proven rows and brought none after them (see IDLE_SHORT_PAGES). */
-    let idle = 0;
+    /** Short pages in a row that met the proven rows and brought none after them, rows following them. */
+    let rounds = 0;
     for (let futile = 0; ; ) {
       if (futile >= MAX_FUTILE_PAGES) {
         throw new TransientError(
@@ -243,14 +243,26 @@ class PageChainReader {
         covered = answer.last!;
         out = answer.tail;
         futile = 0;
-        idle = 0;
+        rounds = 0;
       } else if (before === undefined && answer.count < link.size) {
         // Short, and nothing after the proven rows although its total promises more: the end of the rows (the
-        // total promises rows the server does not serve), or a page cut short. The same page again tells; once
-        // told, this answer ends the rows for the sweep.
-        if (++idle < IDLE_SHORT_PAGES) continue;
-        answer.end = true;
-        return;
+        // total promises rows the server does not serve), or a page cut short. The one row after it tells: none,
+        // and this answer ends the rows for the sweep; one (emitted: the sweep counts every answer's rows as
+        // read), and the same page is asked again.
+        const probe = await this.fetch({ page: linkStart(link) + answer.count + 1, size: 1 }, (_, rows, records, asOf) =>
+          this.ctx.records(
+            records.filter((__, i) => keep(rows[i]!)),
+            asOf,
+          ),
+        );
+        if (probe.count === 0) {
+          answer.end = true;
+          return;
+        }
+        if (++rounds >= MAX_SHORT_ROUNDS) {
+          throw new ServerFault(`${this.def.name}: ${rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`);
+        }
+        continue;
       } else futile++;
       at = linkEnd(link);
     }
