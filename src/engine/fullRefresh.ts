@@ -13,7 +13,7 @@ import { readEnvelope, type ApiRecord } from './envelope.js';
 import { OPEN_WINDOW, readIncremental, type ReaderPacer } from './incremental.js';
 import { endsRows, MAX_SHORT_ROUNDS, plausibleTotal, type PageRow, type RecordId } from './keyset.js';
 import { keysetRows, ServerFault } from './pageChecks.js';
-import { CHAIN_OVERLAP, linkEnd, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from './pageChain.js';
+import { CHAIN_OVERLAP, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from './pageChain.js';
 import type { ReadTarget } from './streamContext.js';
 import type { WallClockZone } from './streamState.js';
 import { WorkerPool } from './workerPool.js';
@@ -66,7 +66,8 @@ const EDGE_ROWS = 16;
 interface Gap {
   after: Key;
   tail: string[];
-  before: Key;
+  /** The answer after the gap: its first and last rows. */
+  next: { first: Key; last: Key };
   offset: number;
 }
 
@@ -78,6 +79,8 @@ function compareIds(a: RecordId, b: RecordId): number {
   return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 const rowKey = (row: PageRow) => `${row.id}|${row.value}`;
+/** Where the rows after an answer begin: its page's start plus the rows it held (fewer than asked when cut short). */
+const servedEnd = (answer: Answer) => linkStart(answer.link) + answer.count;
 
 class PageChainReader {
   private readonly answers: Answer[] = [];
@@ -123,7 +126,7 @@ class PageChainReader {
         await this.cover(sweep.covered, sweep.tail, sweep.coveredEnd, undefined);
         continue;
       }
-      for (const gap of sweep.gaps) await this.cover(gap.after, gap.tail, gap.offset, gap.before);
+      for (const gap of sweep.gaps) await this.cover(gap.after, gap.tail, gap.offset, gap.next);
     }
   }
 
@@ -202,38 +205,49 @@ class PageChainReader {
   }
 
   /**
-   * Reads pages until the rows after `after` (sort value) are proven up to `before` (a gap), or to the end of
-   * the rows (`before` undefined). `offset` is where the rows after `after` began when last seen; pages that
+   * Reads pages until the rows after `after` (sort value) are proven up to the answer `next` (a gap), or to the
+   * end of the rows (`next` undefined). `offset` is where the rows after `after` began when last seen; pages that
    * prove nothing move the guess (rows deleted before it move the rest earlier). `tail` holds the last rows
-   * (`id|value`) of the answer that reached `after`: already out, so not emitted again.
+   * (`id|value`) of the answer that reached `after`: already out, so not emitted again; so are the rows `next`
+   * holds. Every other row a page holds goes out: the sweep counts each answer's rows as read, and a page that
+   * reaches past `next` (one cut short) holds rows nothing else has emitted.
    */
-  private async cover(after: Key, tail: readonly string[], offset: number, before: Key | undefined): Promise<void> {
+  private async cover(after: Key, tail: readonly string[], offset: number, next: { first: Key; last: Key } | undefined): Promise<void> {
+    const before = next?.first;
     const size = this.size;
     let covered = after;
     let out = tail;
     let at = offset;
     /** Short pages in a row that met the proven rows and brought none after them, rows following them. */
     let rounds = 0;
-    for (let futile = 0; ; ) {
+    /** Pages that proved nothing since the last that did, and how many of them held fewer rows than asked. */
+    let futile = 0;
+    let cut = 0;
+    for (;;) {
       if (futile >= MAX_FUTILE_PAGES) {
+        // What the pages showed: rows deleted or created meanwhile move them; pages cut short end early.
+        const short = cut > 0 ? ` or came back short (${cut} of them held fewer records than asked while more followed)` : '';
         throw new TransientError(
-          `${this.def.name}: ShipStation's pages kept moving while they were read (${MAX_FUTILE_PAGES} pages without finding where the records continue); the next sync reads the stream again`,
+          `${this.def.name}: ${MAX_FUTILE_PAGES} pages in a row did not show where the records continue: ShipStation's pages moved while they were read${short}; the next sync reads the stream again`,
         );
       }
       const link = (before === undefined ? nextChainLink(at, size) : undefined) ?? straddleLink(Math.max(0, at - 1), size);
       const from = covered;
       const repeated = out;
       const keep = (row: PageRow) =>
-        row.value === null || (!this.less(row as Key, from) && !repeated.includes(rowKey(row)) && (before === undefined || !this.less(before, row as Key)));
+        row.value === null ||
+        (!this.less(row as Key, from) && !repeated.includes(rowKey(row)) && (next === undefined || !this.less(next.first, row as Key) || this.less(next.last, row as Key)));
       const answer = await this.fetch(link, (_, rows, records, asOf) =>
         this.ctx.records(
           records.filter((__, i) => keep(rows[i]!)),
           asOf,
         ),
       );
+      const wasCut = answer.count > 0 && answer.count < link.size && !answer.end;
       if (answer.first === undefined || !this.less(answer.first, covered)) {
         // Nothing here, or it starts after the proven rows: the rest moved to earlier places.
         futile++;
+        if (wasCut) cut++;
         const back = Math.max(0, Math.min(linkStart(link), answer.total ?? linkStart(link)) - Math.ceil(size / 2));
         at = Math.max(0, Math.min(at - 1, back));
         continue;
@@ -243,6 +257,7 @@ class PageChainReader {
         covered = answer.last!;
         out = answer.tail;
         futile = 0;
+        cut = 0;
         rounds = 0;
       } else if (before === undefined && answer.count < link.size) {
         // Short, and nothing after the proven rows although its total promises more: the end of the rows (the
@@ -263,8 +278,11 @@ class PageChainReader {
           throw new ServerFault(`${this.def.name}: ${rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`);
         }
         continue;
-      } else futile++;
-      at = linkEnd(link);
+      } else {
+        futile++;
+        if (wasCut) cut++;
+      }
+      at = servedEnd(answer);
     }
   }
 
@@ -273,16 +291,16 @@ class PageChainReader {
     const [page1, ...rest] = this.answers;
     let covered = page1!.last!;
     let tail = page1!.tail;
-    let coveredEnd = linkEnd(page1!.link);
+    let coveredEnd = servedEnd(page1!);
     const gaps: Gap[] = [];
     const order = (a: Answer, b: Answer) => (this.less(a.first!, b.first!) ? -1 : this.less(b.first!, a.first!) ? 1 : 0);
     const sorted = rest.filter((a) => a.first !== undefined).sort(order);
     for (const a of sorted) {
-      if (!this.less(a.first!, covered)) gaps.push({ after: covered, tail, before: a.first!, offset: coveredEnd });
+      if (!this.less(a.first!, covered)) gaps.push({ after: covered, tail, next: { first: a.first!, last: a.last! }, offset: coveredEnd });
       if (this.less(covered, a.last!)) {
         covered = a.last!;
         tail = a.tail;
-        coveredEnd = linkEnd(a.link);
+        coveredEnd = servedEnd(a);
       }
       if (a.end) return { gaps, covered, tail, coveredEnd, ended: true };
     }

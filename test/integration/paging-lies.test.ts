@@ -38,6 +38,8 @@ const LIES: Lie[] = [
   { name: 'totalOffset +1', paging: { totalOffset: 1 }, says: /total/i, pageSize: 50, orders: 400, customers: 400 },
   { name: 'totalOffset -1', paging: { totalOffset: -1 }, says: /total/i, pageSize: 50, orders: 400, customers: 400 },
   { name: 'totalDrift 1', paging: { totalDrift: 1 }, says: /total/i, pageSize: 50, orders: 400, customers: 400 },
+  // Under FAULT_MATRIX=full: most pages cut short, where a stream may stop (saying so) but never lose a record.
+  ...(FULL ? [{ name: 'short pages (shortPageRate 0.6)', paging: { shortPageRate: 0.6 }, says: /short/i, pageSize: 50, orders: 400, customers: 400 }] : []),
 ];
 
 /** What each stream did under each lie and mode: printed at the end under FAULT_MATRIX=full, or when one stopped. */
