@@ -67,6 +67,7 @@ export function planFanLinks(
 ): FanLink[] {
   const shifts = fanShifts(values, baseFrom);
   const links: FanLink[] = [];
+  const last = values[values.length - 1];
   /** Where the previous link ends at the earliest. */
   let end = values.length;
   while (end < total && links.length < maxLinks) {
@@ -75,6 +76,12 @@ export function planFanLinks(
     for (const { least, most, from } of shifts) {
       if (most > latest) break;
       const page = Math.floor((latest - most) / pageSize) + 1;
+      // The first link proves it meets page 1 only by starting below page 1's last value (slices.ts, overlaps):
+      // not when page 1 ends in a run of that value (a bulk edit) long enough to hold the link's first row.
+      // Those rows are read on by keyset, the run as one group by one reader, not as a gap and a rest both
+      // holding its second.
+      const start = values[most + (page - 1) * pageSize];
+      if (links.length === 0 && last !== null && last !== undefined && start !== null && start !== undefined && start >= last) continue;
       const earliestEnd = least + page * pageSize;
       if (earliestEnd > end && (!best || earliestEnd > best.end)) best = { end: earliestEnd, link: { from, page } };
     }

@@ -87,8 +87,14 @@ function checkStoredFrontier(stream: string, ctx: ReadTarget, plan: IncrementalP
  * their next request; the first error is thrown once all have emitted their last checkpoint.
  */
 class SliceReader {
-  /** Rows asked per page: lowered to what the server serves once a page 1 shows it serves fewer. */
+  /** Rows asked per page: lowered to what the server serves once two page 1s in a row show it serves fewer. */
   pageSize: number;
+  /**
+   * Rows the last page 1 served where more were asked and its total promised more. A server's own page limit
+   * serves the same count every time; a page cut short once does not, and lowering the size to it would ask for
+   * a few rows a page from then on.
+   */
+  private servedShort: number | undefined;
   private readonly idField: string;
   /** Heads of link pages waiting for the link before them, by fan and link (see SliceSet.applyLinkPage). */
   private readonly held = new Map<Fan, Map<number, Held>>();
@@ -126,16 +132,13 @@ class SliceReader {
     const startReader = (first: Unit): void => {
       pool.start(async () => {
         for (let unit: Unit | undefined = first; unit; unit = pool.failed ? undefined : claim()) {
-          if (unit.link !== undefined) await this.readLink(set, unit.slice, unit.link, report);
-          else {
-            try {
-              await this.readKeyset(set, unit.slice, pool, settle, report, widen);
-            } finally {
-              // Only the keyset reader that claimed the slice lets it go: a link of the slice's fan ending
-              // meanwhile must not, or a second keyset reader could take the slice while this one is still
-              // inside its last page, and two fans of one slice would mix their links.
-              reading.delete(unit.slice);
-            }
+          try {
+            if (unit.link === undefined) await this.readKeyset(set, unit.slice, pool, settle, report, widen);
+            else await this.readLink(set, unit.slice, unit.link, report);
+          } finally {
+            // Only a keyset read holds its slice: a link of the slice's fan must not free the slice while another
+            // reader reads it by keyset (the fan settled meanwhile), or a second keyset reader would take it too.
+            if (unit.link === undefined) reading.delete(unit.slice);
           }
           widen();
         }
@@ -187,10 +190,15 @@ class SliceReader {
           response.serverTime,
         );
         const total = plausibleTotal(page.total, request.page, rows.length, pageSize);
-        if (first && total !== undefined && rows.length > 0 && rows.length < pageSize && total > rows.length && this.pageSize === pageSize) {
-          // The server serves fewer rows a page than asked: ask for what it serves, so page numbers mean the same rows.
-          this.pageSize = rows.length;
-          ctx.logger.info(`${this.def.name}: ShipStation served ${rows.length} records where ${pageSize} were asked; asking for ${rows.length} a page from now on`);
+        if (first && this.pageSize === pageSize) {
+          // A page that brought nothing new may be the end of the rows, its total promising more than there are.
+          const served = total !== undefined && step.emit.length > 0 && rows.length < pageSize && total > rows.length ? rows.length : undefined;
+          if (served !== undefined && served === this.servedShort) {
+            // The server serves fewer rows a page than asked: ask for what it serves, so page numbers mean the same rows.
+            this.pageSize = served;
+            ctx.logger.info(`${this.def.name}: ShipStation served ${served} records where ${pageSize} were asked; asking for ${served} a page from now on`);
+          }
+          this.servedShort = served === this.servedShort ? undefined : served;
         }
         report();
         await this.save();
@@ -215,22 +223,29 @@ class SliceReader {
       const { page, rows } = this.rows(body, request);
       const step = set.applyLinkPage(slice, link, rows, page.total, pageSize);
       if (step.hold.length > 0) this.heldOf(fan).set(link, { rows: step.hold.map((i) => rows[i]!), records: step.hold.map((i) => page.rows[i]!), asOf: response.serverTime });
-      await this.ctx.records(
-        step.emit.map((i) => page.rows[i]!),
-        response.serverTime,
-      );
+      // The page's rows and every head it releases are handed over before any wait: the answer already counts
+      // those links as proven, so a checkpoint another reader writes meanwhile must follow all of their rows.
+      const handed = [
+        this.ctx.records(
+          step.emit.map((i) => page.rows[i]!),
+          response.serverTime,
+        ),
+      ];
       for (const { link: waiting, repeated } of step.release) {
         const heads = this.heldOf(fan);
         const kept = heads.get(waiting);
         heads.delete(waiting);
         if (heads.size === 0) this.held.delete(fan);
         if (kept) {
-          await this.ctx.records(
-            kept.records.filter((_, i) => !repeated(kept.rows[i]!)),
-            kept.asOf,
+          handed.push(
+            this.ctx.records(
+              kept.records.filter((_, i) => !repeated(kept.rows[i]!)),
+              kept.asOf,
+            ),
           );
         }
       }
+      await Promise.all(handed);
       report();
       await this.save();
     });

@@ -79,6 +79,19 @@ export interface KeysetPosition {
   idsAtLast: RecordId[];
   group?: GroupProgress;
   skip?: Skip;
+  /** After a short page of rows already read whose total promised more (not stored: a resumed sync asks again). */
+  short?: ShortPages;
+}
+
+/**
+ * A short page that brought nothing new while its total promised more is the end of the rows (the total
+ * promises rows the server does not serve) or a page cut short to rows already read (the rows after the cut
+ * are on no page of that answer). The one row after the page tells: `probe` is its page number at page size 1,
+ * asked next; `rounds` counts such pages in a row.
+ */
+export interface ShortPages {
+  probe?: number;
+  rounds: number;
 }
 
 export interface PageRequest {
@@ -112,6 +125,8 @@ export function newGroup(second: number): GroupProgress {
 export const MAX_GROUP_RESTARTS = 5;
 /** Passes over an unchanged group whose equal values come back in another order on every read. */
 export const MAX_GROUP_PASSES = 12;
+/** Pages in a row cut short to rows already read, rows following them, before the server is blamed. */
+export const MAX_SHORT_ROUNDS = 8;
 
 /**
  * The next request for a reader covering seconds up to `targetEnd` (inclusive, wall ms of a whole second;
@@ -123,6 +138,7 @@ export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest
     return { from: g - EDGE_MS, to: Math.min(g, targetEnd) + EDGE_MS, page: pos.group.nextPage };
   }
   if (pos.from !== undefined && pos.from > targetEnd) return null;
+  if (pos.short?.probe !== undefined) return { from: pos.from === undefined ? undefined : pos.from - EDGE_MS, to: targetEnd + EDGE_MS, page: pos.short.probe, size: 1 };
   const skip = pos.skip ? { page: pos.skip.page, size: pos.skip.size } : { page: 1 };
   return { from: pos.from === undefined ? undefined : pos.from - EDGE_MS, to: targetEnd + EDGE_MS, ...skip };
 }
@@ -217,6 +233,7 @@ export function applyPage(
   const trusted = plausibleTotal(total, request.page, rows.length, size);
   const view: PageView = { rows, total: trusted, more: !endsRows(rows.length, trusted, request.page, size), page: request.page, pageSize: size, targetEnd };
   if (pos.group) return applyGroupPage(pos, pos.group, view);
+  if (pos.short?.probe !== undefined) return applyProbe(pos, pos.short, rows, targetEnd);
   if (pos.skip) {
     const verdict = checkSkip(pos.skip, view, pageSize);
     if (verdict !== pos.skip) {
@@ -226,6 +243,24 @@ export function applyPage(
     }
   }
   return applyKeysetPage(pos, view, pageSize);
+}
+
+/**
+ * The answer to a probe, the one row after a short page of rows already read. None, or one past the range: the
+ * query holds nothing after what that page showed, so the range ends (its total promised rows the server does
+ * not serve). One inside the range: the page was cut short while rows follow; page 1 is asked again, a new
+ * answer, up to MAX_SHORT_ROUNDS times. The probe's row proves nothing about the rows before it: none is emitted.
+ */
+function applyProbe(pos: KeysetPosition, short: ShortPages, rows: readonly PageRow[], targetEnd: number): PageOutcome {
+  const rest = { from: pos.from, lastValue: pos.lastValue, idsAtLast: pos.idsAtLast };
+  const row = rows[0];
+  if (row === undefined || (row.value !== null && floorSecond(row.value) > targetEnd)) return { emit: [], next: rest, done: true };
+  if (short.rounds >= MAX_SHORT_ROUNDS) {
+    throw new ServerFault(
+      `${short.rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`,
+    );
+  }
+  return { emit: [], next: { ...rest, short: { rounds: short.rounds } }, done: false };
 }
 
 /**
@@ -273,9 +308,12 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: nu
   const next: KeysetPosition = { from, lastValue, idsAtLast };
   if (beyond || !more) return { emit, next, done: true };
   if (from !== pos.from) return { emit, next, done: false };
-  // A short page whose total promises more: read on by keyset until a page brings nothing new, which ends the
-  // range (the total promised rows the server does not serve). Only full pages can be stuck in one second.
-  if (rows.length < pageSize && !pos.skip) return { emit, next, done: emit.length === 0 };
+  // A short page whose total promises more: read on by keyset until a page brings nothing new; then the row
+  // after it tells whether the range ends (applyProbe). Only full pages can be stuck in one second.
+  if (rows.length < pageSize && !pos.skip) {
+    if (emit.length > 0) return { emit, next, done: false };
+    return { emit, next: { ...next, short: { probe: rows.length + 1, rounds: (pos.short?.rounds ?? 0) + 1 } }, done: false };
+  }
   if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
   if (pos.skip && emit.length === 0) {
     // Still inside the done rows the skip passes over: a page starting at this one's last row.

@@ -32,10 +32,14 @@ export function registerSecret(...values: string[]): void {
   for (const v of values) SECRETS.add(v);
 }
 
-export function leakedSecrets(output: string): string[] {
+/** Every value no output may contain: the registered secrets and the simulator account's Basic credentials. */
+export function secretNeedles(): string[] {
   const basic = (a: string, b: string) => Buffer.from(`${a}:${b}`).toString('base64');
-  const needles = [...SECRETS, basic('sim-api-key', 'sim-api-secret')];
-  return needles.filter((secret) => output.includes(secret));
+  return [...SECRETS, basic('sim-api-key', 'sim-api-secret')];
+}
+
+export function leakedSecrets(output: string): string[] {
+  return secretNeedles().filter((secret) => output.includes(secret));
 }
 
 export function tempDir(): string {
@@ -59,6 +63,11 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Each chunk of stdout as it arrives (to act on what the connector has written so far). */
   onStdout?: (chunk: string, pid: number) => void;
+  /**
+   * A destination slower than the source: after each chunk, stdout is not read for this many ms, so the pipe
+   * fills and the connector's writes wait (backpressure), as they do behind a real destination.
+   */
+  slowReaderMs?: number;
 }
 
 /**
@@ -91,6 +100,10 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       if (child.pid) opts.onStdout?.(d, child.pid);
+      if (opts.slowReaderMs) {
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), opts.slowReaderMs);
+      }
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 60_000);

@@ -20,15 +20,22 @@ export function intlPacificWall(utcMs: number): string {
 
 const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?$/;
 
+/** Wall seconds already converted: suites compare the same records many times (resumes, repeated reads of one seed). */
+const converted = new Map<string, string>();
+
 export function expectedUtc(value: string): string {
   const m = DATE_TIME.exec(value);
   if (!m) return value;
   const wall = `${m[1]}T${m[2]}`;
   const ms = (m[3] ?? '').slice(0, 3).padEnd(3, '0');
-  const naive = Date.parse(`${wall}Z`);
-  // Earliest instant showing this wall time; none in the spring-forward gap, which moves forward.
-  const match = [7, 8].map((h) => naive + h * 3_600_000).find((t) => intlPacificWall(t) === wall) ?? naive + 8 * 3_600_000;
-  return `${new Date(match).toISOString().slice(0, 19)}.${ms}Z`;
+  let second = converted.get(wall);
+  if (second === undefined) {
+    const naive = Date.parse(`${wall}Z`);
+    // Earliest instant showing this wall time; none in the spring-forward gap, which moves forward.
+    const match = [7, 8].map((h) => naive + h * 3_600_000).find((t) => intlPacificWall(t) === wall) ?? naive + 8 * 3_600_000;
+    converted.set(wall, (second = new Date(match).toISOString().slice(0, 19)));
+  }
+  return `${second}.${ms}Z`;
 }
 
 /** Fields ShipStation sends as midnight date-times that mean a calendar date. */

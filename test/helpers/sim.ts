@@ -42,7 +42,7 @@ export const INCREMENTAL_STREAMS = STREAMS.filter((s) => s.cursors).map((s) => s
 export const CHILD_STREAM_NAMES = CHILD_STREAMS.map((s) => s.name);
 
 /** Files for a read: config (simulator account + overrides), catalog and optional state. */
-export function readArgs(sim: Simulator, catalog: unknown, opts: { config?: Record<string, unknown>; state?: unknown } = {}): string[] {
+export function readArgs(sim: Pick<Simulator, 'config'>, catalog: unknown, opts: { config?: Record<string, unknown>; state?: unknown } = {}): string[] {
   const files = writeFiles({
     'config.json': { ...sim.config, ...opts.config },
     'catalog.json': catalog,

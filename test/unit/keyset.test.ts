@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPage, EDGE_MS, maxGroupRequests, newGroup, planRequest, MAX_GROUP_PASSES, MAX_GROUP_RESTARTS, type KeysetPosition, type PageRequest } from '../../src/engine/keyset.js';
+import { applyPage, EDGE_MS, MAX_SHORT_ROUNDS, maxGroupRequests, newGroup, planRequest, MAX_GROUP_PASSES, MAX_GROUP_RESTARTS, type KeysetPosition, type PageRequest } from '../../src/engine/keyset.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
 
 interface SyncOptions {
@@ -246,6 +246,54 @@ describe('keyset paging', () => {
       }
       expect(emitted.size).toBe(250);
     }
+  });
+
+  /** A read of `rows` whose server cuts the answers `cut` names (request number → rows kept) and adds `extra` to totals. */
+  function lyingRead(rows: Row[], pageSize: number, cut: (n: number) => number | undefined, extra = 0) {
+    let pos: KeysetPosition = { idsAtLast: [] };
+    const emitted = new Set<number>();
+    let requests = 0;
+    for (let done = false; !done && requests < 500; ) {
+      const req = planRequest(pos, T0 + 9_999_000)!;
+      const served = serve(rows, req, pageSize);
+      const keep = cut(++requests);
+      const page = keep === undefined ? served.page : served.page.slice(0, keep);
+      const out = applyPage(pos, req, page, served.total + extra, pageSize, T0 + 9_999_000);
+      for (const i of out.emit) emitted.add(page[i]!.id);
+      pos = out.next;
+      done = out.done;
+    }
+    return { emitted, requests };
+  }
+
+  test('a page cut short to rows already read, its total promising more, does not end the range', () => {
+    const rows = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
+    // The second request starts a second before the first page's last row: cut to that row, it brings nothing new.
+    const { emitted } = lyingRead(rows, 100, (n) => (n === 2 ? 1 : undefined));
+    expect(emitted.size).toBe(300);
+  });
+
+  test('pages cut short to rows already read, again and again, do not end the range while rows follow', () => {
+    // At the end of the rows, a page holding the repeated row and one new one, cut to the repeated row, looks like
+    // the end under a total one too many: three such answers in a row (a server cutting one page in five does that
+    // once in a hundred reads) are not proof.
+    const rows = Array.from({ length: 101 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
+    const { emitted } = lyingRead(rows, 100, (n) => (n >= 2 && n <= 4 ? 1 : undefined));
+    expect(emitted.size).toBe(101);
+  });
+
+  test('a total promising rows the server never serves ends the range once the row after a short page is not there', () => {
+    const rows = Array.from({ length: 250 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
+    const { emitted, requests } = lyingRead(rows, 100, () => undefined, 1);
+    expect(emitted.size).toBe(250);
+    // The pages, one that brings nothing new, and the probe for the row after it.
+    expect(requests).toBeLessThanOrEqual(Math.ceil(250 / 98) + 2);
+  });
+
+  test('a server that always cuts its pages short to rows already read is blamed, not believed', () => {
+    const rows = Array.from({ length: 150 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
+    // From the second request on, every page 1 is cut to its first row (already read); probes are one row anyway.
+    expect(() => lyingRead(rows, 100, (n) => (n >= 2 ? 1 : undefined))).toThrow(new RegExp(`${MAX_SHORT_ROUNDS} times in a row ShipStation served a short page`));
   });
 
   test('paging without usable cursor values fails instead of looping', () => {
