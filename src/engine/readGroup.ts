@@ -46,14 +46,22 @@ export class ReadGroup implements ReadTarget {
     await this.parent?.estimateRows(total);
   }
 
+  /**
+   * Every stream's share of a page joins its stream's queue at once, before anything is awaited: another reader's
+   * checkpoint, queued after this call, then follows these records in every stream, children included.
+   */
   async records(rows: ApiRecord[], asOfUtc?: number): Promise<void> {
-    if (this.parent) await this.parent.records(rows, asOfUtc);
-    else for (const row of rows) this.convertUnselectedParent(row, asOfUtc);
-    for (const child of this.children) await child.ctx.records(childRows(child.def, rows));
+    // The parent's records are converted when queued (synchronously), so the children are cut from UTC values.
+    const queued = [this.parent ? this.parent.records(rows, asOfUtc) : this.convertAll(rows, asOfUtc)];
+    for (const child of this.children) queued.push(child.ctx.records(childRows(child.def, rows)));
+    await Promise.all(queued);
+  }
+
+  private async convertAll(rows: ApiRecord[], asOfUtc: number | undefined): Promise<void> {
+    for (const row of rows) this.convertUnselectedParent(row, asOfUtc);
   }
 
   async checkpoint(streamState: Record<string, unknown>): Promise<void> {
-    await this.parent?.checkpoint(streamState);
-    for (const child of this.children) await child.ctx.checkpoint(streamState);
+    await Promise.all([this.parent?.checkpoint(streamState), ...this.children.map((child) => child.ctx.checkpoint(streamState))]);
   }
 }
