@@ -19,7 +19,7 @@ COPY schemas ./schemas
 USER node
 # The live heap of a sync is ~20 MB whatever the account's size; these caps make V8 collect before it grows
 # (peak RSS ~130 MB instead of ~190 MB, at a few % more CPU; see README, Performance).
-ENV AIRBYTE_ENTRYPOINT="node --max-old-space-size=128 --max-semi-space-size=4 /airbyte/integration_code/dist/index.js"
-ENTRYPOINT ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "/airbyte/integration_code/dist/index.js"]
+ENV AIRBYTE_ENTRYPOINT="node --max-old-space-size=128 --max-semi-space-size=4 /airbyte/integration_code/dist/bin/shipstation-source.js"
+ENTRYPOINT ["node", "--max-old-space-size=128", "--max-semi-space-size=4", "/airbyte/integration_code/dist/bin/shipstation-source.js"]
 LABEL io.airbyte.name=shipstation-source/source-shipstation
 LABEL io.airbyte.version=0.1.0

@@ -9,6 +9,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
+  setupFiles: ['<rootDir>/test/helpers/processZone.ts'],
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.cjs'],
   testTimeout: 60000,
   // Most integration time is spent waiting on child processes and HTTP: two workers overlap it on 2 cores.

@@ -1,10 +1,10 @@
 // npm run bench: the connector's performance figures, each a ratio measured in this run. See bench/README.md.
-// The simulator always runs in a child process (dist/simulator/cli.js); results go to bench/results.json.
+// The simulator always runs in a child process (dist/bin/shipstation-simulator.js); results go to bench/results.json.
 import { configure, incrementalNames, readArgs, readChild, readInProcess, TIME_BIN } from './lib/connector.mjs';
 import { replayPages } from './lib/baseline.mjs';
 import { budgetUse, figure, idealRequests, machineInfo, median, minimumMs, printTable, round, writeResults } from './lib/measure.mjs';
 import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenarios.mjs';
-import { fullPageMs } from '../dist/shipstation/pace.js';
+import { fullPageMs } from '../dist/budget/pace.js';
 import { latencyBackfill } from './lib/latency.mjs';
 import { startupFigures } from './lib/startup.mjs';
 

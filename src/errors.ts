@@ -42,3 +42,10 @@ export function asConnectorError(err: unknown): ConnectorError {
   const message = err instanceof Error ? err.message : String(err);
   return new SystemError(`unexpected error: ${message}`, { cause: err });
 }
+
+/** ShipStation's answer broke an invariant paging relies on (src/engine/plan/serverChecks.ts names each one). */
+export class ServerFault extends SystemError {
+  constructor(detail: string) {
+    super(`ShipStation's response cannot be paged safely: ${detail}. The stream stopped at its last checkpoint`);
+  }
+}

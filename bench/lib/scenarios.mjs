@@ -27,7 +27,7 @@ export async function withSim(options, fn) {
 }
 
 /** Peak RSS and throughput of the CLI reading `orders` only (limit off, stdout drained and discarded). */
-/** `nodeOptions`: V8 flags as the Docker image's entrypoint passes them (empty = plain `node dist/index.js`). */
+/** `nodeOptions`: V8 flags as the Docker image's entrypoint passes them (empty = plain `node dist/bin/shipstation-source.js`). */
 export async function peakRss(orders, nodeOptions = '') {
   const catalog = configure(await catalogs(), ['orders']);
   return withSim({ counts: { orders }, rateLimit: LIMIT_OFF }, async (sim) => {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Config } from '../config.js';
+import type { SyncWatcher } from '../engine/read/session.js';
 import { Emitter, emitterLogger } from '../protocol/emitter.js';
 import { catalogMessage, connectionStatusMessage, specMessage } from '../protocol/messages.js';
 import type { ConnectorSpecification } from '../generated/protocol.js';
@@ -101,10 +102,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         const state = values.state === undefined ? new Map<string, unknown>() : parseStateInput(readJsonFile(values.state, 'state'));
         const logger = emitterLogger(emitter, values.debug ? 'DEBUG' : config.logLevel);
         // The HTTP stack loads only for the commands that talk to ShipStation: spec and discover start faster.
-        const { runSync } = await import('../engine/sync.js');
+        const { runSync } = await import('../engine/read/session.js');
+        const watch = await progressWatcher(io.stderr, config.pageSize);
         const disarm = exitSoonAfterSignal();
         try {
-          return await runSync({ config, streams, state, emitter, logger, progress: progressOutput(io.stderr) });
+          return await runSync({ config, streams, state, emitter, logger, watch });
         } finally {
           disarm();
         }
@@ -139,7 +141,7 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
     return EXIT_OK;
   }
   const logger = emitterLogger(emitter, debug ? 'DEBUG' : config.logLevel);
-  const { runCheck } = await import('../engine/check.js');
+  const { runCheck } = await import('../engine/read/check.js');
   const failure = await runCheck(config, logger);
   await emitter.emit(failure === null ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', failure));
   return EXIT_OK;
@@ -166,11 +168,15 @@ function packageVersion(): string {
 }
 
 /** SHIPSTATION_PROGRESS=off silences the stderr progress view; its interval off a terminal is 60 s by default. */
-function progressOutput(stderr: Writable) {
+/** The progress view on stderr (SHIPSTATION_PROGRESS=off silences it; _INTERVAL sets its pace off a terminal). */
+async function progressWatcher(stderr: Writable, pageSize: number): Promise<SyncWatcher | undefined> {
   const setting = process.env.SHIPSTATION_PROGRESS;
   if (setting === 'off' || setting === '0') return undefined;
+  const { startProgress } = await import('./progress/progress.js');
+  const { findChildStream } = await import('../streams/definitions.js');
   const interval = Number(process.env.SHIPSTATION_PROGRESS_INTERVAL ?? 60);
-  return { out: stderr, intervalSeconds: Number.isFinite(interval) && interval > 0 ? interval : 60 };
+  const intervalSeconds = Number.isFinite(interval) && interval > 0 ? interval : 60;
+  return (streams, budget) => startProgress(streams, { out: stderr, intervalSeconds, pageSize, budget, parentOf: (name) => findChildStream(name)?.parent });
 }
 
 function isCommand(value: string | undefined): value is Command {

@@ -1,8 +1,8 @@
 // Reads a source's Airbyte messages and loads them through the writer. Any source's output will do: the
 // loader knows only the protocol and the configured catalog.
 import type { Readable } from 'node:stream';
-import { lines, parseMessage, MalformedMessageError } from './messages.js';
-import type { DuckDBWriter, StreamReport } from './writer.js';
+import { lines, parseMessage, MalformedMessageError } from './messageReader.js';
+import type { DuckDBWriter, StreamReport } from './duckdbWriter.js';
 
 export interface LoadSummary {
   streams: Map<string, StreamReport>;

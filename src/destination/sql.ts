@@ -3,7 +3,7 @@
 // sequences of one key inside a transaction (DuckDB docs, Indexes: limitations); the merge below keeps keys
 // unique by construction and the tests check it.
 import { EXTRACTED_AT, EXTRAS, type Column, type ColumnType } from './columns.js';
-import type { StreamPlan } from './catalog.js';
+import type { StreamPlan } from './loadPlan.js';
 
 export const STATE_TABLE = '_shipstation_state';
 export const CATALOG_TABLE = '_shipstation_catalog';

@@ -29,15 +29,15 @@ import {
   sharedRateLimiters,
   type Permit,
   type RateLimiterRegistry,
-  type LimiterCapacity,
   type RateLimiterStats,
   type RateLimitWaitInfo,
-} from './rateLimiter.js';
+} from '../budget/rateLimiter.js';
 import { MemoryGate, type Release } from './memoryGate.js';
-import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from './rateHeaders.js';
+import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from '../budget/rateHeaders.js';
 import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
+import type { Capacity } from '../budget/capacity.js';
 
-export type { LimiterCapacity, RateLimitWaitInfo } from './rateLimiter.js';
+export type { RateLimitWaitInfo } from '../budget/rateLimiter.js';
 export { DEFAULT_BASE_URL, validateBaseUrl } from './baseUrl.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
@@ -104,7 +104,7 @@ export interface ShipStationClient {
   getJson(path: string, query?: Query): Promise<JsonResponse>;
   stats(): ClientStats;
   /** What the key's limiter knows now: budget, window, requests in flight and queued, latency. */
-  capacity(): LimiterCapacity;
+  capacity(): Capacity;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import type { Dataset } from './dataset.js';
 import type { FaultInjector, FaultPlan } from './faults.js';
 import type { ResolvedOptions } from './options.js';
 import type { PagePlan, PagingControl } from './pagingControl.js';
-import type { FixedWindowLimiter } from './rateLimiter.js';
+import type { FixedWindowLimiter } from './fixedWindowLimiter.js';
 import { NORMAL_DELIVERY, deliver, htmlErrorPage, type Delivery, type PendingTimers } from './responses.js';
 import type { Scheduler } from './scheduler.js';
 import type { Stats } from './stats.js';

@@ -62,7 +62,7 @@ const STRING_FLAGS = [
 
 export const HELP = `ShipStation v1 simulator — serves on 127.0.0.1, prints one JSON line with the connection config, logs to stderr.
 
-Usage: node dist/simulator/cli.js [options]
+Usage: node dist/bin/shipstation-simulator.js [options]
 
 Server
   --port N                 port to listen on (default 0: a free port; see base_url in the output)

@@ -7,7 +7,7 @@ import { FaultInjector, type FailNextSpec } from './faults.js';
 import { Mutator, type MutationResult, type MutationSpec } from './mutations.js';
 import { resolveOptions, type FaultOptions, type PagingOptions, type ResolvedOptions, type ResolvedPaging, type SimulatorOptions } from './options.js';
 import { PagingControl } from './pagingControl.js';
-import { FixedWindowLimiter } from './rateLimiter.js';
+import { FixedWindowLimiter } from './fixedWindowLimiter.js';
 import type { ApiRecord } from './records.js';
 import { PendingTimers } from './responses.js';
 import { Scheduler, type ScheduleTrigger, type ScheduledMutation } from './scheduler.js';

@@ -1,7 +1,7 @@
 // Rewrites a record's Pacific date-times as UTC in place, and its calendar dates as `YYYY-MM-DD`. Which fields
 // are which comes from the stream schema (`airbyte_type: timestamp_with_timezone`; `format: date`), compiled
 // once into a plan so records are not matched against the schema one by one.
-import { pacificToUtc } from '../shipstation/time.js';
+import { pacificToUtc } from '../time/pacific.js';
 import type { Logger } from '../protocol/logger.js';
 import type { JsonSchema } from './schemas.js';
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Connector Acceptance Tests (the Airbyte CAT categories: spec, connection, discovery, basic_read,
-// full_refresh, incremental) run against the built connector (dist/index.js) as a child process.
+// full_refresh, incremental) run against the built connector (dist/bin/shipstation-source.js) as a child process.
 //
 //   npm run acceptance                         starts the in-process simulator and must pass
 //   npm run acceptance -- --config FILE        runs against a real ShipStation account (read-only, GET only)
@@ -24,7 +24,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { createAjv } from '../../dist/ajv.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = join(ROOT, 'dist', 'index.js');
+const ENTRY = join(ROOT, 'dist', 'bin', 'shipstation-source.js');
 const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
 
 // ------------------------------------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ function file(name, value) {
   return path;
 }
 
-/** Runs `node dist/index.js ...args`; stdout parsed as protocol messages. */
+/** Runs the connector with `...args`; stdout parsed as protocol messages. */
 function cli(cliArgs, timeoutMs) {
   return new Promise((resolve, reject) => {
     const started = Date.now();

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ROOT, writeFiles } from '../helpers/cli.js';
 
-export const LOAD = join(ROOT, 'dist', 'destination', 'loadCli.js');
-export const SYNC = join(ROOT, 'dist', 'destination', 'syncCli.js');
+export const LOAD = join(ROOT, 'dist', 'bin', 'shipstation-load.js');
+export const SYNC = join(ROOT, 'dist', 'bin', 'shipstation-sync.js');
 
 export function loadLines(database: string, lines: unknown[], catalog?: unknown) {
   const args = [LOAD, '--duckdb', database, ...(catalog === undefined ? [] : ['--catalog', writeFiles({ 'catalog.json': catalog })['catalog.json']!])];

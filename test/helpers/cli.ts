@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/index.js) as a child process, exactly as an orchestrator does, and parses
+// Runs the built CLI (dist/bin/shipstation-source.js) as a child process, exactly as an orchestrator does, and parses
 // its stdout into protocol messages.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const ENTRY = join(ROOT, 'dist', 'index.js');
+export const ENTRY = join(ROOT, 'dist', 'bin', 'shipstation-source.js');
 
 export interface Message {
   type: string;

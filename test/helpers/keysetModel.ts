@@ -1,6 +1,6 @@
 // A model of ShipStation's list endpoint for the pure paging tests: rows sorted by (value, id), page numbers,
 // and each reading of the date filters nobody has verified on the real API.
-import type { PageRequest } from '../../src/engine/keyset.js';
+import type { PageRequest } from '../../src/engine/plan/page.js';
 
 export interface Row {
   id: number;

@@ -1,5 +1,5 @@
 // Runs many commands of the built connector in one Node process (test/helpers/batch.ts starts it): the code of
-// dist/index.js (dist/cli/main.js), each command with its own stdout and stderr, a few at a time, without a
+// dist/bin/shipstation-source.js (dist/cli/main.js), each command with its own stdout and stderr, a few at a time, without a
 // process start per command. What the test process needs of each output is prepared here, beside it: the
 // protocol messages with each RECORD cut to the fields asked for, and which secrets the output holds.
 // Arguments: a JSON file { jobs: [{ args, stdout, messages }], keep, needles } and how many commands run at once.
@@ -7,6 +7,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { main } from '../../dist/cli/main.js';
+import { useUtcProcessZone } from '../../dist/time/processZone.js';
+
+useUtcProcessZone();
 
 class Collect extends Writable {
   text = '';

@@ -1,4 +1,4 @@
-// The simulator in a Node process of its own (dist/simulator/cli.js), driven over its control endpoints: a suite
+// The simulator in a Node process of its own (dist/bin/shipstation-simulator.js), driven over its control endpoints: a suite
 // that runs dozens of reads against it keeps the test process free, which would otherwise serve every page.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ export interface SimProcess {
 
 /** Starts the simulator CLI with these flags (a free port); rate-limit headers on, the limit far above any test's. */
 export async function startSimProcess(flags: string[]): Promise<SimProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'simulator', 'cli.js'), '--rate-limit', '100000', '--rate-window-ms', '1000', ...flags], {
+  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'shipstation-simulator.js'), '--rate-limit', '100000', '--rate-window-ms', '1000', ...flags], {
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,10 +2,10 @@
 // parent and its children, the read group's emissions, and the earliest of several resume positions.
 import { describe, expect, test } from '@jest/globals';
 import { parseCatalog } from '../../src/cli/inputs.js';
-import { ReadGroup } from '../../src/engine/readGroup.js';
-import { StreamContext } from '../../src/engine/streamContext.js';
-import { mergePlans, type ResumePlan } from '../../src/engine/slices.js';
-import { newGroup, type KeysetPosition } from '../../src/engine/keyset.js';
+import { ReadGroup } from '../../src/engine/read/readGroup.js';
+import { StreamContext } from '../../src/engine/read/streamContext.js';
+import { mergePlans, type ResumePlan } from '../../src/engine/plan/slices.js';
+import { newGroup, type KeysetPosition } from '../../src/engine/plan/keyset.js';
 import type { Emitter } from '../../src/protocol/emitter.js';
 import { silentLogger } from '../../src/protocol/logger.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental, childRows } from '../../src/streams/children.js';
@@ -104,7 +104,7 @@ describe('ReadGroup', () => {
   }
   const api = { getJson: async () => ({ body: [], release: () => {} }) };
   const context = (name: string, lines: Line[], prepare: (r: Record<string, unknown>) => void) =>
-    new StreamContext(name, api, fakeEmitter(lines), silentLogger, prepare, new AbortController().signal, new Map());
+    new StreamContext({ name, api, emitter: fakeEmitter(lines), logger: silentLogger, prepare, signal: new AbortController().signal });
   const page = () => [{ orderId: 1, modifyDate: 'wall', createDate: 'wall', items: [{ orderItemId: 5 }, { orderItemId: 6 }] }];
   const toUtc = (r: Record<string, unknown>) => {
     r.modifyDate = 'utc';

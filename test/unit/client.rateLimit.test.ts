@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createShipStationClient, type ShipStationClient } from '../../src/shipstation/client.js';
-import { RateLimiterRegistry } from '../../src/shipstation/rateLimiter.js';
+import { RateLimiterRegistry } from '../../src/budget/rateLimiter.js';
 import { settleInVirtualTime, useVirtualTime } from '../helpers/virtualTime.js';
 
 const LIMIT = 40;

@@ -6,7 +6,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectorError } from '../../src/errors.js';
 import { createShipStationClient, type ShipStationClient, type ShipStationClientOptions } from '../../src/shipstation/client.js';
-import { RateLimiterRegistry } from '../../src/shipstation/rateLimiter.js';
+import { RateLimiterRegistry } from '../../src/budget/rateLimiter.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -19,7 +19,7 @@ class SilentPool {
 
 jest.unstable_mockModule('../../src/shipstation/undiciCore.js', () => ({ Pool: SilentPool, EnvHttpProxyAgent: SilentPool }));
 const { createShipStationClient } = await import('../../src/shipstation/client.js');
-const { RateLimiterRegistry } = await import('../../src/shipstation/rateLimiter.js');
+const { RateLimiterRegistry } = await import('../../src/budget/rateLimiter.js');
 const { ConnectorError } = await import('../../src/errors.js');
 
 describe('a request that undici never settles', () => {

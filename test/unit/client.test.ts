@@ -10,7 +10,7 @@ import {
   type ShipStationClient,
   type ShipStationClientOptions,
 } from '../../src/shipstation/client.js';
-import { RateLimiterRegistry } from '../../src/shipstation/rateLimiter.js';
+import { RateLimiterRegistry } from '../../src/budget/rateLimiter.js';
 import { settleInVirtualTime, useVirtualTime } from '../helpers/virtualTime.js';
 
 const KEY = '0123456789abcdef0123456789abcdef';

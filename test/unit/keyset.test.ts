@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPage, EDGE_MS, MAX_SHORT_ROUNDS, maxGroupRequests, newGroup, planRequest, MAX_GROUP_PASSES, MAX_GROUP_RESTARTS, type KeysetPosition, type PageRequest } from '../../src/engine/keyset.js';
+import { applyPage, EDGE_MS, MAX_SHORT_ROUNDS, maxGroupRequests, newGroup, planRequest, MAX_GROUP_PASSES, MAX_GROUP_RESTARTS, type KeysetPosition } from '../../src/engine/plan/keyset.js';
+import { type PageRequest } from '../../src/engine/plan/page.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
 
 interface SyncOptions {

@@ -1,4 +1,4 @@
-import { budgetMinimumMs, fullPageMs, oneAtATimeMs, SHIPSTATION, type Pace } from '../../src/shipstation/pace.js';
+import { budgetMinimumMs, fullPageMs, oneAtATimeMs, SHIPSTATION, type Pace } from '../../src/budget/pace.js';
 
 const FAST: Pace = { limit: 8, windowMs: 2000, latency: { baseMs: 20, perRecordMs: 0.125 } };
 

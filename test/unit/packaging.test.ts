@@ -40,8 +40,8 @@ describe('packaging', () => {
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
     const env = /^ENV AIRBYTE_ENTRYPOINT="(.*)"$/m.exec(dockerfile)![1];
     expect(env).toBe(entrypoint.join(' '));
-    expect(entrypoint.at(-1)).toMatch(/\/dist\/index\.js$/);
-    expect(pkg.bin['shipstation-source']).toBe('dist/index.js');
+    expect(entrypoint.at(-1)).toMatch(/\/dist\/bin\/shipstation-source\.js$/);
+    expect(pkg.bin['shipstation-source']).toBe('dist/bin/shipstation-source.js');
     expect(dockerfile).toMatch(/^FROM node:22-alpine AS build$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
@@ -62,7 +62,7 @@ describe('packaging', () => {
     }
     expect(included('test/unit/packaging.test.ts')).toBe(false);
     expect(included('node_modules/ajv/package.json')).toBe(false);
-    expect(included('dist/index.js')).toBe(false);
+    expect(included('dist/bin/shipstation-source.js')).toBe(false);
   });
 
   test("the image's runtime stage works from a clean copy: production deps only, then spec and discover", () => {
@@ -72,13 +72,13 @@ describe('packaging', () => {
     cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
     execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });
     expect(existsSync(join(dir, 'node_modules', 'jest'))).toBe(false);
-    const out = execFileSync(process.execPath, [join(dir, 'dist', 'index.js'), 'spec'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
+    const out = execFileSync(process.execPath, [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'spec'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
     const [message] = parseLines(out);
     expect(message?.type).toBe('SPEC');
     // The config validator compiled ahead of time, with its runtime imports, from production dependencies.
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ api_key: 'k', api_secret: 's' }));
-    const catalog = execFileSync(process.execPath, [join(dir, 'dist', 'index.js'), 'discover', '--config', config], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
+    const catalog = execFileSync(process.execPath, [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'discover', '--config', config], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
     expect(parseLines(catalog)[0]?.type).toBe('CATALOG');
   }, 120_000);
 

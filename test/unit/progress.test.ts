@@ -1,7 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { plainLines, startProgress, streamLine, terminalLines, viewStreams, type StreamProgress } from '../../src/engine/progress.js';
-import { etaByStream, timeForRequests, type BudgetFacts } from '../../src/engine/progressEta.js';
+import { plainLines, startProgress, streamLine, terminalLines, viewStreams } from '../../src/cli/progress/progress.js';
+import type { StreamProgress } from '../../src/engine/read/streamContext.js';
+import type { Capacity } from '../../src/budget/capacity.js';
+import { etaByStream, timeForRequests } from '../../src/cli/progress/progressEta.js';
 
 const NOW = 1_700_000_000_000;
 
@@ -10,8 +12,8 @@ function stream(name: string, fields: Partial<StreamProgress> = {}): StreamProgr
 }
 
 /** ShipStation's real budget: 40 per minute, 2.5 s pages, 4 connections. */
-function budget(fields: Partial<BudgetFacts> = {}): BudgetFacts {
-  return { now: NOW, limit: 40, windowMs: 60_000, available: 40, inFlight: 0, maxConcurrent: 4, latencyMs: 2_500, ...fields };
+function budget(fields: Partial<Capacity> = {}): Capacity {
+  return { now: NOW, limit: 40, windowMs: 60_000, available: 40, inFlight: 0, queued: 0, maxConcurrent: 4, latencyMs: 2_500, ...fields };
 }
 
 describe('time for n requests under the budget', () => {

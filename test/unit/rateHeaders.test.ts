@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from '../../src/shipstation/rateHeaders.js';
+import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from '../../src/budget/rateHeaders.js';
 
 const NOW = Date.UTC(2024, 5, 1, 12, 0, 0);
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { RateLimiter, RateLimiterRegistry, type Permit, type RateLimitWaitInfo } from '../../src/shipstation/rateLimiter.js';
-import { DEFAULT_SAFETY_MARGIN_MS, type RateHeaders } from '../../src/shipstation/rateWindow.js';
+import { RateLimiter, RateLimiterRegistry, type Permit, type RateLimitWaitInfo } from '../../src/budget/rateLimiter.js';
+import { DEFAULT_SAFETY_MARGIN_MS, type RateHeaders } from '../../src/budget/rateWindow.js';
 
 const T0 = 1_700_000_000_000;
 const MARGIN = DEFAULT_SAFETY_MARGIN_MS;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_SAFETY_MARGIN_MS, MAX_KEY_WAIT_MS, MIN_429_BACKOFF_MS, RateWindow } from '../../src/shipstation/rateWindow.js';
+import { DEFAULT_SAFETY_MARGIN_MS, MAX_KEY_WAIT_MS, MIN_429_BACKOFF_MS, RateWindow } from '../../src/budget/rateWindow.js';
 
 const T0 = 1_000_000;
 const MARGIN = DEFAULT_SAFETY_MARGIN_MS;

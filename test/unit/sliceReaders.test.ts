@@ -4,9 +4,9 @@
 // (a capped total) settle while the reader that fanned is still inside its page, the moment a second keyset
 // reader must not take the same slice.
 import { describe, expect, test } from '@jest/globals';
-import { readIncremental, type IncrementalPlan } from '../../src/engine/incremental.js';
-import type { ReadTarget } from '../../src/engine/streamContext.js';
-import type { ResumePlan } from '../../src/engine/slices.js';
+import { readIncremental, type IncrementalPlan } from '../../src/engine/read/incremental.js';
+import type { ReadTarget } from '../../src/engine/read/streamContext.js';
+import type { ResumePlan } from '../../src/engine/plan/slices.js';
 import { findStream } from '../../src/streams/definitions.js';
 import { silentLogger } from '../../src/protocol/logger.js';
 import { mulberry32, serve, type Row } from '../helpers/keysetModel.js';

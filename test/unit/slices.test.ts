@@ -2,12 +2,13 @@
 // the window, deleted and inserted between two answers, ties coming back in another order on every request,
 // kills and resumes. What must hold whatever the server's clock does: no row that stays put is ever missed.
 import { describe, expect, test } from '@jest/globals';
-import type { KeysetPosition, PageRequest, PageRow } from '../../src/engine/keyset.js';
-import { planFanLinks, FAN_OVERLAP } from '../../src/engine/fanPlan.js';
-import { SliceSet, type FanPage, type ResumePlan, type Slice } from '../../src/engine/slices.js';
-import { MIN_IN_FLIGHT, spareReaders, type Capacity } from '../../src/engine/parallelism.js';
-import { Pacer } from '../../src/engine/pacer.js';
-import { checkedState, resumePoint } from '../../src/engine/streamState.js';
+import type { KeysetPosition } from '../../src/engine/plan/keyset.js';
+import type { PageRequest, PageRow } from '../../src/engine/plan/page.js';
+import { planFanLinks, FAN_OVERLAP } from '../../src/engine/plan/fanPlan.js';
+import { SliceSet, type FanPage, type ResumePlan, type Slice } from '../../src/engine/plan/slices.js';
+import { MIN_IN_FLIGHT, spareReaders, type ReaderCapacity } from '../../src/engine/plan/parallelism.js';
+import { Pacer } from '../../src/engine/read/pacer.js';
+import { checkedState, resumePoint } from '../../src/engine/plan/streamState.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -362,7 +363,7 @@ describe('fan links', () => {
 });
 
 describe('readers in flight', () => {
-  const base: Capacity = { inFlight: 0, queued: 0, maxConcurrent: 40, latencyMs: 2500 };
+  const base: ReaderCapacity = { inFlight: 0, queued: 0, maxConcurrent: 40, latencyMs: 2500 };
 
   test('as many as the work left, up to max_concurrency', () => {
     expect(spareReaders({ ...base, inFlight: 1 }, 23)).toBe(22);

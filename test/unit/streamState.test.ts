@@ -1,9 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
-import { checkedState, resumePoint, serializeState } from '../../src/engine/streamState.js';
-import type { ResumePlan } from '../../src/engine/slices.js';
-import { pacificZone } from '../../src/engine/pacificZone.js';
+import { checkedState, resumePoint, serializeState } from '../../src/engine/plan/streamState.js';
+import type { ResumePlan } from '../../src/engine/plan/slices.js';
+import { pacificZone } from '../../src/time/pacificZone.js';
 import { ConfigError } from '../../src/errors.js';
-import { newGroup, type KeysetPosition } from '../../src/engine/keyset.js';
+import { newGroup, type KeysetPosition } from '../../src/engine/plan/keyset.js';
 
 const wall = (s: string) => Date.parse(`${s}Z`);
 const one = (frontier: KeysetPosition): ResumePlan => ({ frontier, pending: [] });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { intlPacificWall } from '../helpers/expected.js';
-import { pacificToUtc, parsePacificWallClock, utcToPacificFilter } from '../../src/shipstation/time.js';
+import { pacificToUtc, parsePacificWallClock, utcToPacificFilter } from '../../src/time/pacific.js';
 
 describe('pacificToUtc around DST transitions', () => {
   // [Pacific wall clock, UTC]: before, inside and after each 2023/2024 spring gap and fall overlap.

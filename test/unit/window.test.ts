@@ -2,9 +2,9 @@
 // margin, never later than this machine's clock, end_date or the provisional end, with a WARN whenever the two
 // clocks disagree by more than two minutes or the header is missing.
 import { describe, expect, test } from '@jest/globals';
-import { SyncWindow, type SyncWindowOptions } from '../../src/engine/window.js';
-import { pacificZone } from '../../src/engine/pacificZone.js';
-import type { WallClockZone } from '../../src/engine/streamState.js';
+import { SyncWindow, type SyncWindowOptions } from '../../src/engine/read/syncWindow.js';
+import { pacificZone } from '../../src/time/pacificZone.js';
+import type { WallClockZone } from '../../src/time/zone.js';
 import type { Logger } from '../../src/protocol/logger.js';
 
 /** Wall ms = UTC ms: the arithmetic is the window's own, not the zone's. */

@@ -1,0 +1,29 @@
+// How many requests a sync should have in flight, from what the rate limiter knows and how much work is left.
+// Pure: numbers in, a number out.
+//
+// Reading costs nothing extra however wide it goes: a fan hands out whole pages, so every request brings a
+// page of records. Requests beyond the budget wait in the limiter's queue and go out the moment the window
+// resets, all together. So the only limits are the work left, max_concurrency, and this process: when the
+// network answers faster than a page can be parsed and written, more requests in flight only hold more
+// pages in memory.
+import type { Capacity } from '../../budget/capacity.js';
+
+/** Enough to keep the server and this process busy at once even when pages come back at once. */
+export const MIN_IN_FLIGHT = 4;
+
+/** What deciding on readers needs of the budget. */
+export type ReaderCapacity = Pick<Capacity, 'inFlight' | 'queued' | 'maxConcurrent' | 'latencyMs'>;
+
+/**
+ * How many more readers would pay off now. `pagesLeft`: estimated requests still needed by every stream
+ * (pages in flight included); `processMs`: typical time this process spends on one page (parse, convert,
+ * write).
+ */
+export function spareReaders(c: ReaderCapacity, pagesLeft: number, processMs?: number): number {
+  const busy = c.inFlight + c.queued;
+  let want = Math.min(pagesLeft, c.maxConcurrent);
+  // Until a response tells the latency, one request at a time; then as many as keep this process busy.
+  if (c.latencyMs === undefined) want = Math.min(want, 1);
+  else if (processMs !== undefined && processMs > 0) want = Math.min(want, Math.max(MIN_IN_FLIGHT, Math.ceil(c.latencyMs / processMs) + 1));
+  return Math.max(0, want - busy);
+}

@@ -1,0 +1,48 @@
+// Preparing a stream's records for output: values converted (date-times to UTC, calendar dates to YYYY-MM-DD,
+// ShipStation's quirk values to their declared types, all driven by the schema), one WARN per field the schema
+// does not declare, and, when asked for (debugging), validation against the stream schema.
+import type { Logger } from '../../protocol/logger.js';
+import { createDateConverter } from '../../streams/dateConverter.js';
+import { createQuirkNormalizer } from '../../streams/quirks.js';
+import { createSchemaDriftDetector } from '../../streams/schemaDrift.js';
+import { createSchemaAjv, loadStreamSchema } from '../../streams/schemas.js';
+import type { ApiRecord } from '../plan/envelope.js';
+
+/** Invalid records logged per stream before going quiet: enough to debug, not a flood. */
+const MAX_VALIDATION_WARNINGS = 5;
+
+/** Every value conversion an emitted record of `stream` goes through, in place. */
+/** Converts one record in place; `asOfUtc` is when the server wrote it (see pacificToUtc). */
+export type RecordConverter = (record: ApiRecord, asOfUtc?: number) => void;
+
+export function createValueConverter(stream: string, logger: Logger): RecordConverter {
+  const schema = loadStreamSchema(stream);
+  const dates = createDateConverter(stream, schema, logger);
+  const quirks = createQuirkNormalizer(stream, schema, logger);
+  return (record, asOfUtc) => {
+    dates(record, asOfUtc);
+    quirks(record);
+  };
+}
+
+/**
+ * `alreadyConverted: true` for child streams: their rows are cut from parent records whose values the
+ * parent's converter has already converted (converting a date-time again would fail on the UTC form).
+ */
+export function createRecordPreparer(stream: string, logger: Logger, validate: boolean, { alreadyConverted = false } = {}): RecordConverter {
+  const schema = loadStreamSchema(stream);
+  const convert = alreadyConverted ? () => {} : createValueConverter(stream, logger);
+  const drift = createSchemaDriftDetector(schema, (path) =>
+    logger.warn(`${stream}: field '${path}' is in the data but not in the stream schema (schema drift)`),
+  );
+  const ajv = validate ? createSchemaAjv() : undefined;
+  const check = ajv?.compile(schema);
+  let warnings = 0;
+  return (record, asOfUtc) => {
+    drift(record);
+    convert(record, asOfUtc);
+    if (ajv && check && !check(record) && warnings++ < MAX_VALIDATION_WARNINGS) {
+      logger.warn(`${stream}: a record does not match the schema: ${ajv.errorsText(check.errors)}`);
+    }
+  };
+}
