@@ -1,6 +1,6 @@
-// The end of a sync's window (src/engine/window.ts): fixed by the first response's Date header less the settle
-// margin, never later than this machine's clock, end_date or the provisional end, with a WARN whenever the two
-// clocks disagree by more than two minutes or the header is missing.
+// The end of a sync's window (plan/windowEnd.ts, applied by read/syncWindow.ts): fixed by the first response's
+// Date header less the settle margin, never later than this machine's clock, end_date or the provisional end,
+// with a WARN whenever the two clocks disagree by more than two minutes or the header is missing.
 import { describe, expect, test } from '@jest/globals';
 import { SyncWindow, type SyncWindowOptions } from '../../src/engine/read/syncWindow.js';
 import { pacificZone } from '../../src/time/pacificZone.js';

@@ -17,10 +17,21 @@
 // - after a group, the next query starts inside that second again (the overlap) and skips the pages holding
 //   it; a skipped-to page counts only when its first row lies in a done second (everything before it then
 //   sorts no later, so is done), else the reader steps back.
-import { ServerFault, TransientError } from '../../errors.js';
+import { TransientError } from '../../errors.js';
 import type { PageRequest, PageRow, RecordId } from './page.js';
 import { nextChainLink } from './pageChain.js';
-import { endsRows, pageFingerprint, plausibleTotal } from './serverChecks.js';
+import {
+  checkCountable,
+  checkCursorProgress,
+  checkPageBound,
+  checkPageMoved,
+  checkShortRounds,
+  describeSecond,
+  endsRows,
+  groupCountFault,
+  pageFingerprint,
+  plausibleTotal,
+} from './serverChecks.js';
 import { floorSecond } from '../../time/wallClock.js';
 
 /** How far each query reaches past the seconds it must cover. */
@@ -111,8 +122,6 @@ export function newGroup(second: number): GroupProgress {
 export const MAX_GROUP_RESTARTS = 5;
 /** Passes over an unchanged group whose equal values come back in another order on every read. */
 export const MAX_GROUP_PASSES = 12;
-/** Pages in a row cut short to rows already read, rows following them, before the server is blamed. */
-export const MAX_SHORT_ROUNDS = 8;
 
 /**
  * The next request for a reader covering seconds up to `targetEnd` (inclusive, wall ms of a whole second;
@@ -136,8 +145,6 @@ export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest
 export function maxGroupRequests(maxTotal: number, pageSize: number, passes: number, steppedBack = 0): number {
   return (passes + 2) * (Math.ceil(maxTotal / pageSize) + 1) + steppedBack + 3;
 }
-
-const IGNORED_PAGE = 'two pages in a row hold the very same records although no record left: the server appears to ignore the page parameter';
 
 
 interface PageView {
@@ -209,11 +216,7 @@ function applyProbe(pos: KeysetPosition, short: ShortPages, rows: readonly PageR
   const rest = { from: pos.from, lastValue: pos.lastValue, idsAtLast: pos.idsAtLast };
   const row = rows[0];
   if (row === undefined || (row.value !== null && floorSecond(row.value) > targetEnd)) return { emit: [], next: rest, done: true };
-  if (short.rounds >= MAX_SHORT_ROUNDS) {
-    throw new ServerFault(
-      `${short.rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`,
-    );
-  }
+  checkShortRounds(short.rounds);
   return { emit: [], next: { ...rest, short: { rounds: short.rounds } }, done: false };
 }
 
@@ -224,7 +227,7 @@ function applyProbe(pos: KeysetPosition, short: ShortPages, rows: readonly PageR
 function checkSkip(skip: Skip, { rows, more, total }: PageView, pageSize: number): Skip | undefined {
   const head = rows[0];
   if (head !== undefined) {
-    if (more && skip.head !== undefined && pageFingerprint(rows) === skip.head) throw new ServerFault(IGNORED_PAGE);
+    if (more) checkPageMoved(rows, skip.head);
     const second = secondOf(head);
     if (second !== null && second <= skip.through) return skip;
   }
@@ -268,7 +271,7 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: nu
     if (emit.length > 0) return { emit, next, done: false };
     return { emit, next: { ...next, short: { probe: rows.length + 1, rounds: (pos.short?.rounds ?? 0) + 1 } }, done: false };
   }
-  if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
+  checkCursorProgress(from);
   if (pos.skip && emit.length === 0) {
     // Still inside the done rows the skip passes over: a page starting at this one's last row.
     const skip = skipPast((page - 1) * pageSize + rows.length, readerPageSize, pos.skip.through, pageFingerprint(rows));
@@ -283,17 +286,11 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: nu
 function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageView): PageOutcome {
   const { rows, total, more, page, pageSize } = view;
   const g = group.second;
-  if (total === undefined) {
-    throw new ServerFault(
-      `more records share the cursor second ${describeSecond(g)} than a page holds, and the total is missing or smaller than what came back; they cannot be counted, so they cannot be read safely by page numbers`,
-    );
-  }
-  if (more && group.head !== undefined && pageFingerprint(rows) === group.head && group.total === total) throw new ServerFault(IGNORED_PAGE);
+  checkCountable(total, g);
+  if (more && group.total === total) checkPageMoved(rows, group.head);
   const requests = group.requests + 1;
   const maxTotal = Math.max(group.maxTotal ?? 0, total);
-  if (requests > maxGroupRequests(maxTotal, pageSize, group.passes + group.restarts, group.steppedBack)) {
-    throw new ServerFault(`${requests} pages for ${maxTotal} records and still no short page: the server appears to ignore the page parameter`);
-  }
+  checkPageBound(requests, maxGroupRequests(maxTotal, pageSize, group.passes + group.restarts, group.steppedBack), maxTotal);
   const known = new Set(group.seen);
   const seen = [...group.seen];
   const inPass = new Set(group.passSeen);
@@ -363,10 +360,7 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
     const repeatedInPass = sum(counts.inSecond) > passSeen.length;
     const stuck = !repeatedInPass && group.seenAtPass !== undefined && seen.length === group.seenAtPass;
     if (stuck || group.passes + 1 > MAX_GROUP_PASSES) {
-      throw new TransientError(
-        `ShipStation reported ${ofSecond} records for the cursor second ${describeSecond(g)} but served ${seen.length} distinct ones over ${group.passes + 1} reads of them ` +
-          `(${stuck ? 'the last read found none the others had not: its total is wrong' : 'its total is wrong, or records sharing one value come back in a different order on every read'}); the stream stopped at its last checkpoint and the next sync resumes there`,
-      );
+      throw groupCountFault(g, ofSecond, seen.length, group.passes + 1, stuck);
     }
     // More ids than rows with no row gone: the second's rows changed unseen; count them afresh.
     const kept = seen.length > ofSecond ? [] : seen;
@@ -382,6 +376,3 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
 }
 
 /** A wall second as ShipStation shows it (Pacific). */
-function describeSecond(wallMs: number): string {
-  return `${new Date(wallMs).toISOString().slice(0, 19).replace('T', ' ')} Pacific`;
-}

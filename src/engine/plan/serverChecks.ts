@@ -1,7 +1,8 @@
-// What a page must satisfy before any state may move past it. The engine's guarantees rest on the server
-// filtering, sorting and counting as asked; a proxy, a mock or a changed API may not. A violation ends the
-// stream at its last checkpoint with a message naming the server's fault (never a silent skip).
-import { ServerFault } from '../../errors.js';
+// What a page must satisfy before any state may move past it, every check in one place. The engine's guarantees
+// rest on the server filtering, sorting, paging and counting as asked; a proxy, a mock or a changed API may not.
+// A violation ends the stream at its last checkpoint with a message naming the server's fault (never a silent
+// skip). The planners and readers ask these predicates; none of them words a fault of the server itself.
+import { ServerFault, TransientError } from '../../errors.js';
 import type { ApiRecord } from './envelope.js';
 import type { PageRequest, PageRow, RecordId } from './page.js';
 import { floorSecond, formatWallFilter, parseWallMs } from '../../time/wallClock.js';
@@ -95,4 +96,68 @@ export function pageFingerprint(rows: readonly PageRow[]): string {
     for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   }
   return `${rows.length}:${(hash >>> 0).toString(16)}`;
+}
+
+/** Pages in a row cut short to rows already read, rows following them, before the server is blamed. */
+export const MAX_SHORT_ROUNDS = 8;
+
+/**
+ * `page` was ignored: the next page holds the very same ids as the one before (`previous`, a fingerprint) while
+ * more rows were promised. Only meaningful where no row can have left between the two (same query, same total).
+ */
+export function checkPageMoved(rows: readonly PageRow[], previous: string | undefined): void {
+  if (previous !== undefined && pageFingerprint(rows) === previous) {
+    throw new ServerFault('two pages in a row hold the very same records although no record left: the server appears to ignore the page parameter');
+  }
+}
+
+/** `rounds` short pages in a row of rows already read, while the row after them exists: pages are cut short. */
+export function checkShortRounds(rounds: number): void {
+  if (rounds >= MAX_SHORT_ROUNDS) {
+    throw new ServerFault(`${rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`);
+  }
+}
+
+/** Page numbers over one query past every bound a total allows, and still no short page: `page` is ignored. */
+export function checkPageBound(requests: number, bound: number, maxTotal: number): void {
+  if (requests > bound) throw new ServerFault(`${requests} pages for ${maxTotal} records and still no short page: the server appears to ignore the page parameter`);
+}
+
+/** A page with rows must order them: at least one must carry a usable value of the field it is sorted by. */
+export function checkSortValues(rows: readonly PageRow[], field: string): void {
+  if (rows.length > 0 && rows.every((row) => row.value === null)) {
+    throw new ServerFault(`no record of the page carries a usable ${field}, which orders the pages: they cannot be proven to meet`);
+  }
+}
+
+/** A full page that brought no progress must at least carry a cursor value to read its second by. */
+export function checkCursorProgress(from: number | undefined): asserts from is number {
+  if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
+}
+
+/** Rows sharing one second are counted against their query's total: without a total they cannot be. */
+export function checkCountable(total: number | undefined, second: number): asserts total is number {
+  if (total === undefined) {
+    throw new ServerFault(
+      `more records share the cursor second ${describeSecond(second)} than a page holds, and the total is missing or smaller than what came back; they cannot be counted, so they cannot be read safely by page numbers`,
+    );
+  }
+}
+
+/**
+ * A second's rows read `passes` times never reached the count its total gives. `stuck`: the last pass found no
+ * id the others had not, so the total is wrong; else equal values may come back in another order each read.
+ * Transient: the next sync resumes at the checkpoint before the second.
+ */
+export function groupCountFault(second: number, reported: number, served: number, passes: number, stuck: boolean): TransientError {
+  const why = stuck ? 'the last read found none the others had not: its total is wrong' : 'its total is wrong, or records sharing one value come back in a different order on every read';
+  return new TransientError(
+    `ShipStation reported ${reported} records for the cursor second ${describeSecond(second)} but served ${served} distinct ones over ${passes} reads of them ` +
+      `(${why}); the stream stopped at its last checkpoint and the next sync resumes there`,
+  );
+}
+
+/** A wall-clock second as a person reads it in ShipStation's zone. */
+export function describeSecond(wallMs: number): string {
+  return `${new Date(wallMs).toISOString().slice(0, 19).replace('T', ' ')} Pacific`;
 }

@@ -11,11 +11,8 @@ import { TransientError } from '../../errors.js';
 import type { StreamDefinition } from '../../streams/types.js';
 import { readEnvelope, type ApiRecord } from '../plan/envelope.js';
 import { OPEN_WINDOW, readIncremental, type ReaderPacer } from './incremental.js';
-import { MAX_SHORT_ROUNDS } from '../plan/keyset.js';
-import { endsRows, plausibleTotal } from '../plan/serverChecks.js';
 import { type PageRow, type RecordId } from '../plan/page.js';
-import { keysetRows } from '../plan/serverChecks.js';
-import { ServerFault } from '../../errors.js';
+import { checkShortRounds, checkSortValues, endsRows, keysetRows, plausibleTotal } from '../plan/serverChecks.js';
 import { CHAIN_OVERLAP, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from '../plan/pageChain.js';
 import type { ReadTarget } from './streamContext.js';
 import type { WallClockZone } from '../../time/zone.js';
@@ -277,9 +274,7 @@ class PageChainReader {
           answer.end = true;
           return;
         }
-        if (++rounds >= MAX_SHORT_ROUNDS) {
-          throw new ServerFault(`${this.def.name}: ${rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`);
-        }
+        checkShortRounds(++rounds);
         continue;
       } else {
         futile++;
@@ -322,9 +317,7 @@ class PageChainReader {
       for (let i = 1; i < valued.length && this.idsOrderTies; i++) {
         if (valued[i]!.value === valued[i - 1]!.value && compareIds(valued[i - 1]!.id, valued[i]!.id) >= 0) this.idsOrderTies = false;
       }
-      if (rows.length > 0 && valued.length === 0) {
-        throw new ServerFault(`no record of the page carries a usable ${sort.field}, which orders the pages: they cannot be proven to meet`);
-      }
+      checkSortValues(rows, sort.field);
       const total = plausibleTotal(result.total, link.page, rows.length, link.size);
       const answer: Answer = {
         link,
