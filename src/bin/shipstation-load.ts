@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { planStreams } from '../destination/loadPlan.js';
 import { parseCommand, say } from '../destination/cliArgs.js';
-import { DestinationError } from '../destination/duckdb.js';
+import { DestinationError } from '../destination/errors.js';
 import { load } from '../destination/loader.js';
 import { summaryLines } from '../destination/report.js';
 import { DuckDBWriter } from '../destination/duckdbWriter.js';

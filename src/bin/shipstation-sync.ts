@@ -2,7 +2,7 @@
 // `shipstation-sync --config c.json --duckdb f.duckdb [--streams a,b] [--full-refresh]` (also `npm run sync --`).
 import type { ChildProcess } from 'node:child_process';
 import { parseCommand, say } from '../destination/cliArgs.js';
-import { DestinationError } from '../destination/duckdb.js';
+import { DestinationError } from '../destination/errors.js';
 import { summaryLines } from '../destination/report.js';
 import { sync } from '../destination/syncRun.js';
 import { useUtcProcessZone } from '../time/processZone.js';

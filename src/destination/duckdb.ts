@@ -1,10 +1,9 @@
 // The DuckDB client, loaded on demand: it is a development dependency (the Docker image, which is the Airbyte
 // contract, leaves it out), so a missing install must be one clear sentence, not a module-resolution trace.
 import type * as DuckDB from '@duckdb/node-api';
+import { DestinationError } from './errors.js';
 
 export type DuckDBModule = typeof DuckDB;
-
-export class DestinationError extends Error {}
 
 let loaded: Promise<DuckDBModule> | undefined;
 

@@ -1,4 +1,4 @@
-// The transactional writer: stream tables in a DuckDB file, and the state they are at. Records wait in
+// The DuckDB Writer (writer.ts): stream tables in a DuckDB file, and the state they are at. Records wait in
 // segment files (stage.ts); at a STATE the stream's records up to it are read by DuckDB and merged into its table,
 // and the state is written, in one transaction. So the database always holds exactly the records its stored
 // states cover (plus, after a clean end, the rows after the last state): a crash anywhere loses nothing the next
@@ -8,9 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { StreamPlan } from './loadPlan.js';
-import { DestinationError, loadDuckDB } from './duckdb.js';
+import { loadDuckDB } from './duckdb.js';
+import { DestinationError } from './errors.js';
 import { lowerBackgroundPriority } from './priority.js';
 import { Stage, type StagedBatch } from './stage.js';
+import type { StreamReport, Writer } from './writer.js';
 import {
   CATALOG_TABLE,
   STATE_TABLE,
@@ -53,13 +55,7 @@ interface StreamSlot {
   replaced: boolean;
 }
 
-export interface StreamReport {
-  rows: number;
-  misfits: Map<string, number>;
-  undeclared: Map<string, number>;
-}
-
-export class DuckDBWriter {
+export class DuckDBWriter implements Writer {
   private readonly slots = new Map<string, StreamSlot>();
   private lastCommit = Date.now();
   private committing: Promise<void> | undefined;

@@ -1,7 +1,7 @@
 // The configured catalog → one load plan per stream: its columns (from the stream's JSON schema, as
 // `discover` printed it), how its table is written, its primary key and cursor.
 import { columnsOf, type Column } from './columns.js';
-import { DestinationError } from './duckdb.js';
+import { DestinationError } from './errors.js';
 
 /**
  * - `dedup`: rows are upserted by primary key, the newest cursor value winning (Airbyte's append_dedup);

@@ -1,8 +1,8 @@
-// Reads a source's Airbyte messages and loads them through the writer. Any source's output will do: the
-// loader knows only the protocol and the configured catalog.
+// Reads a source's Airbyte messages and loads them through a writer. Any source's output will do, into any
+// destination: the loader knows only the protocol, the configured catalog and the Writer interface.
 import type { Readable } from 'node:stream';
 import { lines, parseMessage, MalformedMessageError } from './messageReader.js';
-import type { DuckDBWriter, StreamReport } from './duckdbWriter.js';
+import type { StreamReport, Writer } from './writer.js';
 
 export interface LoadSummary {
   streams: Map<string, StreamReport>;
@@ -23,7 +23,7 @@ export type Say = (line: string) => void;
  * Loads every message of `input`. On a malformed line what the states before it cover is committed and nothing
  * after them (the error names the line); the source's LOG messages at WARN and above, and its errors, are passed to `say`.
  */
-export async function load(input: Readable, writer: DuckDBWriter, say: Say): Promise<LoadSummary> {
+export async function load(input: Readable, writer: Writer, say: Say): Promise<LoadSummary> {
   const summary: LoadSummary = { streams: new Map(), states: 0, complete: [], incomplete: [], notReplaced: [], errors: [] };
   try {
     await consume(input, writer, say, summary);
@@ -37,7 +37,7 @@ export async function load(input: Readable, writer: DuckDBWriter, say: Say): Pro
   return summary;
 }
 
-async function consume(input: Readable, writer: DuckDBWriter, say: Say, summary: LoadSummary): Promise<void> {
+async function consume(input: Readable, writer: Writer, say: Say, summary: LoadSummary): Promise<void> {
   for await (const batch of lines(input)) {
     for (const { raw, text, line } of batch) {
       const message = parseMessage(text, line);

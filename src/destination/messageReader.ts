@@ -2,7 +2,7 @@
 // A line that is not such a message is an error naming its line number: the loader never guesses.
 import { isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
-import { DestinationError } from './duckdb.js';
+import { DestinationError } from './errors.js';
 
 export type Message =
   | { type: 'RECORD'; stream: string; data: Record<string, unknown>; emittedAt: number }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { planStreams } from './loadPlan.js';
-import { DestinationError } from './duckdb.js';
+import { DestinationError } from './errors.js';
 import { load, type LoadSummary, type Say } from './loader.js';
 import { DuckDBWriter } from './duckdbWriter.js';
 

@@ -1,3 +1,7 @@
+// One API request from arrival to response, in the order the real service is assumed to check things (README.md,
+// Assumption 8): scheduled mutations, page plan, fault draw, 429 storm, rate limiter, injected faults, auth, routing.
+// Every request advances the scheduler, the page plan and the fault PRNG before anything can reject it, so one seed
+// and one request sequence replay the same faults, lies and mutations.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { canonicalPath, isKnownApiPath, jsonResult, serveApi, type ApiResult } from './apiRoutes.js';
 import { authorize, parseBasicAuth } from './auth.js';

@@ -1,3 +1,6 @@
+// Routing and rendering of authenticated API GETs: the paged endpoints ({<name>: [...], total, page, pages}) and
+// the whole-list ones (stores, warehouses, reference lists). Paths match case-insensitively and without a trailing
+// slash, as ASP.NET routing does; the request's page plan (short pages, reported total, tie order) is applied here.
 import type { Dataset } from './dataset.js';
 import { encodeJsonList } from './jsonEncoding.js';
 import { pageRows, pagesValue, type PagesQuirk } from './paging.js';

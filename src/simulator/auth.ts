@@ -1,3 +1,6 @@
+// Basic auth as ShipStation v1 checks it: the account's key and secret pass, a second account whose plan has no
+// API access gets 403, anything else 401. A missing or malformed header is told apart from wrong credentials because
+// the real API answers the two with different bodies (text/plain vs JSON).
 import type { Credentials } from './options.js';
 
 export type AuthOutcome = 'ok' | 'missing' | 'invalid' | 'noApiAccess';

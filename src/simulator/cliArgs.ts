@@ -1,3 +1,6 @@
+// Command-line flags of the simulator (dist/bin/shipstation-simulator.js) and its --help text, turned into
+// SimulatorOptions. Only syntax is checked here (CliUsageError); values and ranges are checked by resolveOptions
+// (RangeError naming the option), the same check the in-process API gets.
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_COUNTS,

@@ -1,3 +1,6 @@
+// The simulator CLI without the process concerns (signals and exit codes live in src/bin/shipstation-simulator.ts),
+// so tests can run it in process: starts the simulator, prints exactly one JSON line of connection config on stdout
+// for scripts to read, optionally writes the connector's config file (--config-out), and logs the rest to stderr.
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { HELP, parseCliArgs } from './cliArgs.js';

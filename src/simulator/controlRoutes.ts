@@ -1,3 +1,6 @@
+// The test-control endpoints under /__sim/ (stats, truth, mutate, faults, paging, fail-next, consume-budget,
+// mutations, config): how a test or bench in another process steers the simulator and reads the ground truth. They
+// bypass auth, rate limit and faults and are not counted in stats, so steering never disturbs what is measured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FAULT_KINDS, isFaultKind, type FailNextSpec } from './faults.js';
 import { InputError, asObject, optBoolean, optIntArray, optNumber, optObject, optString, type JsonObject } from './jsonInput.js';

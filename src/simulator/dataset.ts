@@ -1,3 +1,6 @@
+// All the data of one simulated account: every stream built from the seed in dependency order (orders refer to
+// products, customers, stores and warehouses; shipments and fulfillments to orders), and the truth export, every
+// live record in API form, that tests compare a sync against.
 import { dstPins } from './instants.js';
 import type { ResolvedOptions } from './options.js';
 import type { ApiRecord } from './records.js';

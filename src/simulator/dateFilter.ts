@@ -1,3 +1,5 @@
+// Parses date filter values (the `…DateStart`/`…DateEnd` parameters, products' startDate/endDate) into
+// whole-second Pacific wall ticks; null for anything malformed, which the caller answers with ASP.NET's 400.
 import { SUPPORTED_YEARS, wallTicksFromFields } from './pacificTime.js';
 
 // Accepted filter shapes (all Pacific wall time): `YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD` (midnight) and the ISO

@@ -1,3 +1,6 @@
+// Injected faults: random ones drawn per API request from a seeded PRNG (5xx with a JSON or nginx HTML body,
+// connection resets, truncated bodies, latency, slow bodies) and a queue of targeted ones for tests (failNext, 429
+// storms included). Always four draws per request, whatever the rates, so a seed faults the same requests every run.
 import { canonicalPath } from './apiRoutes.js';
 import { resolveFaults, type FaultOptions, type ResolvedFaultOptions } from './options.js';
 import { Rng, hash32 } from './random.js';

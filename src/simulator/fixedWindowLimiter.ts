@@ -1,3 +1,6 @@
+// The API rate limit: a fixed window per API key with the X-Rate-Limit-Limit/-Remaining/-Reset headers
+// ShipStation sends (default 40 requests a minute, the standard plan's budget). consume() stands in for the other
+// applications that share a key's budget.
 import type { RateLimitOptions } from './options.js';
 
 export interface RateLimitVerdict {

@@ -1,3 +1,6 @@
+// Where in time generated records fall: creation instants spread over the dataset's range (ascending, like
+// auto-increment rows, with some bulk-import ties), realistic modify delays, and instants pinned next to every DST
+// transition so even small datasets carry the repeated fall-back hour and the edges of the spring-forward gap.
 import { dstWindow, sqlDatetimeMs, wallTicksFromUtc } from './pacificTime.js';
 import type { Rng } from './random.js';
 

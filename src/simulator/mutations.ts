@@ -1,3 +1,6 @@
+// Data that changes during a sync: orders modified, bulk-edited, created or deleted, shipments voided or created,
+// customers created or deleted. New dates are the simulator's clock (less `stampLagMs` and jitter when those lies are
+// on); choices come from a seeded PRNG, so a change scheduled by request count hits the same records every run.
 import type { Dataset } from './dataset.js';
 import { formatWall, sqlDatetimeMs, wallTicksFromUtc } from './pacificTime.js';
 import { Rng, hash32, pickDistinct } from './random.js';

@@ -1,3 +1,6 @@
+// Every simulator option: its type, its default, and the validation (a RangeError naming the option) that turns
+// SimulatorOptions into ResolvedOptions. The lies that break a connector's assumptions (stamp lag and jitter, Date
+// offset, page and total settings) are described here field by field; README.md has the same table.
 import { MAX_PAGE_SIZE, type PagesQuirk } from './paging.js';
 import { SUPPORTED_YEARS, utcOfPacificMidnight } from './pacificTime.js';
 import { COUNTED_STREAMS, PAGED_STREAMS, type CountedStreamName, type PagedStreamName } from './streams/pagedStream.js';

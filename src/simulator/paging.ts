@@ -1,3 +1,6 @@
+// How one list page is cut and reported: the page's rows in sort order (ties by id ascending, or shuffled per
+// request with unstableTies), short pages, the lies on `total`, and the `pages` quirk of the official examples,
+// which report `pages: 0` for a result that fits on one page.
 import { Rng, hash32 } from './random.js';
 import { searchKey } from './sortedIndex.js';
 import type { ResultView } from './query.js';

@@ -1,3 +1,5 @@
+// The query engine behind every paged endpoint: a filter on the sort column is two binary searches in its sorted
+// index; other filters scan that range once, and the result is cached per table version so paging through it is cheap.
 import { searchKey, type SortedIndex } from './sortedIndex.js';
 import type { Table } from './table.js';
 

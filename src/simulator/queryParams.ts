@@ -1,3 +1,6 @@
+// Turns a list endpoint's query string into a query, page and page size the way ASP.NET Web API (which serves
+// ShipStation v1) binds it: names case-insensitive, empty values absent, a bad value a 400 in its ModelState shape.
+// Also where `filterBounds` decides how a date filter's start and end bound a value.
 import type { FilterBounds } from './options.js';
 import { parseDateFilter } from './dateFilter.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './paging.js';

@@ -1,3 +1,6 @@
+// Writing an API response to the socket: the delivery faults (a delay, a body trickled in chunks, a body cut in
+// half after a full Content-Length), the Date header from the simulator's clock instead of Node's, and the
+// nginx-style HTML page of injected 5xx errors.
 import type { ServerResponse } from 'node:http';
 import type { ApiResult } from './apiRoutes.js';
 

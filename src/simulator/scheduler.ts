@@ -1,3 +1,6 @@
+// Mutations that fire later: just before the K-th API request from now (deterministic, so a test can change data
+// between two given pages) or on real timers. A due mutation that has become impossible (a record it names was
+// deleted) is skipped with a note on stderr instead of failing the request that triggered it.
 import type { MutationSpec, Mutator } from './mutations.js';
 
 /**

@@ -1,3 +1,6 @@
+// Starts the simulator: builds the dataset and wires options, faults, rate limiter, paging lies, stats and
+// scheduler into one HTTP server on 127.0.0.1, and returns the Simulator handle tests drive in process (the same
+// operations the /__sim/ control endpoints offer over HTTP), with connector configs whose settle margin covers the lag.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest, type ApiDeps } from './apiPipeline.js';

@@ -1,8 +1,7 @@
-import type { Table } from './table.js';
-
 // Rows of a table sorted by (column value, row). Rows are in id order, so ties are broken by id ascending,
 // like `ORDER BY value, id`. Updates merge the changed rows back in O(n) instead of re-sorting; deleted rows
 // are removed, so every query, total and page sees only live rows without a per-request scan.
+import type { Table } from './table.js';
 
 export class SortedIndex<C extends string> {
   rows: Int32Array;

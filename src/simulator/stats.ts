@@ -1,3 +1,6 @@
+// Counters of API traffic behind GET /__sim/stats: requests by path and status, 429s, injected faults, requests in
+// flight (and the most at once) and a bounded timeline of requests, so tests can assert what a connector did and
+// when. Control requests are never counted.
 export interface TimelineEntry {
   /** Simulator clock (ms since the epoch) when the response was decided. */
   readonly t: number;

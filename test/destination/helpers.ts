@@ -1,4 +1,4 @@
-// Running the loader CLI on hand-made messages, and reading the DuckDB file it wrote.
+// Running the loader CLI on hand-made messages (built in messages.ts), and reading the DuckDB file it wrote.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -26,13 +26,3 @@ export async function query(database: string, sql: string): Promise<Array<Record
     instance.closeSync();
   }
 }
-
-export const record = (stream: string, data: Record<string, unknown>, emittedAt = 1_700_000_000_000) => ({ type: 'RECORD', record: { stream, data, emitted_at: emittedAt } });
-export const state = (stream: string, cursor: string) => ({
-  type: 'STATE',
-  state: { type: 'STREAM', stream: { stream_descriptor: { name: stream }, stream_state: { cursor } } },
-});
-export const status = (stream: string, s: 'STARTED' | 'COMPLETE' | 'INCOMPLETE') => ({
-  type: 'TRACE',
-  trace: { type: 'STREAM_STATUS', emitted_at: 1, stream_status: { stream_descriptor: { name: stream }, status: s } },
-});

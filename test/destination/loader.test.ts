@@ -3,7 +3,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
-import { loadLines, query, record, state, status } from './helpers.js';
+import { loadLines, query } from './helpers.js';
+import { record, state, status } from './messages.js';
 
 const schema = {
   type: 'object',

@@ -1,3 +1,6 @@
+// The /customers stream (no date filters; sortBy Name, ModifyDate, CreateDate): customers can be created and
+// deleted mid-run, but orders refer only to those generated at start, so neither re-assigns an order. Records
+// carry the real API's quirks: tags sometimes "" instead of an array, marketplace usernames with null dates.
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { formatWall, wallTicksFromUtc } from '../pacificTime.js';
 import { ADDRESS_VERIFIED, COMPANIES, FIRST_NAMES, LAST_NAMES, MARKETPLACES, STREET_NAMES } from '../pools.js';

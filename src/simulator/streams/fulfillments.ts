@@ -1,3 +1,6 @@
+// The /fulfillments stream: orders marked shipped outside ShipStation labels, each for an earlier order (the first
+// one when none is earlier), never changed by mutations. Filters on createDate, shipDate and orderId; shipDate
+// prints as a midnight datetime, unlike the date-only shipDate of shipments.
 import { chronologicalInstants, lastAtOrBefore, wallAfter } from '../instants.js';
 import { formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { FULFILLMENT_PROVIDERS } from '../pools.js';

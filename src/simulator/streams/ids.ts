@@ -1,3 +1,6 @@
+// Id and sort-key helpers for the generated streams: auto-increment-like ids with occasional gaps (as deleted
+// rows and other accounts leave them), and case-insensitive ordinal ranks that turn string sorts (products' SKU)
+// into numeric sort keys.
 import type { Rng } from '../random.js';
 
 /** Next auto-increment-like id: mostly +1, sometimes a gap (deleted or other-account rows). */

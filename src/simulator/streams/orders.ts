@@ -1,3 +1,7 @@
+// The /orders stream: dates, version and shipped flag live in a column table with sorted indexes; every other field
+// is re-derived on demand from (seed, row, version), so a million orders stay cheap. An edit bumps the version (new
+// status and notes) and the modifyDate; orders can also be created and deleted mid-run. Items reference products;
+// orders reference customers, stores and warehouses.
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { TICKS_PER_DAY, TICKS_PER_MS, formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { CARRIER_SERVICES, CONFIRMATIONS, CUSTOMER_NOTES, INTERNAL_NOTES, OPTION_VALUES, ORDER_SOURCES, PACKAGE_CODES, PAYMENT_METHODS, TAGS as TAG_POOL } from '../pools.js';

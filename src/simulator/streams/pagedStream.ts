@@ -1,3 +1,6 @@
+// The stream catalogue and the contract every paged stream implements: stream names (paged, whole lists,
+// reference lists, counted), the query parameters an endpoint understands, and the seed tags that keep the random
+// draws of each record part independent of the others.
 import type { QueryEngine } from '../query.js';
 import type { ApiRecord } from '../records.js';
 import type { Table } from '../table.js';

@@ -1,3 +1,6 @@
+// The /products stream: a catalogue fixed at start (order items copy its cores), filtered on createDate by
+// startDate/endDate and sorted by SKU (case-insensitive), ModifyDate or CreateDate. Every twelfth product is
+// inactive and hidden unless showInactive=true.
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { formatWall, wallTicksFromUtc } from '../pacificTime.js';
 import { CARRIER_SERVICES, CONFIRMATIONS, PACKAGE_CODES, PRODUCT_ADJECTIVES, PRODUCT_CATEGORIES, PRODUCT_NOUNS, SKU_PREFIXES } from '../pools.js';

@@ -1,3 +1,6 @@
+// The /shipments stream: labels for earlier orders; generating a non-voided one marks its order shipped. Shipments
+// have no modifyDate, so a void mid-run shows only through voided and voidDate, and a shipment created mid-run leaves
+// its order as it is. Items (the order's, adjustments left out) come only with includeShipmentItems=true.
 import { chronologicalInstants, lastAtOrBefore, wallAfter } from '../instants.js';
 import { TICKS_PER_DAY, formatWall, formatWallOrNull, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { CARRIER_SERVICES, CONFIRMATIONS, PACKAGE_CODES, type CarrierService } from '../pools.js';

@@ -1,3 +1,5 @@
+// The /stores list: a handful of stores built once from the seed, one per marketplace in turn (the first is the
+// manual ShipStation store); the last is inactive when there are two or more, and listed only with showInactive=true.
 import { wallAfter } from '../instants.js';
 import { formatWall } from '../pacificTime.js';
 import { COMPANIES, MARKETPLACES } from '../pools.js';

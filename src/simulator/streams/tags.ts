@@ -1,3 +1,5 @@
+// The tags products and customers carry: one or two from the account's fixed tag list, the one
+// /accounts/listtags serves, so every tag a record shows is a tag the account lists.
 import { TAGS as TAG_POOL } from '../pools.js';
 import type { Rng } from '../random.js';
 import type { ApiTag } from '../records.js';

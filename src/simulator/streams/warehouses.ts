@@ -1,3 +1,5 @@
+// The /warehouses list: a handful of ship-from locations built once from the seed, the first the default.
+// Return addresses send residential as null or "" and the integration fields are "", as in a real fixture.
 import { wallAfter } from '../instants.js';
 import { formatWall } from '../pacificTime.js';
 import { COMPANIES, STREET_NAMES, US_LOCALITIES } from '../pools.js';
