@@ -5,6 +5,7 @@ import { describeAjvError, type Validator } from './ajv.js';
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './protocol/logger.js';
 import { validateBaseUrl } from './shipstation/baseUrl.js';
+import type { ShipStationClientOptions } from './shipstation/client.js';
 import { config as configValidator } from './generated/validators.js';
 import { readSpec } from './spec.js';
 
@@ -41,6 +42,15 @@ export interface ConnectorSpec {
 
 /** spec.json, compiled ahead of time. */
 const validator: Validator = configValidator;
+
+/** The client options a config sets, the same for check and read; each caller adds its own concurrency and limits. */
+export function connectionOptions(config: Config): Pick<
+  ShipStationClientOptions,
+  'baseUrl' | 'apiKey' | 'apiSecret' | 'partnerKey' | 'maxResponseBytes' | 'requestsPerMinute' | 'requestTimeoutMs' | 'maxRetryTimeMs'
+> {
+  const { baseUrl, apiKey, apiSecret, partnerKey, maxResponseBytes, requestsPerMinute, requestTimeoutMs, maxRetryMs } = config;
+  return { baseUrl, apiKey, apiSecret, partnerKey, maxResponseBytes, requestsPerMinute, requestTimeoutMs, maxRetryTimeMs: maxRetryMs };
+}
 
 export function loadSpec(): ConnectorSpec {
   return readSpec() as ConnectorSpec;
@@ -198,7 +208,7 @@ function checkHeaderValues(input: Record<string, unknown>, nameOf: (field: strin
   }
 }
 
-/** Dates the Pacific time rules are trusted for (see src/shipstation/time.ts). */
+/** Dates the Pacific time rules are trusted for (see src/time/pacific.ts). */
 const FIRST_YEAR = 1900;
 const LAST_YEAR = 9999;
 

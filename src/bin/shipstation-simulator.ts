@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// `shipstation-simulator` (also `npm run -s simulator --`): the built-in ShipStation stand-in as a process, for tests,
+// benchmarks and trying the connector; prints one JSON line (its URL and a config) and serves until SIGTERM.
 import { CliUsageError, HELP } from '../simulator/cliArgs.js';
 import { runCli } from '../simulator/cliMain.js';
 import type { Simulator } from '../simulator/simulator.js';

@@ -1,4 +1,4 @@
-// SIGTERM/SIGINT: the sync stops its streams and emits what it can (src/engine/sync.ts). When stdout is blocked
+// SIGTERM/SIGINT: the sync stops its streams and emits what it can (src/engine/read/session.ts). When stdout is blocked
 // (a reader that stopped reading), those last writes would hold the process until the reader resumes, and an
 // orchestrator's cancel would hang. So a signal also arms a short grace period, after which the process exits
 // with code 1 whatever is still queued. Lines already handed to stdout stay written: every STATE follows the

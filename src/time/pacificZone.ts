@@ -1,5 +1,5 @@
 // America/Los_Angeles as the WallClockZone the engine pages in, with the connector's conversion rules
-// (src/shipstation/time.ts): a repeated fall-back time is its first occurrence, a skipped one moves forward.
+// (src/time/pacific.ts): a repeated fall-back time is its first occurrence, a skipped one moves forward.
 import { isAmbiguousWallMs, utcMsToWallMs, wallMsToUtcMs } from './pacific.js';
 import type { WallClockZone } from './zone.js';
 

@@ -200,7 +200,7 @@ function instantToWall(value: unknown, where: string, zone: WallClockZone): numb
   if (typeof value === 'string') {
     if (/(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
       const utc = Date.parse(value);
-      // The Pacific rules are known for 1900–9999 only (src/shipstation/time.ts); outside that it is no cursor of ours.
+      // The Pacific rules are known for 1900–9999 only (src/time/pacific.ts); outside that it is no cursor of ours.
       if (!Number.isNaN(utc) && (utc < EARLIEST_UTC || utc >= END_UTC)) throw new ConfigError(`${where}: ${JSON.stringify(value)} is out of range (years 1900–9999)`);
       // Date.parse rolls impossible days over (02-30 → 03-01); the connector's own parser refuses them.
       if (!Number.isNaN(utc) && pacificToUtc(value) !== null) return zone.utcToWall(utc);

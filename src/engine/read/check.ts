@@ -1,20 +1,14 @@
 // check: one cheap request with the configured credentials. Returns null on success, else the sentence
 // to show (the same words read uses for the same failure).
-import type { Config } from '../../config.js';
+import { connectionOptions, type Config } from '../../config.js';
 import { asConnectorError } from '../../errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import { createShipStationClient } from '../../shipstation/client.js';
 
 export async function runCheck(config: Config, logger: Logger): Promise<string | null> {
   const client = createShipStationClient({
-    baseUrl: config.baseUrl,
-    apiKey: config.apiKey,
-    apiSecret: config.apiSecret,
-    partnerKey: config.partnerKey,
-    maxResponseBytes: config.maxResponseBytes,
-    requestsPerMinute: config.requestsPerMinute,
+    ...connectionOptions(config),
     maxConcurrent: 1,
-    requestTimeoutMs: config.requestTimeoutMs,
     // A check should answer in seconds, not ride out a long outage.
     maxRetryTimeMs: Math.min(config.maxRetryMs, 10_000),
     logger,

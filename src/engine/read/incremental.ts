@@ -1,7 +1,7 @@
 // Incremental: the window, ending a settle margin before the server's own clock, read as cursor-range slices
 // (slices.ts), each by keyset paging (keyset.ts) sorted ascending and fanned out once its total is known
 // (fanPlan.ts), as many requests at once as the rate budget has room for (the pacer). Each page is checked
-// (pageChecks.ts) before its records go out, and a checkpoint covering what the pages proved follows every
+// (serverChecks.ts) before its records go out, and a checkpoint covering what the pages proved follows every
 // page. The same reader serves a full refresh of a stream with a creation-date filter (no end, no checkpoints).
 // Optional re-scan passes re-read a trailing window for streams whose records change without a modification
 // date (shipment voids).

@@ -5,7 +5,7 @@
 // others' records, and how a failure is reported is decided here, once.
 import { setMaxListeners } from 'node:events';
 import type { Capacity } from '../../budget/capacity.js';
-import type { Config } from '../../config.js';
+import { connectionOptions, type Config } from '../../config.js';
 import { ConfigError, TransientError, asConnectorError } from '../../errors.js';
 import type { Emitter } from '../../protocol/emitter.js';
 import { errorTrace } from '../../protocol/failure.js';
@@ -75,15 +75,8 @@ class Session {
     emitter.onClose(() => this.controller.abort(new TransientError('stdout was closed')));
     this.window = new SyncWindow({ startedAt: Date.now(), settleMs: config.settleMs, endDate: config.endDate, zone: pacificZone, logger });
     this.client = createShipStationClient({
-      baseUrl: config.baseUrl,
-      apiKey: config.apiKey,
-      apiSecret: config.apiSecret,
-      partnerKey: config.partnerKey,
-      maxResponseBytes: config.maxResponseBytes,
-      requestsPerMinute: config.requestsPerMinute,
+      ...connectionOptions(config),
       maxConcurrent: config.maxConcurrency,
-      requestTimeoutMs: config.requestTimeoutMs,
-      maxRetryTimeMs: config.maxRetryMs,
       bodiesInMemory: BODIES_IN_MEMORY,
       logger,
       signal: this.controller.signal,
