@@ -1,7 +1,6 @@
 // The ShipStation v1 HTTP client: undici keep-alive connections, Basic auth, a total timeout per attempt,
 // defensive JSON parsing, the shared header-driven limiter and time-bounded retries. Every failure leaves
 // here as a ConnectorError whose words come from httpErrors.ts.
-import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent, Pool } from './undiciCore.js';
 import { ConfigError, SystemError, TransientError } from '../errors.js';
@@ -36,6 +35,7 @@ import { MemoryGate, type Release } from './memoryGate.js';
 import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from '../budget/rateHeaders.js';
 import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
 import type { Capacity } from '../budget/capacity.js';
+import { packageVersion } from '../version.js';
 
 export type { RateLimitWaitInfo } from '../budget/rateLimiter.js';
 export { DEFAULT_BASE_URL, validateBaseUrl } from './baseUrl.js';
@@ -394,14 +394,3 @@ function createWaitReporter(
 }
 
 const USER_AGENT = `shipstation-source/${packageVersion()}`;
-
-function packageVersion(): string {
-  try {
-    // src/shipstation/ and dist/shipstation/ both sit two levels below the package root.
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    const version = typeof pkg === 'object' && pkg !== null ? (pkg as { version?: unknown }).version : undefined;
-    return typeof version === 'string' ? version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
