@@ -2,7 +2,6 @@
 // Stdout carries only protocol messages (through the emitter); usage and the version go to stderr.
 // Each command imports what it uses when it runs: orchestrators call spec and check often, and a module
 // loaded for nothing is start-up time on every call.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Config } from '../config.js';
@@ -14,6 +13,7 @@ import { exitSoonAfterSignal } from './exitGuard.js';
 import { reportUnfinished } from './finishGuard.js';
 import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
 import { readSpec } from '../spec.js';
+import { packageVersion } from '../version.js';
 
 export const USAGE = `usage: shipstation-source <command> [options]
 
@@ -160,11 +160,6 @@ async function loadConfig(emitter: Emitter, path: string, now?: number): Promise
   const raw = readJsonFile(path, 'config');
   emitter.setRedactor(createRedactor(secretValues(raw)));
   return parseConfig(raw, { now });
-}
-
-/** package.json sits two levels above both src/cli (tests) and dist/cli (built). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 /** SHIPSTATION_PROGRESS=off silences the stderr progress view; its interval off a terminal is 60 s by default. */

@@ -1,7 +1,6 @@
 // The ShipStation v1 HTTP client: undici keep-alive connections, Basic auth, a total timeout per attempt,
 // defensive JSON parsing, the shared header-driven limiter and time-bounded retries. Every failure leaves
 // here as a ConnectorError whose words come from httpErrors.ts.
-import { readFileSync } from 'node:fs';
 import type { Dispatcher } from 'undici';
 import { EnvHttpProxyAgent, Pool } from './undiciCore.js';
 import { ConfigError, SystemError, TransientError } from '../errors.js';
@@ -34,8 +33,10 @@ import {
 } from '../budget/rateLimiter.js';
 import { MemoryGate, type Release } from './memoryGate.js';
 import { boundedRateHeaders, maxKeyWaitSeconds, rateHeaders, retryAfterSeconds } from '../budget/rateHeaders.js';
+import type { RateHeaders } from '../budget/rateWindow.js';
 import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
 import type { Capacity } from '../budget/capacity.js';
+import { packageVersion } from '../version.js';
 
 export type { RateLimitWaitInfo } from '../budget/rateLimiter.js';
 export { DEFAULT_BASE_URL, validateBaseUrl } from './baseUrl.js';
@@ -149,70 +150,91 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   let attempts = 0;
   let closed: Promise<void> | undefined;
 
-  /** One HTTP exchange under a permit from the limiter. */
-  async function exchange(permit: Permit, target: string, path: string): Promise<{ status: number; body: unknown; release: Release; serverTime?: number }> {
+  /** One attempt under a permit from the limiter: send, then read the body; one timeout covers both. */
+  async function exchange(permit: Permit, target: string, path: string): Promise<Answer> {
     attempts++;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
-    const failure = (err: unknown, during: 'request' | 'body'): unknown => {
-      if (opts.signal?.aborted) return opts.signal.reason;
-      if (timeout.signal.aborted) return new TransientError(timeoutMessage(host, path, timeoutMs));
-      if (during === 'request' && refusedBeforeSending(err)) return new SystemError(refusedRequestMessage(host, path), { internal: redact(describe(err)) });
-      const detail = networkErrorDetail(errorCode(err));
-      const message = during === 'body' ? truncatedBodyMessage(host, path, detail) : unreachableMessage(host, detail);
-      return networkFailure(err, message, redact);
-    };
+    const deadline = startDeadline(timeoutMs, opts.signal);
     try {
-      let res: Dispatcher.ResponseData;
-      const pool = dispatcher;
-      try {
-        res = await settledByAbort(pool.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal }), signal);
-      } catch (err) {
-        if (refusedBeforeSending(err)) retire(pool);
-        throw failure(err, 'request');
-      }
-      const receivedAt = clock();
-      const status = res.statusCode;
-      const rate = rateHeaders(res.headers);
-      logger.debug(
-        `GET ${target} -> ${status} in ${receivedAt - permit.sentAt} ms ` +
-          `(rate limit ${rate.remaining ?? '?'}/${rate.limit ?? '?'}, reset ${rate.resetSeconds ?? '?'} s)`,
-      );
-      if (status === 429) {
-        const retryAfter = retryAfterSeconds(res.headers, receivedAt);
-        // The key waits at most maxKeyWaitS; this request's own retry decides on what was announced (withRetry).
-        permit.rejected(boundedRateHeaders(rate, maxKeyWaitS), receivedAt, retryAfter === undefined ? undefined : Math.min(retryAfter, maxKeyWaitS));
-        await res.body.dump().catch(() => undefined);
-        // The retry waits for the later of what was announced and the key's block (the minimum backoff for a 0).
-        const waitS = retryAfter ?? rate.resetSeconds ?? DEFAULT_429_WAIT_S;
-        const until = Math.max(receivedAt + waitS * 1000, limiter.window.blockedUntil ?? receivedAt);
-        throw new RateLimitedError(`ShipStation answered 429 Too Many Requests for ${path}`, until);
-      }
-      permit.observed(rate, receivedAt);
-      const ok = status >= 200 && status < 300;
-      let text: string | undefined;
-      try {
-        text = await readBody(res.body, ok ? maxResponseBytes : ERROR_BODY_BYTES, declaredLength(res.headers['content-length']), !ok);
-      } catch (err) {
-        throw failure(err, 'body');
-      }
-      if (text === undefined) throw new TransientError(tooLargeMessage(host, path, maxResponseBytes));
-      const contentType = firstHeader(res.headers['content-type']);
-      const serverTime = httpDate(firstHeader(res.headers.date));
-      if (status < 200 || status >= 300 || !gate) return { status, body: interpret(status, contentType, text, path), release: noRelease, serverTime };
-      // The body is in; waiting for a memory slot is not the server's time.
-      clearTimeout(timer);
-      const release = await gate.acquire(opts.signal);
-      try {
-        return { status, body: interpret(status, contentType, text, path), release, serverTime };
-      } catch (err) {
-        release();
-        throw err;
-      }
+      const res = await send(permit, target, path, deadline);
+      return await readAnswer(res, path, deadline);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
+  }
+
+  /**
+   * Sending: the request, up to its status and headers. The rate headers go back to the key's limiter through the
+   * permit; a 429 ends the attempt here, as a RateLimitedError carrying the wait withRetry keeps before retrying.
+   */
+  async function send(permit: Permit, target: string, path: string, deadline: Deadline): Promise<Dispatcher.ResponseData> {
+    let res: Dispatcher.ResponseData;
+    const pool = dispatcher;
+    try {
+      const { signal } = deadline;
+      res = await settledByAbort(pool.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal }), signal);
+    } catch (err) {
+      if (refusedBeforeSending(err)) retire(pool);
+      throw failure(err, 'request', path, deadline);
+    }
+    const receivedAt = clock();
+    const rate = rateHeaders(res.headers);
+    logger.debug(
+      `GET ${target} -> ${res.statusCode} in ${receivedAt - permit.sentAt} ms ` +
+        `(rate limit ${rate.remaining ?? '?'}/${rate.limit ?? '?'}, reset ${rate.resetSeconds ?? '?'} s)`,
+    );
+    if (res.statusCode === 429) return tooManyRequests(permit, res, rate, receivedAt, path);
+    permit.observed(rate, receivedAt);
+    return res;
+  }
+
+  /** A 429: the key's limiter holds every request for a bounded time, and this one is retried after its own wait. */
+  async function tooManyRequests(permit: Permit, res: Dispatcher.ResponseData, rate: RateHeaders, receivedAt: number, path: string): Promise<never> {
+    const retryAfter = retryAfterSeconds(res.headers, receivedAt);
+    // The key waits at most maxKeyWaitS; this request's own retry decides on what was announced (withRetry).
+    permit.rejected(boundedRateHeaders(rate, maxKeyWaitS), receivedAt, retryAfter === undefined ? undefined : Math.min(retryAfter, maxKeyWaitS));
+    await res.body.dump().catch(() => undefined);
+    // The retry waits for the later of what was announced and the key's block (the minimum backoff for a 0).
+    const waitS = retryAfter ?? rate.resetSeconds ?? DEFAULT_429_WAIT_S;
+    const until = Math.max(receivedAt + waitS * 1000, limiter.window.blockedUntil ?? receivedAt);
+    throw new RateLimitedError(`ShipStation answered 429 Too Many Requests for ${path}`, until);
+  }
+
+  /**
+   * Reading the body: within its size limit (all of a success, the start of an error), then, for a success, a
+   * memory slot before parsing, so that bodies held at once stay bounded. An error status leaves as its error.
+   */
+  async function readAnswer(res: Dispatcher.ResponseData, path: string, deadline: Deadline): Promise<Answer> {
+    const status = res.statusCode;
+    const ok = status >= 200 && status < 300;
+    let text: string | undefined;
+    try {
+      text = await readBody(res.body, ok ? maxResponseBytes : ERROR_BODY_BYTES, declaredLength(res.headers['content-length']), !ok);
+    } catch (err) {
+      throw failure(err, 'body', path, deadline);
+    }
+    if (text === undefined) throw new TransientError(tooLargeMessage(host, path, maxResponseBytes));
+    const contentType = firstHeader(res.headers['content-type']);
+    const serverTime = httpDate(firstHeader(res.headers.date));
+    if (!ok || !gate) return { status, body: interpret(status, contentType, text, path), release: noRelease, serverTime };
+    // The body is in; waiting for a memory slot is not the server's time.
+    deadline.clear();
+    const release = await gate.acquire(opts.signal);
+    try {
+      return { status, body: interpret(status, contentType, text, path), release, serverTime };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+
+  /** Why an attempt failed, most telling first: the caller's abort, the timeout, a refused request, the network. */
+  function failure(err: unknown, during: 'request' | 'body', path: string, deadline: Deadline): unknown {
+    if (opts.signal?.aborted) return opts.signal.reason;
+    if (deadline.expired()) return new TransientError(timeoutMessage(host, path, timeoutMs));
+    if (during === 'request' && refusedBeforeSending(err)) return new SystemError(refusedRequestMessage(host, path), { internal: redact(describe(err)) });
+    const detail = networkErrorDetail(errorCode(err));
+    const message = during === 'body' ? truncatedBodyMessage(host, path, detail) : unreachableMessage(host, detail);
+    return networkFailure(err, message, redact);
   }
 
   /**
@@ -268,7 +290,29 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   };
 }
 
+/** What one attempt gives getJson: the response but for its request id, which is per request, not per attempt. */
+type Answer = Omit<JsonResponse, 'requestId'>;
+
 const noRelease: Release = () => {};
+
+/** One attempt's time limit (headers and body), joined with the caller's signal into the one undici is given. */
+interface Deadline {
+  readonly signal: AbortSignal;
+  /** True once the attempt's own time ran out (not the caller's abort). */
+  expired(): boolean;
+  /** Stops the clock (idempotent): at the end of the attempt, or once only waiting of ours is left. */
+  clear(): void;
+}
+
+function startDeadline(timeoutMs: number, outer: AbortSignal | undefined): Deadline {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), timeoutMs);
+  return {
+    signal: outer ? AbortSignal.any([outer, timeout.signal]) : timeout.signal,
+    expired: () => timeout.signal.aborted,
+    clear: () => clearTimeout(timer),
+  };
+}
 
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
@@ -394,14 +438,3 @@ function createWaitReporter(
 }
 
 const USER_AGENT = `shipstation-source/${packageVersion()}`;
-
-function packageVersion(): string {
-  try {
-    // src/shipstation/ and dist/shipstation/ both sit two levels below the package root.
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    const version = typeof pkg === 'object' && pkg !== null ? (pkg as { version?: unknown }).version : undefined;
-    return typeof version === 'string' ? version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}

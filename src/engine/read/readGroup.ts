@@ -5,7 +5,8 @@
 import type { ChildStreamDefinition } from '../../streams/types.js';
 import { childRows } from '../../streams/children.js';
 import type { ApiRecord } from '../plan/envelope.js';
-import type { Query, ReadTarget, ResponseFacts, StreamContext } from './streamContext.js';
+import type { Query } from '../../shipstation/client.js';
+import type { ReadTarget, ResponseFacts, StreamContext } from './streamContext.js';
 
 export interface GroupChild {
   def: ChildStreamDefinition;

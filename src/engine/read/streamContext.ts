@@ -4,8 +4,7 @@ import type { Emitter } from '../../protocol/emitter.js';
 import { estimateTraceMessage, streamStateMessage, streamStatusMessage, type StreamStatus } from '../../protocol/messages.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { ApiRecord } from '../plan/envelope.js';
-
-export type Query = Record<string, string | number | boolean | undefined>;
+import type { Query } from '../../shipstation/client.js';
 
 export interface ApiClient {
   getJson(path: string, query?: Query): Promise<{ body: unknown; release: () => void; serverTime?: number }>;
