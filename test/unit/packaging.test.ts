@@ -82,9 +82,10 @@ describe('packaging', () => {
     expect(parseLines(catalog)[0]?.type).toBe('CATALOG');
   }, 120_000);
 
-  test('the generated types and the README config reference are up to date', () => {
+  test('the generated types, the README config reference and the architecture module table are up to date', () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-types.mjs'), '--check'], { stdio: 'pipe' });
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'readme-config.mjs'), '--check'], { stdio: 'pipe' });
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'architecture.mjs'), '--check'], { stdio: 'pipe' });
   }, 60_000);
 });
 
