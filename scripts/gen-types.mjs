@@ -73,7 +73,7 @@ function validators(spec, protocol) {
 const check = process.argv.includes('--check');
 const files = await generate();
 await mkdir(OUT, { recursive: true });
-let stale = [];
+const stale = [];
 for (const [name, content] of files) {
   const path = join(OUT, name);
   if (check) {

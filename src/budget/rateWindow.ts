@@ -251,7 +251,7 @@ export class RateWindow {
       return;
     }
     if (this.isStale(c, o)) return;
-    if (!w || !w.fromHeaders || this.opensNewWindow(w, c, remaining, o)) {
+    if (!w?.fromHeaders || this.opensNewWindow(w, c, remaining, o)) {
       if (w?.fromHeaders) this.previous = { lo: w.lo, hi: w.hi };
       this.current = this.openWindow(c, o, remaining, rejected, w && !w.fromHeaders ? w.lost : 0);
       return;

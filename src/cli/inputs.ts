@@ -200,7 +200,7 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
       if (!global || !Array.isArray(global.stream_states)) {
         throw new ConfigError(`${where}.global.stream_states: missing or not an array`);
       }
-      global.stream_states.forEach((s, j) => addStreamState(states, s, `${where}.global.stream_states[${j}]`));
+      for (const [j, s] of global.stream_states.entries()) addStreamState(states, s, `${where}.global.stream_states[${j}]`);
     } else if (type === 'LEGACY') {
       if (typeof m.data !== 'object' || m.data === null) throw new ConfigError(`${where}.data: must be an object`);
       for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, streamState(value, `${where}.data.${quoted(name)}`));

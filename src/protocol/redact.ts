@@ -43,15 +43,15 @@ export function secretForms(secrets: readonly string[]): string[] {
     addEncoded(value);
     forms.add(Buffer.from(value, 'utf8').toString('base64'));
   }
-  values.forEach((a, i) =>
-    values.forEach((b, j) => {
-      if (i === j) return;
+  for (const [i, a] of values.entries()) {
+    for (const [j, b] of values.entries()) {
+      if (i === j) continue;
       const pair = `${a}:${b}`;
       addEncoded(pair);
       addEncoded(Buffer.from(pair, 'utf8').toString('base64'));
       forms.add(Buffer.from(pair, 'utf8').toString('base64url'));
-    }),
-  );
+    }
+  }
   return [...forms].filter((f) => f.length > 0).sort((x, y) => y.length - x.length);
 }
 

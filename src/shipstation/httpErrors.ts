@@ -1,7 +1,7 @@
 // What each HTTP outcome means for the user, in one place: `check` and `read` import these builders so the
 // same fault reads the same way in both. Messages name hosts and paths, never credentials, and undici errors
 // are summarised (code + redacted message) rather than attached, since they can carry request details.
-import { ConfigError, ConnectorError, SystemError, TransientError } from '../errors.js';
+import { ConfigError, type ConnectorError, SystemError, TransientError } from '../errors.js';
 import type { Redactor } from '../protocol/redact.js';
 import { looksLikeV2ApiKey } from './credentials.js';
 

@@ -9,7 +9,7 @@ export const SYNC = join(ROOT, 'dist', 'bin', 'shipstation-sync.js');
 
 export function loadLines(database: string, lines: unknown[], catalog?: unknown) {
   const args = [LOAD, '--duckdb', database, ...(catalog === undefined ? [] : ['--catalog', writeFiles({ 'catalog.json': catalog })['catalog.json']!])];
-  const input = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n') + '\n';
+  const input = `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
   return spawnSync(process.execPath, args, { input, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
 }
 

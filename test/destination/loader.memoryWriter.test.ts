@@ -55,7 +55,7 @@ class MemoryWriter implements Writer {
   }
 }
 
-const text = (messages: unknown[]) => messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n') + '\n';
+const text = (messages: unknown[]) => `${messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n')}\n`;
 /** The input as one chunk (every line in one batch) or in small chunks that split lines. */
 const input = (body: string, chunk?: number) => {
   const bytes = Buffer.from(body);

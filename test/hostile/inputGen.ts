@@ -113,6 +113,7 @@ const STRINGS = [
   'sep\u2028arator',
   '\u{1F600}',
   '%s%d%n',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile input that must stay inert text
   '${process.exit(0)}',
   '<html><body>',
 ];
@@ -389,7 +390,7 @@ function generateState(rng: Rng, incremental: readonly string[], labels: string[
 
 /** The file's text: usually plain JSON, sometimes with a BOM, a number JSON can spell but not hold, or broken. */
 function serialize(rng: Rng, value: unknown, labels: string[], what: string): FileContent {
-  let text = spellDeep(JSON.stringify(value) ?? 'null');
+  const text = spellDeep(JSON.stringify(value) ?? 'null');
   const twist = rng.int(0, 24);
   if (twist === 0) {
     labels.push(`${what} with BOM`);

@@ -43,7 +43,7 @@ export interface HostileOptions {
   apiKey?: string;
   apiSecret?: string;
   /** Answer a request yourself (return true); runs before anything else. */
-  hook?: (req: HostileRequest, res: ServerResponse) => boolean | void;
+  hook?: (req: HostileRequest, res: ServerResponse) => boolean | undefined;
   /** Rewrite the query before it is applied (drop a filter, change the page…). */
   query?: (query: URLSearchParams, req: HostileRequest) => URLSearchParams;
   /** Reorder the filtered rows (the correct order is given). */

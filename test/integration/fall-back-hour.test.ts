@@ -31,7 +31,7 @@ afterEach(async () => {
  */
 function trueInstant(wall: string, writtenAt: number): string {
   const seconds = wall.slice(0, 19);
-  const fraction = (wall.slice(20) + '000').slice(0, 3);
+  const fraction = (`${wall.slice(20)}000`).slice(0, 3);
   const naive = Date.parse(`${seconds}Z`);
   const candidates = [7, 8].map((h) => naive + h * 3_600_000).filter((t) => intlPacificWall(t) === seconds && t <= writtenAt && t >= writtenAt - 600_000);
   if (candidates.length !== 1) throw new Error(`no single instant of ${wall} written at ${new Date(writtenAt).toISOString()}: ${candidates.length}`);

@@ -1,7 +1,7 @@
 // Incremental sync against the simulator: completeness under change, per-page checkpoints, resume after
 // SIGKILL, bulk edits, and the CAT-style checks (two sequential reads, future state, monotonic cursors).
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { killAfterStates, ofType, runCli, traceErrors, type Message } from '../helpers/cli.js';
+import { killAfterStates, ofType, runCli, traceErrors, } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 import { expectedRecord } from '../helpers/expected.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { applyPage, EDGE_MS, maxGroupRequests, newGroup, planRequest, MAX_GROUP_PASSES, MAX_GROUP_RESTARTS, type KeysetPosition } from '../../src/engine/plan/keyset.js';
-import { type PageRequest } from '../../src/engine/plan/page.js';
+import type { PageRequest } from '../../src/engine/plan/page.js';
 import { MAX_SHORT_ROUNDS } from '../../src/engine/plan/serverChecks.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
 

@@ -18,7 +18,7 @@
 import { planFanLinks, type FanLink } from './fanPlan.js';
 import { applyPage, planRequest, rowsToEmit, type KeysetPosition } from './keyset.js';
 import { endsRows, plausibleTotal } from './serverChecks.js';
-import { type PageRequest, type PageRow, type RecordId } from './page.js';
+import type { PageRequest, PageRow, RecordId } from './page.js';
 import { floorSecond } from '../../time/wallClock.js';
 
 /** What a fanned page tells about the rows it covered. */

@@ -5,7 +5,7 @@
 import { ConfigError, SystemError } from '../../errors.js';
 import { pacificToUtc } from '../../time/pacific.js';
 import { newGroup, type KeysetPosition } from './keyset.js';
-import { type RecordId } from './page.js';
+import type { RecordId } from './page.js';
 import type { ResumePlan } from './slices.js';
 import { floorSecond, parseWallMs } from '../../time/wallClock.js';
 import type { WallClockZone } from '../../time/zone.js';

@@ -11,7 +11,7 @@ import { TransientError } from '../../errors.js';
 import type { StreamDefinition } from '../../streams/types.js';
 import { readEnvelope, type ApiRecord } from '../plan/envelope.js';
 import { OPEN_WINDOW, readIncremental, type ReaderPacer } from './incremental.js';
-import { type PageRow, type RecordId } from '../plan/page.js';
+import type { PageRow, RecordId } from '../plan/page.js';
 import { checkShortRounds, checkSortValues, endsRows, keysetRows, plausibleTotal } from '../plan/serverChecks.js';
 import { CHAIN_OVERLAP, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from '../plan/pageChain.js';
 import type { ReadTarget } from './streamContext.js';

@@ -7,9 +7,9 @@
 // date (shipment voids).
 import type { CursorDefinition, StreamDefinition } from '../../streams/types.js';
 import { readEnvelope } from '../plan/envelope.js';
-import { type KeysetPosition } from '../plan/keyset.js';
+import type { KeysetPosition } from '../plan/keyset.js';
 import { plausibleTotal } from '../plan/serverChecks.js';
-import { type PageRequest, type PageRow } from '../plan/page.js';
+import type { PageRequest, PageRow } from '../plan/page.js';
 import type { ApiRecord } from '../plan/envelope.js';
 import { keysetRows } from '../plan/serverChecks.js';
 import { SliceSet, type Fan, type ResumePlan, type Slice } from '../plan/slices.js';
