@@ -4,14 +4,12 @@
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { formatWall, wallTicksFromUtc } from '../pacificTime.js';
 import { ADDRESS_VERIFIED, COMPANIES, FIRST_NAMES, LAST_NAMES, MARKETPLACES, STREET_NAMES } from '../pools.js';
-import { QueryEngine } from '../query.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiCustomer, ApiMarketplaceUsername } from '../records.js';
-import { SortedIndex, deleteRows } from '../sortedIndex.js';
-import { Table } from '../table.js';
 import { locality, phone } from './addresses.js';
-import { nextId } from './ids.js';
-import { TAGS, type GenContext, type PagedStream, type Stamp, type StreamParams } from './pagedStream.js';
+import { IdSequence } from './ids.js';
+import { TAGS, type GenContext, type Stamp, type StreamParams } from './pagedStream.js';
+import { TableStream } from './tableStream.js';
 import { someTags } from './tags.js';
 
 type Column = 'createDate' | 'modifyDate' | 'createUtc' | 'nameRank';
@@ -53,32 +51,24 @@ function nameRank(name: string): number {
   return rank;
 }
 
-export class CustomersStream implements PagedStream<Column> {
+export class CustomersStream extends TableStream<Column> {
   readonly name = 'customers';
   readonly params = PARAMS;
-  readonly table: Table<Column>;
-  readonly engine: QueryEngine<Column>;
   /** Customers generated at start; orders refer to these only, so created or deleted customers re-assign no order. */
   readonly generatedCount: number;
   private readonly cores: CustomerCore[] = [];
-  private readonly indexes = new Map<Column | 'id', SortedIndex<Column>>();
-  private readonly idRng: Rng;
-  private lastId: number;
+  private readonly ids: IdSequence;
 
-  constructor(
-    private readonly ctx: GenContext,
-    count: number,
-  ) {
+  constructor(ctx: GenContext, count: number) {
+    super(ctx, ['createDate', 'modifyDate', 'createUtc', 'nameRank'], count);
     this.generatedCount = count;
-    this.table = new Table<Column>(['createDate', 'modifyDate', 'createUtc', 'nameRank'], count);
     const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.customerDates)), 0.01);
     const pinned = new Set(ctx.pins);
-    this.idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.customer));
-    this.lastId = 40_000_000 + this.idRng.int(0, 9_000_000);
+    this.ids = new IdSequence(ctx.seed, TAGS.customer, 40_000_000, 9_000_000);
     for (let row = 0; row < count; row++) {
       const rng = recordRng(ctx.seed, TAGS.customerDates, row);
       const createUtc = created[row] as number;
-      const id = (this.lastId = nextId(this.lastId, this.idRng));
+      const id = this.ids.next();
       this.table.append({
         id,
         createDate: wallTicksFromUtc(createUtc),
@@ -90,18 +80,7 @@ export class CustomersStream implements PagedStream<Column> {
       this.cores.push(core);
       this.table.col('nameRank')[row] = nameRank(core.name);
     }
-    for (const column of ['id', 'createDate', 'modifyDate', 'nameRank'] as const) this.indexes.set(column, new SortedIndex<Column>(this.table, column));
-    this.engine = new QueryEngine(this.table, this.indexes);
-  }
-
-  /** Live (not deleted) customers. */
-  get count(): number {
-    return this.table.liveCount;
-  }
-
-  /** The i-th live customer's row, in id order (the id index holds exactly the live rows). */
-  liveRowAt(i: number): number {
-    return (this.indexes.get('id') as SortedIndex<Column>).rows[i] as number;
+    this.buildIndexes();
   }
 
   /** Appends one new customer per stamp (its createDate and modifyDate) and returns their rows. */
@@ -109,19 +88,18 @@ export class CustomersStream implements PagedStream<Column> {
     const rows: number[] = [];
     for (const stamp of stamps) {
       const row = this.table.size;
-      const id = (this.lastId = nextId(this.lastId, this.idRng));
+      const id = this.ids.next();
       const core = this.coreAt(row, id);
       this.cores.push(core);
       rows.push(this.table.append({ id, createDate: stamp.ticks, modifyDate: stamp.ticks, createUtc: stamp.utc, nameRank: nameRank(core.name) }));
     }
-    this.table.version++;
-    for (const index of this.indexes.values()) index.update([]);
+    this.appended();
     return rows;
   }
 
   /** Deletes customers: they vanish from every query and from the truth (their orders keep the customerId). */
   delete(rows: readonly number[]): void {
-    deleteRows(this.table, this.indexes.values(), rows);
+    this.removeRows(rows);
   }
 
   /** Customers never change, so the cores orders copy are derived once. */

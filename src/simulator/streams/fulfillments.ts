@@ -4,14 +4,12 @@
 import { chronologicalInstants, lastAtOrBefore, wallAfter } from '../instants.js';
 import { formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { FULFILLMENT_PROVIDERS } from '../pools.js';
-import { QueryEngine } from '../query.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiFulfillment } from '../records.js';
-import { SortedIndex } from '../sortedIndex.js';
-import { Table } from '../table.js';
-import { nextId } from './ids.js';
+import { IdSequence } from './ids.js';
 import type { OrdersStream } from './orders.js';
-import { TAGS, type GenContext, type PagedStream, type StreamParams } from './pagedStream.js';
+import { TAGS, type GenContext, type StreamParams } from './pagedStream.js';
+import { TableStream } from './tableStream.js';
 
 type Column = 'createDate' | 'createUtc' | 'shipDate' | 'orderRow' | 'orderId';
 
@@ -29,37 +27,27 @@ const CARRIERS = ['USPS', 'FedEx', 'UPS', 'DHL'] as const;
 const DAY_MS = 86_400_000;
 
 /** Orders marked as shipped outside ShipStation labels (UI or API), as the fulfillments endpoint lists them. */
-export class FulfillmentsStream implements PagedStream<Column> {
+export class FulfillmentsStream extends TableStream<Column> {
   readonly name = 'fulfillments';
   readonly params = PARAMS;
-  readonly table: Table<Column>;
-  readonly engine: QueryEngine<Column>;
 
   constructor(
-    private readonly ctx: GenContext,
+    ctx: GenContext,
     count: number,
     private readonly orders: OrdersStream,
   ) {
-    this.table = new Table<Column>(['createDate', 'createUtc', 'shipDate', 'orderRow', 'orderId'], count);
+    super(ctx, ['createDate', 'createUtc', 'shipDate', 'orderRow', 'orderId'], count);
     const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.fulfillmentDates)), 0.01);
     const orderIds = orders.table.col('id');
-    const idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.fulfillment));
-    let id = 5_000_000 + idRng.int(0, 900_000);
+    const ids = new IdSequence(ctx.seed, TAGS.fulfillment, 5_000_000, 900_000);
     for (let row = 0; row < count; row++) {
       const rng = recordRng(ctx.seed, TAGS.fulfillmentDates, row);
       const createUtc = created[row] as number;
       const orderRow = Math.max(0, lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 5 * DAY_MS)) - rng.int(0, 3));
       const createDate = wallTicksFromUtc(createUtc);
-      id = nextId(id, idRng);
-      this.table.append({ id, createDate, createUtc, shipDate: wallMidnight(createDate), orderRow, orderId: orderIds[orderRow] as number });
+      this.table.append({ id: ids.next(), createDate, createUtc, shipDate: wallMidnight(createDate), orderRow, orderId: orderIds[orderRow] as number });
     }
-    const indexes = new Map<Column | 'id', SortedIndex<Column>>();
-    for (const column of ['id', 'createDate', 'shipDate'] as const) indexes.set(column, new SortedIndex<Column>(this.table, column));
-    this.engine = new QueryEngine(this.table, indexes);
-  }
-
-  get count(): number {
-    return this.table.size;
+    this.buildIndexes();
   }
 
   render(row: number): ApiFulfillment {

@@ -5,17 +5,15 @@
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { TICKS_PER_DAY, TICKS_PER_MS, formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { CARRIER_SERVICES, CONFIRMATIONS, CUSTOMER_NOTES, INTERNAL_NOTES, OPTION_VALUES, ORDER_SOURCES, PACKAGE_CODES, PAYMENT_METHODS, TAGS as TAG_POOL } from '../pools.js';
-import { QueryEngine } from '../query.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiAddress, ApiCustomsItem, ApiOrder, ApiOrderItem } from '../records.js';
-import { SortedIndex, deleteRows } from '../sortedIndex.js';
-import { Table } from '../table.js';
 import { nameOnlyAddress, personName, postalAddress } from './addresses.js';
 import type { CustomerCore, CustomersStream } from './customers.js';
-import { nextId } from './ids.js';
-import { TAGS, type GenContext, type PagedStream, type Stamp, type StreamParams } from './pagedStream.js';
+import { IdSequence } from './ids.js';
+import { TAGS, type GenContext, type Stamp, type StreamParams } from './pagedStream.js';
 import type { ProductsStream } from './products.js';
 import type { StoresStream } from './stores.js';
+import { TableStream } from './tableStream.js';
 import type { WarehousesStream } from './warehouses.js';
 
 type Column = 'createDate' | 'orderDate' | 'modifyDate' | 'version' | 'shipped';
@@ -57,27 +55,22 @@ function weightedStatus(rng: Rng): string {
   return (BASE_STATUSES.find(([, upTo]) => u < upTo) ?? BASE_STATUSES[1])[0] as string;
 }
 
-export class OrdersStream implements PagedStream<Column> {
+export class OrdersStream extends TableStream<Column> {
   readonly name = 'orders';
   readonly params = PARAMS;
-  readonly table: Table<Column>;
-  readonly engine: QueryEngine<Column>;
   /** UTC creation instants of the generated rows, used to place shipments after their orders. */
   readonly createdUtc: Float64Array;
-  private readonly indexes = new Map<Column | 'id', SortedIndex<Column>>();
-  private readonly idRng: Rng;
-  private lastId: number;
+  private readonly ids: IdSequence;
 
   constructor(
-    private readonly ctx: GenContext,
+    ctx: GenContext,
     count: number,
     private readonly refs: OrderRefs,
   ) {
-    this.table = new Table<Column>(['createDate', 'orderDate', 'modifyDate', 'version', 'shipped'], count);
+    super(ctx, ['createDate', 'orderDate', 'modifyDate', 'version', 'shipped'], count);
     this.createdUtc = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.orderDates)), 0.015);
     const pinned = new Set(ctx.pins);
-    this.idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.order));
-    this.lastId = 100_000_000 + this.idRng.int(0, 9_000_000);
+    this.ids = new IdSequence(ctx.seed, TAGS.order, 100_000_000, 9_000_000);
     for (let row = 0; row < count; row++) {
       const rng = recordRng(ctx.seed, TAGS.orderDates, row);
       const createUtc = this.createdUtc[row] as number;
@@ -85,12 +78,12 @@ export class OrdersStream implements PagedStream<Column> {
       // Marketplace order dates are whole seconds and precede the import into ShipStation.
       const orderLag = isPin ? rng.int(0, 300_000) : rng.chance(0.7) ? rng.int(0, 7_200_000) : rng.int(0, 3 * 86_400_000);
       const orderUtc = Math.floor((createUtc - orderLag) / 1000) * 1000;
-      this.lastId = nextId(this.lastId, this.idRng);
+      const id = this.ids.next();
       const createSub = !isPin && rng.chance(SUB_MS_SHARE) ? rng.int(1, 9_999) : 0;
       const modifyLag = isPin ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range);
       const modifySub = !isPin && rng.chance(SUB_MS_SHARE) ? rng.int(1, 9_999) : 0;
       this.table.append({
-        id: this.lastId,
+        id,
         createDate: wallTicksFromUtc(createUtc, createSub),
         orderDate: wallTicksFromUtc(orderUtc),
         modifyDate: modifyLag === 0 ? wallTicksFromUtc(createUtc, createSub) : wallAfter(createUtc, modifyLag, ctx.range) + modifySub,
@@ -98,25 +91,14 @@ export class OrdersStream implements PagedStream<Column> {
         shipped: 0,
       });
     }
-    for (const column of ['id', 'createDate', 'orderDate', 'modifyDate'] as const) this.indexes.set(column, new SortedIndex<Column>(this.table, column));
-    this.engine = new QueryEngine(this.table, this.indexes);
-  }
-
-  /** Live (not deleted) orders. */
-  get count(): number {
-    return this.table.liveCount;
-  }
-
-  /** The i-th live order's row, in id order (the id index holds exactly the live rows). */
-  liveRowAt(i: number): number {
-    return (this.indexes.get('id') as SortedIndex<Column>).rows[i] as number;
+    this.buildIndexes();
   }
 
   /** Marks generated orders that have a (non-voided) shipment, which fixes their status to shipped. */
-  markShipped(rows: Iterable<number>): void {
+  markShipped(rows: readonly number[]): void {
     const shipped = this.table.col('shipped');
     for (const row of rows) shipped[row] = 1;
-    this.table.version++;
+    this.changed(rows, ['shipped']);
   }
 
   /** Gives the rows new modifyDates (wall ticks, one per row) and bumps their version (which re-derives status and notes). */
@@ -127,8 +109,7 @@ export class OrdersStream implements PagedStream<Column> {
       version[row] = (version[row] as number) + 1;
       modify[row] = modifyTicks[k] as number;
     });
-    this.table.version++;
-    this.indexes.get('modifyDate')?.update(rows);
+    this.changed(rows, ['version', 'modifyDate']);
   }
 
   /** Appends one new order per stamp (its createDate and modifyDate) and returns their rows. */
@@ -137,10 +118,9 @@ export class OrdersStream implements PagedStream<Column> {
     for (const stamp of stamps) {
       const row = this.table.size;
       const rng = recordRng(this.ctx.seed, TAGS.orderDates, row);
-      this.lastId = nextId(this.lastId, this.idRng);
       rows.push(
         this.table.append({
-          id: this.lastId,
+          id: this.ids.next(),
           createDate: stamp.ticks,
           orderDate: wallTicksFromUtc(Math.floor((stamp.utc - rng.int(0, 600_000)) / 1000) * 1000),
           modifyDate: stamp.ticks,
@@ -149,14 +129,13 @@ export class OrdersStream implements PagedStream<Column> {
         }),
       );
     }
-    this.table.version++;
-    for (const index of this.indexes.values()) index.update([]);
+    this.appended();
     return rows;
   }
 
   /** Deletes orders (deleted, or merged into another): they vanish from every query and from the truth. */
   delete(rows: readonly number[]): void {
-    deleteRows(this.table, this.indexes.values(), rows);
+    this.removeRows(rows);
   }
 
   orderNumber(row: number): string {

@@ -4,13 +4,11 @@
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { formatWall, wallTicksFromUtc } from '../pacificTime.js';
 import { CARRIER_SERVICES, CONFIRMATIONS, PACKAGE_CODES, PRODUCT_ADJECTIVES, PRODUCT_CATEGORIES, PRODUCT_NOUNS, SKU_PREFIXES } from '../pools.js';
-import { QueryEngine } from '../query.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiProduct } from '../records.js';
-import { SortedIndex } from '../sortedIndex.js';
-import { Table } from '../table.js';
-import { nextId, stringRanks } from './ids.js';
-import { TAGS, type GenContext, type PagedStream, type StreamParams } from './pagedStream.js';
+import { IdSequence, stringRanks } from './ids.js';
+import { TAGS, type GenContext, type StreamParams } from './pagedStream.js';
+import { TableStream } from './tableStream.js';
 import { someTags } from './tags.js';
 
 type Column = 'createDate' | 'modifyDate' | 'active' | 'skuRank';
@@ -39,26 +37,20 @@ function isActive(row: number): boolean {
   return row % 12 !== 5;
 }
 
-export class ProductsStream implements PagedStream<Column> {
+export class ProductsStream extends TableStream<Column> {
   readonly name = 'products';
   readonly params = PARAMS;
-  readonly table: Table<Column>;
-  readonly engine: QueryEngine<Column>;
   private readonly cores: ProductCore[] = [];
 
-  constructor(
-    private readonly ctx: GenContext,
-    count: number,
-  ) {
-    this.table = new Table<Column>(['createDate', 'modifyDate', 'active', 'skuRank'], count);
+  constructor(ctx: GenContext, count: number) {
+    super(ctx, ['createDate', 'modifyDate', 'active', 'skuRank'], count);
     const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.productDates)), 0.01);
     const pinned = new Set(ctx.pins);
-    const idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.product));
-    let id = 7_000_000 + idRng.int(0, 900_000);
+    const ids = new IdSequence(ctx.seed, TAGS.product, 7_000_000, 900_000);
     for (let row = 0; row < count; row++) {
       const rng = recordRng(ctx.seed, TAGS.productDates, row);
       const createUtc = created[row] as number;
-      id = nextId(id, idRng);
+      const id = ids.next();
       this.table.append({
         id,
         createDate: wallTicksFromUtc(createUtc),
@@ -69,13 +61,7 @@ export class ProductsStream implements PagedStream<Column> {
       this.cores.push(this.coreAt(row, id));
     }
     this.table.col('skuRank').set(stringRanks(this.cores.map((core) => core.sku)));
-    const indexes = new Map<Column | 'id', SortedIndex<Column>>();
-    for (const column of ['id', 'createDate', 'modifyDate', 'skuRank'] as const) indexes.set(column, new SortedIndex<Column>(this.table, column));
-    this.engine = new QueryEngine(this.table, indexes);
-  }
-
-  get count(): number {
-    return this.table.size;
+    this.buildIndexes();
   }
 
   /** Products never change, so the cores order items copy are derived once. */

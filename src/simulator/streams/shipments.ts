@@ -4,15 +4,13 @@
 import { chronologicalInstants, lastAtOrBefore, wallAfter } from '../instants.js';
 import { TICKS_PER_DAY, formatWall, formatWallOrNull, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { CARRIER_SERVICES, CONFIRMATIONS, PACKAGE_CODES, type CarrierService } from '../pools.js';
-import { QueryEngine } from '../query.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiShipment, ApiShipmentAddress, ApiShipmentItem } from '../records.js';
-import { SortedIndex } from '../sortedIndex.js';
-import { Table } from '../table.js';
-import { nextId } from './ids.js';
+import { IdSequence } from './ids.js';
 import type { OrdersStream } from './orders.js';
-import { TAGS, type GenContext, type PagedStream, type RenderOptions, type StreamParams } from './pagedStream.js';
+import { TAGS, type GenContext, type RenderOptions, type StreamParams } from './pagedStream.js';
 import type { StoresStream } from './stores.js';
+import { TableStream } from './tableStream.js';
 import type { WarehousesStream } from './warehouses.js';
 
 type Column = 'createDate' | 'shipDate' | 'voidDate' | 'voided' | 'orderRow' | 'orderId';
@@ -41,27 +39,22 @@ export function trackingNumber(rng: Rng, carrier: CarrierService): string {
   return rng.digits(12);
 }
 
-export class ShipmentsStream implements PagedStream<Column> {
+export class ShipmentsStream extends TableStream<Column> {
   readonly name = 'shipments';
   readonly params = PARAMS;
-  readonly table: Table<Column>;
-  readonly engine: QueryEngine<Column>;
-  private readonly indexes = new Map<Column | 'id', SortedIndex<Column>>();
-  private readonly idRng: Rng;
-  private lastId: number;
+  private readonly ids: IdSequence;
 
   constructor(
-    private readonly ctx: GenContext,
+    ctx: GenContext,
     count: number,
     private readonly refs: ShipmentRefs,
   ) {
-    this.table = new Table<Column>(['createDate', 'shipDate', 'voidDate', 'voided', 'orderRow', 'orderId'], count);
+    super(ctx, ['createDate', 'shipDate', 'voidDate', 'voided', 'orderRow', 'orderId'], count);
     const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.shipmentDates)), 0.01);
     const pinned = new Set(ctx.pins);
     const orders = refs.orders;
     const orderIds = orders.table.col('id');
-    this.idRng = new Rng(hash32(ctx.seed, TAGS.ids, TAGS.shipment));
-    this.lastId = 30_000_000 + this.idRng.int(0, 9_000_000);
+    this.ids = new IdSequence(ctx.seed, TAGS.shipment, 30_000_000, 9_000_000);
     const shippedOrders: number[] = [];
     for (let row = 0; row < count; row++) {
       const rng = recordRng(ctx.seed, TAGS.shipmentDates, row);
@@ -70,9 +63,8 @@ export class ShipmentsStream implements PagedStream<Column> {
       const orderRow = Math.max(0, lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 3 * 86_400_000)) - rng.int(0, 3));
       const createDate = wallTicksFromUtc(createUtc, !pinned.has(createUtc) && rng.chance(0.05) ? rng.int(1, 9_999) : 0);
       const voided = rng.chance(0.04);
-      this.lastId = nextId(this.lastId, this.idRng);
       this.table.append({
-        id: this.lastId,
+        id: this.ids.next(),
         createDate,
         shipDate: wallMidnight(createDate) + (rng.chance(0.3) ? TICKS_PER_DAY : 0),
         voidDate: voided ? wallAfter(createUtc, rng.int(3_600_000, 5 * 86_400_000), ctx.range) : NaN,
@@ -83,12 +75,7 @@ export class ShipmentsStream implements PagedStream<Column> {
       if (!voided) shippedOrders.push(orderRow);
     }
     orders.markShipped(shippedOrders);
-    for (const column of ['id', 'createDate', 'shipDate'] as const) this.indexes.set(column, new SortedIndex<Column>(this.table, column));
-    this.engine = new QueryEngine(this.table, this.indexes);
-  }
-
-  get count(): number {
-    return this.table.size;
+    this.buildIndexes();
   }
 
   /** Rows of shipments that are not voided yet. */
@@ -107,7 +94,7 @@ export class ShipmentsStream implements PagedStream<Column> {
       voided[row] = 1;
       voidDate[row] = voidTicks[k] as number;
     });
-    this.table.version++;
+    this.changed(rows, ['voided', 'voidDate']);
   }
 
   /** Appends one shipment per order row, created at the matching wall ticks, and returns their rows. */
@@ -115,9 +102,8 @@ export class ShipmentsStream implements PagedStream<Column> {
     const orderIds = this.refs.orders.table.col('id');
     const rows = orderRows.map((orderRow, k) => {
       const ticks = createTicks[k] as number;
-      this.lastId = nextId(this.lastId, this.idRng);
       return this.table.append({
-        id: this.lastId,
+        id: this.ids.next(),
         createDate: ticks,
         shipDate: wallMidnight(ticks),
         voidDate: NaN,
@@ -126,8 +112,7 @@ export class ShipmentsStream implements PagedStream<Column> {
         orderId: orderIds[orderRow] as number,
       });
     });
-    this.table.version++;
-    for (const index of this.indexes.values()) index.update([]);
+    this.appended();
     return rows;
   }
 
