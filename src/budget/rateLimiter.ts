@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import Bottleneck from 'bottleneck';
 import { RateWindow, type RateHeaders, type SendTicket, type WaitReason } from './rateWindow.js';
 import type { Capacity } from './capacity.js';
+import { abortable } from '../abortable.js';
 
 export interface RateLimitWaitInfo {
   untilEpochMs: number;
@@ -204,25 +205,6 @@ export class RateLimiter {
   private wakeAll(): void {
     for (const s of [...this.sleepers]) s.wake();
   }
-}
-
-/** Rejects as soon as the signal aborts, even while the job still sits in Bottleneck's queue. */
-function abortable<T>(job: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    job.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
 
 export interface RateLimiterLease {

@@ -37,6 +37,7 @@ import type { RateHeaders } from '../budget/rateWindow.js';
 import { DEFAULT_RETRY_POLICY, RateLimitedError, withRetry, type RetryPolicy } from './retry.js';
 import type { Capacity } from '../budget/capacity.js';
 import { packageVersion } from '../version.js';
+import { abortable } from '../abortable.js';
 
 export type { RateLimitWaitInfo } from '../budget/rateLimiter.js';
 export { DEFAULT_BASE_URL, validateBaseUrl } from './baseUrl.js';
@@ -171,7 +172,10 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     const pool = dispatcher;
     try {
       const { signal } = deadline;
-      res = await settledByAbort(pool.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal }), signal);
+      // undici honours an abort only once a connection has taken the request: one still queued in its Pool
+      // ignores it and, when no connection comes free, never settles, holding its permit for ever.
+      const request = pool.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
+      res = await abortable(request, signal, (late) => late.body.destroy());
     } catch (err) {
       if (refusedBeforeSending(err)) retire(pool);
       throw failure(err, 'request', path, deadline);
@@ -316,38 +320,6 @@ function startDeadline(timeoutMs: number, outer: AbortSignal | undefined): Deadl
 
 function describe(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-/**
- * The request's promise, settled at the latest when `signal` aborts. undici honours an abort only once a
- * connection has taken the request: one still queued in its Pool ignores it and, when no connection ever comes
- * free, never settles, holding its limiter permit for ever. A response that arrives after the abort is dropped.
- */
-function settledByAbort(pending: Promise<Dispatcher.ResponseData>, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(signal.reason);
-      pending.then(
-        (res) => res.body.destroy(),
-        () => undefined,
-      );
-    };
-    if (signal.aborted) {
-      onAbort();
-      return;
-    }
-    signal.addEventListener('abort', onAbort, { once: true });
-    pending.then(
-      (res) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(res);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }
 
 /**

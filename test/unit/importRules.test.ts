@@ -52,8 +52,8 @@ const RULES: { room: string; why: string; local: string[]; packages: RegExp }[] 
   { room: 'simulator', why: 'the simulator is a ShipStation stand-in written apart from the connector, so it cannot share its mistakes', local: ['simulator'], packages: /^node:/ },
   { room: 'destination', why: 'the destination reads Airbyte messages from any source, not our engine', local: ['destination'], packages: /^(node:|@duckdb\/node-api$)/ },
   { room: 'time', why: 'time rules depend on nothing of the connector', local: ['time'], packages: /^(date-fns-tz|node:)/ },
-  { room: 'budget', why: 'the rate budget knows requests and headers, not streams', local: ['budget', 'errors'], packages: /^(bottleneck$|node:)/ },
-  { room: 'shipstation', why: 'the client speaks HTTP to ShipStation and knows nothing of how pages are planned', local: ['shipstation', 'budget', 'errors', 'protocol', 'version'], packages: /^(node:|undici|p-retry$)/ },
+  { room: 'budget', why: 'the rate budget knows requests and headers, not streams', local: ['budget', 'errors', 'abortable'], packages: /^(bottleneck$|node:)/ },
+  { room: 'shipstation', why: 'the client speaks HTTP to ShipStation and knows nothing of how pages are planned', local: ['shipstation', 'budget', 'errors', 'protocol', 'version', 'abortable'], packages: /^(node:|undici|p-retry$)/ },
   { room: 'engine/read', why: 'the read loops are below the CLI: they never reach up to commands or destinations', local: ['engine', 'budget', 'config', 'errors', 'protocol', 'shipstation', 'streams', 'time'], packages: /^node:/ },
 ];
 
