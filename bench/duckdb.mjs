@@ -26,7 +26,9 @@ function exited(child, what) {
     let stderr = '';
     child.stderr?.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stderr) : reject(new Error(`${what} exited ${code}: ${stderr}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stderr) : reject(new Error(`${what} exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -40,7 +42,10 @@ async function pipeRead(args, sink, sinkDone) {
 }
 
 function loader(database, catalogPath, stdin) {
-  const child = spawn(process.execPath, [LOAD, '--duckdb', database, '--catalog', catalogPath], { stdio: [stdin ?? 'pipe', 'ignore', 'pipe'], env });
+  const child = spawn(process.execPath, [LOAD, '--duckdb', database, '--catalog', catalogPath], {
+    stdio: [stdin ?? 'pipe', 'ignore', 'pipe'],
+    env,
+  });
   return { child, done: exited(child, 'shipstation-load') };
 }
 
@@ -48,10 +53,15 @@ async function main() {
   const started = performance.now();
   const machine = machineInfo();
   log(`${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
-  if (machine.loadAverage[0] > 0.5) log('WARNING: the machine is busy (load average above 0.5): the figures will be noisy');
+  if (machine.loadAverage[0] > 0.5)
+    log('WARNING: the machine is busy (load average above 0.5): the figures will be noisy');
   const discovered = await catalogs();
-  const catalog = configure(discovered, discovered.streams.map((s) => s.name));
-  for (const s of catalog.streams) s.destination_sync_mode = s.sync_mode === 'incremental' ? 'append_dedup' : 'overwrite';
+  const catalog = configure(
+    discovered,
+    discovered.streams.map((s) => s.name),
+  );
+  for (const s of catalog.streams)
+    s.destination_sync_mode = s.sync_mode === 'incremental' ? 'append_dedup' : 'overwrite';
   const dir = mkdtempSync(join(tmpdir(), 'ss-bench-duckdb-'));
   try {
     return await withSim({ counts: COUNTS, rateLimit: LIMIT_OFF }, async (sim) => {
@@ -97,13 +107,23 @@ async function main() {
           detail: `loader alone [${runs.loadAlone.map(ms).join(', ')}] = ${(bytes / 1e6 / (c / 1000)).toFixed(1)} MB/s`,
         }),
       ];
-      printTable(`DuckDB destination bench — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`, figures);
+      printTable(
+        `DuckDB destination bench — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`,
+        figures,
+      );
       const seconds = (performance.now() - started) / 1000;
       console.log(`\nbench:duckdb took ${seconds.toFixed(0)} s; results in bench/results.json`);
       writeResults('duckdb', {
         machine,
         durationSeconds: round(seconds, 1),
-        figures: figures.map(({ id, label, value, goal, pass, detail }) => ({ id, label, value: round(value, 4), goal, pass, detail })),
+        figures: figures.map(({ id, label, value, goal, pass, detail }) => ({
+          id,
+          label,
+          value: round(value, 4),
+          goal,
+          pass,
+          detail,
+        })),
         raw: { counts: COUNTS, bytes, runs },
       });
     });

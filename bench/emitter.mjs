@@ -14,9 +14,15 @@ const PAGE = 500;
 const RUNS = 7;
 const CHUNK = 64 * 1024;
 
-const examples = JSON.parse(readFileSync(new URL('../test/fixtures/examples/orders.json', import.meta.url), 'utf8')).orders;
+const examples = JSON.parse(
+  readFileSync(new URL('../test/fixtures/examples/orders.json', import.meta.url), 'utf8'),
+).orders;
 const pages = Array.from({ length: PAGES }, (_, p) =>
-  Array.from({ length: PAGE }, (_, i) => ({ ...structuredClone(examples[i % examples.length]), orderId: p * PAGE + i, orderNumber: `N-${p}-${i}` })),
+  Array.from({ length: PAGE }, (_, i) => ({
+    ...structuredClone(examples[i % examples.length]),
+    orderId: p * PAGE + i,
+    orderNumber: `N-${p}-${i}`,
+  })),
 );
 const records = PAGES * PAGE;
 const sink = () => new Writable({ write: (_chunk, _enc, done) => done() });

@@ -2,7 +2,17 @@
 // The simulator always runs in a child process (dist/bin/shipstation-simulator.js); results go to bench/results.json.
 import { configure, incrementalNames, readArgs, readChild, readInProcess, TIME_BIN } from './lib/connector.mjs';
 import { replayPages } from './lib/baseline.mjs';
-import { budgetUse, figure, idealRequests, machineInfo, median, minimumMs, printTable, round, writeResults } from './lib/measure.mjs';
+import {
+  budgetUse,
+  figure,
+  idealRequests,
+  machineInfo,
+  median,
+  minimumMs,
+  printTable,
+  round,
+  writeResults,
+} from './lib/measure.mjs';
 import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenarios.mjs';
 import { fullPageMs } from '../dist/budget/pace.js';
 import { latencyBackfill } from './lib/latency.mjs';
@@ -50,7 +60,11 @@ async function backfill(name, counts, rateLimit, catalog, sim) {
     if (stats.timelineDropped) throw new Error('simulator timeline overflowed');
     const tl = stats.timeline;
     const spanMs = tl.at(-1).t - tl[0].t;
-    const n = idealRequests(sim, counts, catalog.streams.map((s) => s.stream.name));
+    const n = idealRequests(
+      sim,
+      counts,
+      catalog.streams.map((s) => s.stream.name),
+    );
     const minMs = minimumMs(n, rateLimit.limit, rateLimit.windowMs);
     return {
       name,
@@ -154,7 +168,11 @@ async function syncRequests(parents, complete, sim) {
     }
     return {
       counts: SYNC_COUNTS,
-      idealRequests: idealRequests(sim, SYNC_COUNTS, parents.streams.map((s) => s.stream.name)),
+      idealRequests: idealRequests(
+        sim,
+        SYNC_COUNTS,
+        parents.streams.map((s) => s.stream.name),
+      ),
       withoutChildren: { requests: withoutChildren.stats.requests, byPath: withoutChildren.stats.byPath },
       withChildren: { requests: first.stats.requests, byPath: first.stats.byPath },
       noChange: { requests: second.stats.requests, byPath: second.stats.byPath, records: recordsSecond },
@@ -165,13 +183,21 @@ async function syncRequests(parents, complete, sim) {
 async function main() {
   const started = performance.now();
   const machine = machineInfo();
-  log(`${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}; peak RSS via ${TIME_BIN ? '/usr/bin/time -f %M and ' : ''}/proc VmHWM`);
-  if (machine.loadAverage[0] > 0.5) log('WARNING: the machine is busy (load average above 0.5): CPU and time figures will be noisy');
+  log(
+    `${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}; peak RSS via ${TIME_BIN ? '/usr/bin/time -f %M and ' : ''}/proc VmHWM`,
+  );
+  if (machine.loadAverage[0] > 0.5)
+    log('WARNING: the machine is busy (load average above 0.5): CPU and time figures will be noisy');
   const sim = await simModule();
   const discovered = await catalogs();
   const parents = configure(discovered, discovered.parents);
-  const complete = configure(discovered, discovered.streams.map((s) => s.name));
-  log(`streams: ${discovered.parents.join(', ')}${discovered.children.size ? `; child streams: ${[...discovered.children].join(', ')}` : ''}`);
+  const complete = configure(
+    discovered,
+    discovered.streams.map((s) => s.name),
+  );
+  log(
+    `streams: ${discovered.parents.join(', ')}${discovered.children.size ? `; child streams: ${[...discovered.children].join(', ')}` : ''}`,
+  );
 
   log('backfill at 40 per 2 s, balanced dataset (~15 s)');
   const balanced = await backfill('balanced', BALANCED, RATE_LIMIT, parents, sim);
@@ -184,20 +210,30 @@ async function main() {
       ['balanced', { counts: l.accounts.balanced, streams: discovered.parents }],
     ];
     for (const [account, spec] of accounts) {
-      log(`backfill, ${account}, pages of ${fullPageMs(l.latency)} ms, ${l.rateLimit.limit} per ${l.rateLimit.windowMs / 1000} s`);
-      latencyRuns.push({ ...l, account, run: await latencyBackfill({ name: `${account}_${l.id}`, ...spec, ...l }, discovered, sim) });
+      log(
+        `backfill, ${account}, pages of ${fullPageMs(l.latency)} ms, ${l.rateLimit.limit} per ${l.rateLimit.windowMs / 1000} s`,
+      );
+      latencyRuns.push({
+        ...l,
+        account,
+        run: await latencyBackfill({ name: `${account}_${l.id}`, ...spec, ...l }, discovered, sim),
+      });
     }
   }
   const l25 = LATENCIES.find((l) => l.id === '2.5s');
   log('12,000 orders at 2.5 s a page: sliced, then one page at a time (max_parallel_slices 1) as the baseline');
   const twelve = await latencyBackfill({ name: 'twelve_k', ...TWELVE_K, ...l25 }, discovered, sim);
-  const twelveSerial = await latencyBackfill({ name: 'twelve_k_serial', ...TWELVE_K, ...l25, config: { max_parallel_slices: 1 } }, discovered, sim);
+  const twelveSerial = await latencyBackfill(
+    { name: 'twelve_k_serial', ...TWELVE_K, ...l25, config: { max_parallel_slices: 1 } },
+    discovered,
+    sim,
+  );
   log(`CPU per record: warm-up + ${CPU_REPEATS} × (connector, baseline) (~40 s)`);
   const cpu = await cpuPerRecord(parents);
   log('peak RSS at 10k and 100k orders (~25 s)');
   const rss = [];
   for (const n of RSS_ORDERS) rss.push(await peakRss(n));
-  log('peak RSS at 10k and 100k orders with the Docker image\'s V8 flags (~25 s)');
+  log("peak RSS at 10k and 100k orders with the Docker image's V8 flags (~25 s)");
   const rssImage = [];
   for (const n of RSS_ORDERS) rssImage.push(await peakRss(n, IMAGE_NODE_OPTIONS));
   log('syncs without and with child streams, then a no-change incremental sync');
@@ -219,9 +255,22 @@ async function main() {
   const rateFigures = (b) => {
     const at = `${b.name}, ${b.rateLimit.limit}/${b.rateLimit.windowMs / 1000} s`;
     return [
-      figure(`rate_budget_use_${b.name}`, `rate-budget use (${at})`, b.budget.ratio, { fmt: fixed(3), goal: '≥ 0.97', pass: b.budget.ratio >= 0.97, detail: budgetDetail(b) }),
-      figure(`rate_429s_${b.name}`, `429 responses (${at})`, b.budget.rejected, { goal: '0', pass: b.budget.rejected === 0 }),
-      figure(`backfill_time_ratio_${b.name}`, `backfill time / minimum (${at})`, b.timeRatio, { fmt: fixed(3), goal: '≤ 1.05', pass: b.timeRatio <= 1.05, detail: timeDetail(b) }),
+      figure(`rate_budget_use_${b.name}`, `rate-budget use (${at})`, b.budget.ratio, {
+        fmt: fixed(3),
+        goal: '≥ 0.97',
+        pass: b.budget.ratio >= 0.97,
+        detail: budgetDetail(b),
+      }),
+      figure(`rate_429s_${b.name}`, `429 responses (${at})`, b.budget.rejected, {
+        goal: '0',
+        pass: b.budget.rejected === 0,
+      }),
+      figure(`backfill_time_ratio_${b.name}`, `backfill time / minimum (${at})`, b.timeRatio, {
+        fmt: fixed(3),
+        goal: '≤ 1.05',
+        pass: b.timeRatio <= 1.05,
+        detail: timeDetail(b),
+      }),
     ];
   };
 
@@ -231,25 +280,48 @@ async function main() {
       `first request → last response ${(r.spanMs / 1000).toFixed(2)} s vs (⌈${r.idealRequests}/${r.rateLimit.limit}⌉ − 1) × ${r.rateLimit.windowMs / 1000} s + ${fullPageMs(r.latency) / 1000} s = ${(r.minimumMs / 1000).toFixed(2)} s; ` +
       `${r.requests} requests (ideal ${r.idealRequests}); ${r.averageInFlight.toFixed(1)} in flight on average; per window [${r.budget.perWindow.join(', ')}]; whole process ${(r.wallMs / 1000).toFixed(1)} s`;
     return [
-      figure(`latency_backfill_ratio_${account}_${id}`, `backfill time / budget minimum (${at})`, r.ratio, { fmt: fixed(3), goal: '≤ 1.05', pass: r.ratio <= 1.05, detail }),
-      figure(`latency_budget_use_${account}_${id}`, `rate-budget use (${at})`, r.budget.ratio, { fmt: fixed(3), goal: '≥ 0.97', pass: r.budget.ratio >= 0.97 }),
-      figure(`latency_429s_${account}_${id}`, `429 responses (${at})`, r.budget.rejected, { goal: '0', pass: r.budget.rejected === 0 }),
+      figure(`latency_backfill_ratio_${account}_${id}`, `backfill time / budget minimum (${at})`, r.ratio, {
+        fmt: fixed(3),
+        goal: '≤ 1.05',
+        pass: r.ratio <= 1.05,
+        detail,
+      }),
+      figure(`latency_budget_use_${account}_${id}`, `rate-budget use (${at})`, r.budget.ratio, {
+        fmt: fixed(3),
+        goal: '≥ 0.97',
+        pass: r.budget.ratio >= 0.97,
+      }),
+      figure(`latency_429s_${account}_${id}`, `429 responses (${at})`, r.budget.rejected, {
+        goal: '0',
+        pass: r.budget.rejected === 0,
+      }),
     ];
   });
-  const twelveDetail = (r) => `${r.requests} requests (ideal ${r.idealRequests}), ${r.averageInFlight.toFixed(1)} in flight on average, whole process ${(r.wallMs / 1000).toFixed(1)} s`;
+  const twelveDetail = (r) =>
+    `${r.requests} requests (ideal ${r.idealRequests}), ${r.averageInFlight.toFixed(1)} in flight on average, whole process ${(r.wallMs / 1000).toFixed(1)} s`;
 
   const figures = [
     ...latencyFigures,
-    figure('twelve_k_seconds', '12,000 orders, 2.5 s pages, 40/60 s: first request → last response (s)', twelve.spanMs / 1000, {
-      fmt: fixed(1),
-      goal: '≤ 12',
-      pass: twelve.spanMs <= 12_000,
-      detail: twelveDetail(twelve),
-    }),
-    figure('twelve_k_speedup', '12,000 orders: one page at a time / sliced (same run)', twelveSerial.spanMs / twelve.spanMs, {
-      fmt: fixed(1),
-      detail: `max_parallel_slices 1: ${(twelveSerial.spanMs / 1000).toFixed(1)} s, ${twelveDetail(twelveSerial)}`,
-    }),
+    figure(
+      'twelve_k_seconds',
+      '12,000 orders, 2.5 s pages, 40/60 s: first request → last response (s)',
+      twelve.spanMs / 1000,
+      {
+        fmt: fixed(1),
+        goal: '≤ 12',
+        pass: twelve.spanMs <= 12_000,
+        detail: twelveDetail(twelve),
+      },
+    ),
+    figure(
+      'twelve_k_speedup',
+      '12,000 orders: one page at a time / sliced (same run)',
+      twelveSerial.spanMs / twelve.spanMs,
+      {
+        fmt: fixed(1),
+        detail: `max_parallel_slices 1: ${(twelveSerial.spanMs / 1000).toFixed(1)} s, ${twelveDetail(twelveSerial)}`,
+      },
+    ),
     ...rateFigures(balanced),
     ...rateFigures(heavy),
     figure('cpu_ratio', 'CPU per record, connector / baseline', cpu.ratio, {
@@ -260,7 +332,9 @@ async function main() {
         `${cpu.connectorUsPerRecord.toFixed(1)} µs vs ${cpu.baselineUsPerRecord.toFixed(1)} µs per record (medians of ${cpu.repeats}; ${cpu.records} records, ${cpu.pages} pages); ` +
         `connector CPU ms [${cpu.connectorCpuMs.join(', ')}], baseline [${cpu.baselineCpuMs.join(', ')}]`,
     }),
-    figure('throughput_in_process', 'records/s, limit off (in process, median)', cpu.recordsPerSecond, { fmt: fixed(0) }),
+    figure('throughput_in_process', 'records/s, limit off (in process, median)', cpu.recordsPerSecond, {
+      fmt: fixed(0),
+    }),
     ...rss.map((r) =>
       figure(`peak_rss_${r.orders}`, `peak RSS, ${r.orders / 1000}k orders (MB)`, r.peakMB, {
         fmt: fixed(1),
@@ -269,7 +343,11 @@ async function main() {
         detail: `/proc VmHWM ${r.procHwmMB ?? 'n/a'} MB, /usr/bin/time %M ${r.timeMaxRssMB ?? 'n/a'} MB; ${(r.wallMs / 1000).toFixed(1)} s = ${r.recordsPerSecond.toFixed(0)} records/s (CLI, orders only, stdout drained)`,
       }),
     ),
-    figure('peak_rss_ratio', 'peak RSS 100k / 10k orders', rssRatio, { fmt: fixed(2), goal: 'flat (≤ 1.10)', pass: rssRatio <= 1.1 }),
+    figure('peak_rss_ratio', 'peak RSS 100k / 10k orders', rssRatio, {
+      fmt: fixed(2),
+      goal: 'flat (≤ 1.10)',
+      pass: rssRatio <= 1.1,
+    }),
     ...rssImage.map((r) =>
       figure(`peak_rss_image_${r.orders}`, `peak RSS, ${r.orders / 1000}k orders, image flags (MB)`, r.peakMB, {
         fmt: fixed(1),
@@ -278,31 +356,65 @@ async function main() {
         detail: `node ${IMAGE_NODE_OPTIONS} (the Dockerfile's ENTRYPOINT); ${(r.wallMs / 1000).toFixed(1)} s = ${r.recordsPerSecond.toFixed(0)} records/s`,
       }),
     ),
-    figure('no_change_incremental_requests', 'requests, no-change incremental sync (max per incremental stream)', noChangeMax, {
-      goal: '≤ 1',
-      pass: noChangeMax <= 1,
-      detail: `second sync of the complete catalog, by path ${JSON.stringify(sync.noChange.byPath)}; records emitted ${JSON.stringify(sync.noChange.records)}`,
-    }),
+    figure(
+      'no_change_incremental_requests',
+      'requests, no-change incremental sync (max per incremental stream)',
+      noChangeMax,
+      {
+        goal: '≤ 1',
+        pass: noChangeMax <= 1,
+        detail: `second sync of the complete catalog, by path ${JSON.stringify(sync.noChange.byPath)}; records emitted ${JSON.stringify(sync.noChange.records)}`,
+      },
+    ),
     figure('requests_per_sync', 'requests per sync, parent streams', sync.withoutChildren.requests, {
       detail: `${JSON.stringify(sync.withoutChildren.byPath)}; ideal Σ⌈N/500⌉ = ${sync.idealRequests} for ${JSON.stringify(sync.counts)} (others at simulator defaults); backfills: balanced ${balanced.requests} (ideal ${balanced.idealRequests}), orders-heavy ${heavy.requests} (ideal ${heavy.idealRequests})`,
     }),
     ...(discovered.children.size
       ? [
-          figure('requests_per_sync_with_children', 'requests per sync, with child streams', sync.withChildren.requests, { detail: JSON.stringify(sync.withChildren.byPath) }),
-          figure('child_streams_request_ratio', 'requests with / without child streams', childRatio, { fmt: fixed(2), goal: '= 1.00', pass: sync.withChildren.requests === sync.withoutChildren.requests }),
+          figure(
+            'requests_per_sync_with_children',
+            'requests per sync, with child streams',
+            sync.withChildren.requests,
+            { detail: JSON.stringify(sync.withChildren.byPath) },
+          ),
+          figure('child_streams_request_ratio', 'requests with / without child streams', childRatio, {
+            fmt: fixed(2),
+            goal: '= 1.00',
+            pass: sync.withChildren.requests === sync.withoutChildren.requests,
+          }),
         ]
       : []),
     ...startup.figures,
   ];
 
-  printTable(`ShipStation connector bench — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`, figures);
+  printTable(
+    `ShipStation connector bench — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`,
+    figures,
+  );
   const seconds = (performance.now() - started) / 1000;
   console.log(`\nbench took ${seconds.toFixed(0)} s; results in bench/results.json`);
   writeResults('bench', {
     machine,
     durationSeconds: round(seconds, 1),
-    figures: figures.map(({ id, label, value, goal, pass, detail }) => ({ id, label, value: round(value, 4), goal, pass, detail })),
-    raw: { backfillBalanced: balanced, backfillOrdersHeavy: heavy, latencyRuns, twelve, twelveSerial, cpu, rss, sync, startup: startup.raw },
+    figures: figures.map(({ id, label, value, goal, pass, detail }) => ({
+      id,
+      label,
+      value: round(value, 4),
+      goal,
+      pass,
+      detail,
+    })),
+    raw: {
+      backfillBalanced: balanced,
+      backfillOrdersHeavy: heavy,
+      latencyRuns,
+      twelve,
+      twelveSerial,
+      cpu,
+      rss,
+      sync,
+      startup: startup.raw,
+    },
   });
 }
 

@@ -9,7 +9,12 @@ const MB = 1024 * 1024;
 
 function memory() {
   const m = process.memoryUsage();
-  return { rssMB: m.rss / MB, heapUsedMB: m.heapUsed / MB, heapTotalMB: m.heapTotal / MB, arrayBuffersMB: m.arrayBuffers / MB };
+  return {
+    rssMB: m.rss / MB,
+    heapUsedMB: m.heapUsed / MB,
+    heapTotalMB: m.heapTotal / MB,
+    arrayBuffersMB: m.arrayBuffers / MB,
+  };
 }
 
 async function serve() {
@@ -18,7 +23,13 @@ async function serve() {
   const sim = await startSimulator({ counts: { orders: ORDERS, shipments: 300_000 }, rateLimit: null });
   const startupMs = performance.now() - t0;
   globalThis.gc?.();
-  process.send({ type: 'ready', baseUrl: sim.baseUrl, auth: `Basic ${Buffer.from(`${sim.config.api_key}:${sim.config.api_secret}`).toString('base64')}`, startupMs, memory: memory() });
+  process.send({
+    type: 'ready',
+    baseUrl: sim.baseUrl,
+    auth: `Basic ${Buffer.from(`${sim.config.api_key}:${sim.config.api_secret}`).toString('base64')}`,
+    startupMs,
+    memory: memory(),
+  });
   process.on('message', (message) => {
     if (message === 'memory') process.send({ type: 'memory', memory: memory() });
     if (message === 'bulk-edit') {
@@ -77,22 +88,47 @@ async function run(pool, auth, label, paths, concurrency) {
 async function main() {
   const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: ['--expose-gc'] });
   const ready = await new Promise((resolve) => child.once('message', resolve));
-  const fmt = (m) => `rss ${m.rssMB.toFixed(0)} MB, heap used ${m.heapUsedMB.toFixed(0)} MB (total ${m.heapTotalMB.toFixed(0)} MB), array buffers ${m.arrayBuffersMB.toFixed(0)} MB`;
-  console.log(`simulator: ${ORDERS.toLocaleString('en-US')} orders (+300,000 shipments) built in ${ready.startupMs.toFixed(0)} ms`);
+  const fmt = (m) =>
+    `rss ${m.rssMB.toFixed(0)} MB, heap used ${m.heapUsedMB.toFixed(0)} MB (total ${m.heapTotalMB.toFixed(0)} MB), array buffers ${m.arrayBuffersMB.toFixed(0)} MB`;
+  console.log(
+    `simulator: ${ORDERS.toLocaleString('en-US')} orders (+300,000 shipments) built in ${ready.startupMs.toFixed(0)} ms`,
+  );
   console.log(`memory after startup: ${fmt(ready.memory)}`);
 
   const pool = new Pool(ready.baseUrl, { connections: 8 });
-  const pages = (n, query, firstPage = 1) => Array.from({ length: n }, (_, i) => `/orders?pageSize=500&page=${firstPage + i}${query}`);
+  const pages = (n, query, firstPage = 1) =>
+    Array.from({ length: n }, (_, i) => `/orders?pageSize=500&page=${firstPage + i}${query}`);
   await run(pool, ready.auth, 'warm-up', pages(20, ''), 1);
   await run(pool, ready.auth, 'orders, default sort, sequential', pages(200, '', 100), 1);
   await run(pool, ready.auth, 'orders, default sort, 4 concurrent', pages(400, '', 400), 4);
-  await run(pool, ready.auth, 'orders, sortBy=ModifyDate + modifyDateStart', pages(200, '&sortBy=ModifyDate&modifyDateStart=2024-01-01%2000:00:00', 50), 1);
-  await run(pool, ready.auth, 'orders, createDate filter + sortBy=OrderDate', pages(200, '&sortBy=OrderDate&sortDir=DESC&createDateStart=2023-06-01', 10), 1);
-  const shipmentPages = Array.from({ length: 100 }, (_, i) => `/shipments?pageSize=500&includeShipmentItems=true&page=${i + 1}`);
+  await run(
+    pool,
+    ready.auth,
+    'orders, sortBy=ModifyDate + modifyDateStart',
+    pages(200, '&sortBy=ModifyDate&modifyDateStart=2024-01-01%2000:00:00', 50),
+    1,
+  );
+  await run(
+    pool,
+    ready.auth,
+    'orders, createDate filter + sortBy=OrderDate',
+    pages(200, '&sortBy=OrderDate&sortDir=DESC&createDateStart=2023-06-01', 10),
+    1,
+  );
+  const shipmentPages = Array.from(
+    { length: 100 },
+    (_, i) => `/shipments?pageSize=500&includeShipmentItems=true&page=${i + 1}`,
+  );
   await run(pool, ready.auth, 'shipments with items, sequential', shipmentPages, 1);
   const bulk = await ask(child, 'bulk-edit', 'bulk-edit');
   console.log(`bulk edit of ${bulk.count} orders at 1M (re-sorting the ModifyDate index): ${bulk.ms.toFixed(1)} ms`);
-  await run(pool, ready.auth, 'orders after bulk edit, ModifyDate DESC', pages(50, '&sortBy=ModifyDate&sortDir=DESC'), 1);
+  await run(
+    pool,
+    ready.auth,
+    'orders after bulk edit, ModifyDate DESC',
+    pages(50, '&sortBy=ModifyDate&sortDir=DESC'),
+    1,
+  );
   const after = await ask(child, 'memory', 'memory');
   console.log(`memory after traffic: ${fmt(after.memory)}`);
   await pool.close();

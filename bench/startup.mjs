@@ -8,12 +8,22 @@ const started = performance.now();
 const machine = machineInfo();
 log(`${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverage.join(' ')}`);
 const { figures, raw } = await startupFigures(log);
-printTable(`ShipStation connector bench:startup — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`, figures);
+printTable(
+  `ShipStation connector bench:startup — ${machine.node}, ${machine.cpuModel}, ${machine.cores} cores, ${machine.date}`,
+  figures,
+);
 const seconds = (performance.now() - started) / 1000;
 console.log(`\nbench:startup took ${seconds.toFixed(0)} s; results in bench/results.json`);
 writeResults('startup', {
   machine,
   durationSeconds: round(seconds, 1),
-  figures: figures.map(({ id, label, value, goal, pass, detail }) => ({ id, label, value: round(value, 4), goal, pass, detail })),
+  figures: figures.map(({ id, label, value, goal, pass, detail }) => ({
+    id,
+    label,
+    value: round(value, 4),
+    goal,
+    pass,
+    detail,
+  })),
   raw,
 });

@@ -5,12 +5,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const docPath = `${root}docs/ARCHITECTURE.md`;
-const BEGIN = '<!-- modules:begin (generated from the files\' header comments by scripts/architecture.mjs) -->';
+const BEGIN = "<!-- modules:begin (generated from the files' header comments by scripts/architecture.mjs) -->";
 const END = '<!-- modules:end -->';
 
 /** A folder's files, then its folders' (each in name order). */
 async function sourceFiles(dir) {
-  const entries = (await readdir(`${root}${dir}`, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await readdir(`${root}${dir}`, { withFileTypes: true })).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   const files = entries.filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => `${dir}/${e.name}`);
   const folders = await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => sourceFiles(`${dir}/${e.name}`)));
   return [...files, ...folders.flat()];
@@ -22,7 +24,15 @@ export function headerOf(text) {
   if (lines[0]?.startsWith('#!')) lines.shift();
   if (lines[0]?.startsWith('/*')) {
     const end = lines.findIndex((l) => l.includes('*/'));
-    return lines.slice(0, end + 1).join(' ').replace(/\/\*+|\*\/|^\s*\*/g, '').replace(/\s+\*\s/g, ' ').replace(/\s+/g, ' ').trim() || undefined;
+    return (
+      lines
+        .slice(0, end + 1)
+        .join(' ')
+        .replace(/\/\*+|\*\/|^\s*\*/g, '')
+        .replace(/\s+\*\s/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim() || undefined
+    );
   }
   const comment = [];
   for (const line of lines) {

@@ -21,7 +21,13 @@ const rows = Object.entries(spec.properties)
     const secret = p.airbyte_secret ? ' Secret: never logged.' : '';
     return `| \`${name}\` | ${type}${range} | ${required} | ${dflt} | ${cell(p.description + secret)} |`;
   });
-const table = [BEGIN, '| field | type | required | default | description |', '|---|---|---|---|---|', ...rows, END].join('\n');
+const table = [
+  BEGIN,
+  '| field | type | required | default | description |',
+  '|---|---|---|---|---|',
+  ...rows,
+  END,
+].join('\n');
 
 const start = readme.indexOf(BEGIN);
 const end = readme.indexOf(END);

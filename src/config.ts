@@ -44,12 +44,31 @@ export interface ConnectorSpec {
 const validator: Validator = configValidator;
 
 /** The client options a config sets, the same for check and read; each caller adds its own concurrency and limits. */
-export function connectionOptions(config: Config): Pick<
+export function connectionOptions(
+  config: Config,
+): Pick<
   ShipStationClientOptions,
-  'baseUrl' | 'apiKey' | 'apiSecret' | 'partnerKey' | 'maxResponseBytes' | 'requestsPerMinute' | 'requestTimeoutMs' | 'maxRetryTimeMs'
+  | 'baseUrl'
+  | 'apiKey'
+  | 'apiSecret'
+  | 'partnerKey'
+  | 'maxResponseBytes'
+  | 'requestsPerMinute'
+  | 'requestTimeoutMs'
+  | 'maxRetryTimeMs'
 > {
-  const { baseUrl, apiKey, apiSecret, partnerKey, maxResponseBytes, requestsPerMinute, requestTimeoutMs, maxRetryMs } = config;
-  return { baseUrl, apiKey, apiSecret, partnerKey, maxResponseBytes, requestsPerMinute, requestTimeoutMs, maxRetryTimeMs: maxRetryMs };
+  const { baseUrl, apiKey, apiSecret, partnerKey, maxResponseBytes, requestsPerMinute, requestTimeoutMs, maxRetryMs } =
+    config;
+  return {
+    baseUrl,
+    apiKey,
+    apiSecret,
+    partnerKey,
+    maxResponseBytes,
+    requestsPerMinute,
+    requestTimeoutMs,
+    maxRetryTimeMs: maxRetryMs,
+  };
 }
 
 export function loadSpec(): ConnectorSpec {
@@ -85,7 +104,9 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
     throw new ConfigError('config: must be a JSON object');
   }
   // An optional field written as null (how many UIs and Python clients write "not set") is an absent one.
-  const input: Record<string, unknown> = Object.fromEntries(Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null));
+  const input: Record<string, unknown> = Object.fromEntries(
+    Object.entries(raw as Record<string, unknown>).filter(([, v]) => v !== null),
+  );
   /** The name the user wrote for each field, so a message names what is in their file (`password`, not `api_secret`). */
   const written: Record<string, string> = {};
   for (const [alias, target] of Object.entries(ALIASES)) {
@@ -115,7 +136,8 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
   }
   const baseUrl = validateBaseUrl(value<string>('base_url')).href.replace(/\/+$/, '');
   const envLevel = process.env.LOG_LEVEL?.toUpperCase();
-  const logLevel = (['DEBUG', 'INFO', 'WARN', 'ERROR'] as const).find((l) => l === envLevel) ?? value<LogLevel>('log_level');
+  const logLevel =
+    (['DEBUG', 'INFO', 'WARN', 'ERROR'] as const).find((l) => l === envLevel) ?? value<LogLevel>('log_level');
   return {
     apiKey: value<string>('api_key'),
     apiSecret: value<string>('api_secret'),
@@ -152,7 +174,8 @@ const PATTERN_WORDS: Record<string, string> = {
 
 function describeConfigError(error: ErrorObject, spec: ConnectorSpec): string {
   const field = error.instancePath.split('/')[1];
-  if (error.keyword !== 'pattern' || field === undefined || error.instancePath !== `/${field}`) return describeAjvError(error, 'config');
+  if (error.keyword !== 'pattern' || field === undefined || error.instancePath !== `/${field}`)
+    return describeAjvError(error, 'config');
   const descriptor = spec.properties[field]?.pattern_descriptor;
   return `config.${field} ${PATTERN_WORDS[field] ?? `is not written in the form this field takes${descriptor ? ` (${descriptor})` : ''}`}`;
 }
@@ -221,12 +244,25 @@ function optionalInstant(value: unknown, field: string): number | undefined {
   const text = String(value);
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z)?$/.exec(text);
   if (!m) throw new ConfigError(`config.${field} ${NOT_A_DATE}`);
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
-  if (year < FIRST_YEAR || year > LAST_YEAR) throw new ConfigError(`config.${field} must lie in the years ${FIRST_YEAR}–${LAST_YEAR}: ${text}`);
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (year < FIRST_YEAR || year > LAST_YEAR)
+    throw new ConfigError(`config.${field} must lie in the years ${FIRST_YEAR}–${LAST_YEAR}: ${text}`);
   const ms = Date.UTC(year, month - 1, day, hour, minute, second) + Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000);
   const d = new Date(ms);
   const real =
-    d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day && d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second;
+    d.getUTCFullYear() === year &&
+    d.getUTCMonth() === month - 1 &&
+    d.getUTCDate() === day &&
+    d.getUTCHours() === hour &&
+    d.getUTCMinutes() === minute &&
+    d.getUTCSeconds() === second;
   if (!real) throw new ConfigError(`config.${field} is not a real calendar date or time: ${text}`);
   return ms;
 }

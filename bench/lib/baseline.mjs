@@ -17,7 +17,11 @@ export async function replayPages(baseUrl, config, requests, { concurrency = 4 }
       Array.from({ length: concurrency }, async () => {
         while (next < requests.length) {
           const { path, query } = requests[next++];
-          const res = await pool.request({ method: 'GET', path: query ? `${path}?${query}` : path, headers: { authorization: auth } });
+          const res = await pool.request({
+            method: 'GET',
+            path: query ? `${path}?${query}` : path,
+            headers: { authorization: auth },
+          });
           const text = await res.body.text();
           if (res.statusCode !== 200) throw new Error(`baseline ${path}: ${res.statusCode}`);
           const body = JSON.parse(text);

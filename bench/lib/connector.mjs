@@ -8,13 +8,16 @@ import { DIST, ENTRY } from './paths.mjs';
 
 /** The catalog `discover` prints (run in process), with the names of the child streams (rows unnested from a parent). */
 export async function discover(config) {
-  const { code, kept } = await readInProcess(['discover', '--config', writeInput('config.json', config)], { keep: '{"type":"CATALOG"' });
+  const { code, kept } = await readInProcess(['discover', '--config', writeInput('config.json', config)], {
+    keep: '{"type":"CATALOG"',
+  });
   if (code !== 0 || kept.length !== 1) throw new Error(`discover failed (exit ${code})`);
   const streams = JSON.parse(kept[0]).catalog.streams;
   const children = new Set();
   try {
     const defs = await import(`${DIST}/streams/definitions.js`);
-    for (const parent of defs.STREAMS ?? []) for (const child of defs.childStreamsOf?.(parent.name) ?? []) children.add(child.name);
+    for (const parent of defs.STREAMS ?? [])
+      for (const child of defs.childStreamsOf?.(parent.name) ?? []) children.add(child.name);
   } catch {
     /* no child streams in this build */
   }
@@ -38,7 +41,8 @@ export function configure(discovered, names) {
   };
 }
 
-export const incrementalNames = (configured) => configured.streams.filter((s) => s.sync_mode === 'incremental').map((s) => s.stream.name);
+export const incrementalNames = (configured) =>
+  configured.streams.filter((s) => s.sync_mode === 'incremental').map((s) => s.stream.name);
 
 const dirs = [];
 process.once('exit', () => {
@@ -55,7 +59,13 @@ function writeInput(name, value) {
 
 /** Writes config, catalog and (optional) state files; returns the `read` argv. */
 export function readArgs({ config, catalog, state }) {
-  const args = ['read', '--config', writeInput('config.json', config), '--catalog', writeInput('catalog.json', catalog)];
+  const args = [
+    'read',
+    '--config',
+    writeInput('config.json', config),
+    '--catalog',
+    writeInput('catalog.json', catalog),
+  ];
   if (state !== undefined) args.push('--state', writeInput('state.json', state));
   return args;
 }

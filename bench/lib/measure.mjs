@@ -3,7 +3,6 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { ROOT } from './paths.mjs';
 
-
 export const PAGE_SIZE = 500;
 export const RESULTS = `${ROOT}bench/results.json`;
 
@@ -125,7 +124,9 @@ export function printTable(title, figures) {
     for (const f of details) console.log(`  ${f.label}: ${f.detail}`);
   }
   const missed = figures.filter((f) => f.pass === false);
-  console.log(missed.length ? `\nMISSED GOALS (${missed.length}): ${missed.map((f) => f.label).join('; ')}` : '\nall goals met');
+  console.log(
+    missed.length ? `\nMISSED GOALS (${missed.length}): ${missed.map((f) => f.label).join('; ')}` : '\nall goals met',
+  );
 }
 
 /** Merges one section into bench/results.json, keeping the other command's section. */

@@ -31,7 +31,10 @@ export async function withSim(options, fn) {
 export async function peakRss(orders, nodeOptions = '') {
   const catalog = configure(await catalogs(), ['orders']);
   return withSim({ counts: { orders }, rateLimit: LIMIT_OFF }, async (sim) => {
-    const run = await readChild(readArgs({ config: sim.config, catalog }), { measureRss: true, env: { NODE_OPTIONS: nodeOptions } });
+    const run = await readChild(readArgs({ config: sim.config, catalog }), {
+      measureRss: true,
+      env: { NODE_OPTIONS: nodeOptions },
+    });
     if (run.code !== 0) throw new Error(`read of ${orders} orders exited ${run.code}: ${run.stderr}`);
     return {
       orders,

@@ -15,11 +15,21 @@ process.once('exit', () => {
  * disabling it: without rate-limit headers the connector keeps assuming 40 requests a minute.
  */
 export async function startSimChild({ counts = {}, rateLimit, seed = 7, timelineLimit = 100_000, latency }) {
-  const args = [`${DIST}/bin/shipstation-simulator.js`, '--seed', String(seed), '--timeline-limit', String(timelineLimit)];
+  const args = [
+    `${DIST}/bin/shipstation-simulator.js`,
+    '--seed',
+    String(seed),
+    '--timeline-limit',
+    String(timelineLimit),
+  ];
   for (const [stream, n] of Object.entries(counts)) args.push(`--${stream}`, String(n));
   args.push('--rate-limit', String(rateLimit.limit), '--rate-window-ms', String(rateLimit.windowMs));
-  if (latency) args.push('--page-latency-ms', String(latency.baseMs), '--record-latency-ms', String(latency.perRecordMs));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  if (latency)
+    args.push('--page-latency-ms', String(latency.baseMs), '--record-latency-ms', String(latency.perRecordMs));
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   live.add(child);
   child.once('exit', () => live.delete(child));
   let stderr = '';

@@ -21,14 +21,21 @@ function usage(argv) {
     const command = TIME_BIN ?? process.execPath;
     const args = TIME_BIN ? ['-f', 'BENCH_USAGE=%U %S %M', process.execPath, ...argv] : argv;
     const started = performance.now();
-    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', SHIPSTATION_PROGRESS: 'off' } });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '', SHIPSTATION_PROGRESS: 'off' },
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`node ${argv.join(' ')} exited ${code}: ${stderr}`));
       const m = stderr.match(/BENCH_USAGE=([\d.]+) ([\d.]+) (\d+)/);
-      resolve(m ? { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, rssMB: Number(m[3]) / 1024 } : { cpuMs: performance.now() - started, rssMB: NaN });
+      resolve(
+        m
+          ? { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, rssMB: Number(m[3]) / 1024 }
+          : { cpuMs: performance.now() - started, rssMB: NaN },
+      );
     });
   });
 }
@@ -37,7 +44,11 @@ function usage(argv) {
 async function compare(commands, repeats) {
   const runs = commands.map(() => []);
   for (let i = 0; i < repeats; i++) for (const [k, argv] of commands.entries()) runs[k].push(await usage(argv));
-  return runs.map((r) => ({ cpuMs: median(r.map((x) => x.cpuMs)), rssMB: median(r.map((x) => x.rssMB)), cpuRuns: r.map((x) => Math.round(x.cpuMs)) }));
+  return runs.map((r) => ({
+    cpuMs: median(r.map((x) => x.cpuMs)),
+    rssMB: median(r.map((x) => x.rssMB)),
+    cpuRuns: r.map((x) => Math.round(x.cpuMs)),
+  }));
 }
 
 function file(name, value) {
@@ -46,7 +57,9 @@ function file(name, value) {
   return path;
 }
 
-const lastStates = (lines) => [...new Map(lines.map((l) => JSON.parse(l).state).map((s) => [s.stream.stream_descriptor.name, s])).values()];
+const lastStates = (lines) => [
+  ...new Map(lines.map((l) => JSON.parse(l).state).map((s) => [s.stream.stream_descriptor.name, s])).values(),
+];
 
 export async function startupFigures(log) {
   const bare = ['-e', '0'];
@@ -54,12 +67,17 @@ export async function startupFigures(log) {
   const [node, spec] = await compare([bare, [ENTRY, 'spec']], REPEATS);
 
   const discovered = await catalogs();
-  const complete = configure(discovered, discovered.streams.map((s) => s.name));
+  const complete = configure(
+    discovered,
+    discovered.streams.map((s) => s.name),
+  );
   const sync = await withSim({ rateLimit: LIMIT_OFF }, async (sim) => {
     const config = file('config.json', sim.config);
     log(`start-up: check (${REPEATS} runs), then a no-change incremental sync of every stream (${SYNC_REPEATS} runs)`);
     const [check] = await compare([[ENTRY, 'check', '--config', config]], REPEATS);
-    const first = await readChild(readArgs({ config: sim.config, catalog: complete }), { keepPrefix: '{"type":"STATE"' });
+    const first = await readChild(readArgs({ config: sim.config, catalog: complete }), {
+      keepPrefix: '{"type":"STATE"',
+    });
     if (first.code !== 0) throw new Error(`first sync exited ${first.code}: ${first.stderr}`);
     const args = readArgs({ config: sim.config, catalog: complete, state: lastStates(first.kept) });
     const [noChange] = await compare([[ENTRY, ...args]], SYNC_REPEATS);
@@ -69,10 +87,19 @@ export async function startupFigures(log) {
   log('start-up: peak RSS of 20k- and 100k-order syncs without V8 flags');
   const rss = [await peakRss(20_000), await peakRss(100_000)];
   const flat = rss[1].peakMB / rss[0].peakMB;
-  const cpuDetail = (r) => `median of [${r.cpuRuns.join(', ')}] ms; peak RSS ${r.rssMB.toFixed(1)} MB; node -e 0: ${node.cpuMs.toFixed(0)} ms, ${node.rssMB.toFixed(1)} MB`;
+  const cpuDetail = (r) =>
+    `median of [${r.cpuRuns.join(', ')}] ms; peak RSS ${r.rssMB.toFixed(1)} MB; node -e 0: ${node.cpuMs.toFixed(0)} ms, ${node.rssMB.toFixed(1)} MB`;
   const figures = [
-    figure('startup_spec_ratio', 'CPU, spec / node -e 0 (same run)', spec.cpuMs / node.cpuMs, { fmt: fixed(2), goal: '≤ 1.5', pass: spec.cpuMs / node.cpuMs <= 1.5, detail: cpuDetail(spec) }),
-    figure('startup_check_cpu_ms', 'CPU, check (ms)', sync.check.cpuMs, { fmt: fixed(0), detail: `${(sync.check.cpuMs / node.cpuMs).toFixed(2)} × node -e 0; ${cpuDetail(sync.check)}` }),
+    figure('startup_spec_ratio', 'CPU, spec / node -e 0 (same run)', spec.cpuMs / node.cpuMs, {
+      fmt: fixed(2),
+      goal: '≤ 1.5',
+      pass: spec.cpuMs / node.cpuMs <= 1.5,
+      detail: cpuDetail(spec),
+    }),
+    figure('startup_check_cpu_ms', 'CPU, check (ms)', sync.check.cpuMs, {
+      fmt: fixed(0),
+      detail: `${(sync.check.cpuMs / node.cpuMs).toFixed(2)} × node -e 0; ${cpuDetail(sync.check)}`,
+    }),
     figure('no_change_sync_cpu_ms', 'CPU, no-change incremental sync of every stream (ms)', sync.noChange.cpuMs, {
       fmt: fixed(0),
       goal: '≤ 500',
@@ -80,14 +107,23 @@ export async function startupFigures(log) {
       detail: `${(sync.noChange.cpuMs / node.cpuMs).toFixed(2)} × node -e 0; simulator default counts (full-refresh streams re-read); ${cpuDetail(sync.noChange)}`,
     }),
     ...rss.map((r) =>
-      figure(`startup_peak_rss_${r.orders / 1000}k`, `peak RSS, ${r.orders / 1000}k-order sync, no V8 flags (MB)`, r.peakMB, {
-        fmt: fixed(1),
-        goal: '≤ 100',
-        pass: r.peakMB <= 100,
-        detail: `/proc VmHWM ${r.procHwmMB ?? 'n/a'} MB, /usr/bin/time %M ${r.timeMaxRssMB ?? 'n/a'} MB; node -e 0: ${node.rssMB.toFixed(1)} MB`,
-      }),
+      figure(
+        `startup_peak_rss_${r.orders / 1000}k`,
+        `peak RSS, ${r.orders / 1000}k-order sync, no V8 flags (MB)`,
+        r.peakMB,
+        {
+          fmt: fixed(1),
+          goal: '≤ 100',
+          pass: r.peakMB <= 100,
+          detail: `/proc VmHWM ${r.procHwmMB ?? 'n/a'} MB, /usr/bin/time %M ${r.timeMaxRssMB ?? 'n/a'} MB; node -e 0: ${node.rssMB.toFixed(1)} MB`,
+        },
+      ),
     ),
-    figure('startup_peak_rss_ratio', 'peak RSS, 100k / 20k orders, no V8 flags', flat, { fmt: fixed(2), goal: 'flat (≤ 1.10)', pass: flat <= 1.1 }),
+    figure('startup_peak_rss_ratio', 'peak RSS, 100k / 20k orders, no V8 flags', flat, {
+      fmt: fixed(2),
+      goal: 'flat (≤ 1.10)',
+      pass: flat <= 1.1,
+    }),
   ];
   return { figures, raw: { node, spec, ...sync, rss, timeBin: TIME_BIN } };
 }

@@ -24,7 +24,8 @@ async function main(): Promise<number> {
   try {
     writer = await DuckDBWriter.open(values.duckdb);
     const catalog = values.catalog ? readCatalog(values.catalog) : await writer.storedCatalog();
-    if (catalog === undefined) throw new DestinationError(`${values.duckdb} has no stored catalog yet: pass --catalog configured_catalog.json`);
+    if (catalog === undefined)
+      throw new DestinationError(`${values.duckdb} has no stored catalog yet: pass --catalog configured_catalog.json`);
     await writer.prepare(planStreams(catalog), values.catalog ? catalog : undefined);
     const summary = await load(process.stdin, writer, say);
     for (const line of summaryLines(summary, values.duckdb)) say(line);

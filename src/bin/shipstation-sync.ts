@@ -15,7 +15,10 @@ from the state the file holds. The first run reads everything; later runs read w
 `;
 
 async function main(): Promise<number> {
-  const values = parseCommand({ required: ['config', 'duckdb'], optional: ['streams'], flags: ['full-refresh'] }, USAGE);
+  const values = parseCommand(
+    { required: ['config', 'duckdb'], optional: ['streams'], flags: ['full-refresh'] },
+    USAGE,
+  );
   if (typeof values === 'number') return values;
   // Ctrl-C reaches the connector too (same process group); SIGTERM is passed on. Either way the connector
   // stops with its last checkpoints, which are loaded before this exits.
@@ -27,13 +30,23 @@ async function main(): Promise<number> {
     const { code, summary } = await sync({
       config: values.config,
       duckdb: values.duckdb,
-      ...(values.streams ? { streams: values.streams.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+      ...(values.streams
+        ? {
+            streams: values.streams
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          }
+        : {}),
       fullRefresh: values['full-refresh'] === true,
       say,
       onConnector: (child) => (connector = child),
     });
     for (const line of summaryLines(summary, values.duckdb)) say(line);
-    if (code !== 0) say(`the connector exited with code ${code}${summary.incomplete.length ? ` (incomplete: ${summary.incomplete.join(', ')})` : ''}; run again to resume from the stored state`);
+    if (code !== 0)
+      say(
+        `the connector exited with code ${code}${summary.incomplete.length ? ` (incomplete: ${summary.incomplete.join(', ')})` : ''}; run again to resume from the stored state`,
+      );
     return code === 0 ? 0 : 1;
   } catch (err) {
     if (!(err instanceof DestinationError)) throw err;

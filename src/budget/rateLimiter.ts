@@ -167,7 +167,8 @@ export class RateLimiter {
       const now = this.clock();
       if (this.window.canSend(now)) return { ticket: this.window.onSend(now), sentAt: now };
       const until = this.window.nextOpportunity(now);
-      if (Number.isFinite(until)) onWait?.({ untilEpochMs: until, waitMs: until - now, reason: this.window.waitReason(now) });
+      if (Number.isFinite(until))
+        onWait?.({ untilEpochMs: until, waitMs: until - now, reason: this.window.waitReason(now) });
       await this.sleep(until, signal);
     }
   }

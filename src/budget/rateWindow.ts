@@ -129,7 +129,13 @@ export class RateWindow {
   onSend(now: number): SendTicket {
     this.roll(now);
     // Without headers yet, assume our request opens a window of the assumed length.
-    this.current ??= { lo: now + this.windowMsValue, hi: now + this.windowMsValue, fromHeaders: false, answered: 0, lost: 0 };
+    this.current ??= {
+      lo: now + this.windowMsValue,
+      hi: now + this.windowMsValue,
+      fromHeaders: false,
+      answered: 0,
+      lost: 0,
+    };
     const ticket = this.nextTicket++;
     this.pending.set(ticket, now);
     return ticket;
@@ -172,7 +178,15 @@ export class RateWindow {
     if (opts.retryAfterSeconds !== undefined) {
       // The server named the moment explicitly: it is the current window's end from now on.
       if (this.current) this.previous = { lo: this.current.lo, hi: this.current.hi };
-      this.current = { lo: until, hi: until, fromHeaders: true, remaining: 0, remainingSeenAt: obs.receivedAt, answered: 1, lost: 0 };
+      this.current = {
+        lo: until,
+        hi: until,
+        fromHeaders: true,
+        remaining: 0,
+        remainingSeenAt: obs.receivedAt,
+        answered: 1,
+        lost: 0,
+      };
     }
     const blocked = until + this.margin + (opts.jitterMs ?? 0);
     this.blockedUntilMs = Math.max(this.blockedUntilMs ?? 0, blocked);
@@ -236,7 +250,10 @@ export class RateWindow {
   private observe(observation: RateObservation, rejected: boolean): void {
     // No window is credibly longer than the longest wait we accept (a Reset of 3600 would stall the key an hour).
     const capS = MAX_KEY_WAIT_MS / 1000;
-    const o = observation.resetSeconds !== undefined && observation.resetSeconds > capS ? { ...observation, resetSeconds: capS } : observation;
+    const o =
+      observation.resetSeconds !== undefined && observation.resetSeconds > capS
+        ? { ...observation, resetSeconds: capS }
+        : observation;
     const limit = positiveInt(o.limit);
     if (limit !== undefined) this.limitValue = limit;
     const remaining = nonNegativeInt(o.remaining);
@@ -298,7 +315,13 @@ export class RateWindow {
     return intersect(p, c) !== undefined;
   }
 
-  private openWindow(c: Interval, o: RateObservation, remaining: number | undefined, rejected: boolean, lost: number): WindowState {
+  private openWindow(
+    c: Interval,
+    o: RateObservation,
+    remaining: number | undefined,
+    rejected: boolean,
+    lost: number,
+  ): WindowState {
     let bounds: Interval = c;
     if (!rejected && remaining !== undefined && remaining === this.limitValue - 1 && o.resetSeconds !== undefined) {
       // Our request opened this window, so Reset is the window's full length and it began within our round trip.

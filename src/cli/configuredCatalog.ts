@@ -16,7 +16,8 @@ other modes or cursors. --out FILE writes it to FILE instead of stdout.
 export function configuredCatalog(streams: readonly AirbyteStream[]): ConfiguredAirbyteCatalog {
   return {
     streams: streams.map((stream) => {
-      const incremental = stream.supported_sync_modes.includes('incremental') && stream.default_cursor_field !== undefined;
+      const incremental =
+        stream.supported_sync_modes.includes('incremental') && stream.default_cursor_field !== undefined;
       return {
         stream,
         sync_mode: incremental ? 'incremental' : 'full_refresh',
@@ -32,7 +33,16 @@ export function configuredCatalog(streams: readonly AirbyteStream[]): Configured
 export async function runCatalogTool(argv: string[], io: { stdout: Writable; stderr: Writable }): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, strict: true, options: { config: { type: 'string' }, streams: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        streams: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
   } catch (err) {
     io.stderr.write(`error: ${(err as Error).message}\n\n${CATALOG_USAGE}`);
     return 2;
@@ -55,9 +65,15 @@ export async function runCatalogTool(argv: string[], io: { stdout: Writable; std
     // As discover: the config must be one read accepts, so the catalog is not made for a config that fails.
     parseConfig(readJsonFile(values.config, 'config'));
     const offered = buildCatalog().streams;
-    const wanted = values.streams?.split(',').map((s) => s.trim()).filter(Boolean);
+    const wanted = values.streams
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = wanted?.filter((name) => !offered.some((s) => s.name === name)) ?? [];
-    if (unknown.length > 0) throw new ConfigError(`--streams: unknown stream ${unknown.map((n) => `'${n}'`).join(', ')} (this connector offers ${offered.map((s) => s.name).join(', ')})`);
+    if (unknown.length > 0)
+      throw new ConfigError(
+        `--streams: unknown stream ${unknown.map((n) => `'${n}'`).join(', ')} (this connector offers ${offered.map((s) => s.name).join(', ')})`,
+      );
     const text = `${JSON.stringify(configuredCatalog(wanted ? offered.filter((s) => wanted.includes(s.name)) : offered), null, 2)}\n`;
     if (values.out === undefined) io.stdout.write(text);
     else writeFileSync(values.out, text);

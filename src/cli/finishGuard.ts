@@ -25,7 +25,8 @@ export function reportUnfinished(command: string, emitter: Emitter, stderr: Writ
     reported = true;
     const message = unfinishedMessage(command);
     stderr.write(`error: ${message}\n`);
-    const final = command === 'check' ? connectionStatusMessage('FAILED', message) : errorTrace(new SystemError(message));
+    const final =
+      command === 'check' ? connectionStatusMessage('FAILED', message) : errorTrace(new SystemError(message));
     void emitter
       .emit(final)
       .then(() => emitter.flush())

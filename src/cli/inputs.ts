@@ -16,7 +16,12 @@ export function readJsonFile(path: string, what: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not readable (permission denied)' : `unreadable (${code ?? 'error'})`;
+    const reason =
+      code === 'ENOENT'
+        ? 'not found'
+        : code === 'EACCES'
+          ? 'not readable (permission denied)'
+          : `unreadable (${code ?? 'error'})`;
     throw new ConfigError(`${what} file ${path} is ${reason}`);
   }
   // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
@@ -27,7 +32,8 @@ export function readJsonFile(path: string, what: string): unknown {
     // JSON.parse's message quotes the text around the error (a secret, in a config file): only the position is shown.
     const offset = jsonErrorOffset(text);
     const at = lineAndColumn(text, offset);
-    const where = offset < 0 ? '' : offset >= text.length ? ' (it ends too early)' : ` (line ${at.line}, column ${at.column})`;
+    const where =
+      offset < 0 ? '' : offset >= text.length ? ' (it ends too early)' : ` (line ${at.line}, column ${at.column})`;
     throw new ConfigError(`${what} file ${path} is not valid JSON${where}`);
   }
 }
@@ -86,7 +92,9 @@ export function parseCatalog(input: unknown): SelectedStream[] {
     const def = findStream(name);
     const child = def ? undefined : findChildStream(name);
     if (!def && !child) {
-      throw new ConfigError(`${where}: unknown stream '${quoted(name)}' (this connector offers ${allStreamNames().join(', ')})`);
+      throw new ConfigError(
+        `${where}: unknown stream '${quoted(name)}' (this connector offers ${allStreamNames().join(', ')})`,
+      );
     }
     if (seen.has(name)) throw new ConfigError(`${where}: stream '${name}' is listed twice`);
     seen.add(name);
@@ -97,10 +105,13 @@ export function parseCatalog(input: unknown): SelectedStream[] {
     }
     const choices = def ? Object.keys(def.cursors ?? {}) : Object.keys(childCursors(child!));
     const requested = configured.cursor_field ?? [];
-    if (requested.length === 0) return { name, syncMode, cursorField: def ? def.defaultCursor : childDefaultCursor(child!) };
+    if (requested.length === 0)
+      return { name, syncMode, cursorField: def ? def.defaultCursor : childDefaultCursor(child!) };
     const cursorField = requested.join('.');
     if (!choices.includes(cursorField)) {
-      throw new ConfigError(`${where}.cursor_field: '${quoted(cursorField)}' is not a cursor of stream '${name}' (use ${choices.join(' or ')})`);
+      throw new ConfigError(
+        `${where}.cursor_field: '${quoted(cursorField)}' is not a cursor of stream '${name}' (use ${choices.join(' or ')})`,
+      );
     }
     return { name, syncMode, cursorField };
   });
@@ -111,7 +122,8 @@ export function parseCatalog(input: unknown): SelectedStream[] {
 /** The catalog with null optional fields dropped at its three protocol levels (catalog, configured stream, stream). */
 function optionalFieldsAbsent(input: unknown): unknown {
   const catalog = withoutNulls(input);
-  if (typeof catalog !== 'object' || catalog === null || !Array.isArray((catalog as { streams?: unknown }).streams)) return catalog;
+  if (typeof catalog !== 'object' || catalog === null || !Array.isArray((catalog as { streams?: unknown }).streams))
+    return catalog;
   const streams = (catalog as { streams: unknown[] }).streams.map((entry) => {
     const configured = withoutNulls(entry);
     if (typeof configured !== 'object' || configured === null || Array.isArray(configured)) return configured;
@@ -185,12 +197,14 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
   const messages = Array.isArray(raw) ? raw : isStateMessage(raw) ? [raw] : null;
   if (messages === null) {
     if (typeof raw !== 'object') throw new ConfigError('state: must be a JSON array of state messages or an object');
-    for (const [name, value] of Object.entries(raw as Record<string, unknown>)) states.set(name, streamState(value, `state.${quoted(name)}`));
+    for (const [name, value] of Object.entries(raw as Record<string, unknown>))
+      states.set(name, streamState(value, `state.${quoted(name)}`));
     return states;
   }
   messages.forEach((message, i) => {
     const where = `state[${i}]`;
-    if (typeof message !== 'object' || message === null) throw new ConfigError(`${where}: must be a state message object`);
+    if (typeof message !== 'object' || message === null)
+      throw new ConfigError(`${where}: must be a state message object`);
     const m = message as Record<string, unknown>;
     const type = m.type ?? (m.data !== undefined ? 'LEGACY' : undefined);
     if (type === 'STREAM') {
@@ -200,10 +214,12 @@ export function parseStateInput(raw: unknown): Map<string, unknown> {
       if (!global || !Array.isArray(global.stream_states)) {
         throw new ConfigError(`${where}.global.stream_states: missing or not an array`);
       }
-      for (const [j, s] of global.stream_states.entries()) addStreamState(states, s, `${where}.global.stream_states[${j}]`);
+      for (const [j, s] of global.stream_states.entries())
+        addStreamState(states, s, `${where}.global.stream_states[${j}]`);
     } else if (type === 'LEGACY') {
       if (typeof m.data !== 'object' || m.data === null) throw new ConfigError(`${where}.data: must be an object`);
-      for (const [name, value] of Object.entries(m.data as Record<string, unknown>)) states.set(name, streamState(value, `${where}.data.${quoted(name)}`));
+      for (const [name, value] of Object.entries(m.data as Record<string, unknown>))
+        states.set(name, streamState(value, `${where}.data.${quoted(name)}`));
     } else {
       throw new ConfigError(`${where}.type: must be STREAM, GLOBAL or LEGACY (got ${shownValue(m.type)})`);
     }
@@ -222,7 +238,11 @@ function addStreamState(states: Map<string, unknown>, value: unknown, where: str
   if (!s || typeof s !== 'object') throw new ConfigError(`${where}: missing`);
   const name = s.stream_descriptor?.name;
   if (typeof name !== 'string' || name === '') throw new ConfigError(`${where}.stream_descriptor.name: missing`);
-  if (s.stream_state !== undefined && s.stream_state !== null && (typeof s.stream_state !== 'object' || Array.isArray(s.stream_state))) {
+  if (
+    s.stream_state !== undefined &&
+    s.stream_state !== null &&
+    (typeof s.stream_state !== 'object' || Array.isArray(s.stream_state))
+  ) {
     throw new ConfigError(`${where}.stream_state: must be an object`);
   }
   states.set(name, s.stream_state ? streamState(s.stream_state, `${where}.stream_state`) : null);

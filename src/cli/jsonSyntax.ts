@@ -48,7 +48,8 @@ export function jsonErrorOffset(text: string): number {
       }
       continue;
     }
-    const end = c === '"' ? stringEnd(text, i) : c === 't' || c === 'f' || c === 'n' ? literalEnd(text, i) : numberEnd(text, i);
+    const end =
+      c === '"' ? stringEnd(text, i) : c === 't' || c === 'f' || c === 'n' ? literalEnd(text, i) : numberEnd(text, i);
     if (end < 0) return -end - 1;
     i = end;
     expect = 'after';

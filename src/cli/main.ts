@@ -39,9 +39,17 @@ interface Io {
 }
 
 type Command = 'spec' | 'check' | 'discover' | 'read';
-const REQUIRED: Record<Command, string[]> = { spec: [], check: ['config'], discover: ['config'], read: ['config', 'catalog'] };
+const REQUIRED: Record<Command, string[]> = {
+  spec: [],
+  check: ['config'],
+  discover: ['config'],
+  read: ['config', 'catalog'],
+};
 
-export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -99,7 +107,10 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
         const config = await loadConfig(emitter, values.config!, Date.now());
         const { parseCatalog, parseStateInput, readJsonFile } = await import('./inputs.js');
         const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'));
-        const state = values.state === undefined ? new Map<string, unknown>() : parseStateInput(readJsonFile(values.state, 'state'));
+        const state =
+          values.state === undefined
+            ? new Map<string, unknown>()
+            : parseStateInput(readJsonFile(values.state, 'state'));
         const logger = emitterLogger(emitter, values.debug ? 'DEBUG' : config.logLevel);
         // The HTTP stack loads only for the commands that talk to ShipStation: spec and discover start faster.
         const { runSync } = await import('../engine/read/session.js');
@@ -143,7 +154,9 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
   const logger = emitterLogger(emitter, debug ? 'DEBUG' : config.logLevel);
   const { runCheck } = await import('../engine/read/check.js');
   const failure = await runCheck(config, logger);
-  await emitter.emit(failure === null ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', failure));
+  await emitter.emit(
+    failure === null ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', failure),
+  );
   return EXIT_OK;
 }
 
@@ -171,7 +184,14 @@ async function progressWatcher(stderr: Writable, pageSize: number): Promise<Sync
   const { findChildStream } = await import('../streams/definitions.js');
   const interval = Number(process.env.SHIPSTATION_PROGRESS_INTERVAL ?? 60);
   const intervalSeconds = Number.isFinite(interval) && interval > 0 ? interval : 60;
-  return (streams, budget) => startProgress(streams, { out: stderr, intervalSeconds, pageSize, budget, parentOf: (name) => findChildStream(name)?.parent });
+  return (streams, budget) =>
+    startProgress(streams, {
+      out: stderr,
+      intervalSeconds,
+      pageSize,
+      budget,
+      parentOf: (name) => findChildStream(name)?.parent,
+    });
 }
 
 function isCommand(value: string | undefined): value is Command {

@@ -28,7 +28,10 @@ const DEMO_SPEEDUP = 30;
 const DEMO: Pace = {
   limit: 8,
   windowMs: SHIPSTATION.windowMs / DEMO_SPEEDUP,
-  latency: { baseMs: SHIPSTATION.latency.baseMs / DEMO_SPEEDUP, perRecordMs: SHIPSTATION.latency.perRecordMs / DEMO_SPEEDUP },
+  latency: {
+    baseMs: SHIPSTATION.latency.baseMs / DEMO_SPEEDUP,
+    perRecordMs: SHIPSTATION.latency.perRecordMs / DEMO_SPEEDUP,
+  },
 };
 
 const ENTRY = fileURLToPath(new URL('../bin/shipstation-source.js', import.meta.url));
@@ -46,7 +49,15 @@ export async function main(): Promise<number> {
   // time), so the pacing is visible without minute-long waits and the speed can be projected back.
   const sim = await startSimulator({
     seed: Number(values.seed ?? 2024),
-    counts: { orders: 4000, shipments: 2500, fulfillments: 400, products: 300, customers: 900, stores: 5, warehouses: 3 },
+    counts: {
+      orders: 4000,
+      shipments: 2500,
+      fulfillments: 400,
+      products: 300,
+      customers: 900,
+      stores: 5,
+      warehouses: 3,
+    },
     rateLimit: { limit: DEMO.limit, windowMs: DEMO.windowMs },
     latency: DEMO.latency,
   });
@@ -61,12 +72,15 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   const configPath = join(out, 'config.json');
   const database = join(out, 'shipstation.duckdb');
   writeFileSync(configPath, JSON.stringify(sim.config, null, 2));
-  say(`ShipStation simulator on ${sim.baseUrl}: ShipStation's pace ${DEMO_SPEEDUP} times faster (${DEMO.limit} requests per ${DEMO.windowMs / 1000} s window, a 500-order page in ${duration(budgetMinimumMs(1, DEMO))})`);
+  say(
+    `ShipStation simulator on ${sim.baseUrl}: ShipStation's pace ${DEMO_SPEEDUP} times faster (${DEMO.limit} requests per ${DEMO.windowMs / 1000} s window, a 500-order page in ${duration(budgetMinimumMs(1, DEMO))})`,
+  );
   say(`Output: ${database}\n`);
 
   say('1. spec');
   const spec = await connector(['spec']);
-  const properties = (spec.messages[0]?.spec?.connectionSpecification as { properties?: object } | undefined)?.properties ?? {};
+  const properties =
+    (spec.messages[0]?.spec?.connectionSpecification as { properties?: object } | undefined)?.properties ?? {};
   say(`   ${Object.keys(properties).length} config fields\n`);
 
   say('2. check');
@@ -79,7 +93,10 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   const discover = await connector(['discover', '--config', configPath]);
   const streams = discover.messages[0]?.catalog?.streams ?? [];
   const width = Math.max(...streams.map((s) => s.name.length));
-  for (const s of streams) say(`   ${s.name.padEnd(width)} ${s.supported_sync_modes.join(', ')}${s.default_cursor_field ? ` (cursor ${s.default_cursor_field.join('.')})` : ''}`);
+  for (const s of streams)
+    say(
+      `   ${s.name.padEnd(width)} ${s.supported_sync_modes.join(', ')}${s.default_cursor_field ? ` (cursor ${s.default_cursor_field.join('.')})` : ''}`,
+    );
   say();
 
   say(`4. first sync into DuckDB: npm run sync -- --config ${configPath} --duckdb ${database}`);
@@ -93,7 +110,9 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   const modified = sim.mutate.modifyOrders({ count: 25 }).ids;
   const created = sim.mutate.createOrders({ count: 10 }).ids;
   const shipments = sim.mutate.createShipments({ count: 5 }).ids;
-  say(`5. meanwhile in ShipStation: ${modified.length} orders modified, ${created.length} orders created, ${shipments.length} shipments created\n`);
+  say(
+    `5. meanwhile in ShipStation: ${modified.length} orders modified, ${created.length} orders created, ${shipments.length} shipments created\n`,
+  );
   // Changes made in the same second a sync starts belong to the next one: let the clock move on.
   await new Promise((resolve) => setTimeout(resolve, 1100));
 
@@ -126,13 +145,26 @@ function connector(args: string[]): Promise<Run> {
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, messages: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as AirbyteMessage) }));
+    child.on('close', (code) =>
+      resolve({
+        code,
+        messages: stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as AirbyteMessage),
+      }),
+    );
   });
 }
 
 /** A sync; the connector's progress view goes straight to this terminal (stderr). */
 async function runSync(config: string, database: string): Promise<SyncResult> {
-  const result = await sync({ config, duckdb: database, say: (line) => say(`   ${line}`), env: { ...process.env, SHIPSTATION_PROGRESS_INTERVAL: '5' } });
+  const result = await sync({
+    config,
+    duckdb: database,
+    say: (line) => say(`   ${line}`),
+    env: { ...process.env, SHIPSTATION_PROGRESS_INTERVAL: '5' },
+  });
   for (const line of summaryLines(result.summary, 'shipstation.duckdb')) say(`   ${line}`);
   say(`   connector exit code ${result.code}`);
   return result;
@@ -142,9 +174,15 @@ async function runSync(config: string, database: string): Promise<SyncResult> {
 function narrateSpeed(requests: number, elapsedMs: number, result: SyncResult): void {
   // Child streams come from their parents' pages: only the records of requested streams cost answer time.
   const records = STREAMS.reduce((sum, def) => sum + (result.summary.streams.get(def.name)?.rows ?? 0), 0);
-  say(`   speed: ${requests} requests in ${duration(elapsedMs)}, start-up and loading included; the budget allows no less than ${duration(budgetMinimumMs(requests, DEMO))} here`);
-  say(`   against ShipStation (${SHIPSTATION.limit} requests a minute, a 500-order page in ${duration(budgetMinimumMs(1, SHIPSTATION))}): about ${duration(budgetMinimumMs(requests, SHIPSTATION))} with pages fetched at once,`);
-  say(`   ${duration(oneAtATimeMs(requests, records, SHIPSTATION))} read one page at a time; for a 100,000-order backfill (200 pages): ${duration(budgetMinimumMs(200, SHIPSTATION))} against ${duration(oneAtATimeMs(200, 100_000, SHIPSTATION))}`);
+  say(
+    `   speed: ${requests} requests in ${duration(elapsedMs)}, start-up and loading included; the budget allows no less than ${duration(budgetMinimumMs(requests, DEMO))} here`,
+  );
+  say(
+    `   against ShipStation (${SHIPSTATION.limit} requests a minute, a 500-order page in ${duration(budgetMinimumMs(1, SHIPSTATION))}): about ${duration(budgetMinimumMs(requests, SHIPSTATION))} with pages fetched at once,`,
+  );
+  say(
+    `   ${duration(oneAtATimeMs(requests, records, SHIPSTATION))} read one page at a time; for a 100,000-order backfill (200 pages): ${duration(budgetMinimumMs(200, SHIPSTATION))} against ${duration(oneAtATimeMs(200, 100_000, SHIPSTATION))}`,
+  );
 }
 
 const QUESTIONS: Array<[string, string]> = [
@@ -180,13 +218,20 @@ function table(rows: string[][]): void {
 }
 
 /** Every parent table equal to the ground truth (record by record), child tables with the truth's row counts. */
-async function verify(sim: Simulator, db: DuckDBConnection, second: SyncResult, changedOrders: number): Promise<number> {
-  say('8. check against the simulator\'s ground truth');
+async function verify(
+  sim: Simulator,
+  db: DuckDBConnection,
+  second: SyncResult,
+  changedOrders: number,
+): Promise<number> {
+  say("8. check against the simulator's ground truth");
   const rows: string[][] = [['table', 'rows', 'ground truth', 'match']];
   let ok = second.code === 0;
   for (const def of STREAMS) {
     const key = def.primaryKey[0]!;
-    const loaded = new Map((await readBack(db, def.name, columnsOf(loadStreamSchema(def.name)))).map((r) => [r[key], r]));
+    const loaded = new Map(
+      (await readBack(db, def.name, columnsOf(loadStreamSchema(def.name)))).map((r) => [r[key], r]),
+    );
     const convert = createValueConverter(def.name, silentLogger);
     let same = true;
     let truthCount = 0;
@@ -216,21 +261,33 @@ async function verify(sim: Simulator, db: DuckDBConnection, second: SyncResult, 
   const secondOrders = second.summary.streams.get('orders')?.rows ?? 0;
   const onlyChanges = secondOrders === changedOrders;
   ok &&= onlyChanges;
-  say(`   second sync read ${secondOrders} orders: ${onlyChanges ? `exactly the ${changedOrders} changed ones` : 'NOT just the changed ones'}`);
+  say(
+    `   second sync read ${secondOrders} orders: ${onlyChanges ? `exactly the ${changedOrders} changed ones` : 'NOT just the changed ones'}`,
+  );
   say();
-  say(ok ? 'Demo complete: every table matches the simulator\'s ground truth.' : 'Demo FAILED: the database does not match the ground truth.');
+  say(
+    ok
+      ? "Demo complete: every table matches the simulator's ground truth."
+      : 'Demo FAILED: the database does not match the ground truth.',
+  );
   return ok ? 0 : 1;
 }
 
 /** Equal as JSON, top-level fields that are null or absent counting as the same (a SQL NULL is both). */
 function sameJson(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
-  const present = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined));
+  const present = (r: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined));
   return JSON.stringify(sortKeys(present(a))) === JSON.stringify(sortKeys(present(b)));
 }
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   return value;
 }
 
@@ -243,4 +300,3 @@ function duration(ms: number): string {
   const minutes = Math.round(total / 60);
   return `${Math.floor(minutes / 60)} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }
-

@@ -10,14 +10,18 @@ interface CommandSpec<R extends string, O extends string, F extends string> {
   flags?: readonly F[];
 }
 
-type Values<R extends string, O extends string, F extends string> = { [K in R]: string } & { [K in O]?: string } & { [K in F]?: boolean };
+type Values<R extends string, O extends string, F extends string> = { [K in R]: string } & { [K in O]?: string } & {
+  [K in F]?: boolean;
+};
 
 /** The parsed values, or the exit code when the command ends here (0 for --help, 2 for a usage error). */
 export function parseCommand<R extends string, O extends string = never, F extends string = never>(
   spec: CommandSpec<R, O, F>,
   usage: string,
 ): Values<R, O, F> | number {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const name of [...spec.required, ...(spec.optional ?? [])]) options[name] = { type: 'string' };
   for (const name of spec.flags ?? []) options[name] = { type: 'boolean' };
   let values: Record<string, string | boolean | undefined>;

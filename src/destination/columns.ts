@@ -97,7 +97,14 @@ export function isDate(text: string): boolean {
  */
 export function isTimestamp(text: string): boolean {
   const sep = text.charCodeAt(10);
-  if (text.length < 19 || !validDay(text) || (sep !== 84 && sep !== 32) || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return false;
+  if (
+    text.length < 19 ||
+    !validDay(text) ||
+    (sep !== 84 && sep !== 32) ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  )
+    return false;
   const h = digits(text, 11, 2);
   const mi = digits(text, 14, 2);
   const s = digits(text, 17, 2);
@@ -117,7 +124,8 @@ export function isTimestamp(text: string): boolean {
   const oh = digits(rest, 0, 2);
   if (oh < 0 || oh > 23) return false;
   if (rest.length === 2) return true;
-  const om = rest.length === 4 ? digits(rest, 2, 2) : rest.length === 5 && rest.charCodeAt(2) === 58 ? digits(rest, 3, 2) : -1;
+  const om =
+    rest.length === 4 ? digits(rest, 2, 2) : rest.length === 5 && rest.charCodeAt(2) === 58 ? digits(rest, 3, 2) : -1;
   return om >= 0 && om <= 59;
 }
 

@@ -9,7 +9,9 @@ let loaded: Promise<DuckDBModule> | undefined;
 
 export function loadDuckDB(): Promise<DuckDBModule> {
   loaded ??= import('@duckdb/node-api').catch(() => {
-    throw new DestinationError('the DuckDB client @duckdb/node-api is not installed: run `npm ci` (without --omit=dev) in the connector\'s folder');
+    throw new DestinationError(
+      "the DuckDB client @duckdb/node-api is not installed: run `npm ci` (without --omit=dev) in the connector's folder",
+    );
   });
   return loaded;
 }

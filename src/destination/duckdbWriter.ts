@@ -71,7 +71,10 @@ export class DuckDBWriter implements Writer {
   static async open(path: string): Promise<DuckDBWriter> {
     const duckdb = await loadDuckDB();
     const dir = mkdtempSync(join(tmpdir(), 'shipstation-load-'));
-    const instance = await duckdb.DuckDBInstance.create(':memory:', { ...SETTINGS, temp_directory: join(dir, 'spill') });
+    const instance = await duckdb.DuckDBInstance.create(':memory:', {
+      ...SETTINGS,
+      temp_directory: join(dir, 'spill'),
+    });
     const db = await instance.connect();
     try {
       // Attached rather than opened, for the row group size (an ATTACH option).
@@ -84,21 +87,31 @@ export class DuckDBWriter implements Writer {
     }
     await db.run(`USE ${DATABASE}`);
     await db.run("SET TimeZone = 'UTC'");
-    await db.run(`CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
-    await db.run(`CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (configured_catalog JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`);
+    await db.run(
+      `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
+    );
+    await db.run(
+      `CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (configured_catalog JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
+    );
     lowerBackgroundPriority();
     return new DuckDBWriter(instance, db, dir);
   }
 
   /** The stored per-stream states (the `state` objects of the STATE messages), for the next read. */
   async states(streams?: readonly string[]): Promise<Array<Record<string, unknown>>> {
-    const rows = (await this.db.runAndReadAll(`SELECT stream, CAST(state AS VARCHAR) FROM ${STATE_TABLE} ORDER BY stream`)).getRows();
-    return rows.filter(([stream]) => !streams || streams.includes(String(stream))).map(([, state]) => JSON.parse(String(state)) as Record<string, unknown>);
+    const rows = (
+      await this.db.runAndReadAll(`SELECT stream, CAST(state AS VARCHAR) FROM ${STATE_TABLE} ORDER BY stream`)
+    ).getRows();
+    return rows
+      .filter(([stream]) => !streams || streams.includes(String(stream)))
+      .map(([, state]) => JSON.parse(String(state)) as Record<string, unknown>);
   }
 
   /** The configured catalog of the last load that was given one. */
   async storedCatalog(): Promise<unknown> {
-    const rows = (await this.db.runAndReadAll(`SELECT CAST(configured_catalog AS VARCHAR) FROM ${CATALOG_TABLE}`)).getRows();
+    const rows = (
+      await this.db.runAndReadAll(`SELECT CAST(configured_catalog AS VARCHAR) FROM ${CATALOG_TABLE}`)
+    ).getRows();
     return rows.length ? JSON.parse(String(rows[0]![0])) : undefined;
   }
 
@@ -122,7 +135,11 @@ export class DuckDBWriter implements Writer {
     // An overwrite stream's table is rebuilt with the current columns when the stream completes.
     if (plan.mode === 'overwrite') return;
     const existing = new Map(
-      (await this.db.runAndReadAll(`SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = '${DATABASE}' AND schema_name = 'main' AND table_name = ${literal(plan.name)}`))
+      (
+        await this.db.runAndReadAll(
+          `SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = '${DATABASE}' AND schema_name = 'main' AND table_name = ${literal(plan.name)}`,
+        )
+      )
         .getRows()
         .map(([name, type]) => [String(name).toLowerCase(), String(type)]),
     );
@@ -191,7 +208,12 @@ export class DuckDBWriter implements Writer {
   }
 
   report(): Map<string, StreamReport> {
-    return new Map([...this.slots].map(([name, s]) => [name, { rows: s.stage.counts.rows, misfits: s.stage.counts.misfits, undeclared: s.stage.counts.undeclared }]));
+    return new Map(
+      [...this.slots].map(([name, s]) => [
+        name,
+        { rows: s.stage.counts.rows, misfits: s.stage.counts.misfits, undeclared: s.stage.counts.undeclared },
+      ]),
+    );
   }
 
   /** Backpressure: waits for the running commit when too many records wait for it on disk. */
@@ -228,7 +250,12 @@ export class DuckDBWriter implements Writer {
     const running = this.transaction(async () => {
       for (const { plan, batch, state } of work) {
         const files = batch.records.files;
-        const statements = plan.mode === 'overwrite' ? replaceWithSegments(plan, files) : files.length ? mergeSegments(plan, files, batch.keys?.files ?? []) : [];
+        const statements =
+          plan.mode === 'overwrite'
+            ? replaceWithSegments(plan, files)
+            : files.length
+              ? mergeSegments(plan, files, batch.keys?.files ?? [])
+              : [];
         for (const sql of statements) await this.db.run(sql);
         if (state) await this.saveState(plan.name, state);
       }
@@ -247,7 +274,9 @@ export class DuckDBWriter implements Writer {
 
   private async saveState(stream: string, state: Record<string, unknown>): Promise<void> {
     await this.db.run(`DELETE FROM ${STATE_TABLE} WHERE stream = ${literal(stream)}`);
-    await this.db.run(`INSERT INTO ${STATE_TABLE} VALUES (${literal(stream)}, ${literal(JSON.stringify(state))}, now())`);
+    await this.db.run(
+      `INSERT INTO ${STATE_TABLE} VALUES (${literal(stream)}, ${literal(JSON.stringify(state))}, now())`,
+    );
   }
 
   private async transaction(body: () => Promise<void>): Promise<void> {

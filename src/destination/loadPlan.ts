@@ -30,14 +30,21 @@ function topLevel(path: unknown, what: string): string {
 }
 
 export function planStreams(catalog: unknown): StreamPlan[] {
-  if (!isObject(catalog) || !Array.isArray(catalog.streams)) throw new DestinationError('catalog.streams must be an array');
+  if (!isObject(catalog) || !Array.isArray(catalog.streams))
+    throw new DestinationError('catalog.streams must be an array');
   const seen = new Set<string>();
   return catalog.streams.map((entry: unknown, i) => {
     const at = `catalog.streams[${i}]`;
     if (!isObject(entry) || !isObject(entry.stream)) throw new DestinationError(`${at}.stream must be an object`);
     const { stream } = entry;
-    if (typeof stream.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(stream.name) || stream.name.startsWith('_')) {
-      throw new DestinationError(`${at}.stream.name must be a plain name (letters, digits, _; not starting with _), got ${JSON.stringify(stream.name)}`);
+    if (
+      typeof stream.name !== 'string' ||
+      !/^[A-Za-z_][A-Za-z0-9_]*$/.test(stream.name) ||
+      stream.name.startsWith('_')
+    ) {
+      throw new DestinationError(
+        `${at}.stream.name must be a plain name (letters, digits, _; not starting with _), got ${JSON.stringify(stream.name)}`,
+      );
     }
     const name = stream.name;
     if (seen.has(name.toLowerCase())) throw new DestinationError(`${at}: stream '${name}' is listed twice`);
@@ -48,14 +55,17 @@ export function planStreams(catalog: unknown): StreamPlan[] {
     if (!Array.isArray(keyPaths)) throw new DestinationError(`${at}.primary_key must be an array of field paths`);
     const primaryKey = keyPaths.map((p, k) => topLevel(p, `${at}.primary_key[${k}]`));
     for (const field of primaryKey) {
-      if (!known.has(field)) throw new DestinationError(`${at}: primary key field '${field}' is not in the stream's json_schema`);
+      if (!known.has(field))
+        throw new DestinationError(`${at}: primary key field '${field}' is not in the stream's json_schema`);
     }
     const mode = writeMode(entry.destination_sync_mode, at);
-    if (mode === 'dedup' && primaryKey.length === 0) throw new DestinationError(`${at}: append_dedup needs a primary key`);
+    if (mode === 'dedup' && primaryKey.length === 0)
+      throw new DestinationError(`${at}: append_dedup needs a primary key`);
     let cursor: string | undefined;
     if (entry.sync_mode === 'incremental' && entry.cursor_field !== undefined) {
       cursor = topLevel(entry.cursor_field, `${at}.cursor_field`);
-      if (!known.has(cursor)) throw new DestinationError(`${at}: cursor field '${cursor}' is not in the stream's json_schema`);
+      if (!known.has(cursor))
+        throw new DestinationError(`${at}: cursor field '${cursor}' is not in the stream's json_schema`);
     }
     return { name, columns, mode, primaryKey, ...(cursor ? { cursor } : {}) };
   });
@@ -71,6 +81,8 @@ function writeMode(value: unknown, at: string): WriteMode {
     case 'overwrite_dedup':
       return 'overwrite';
     default:
-      throw new DestinationError(`${at}.destination_sync_mode must be append, append_dedup, overwrite or overwrite_dedup, got ${JSON.stringify(value)}`);
+      throw new DestinationError(
+        `${at}.destination_sync_mode must be append, append_dedup, overwrite or overwrite_dedup, got ${JSON.stringify(value)}`,
+      );
   }
 }

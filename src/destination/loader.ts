@@ -24,7 +24,14 @@ export type Say = (line: string) => void;
  * after them (the error names the line); the source's LOG messages at WARN and above, and its errors, are passed to `say`.
  */
 export async function load(input: Readable, writer: Writer, say: Say): Promise<LoadSummary> {
-  const summary: LoadSummary = { streams: new Map(), states: 0, complete: [], incomplete: [], notReplaced: [], errors: [] };
+  const summary: LoadSummary = {
+    streams: new Map(),
+    states: 0,
+    complete: [],
+    incomplete: [],
+    notReplaced: [],
+    errors: [],
+  };
   try {
     await consume(input, writer, say, summary);
   } catch (err) {
@@ -43,11 +50,19 @@ async function consume(input: Readable, writer: Writer, say: Say, summary: LoadS
       const message = parseMessage(text, line);
       switch (message.type) {
         case 'RECORD':
-          if (!writer.has(message.stream)) throw new MalformedMessageError(line, `RECORD of stream '${message.stream}', which the configured catalog does not select`);
+          if (!writer.has(message.stream))
+            throw new MalformedMessageError(
+              line,
+              `RECORD of stream '${message.stream}', which the configured catalog does not select`,
+            );
           writer.record(message.stream, line, raw, message.data, message.emittedAt);
           break;
         case 'STATE':
-          if (!writer.has(message.stream)) throw new MalformedMessageError(line, `STATE of stream '${message.stream}', which the configured catalog does not select`);
+          if (!writer.has(message.stream))
+            throw new MalformedMessageError(
+              line,
+              `STATE of stream '${message.stream}', which the configured catalog does not select`,
+            );
           summary.states++;
           await writer.state(message.stream, message.state);
           break;

@@ -44,13 +44,17 @@ export function parseMessage(text: string, line: number): Message {
       const r = value.record;
       if (!isObject(r) || typeof r.stream !== 'string') return fail('RECORD without record.stream');
       if (!isObject(r.data)) return fail(`RECORD of stream '${r.stream}': record.data is not an object`);
-      if (typeof r.emitted_at !== 'number' || !Number.isFinite(r.emitted_at)) return fail(`RECORD of stream '${r.stream}': record.emitted_at is not a number`);
+      if (typeof r.emitted_at !== 'number' || !Number.isFinite(r.emitted_at))
+        return fail(`RECORD of stream '${r.stream}': record.emitted_at is not a number`);
       return { type: 'RECORD', stream: r.stream, data: r.data, emittedAt: r.emitted_at };
     }
     case 'STATE': {
       const s = value.state;
       if (!isObject(s)) return fail('STATE without state');
-      if (s.type !== 'STREAM') return fail(`STATE of type ${JSON.stringify(s.type ?? 'LEGACY')}: only per-stream (STREAM) states are supported`);
+      if (s.type !== 'STREAM')
+        return fail(
+          `STATE of type ${JSON.stringify(s.type ?? 'LEGACY')}: only per-stream (STREAM) states are supported`,
+        );
       const name = isObject(s.stream) ? streamName(s.stream.stream_descriptor) : undefined;
       if (name === undefined) return fail('STREAM state without stream.stream_descriptor.name');
       return { type: 'STATE', stream: name, state: s };
@@ -60,10 +64,15 @@ export function parseMessage(text: string, line: number): Message {
       if (!isObject(t)) return fail('TRACE without trace');
       if (t.type === 'STREAM_STATUS' && isObject(t.stream_status)) {
         const name = streamName(t.stream_status.stream_descriptor);
-        if (name === undefined || typeof t.stream_status.status !== 'string') return fail('STREAM_STATUS without stream_descriptor.name or status');
+        if (name === undefined || typeof t.stream_status.status !== 'string')
+          return fail('STREAM_STATUS without stream_descriptor.name or status');
         return { type: 'STATUS', stream: name, status: t.stream_status.status };
       }
-      if (t.type === 'ERROR') return { type: 'ERROR', message: isObject(t.error) && typeof t.error.message === 'string' ? t.error.message : 'unknown error' };
+      if (t.type === 'ERROR')
+        return {
+          type: 'ERROR',
+          message: isObject(t.error) && typeof t.error.message === 'string' ? t.error.message : 'unknown error',
+        };
       return { type: 'OTHER' };
     }
     case 'LOG': {

@@ -6,7 +6,11 @@ import { EXTRACTED_AT, EXTRAS, type Column } from './columns.js';
 import { loadDuckDB } from './duckdb.js';
 import { quote } from './sql.js';
 
-export async function readBack(db: DuckDBConnection, table: string, columns: readonly Column[]): Promise<Array<Record<string, unknown>>> {
+export async function readBack(
+  db: DuckDBConnection,
+  table: string,
+  columns: readonly Column[],
+): Promise<Array<Record<string, unknown>>> {
   const { DuckDBTimestampTZValue, DuckDBDateValue } = await loadDuckDB();
   const types = new Map(columns.map((c) => [c.name, c.type]));
   const reader = await db.runAndReadAll(`SELECT * EXCLUDE (${quote(EXTRACTED_AT)}) FROM ${quote(table)}`);
@@ -15,8 +19,10 @@ export async function readBack(db: DuckDBConnection, table: string, columns: rea
     for (const [name, value] of Object.entries(row)) {
       if (value === null) continue;
       if (name === EXTRAS) Object.assign(record, JSON.parse(String(value)) as object);
-      else if (value instanceof DuckDBTimestampTZValue) record[name] = new Date(Number(value.micros / 1000n)).toISOString();
-      else if (value instanceof DuckDBDateValue) record[name] = new Date(value.days * 86_400_000).toISOString().slice(0, 10);
+      else if (value instanceof DuckDBTimestampTZValue)
+        record[name] = new Date(Number(value.micros / 1000n)).toISOString();
+      else if (value instanceof DuckDBDateValue)
+        record[name] = new Date(value.days * 86_400_000).toISOString().slice(0, 10);
       else if (typeof value === 'bigint') record[name] = Number(value);
       else if (types.get(name) === 'JSON') record[name] = JSON.parse(String(value));
       else record[name] = value;

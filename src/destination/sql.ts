@@ -40,7 +40,11 @@ export function readSegments(plan: StreamPlan, files: readonly string[], only?: 
     return `${castLater(c) ? `CAST(${v} AS ${c.type})` : v} AS ${quote(c.name)}`;
   };
   const select = [`s AS ${quote(SEQ)}`, ...columns.map(value)];
-  if (!only) select.push(`CAST(epoch_ms(CAST(trunc(m.record.emitted_at) AS BIGINT)) AS TIMESTAMPTZ) AS ${quote(EXTRACTED_AT)}`, `x AS ${quote(EXTRAS)}`);
+  if (!only)
+    select.push(
+      `CAST(epoch_ms(CAST(trunc(m.record.emitted_at) AS BIGINT)) AS TIMESTAMPTZ) AS ${quote(EXTRACTED_AT)}`,
+      `x AS ${quote(EXTRAS)}`,
+    );
   const types = `{s: 'BIGINT', ${only ? '' : "x: 'JSON', "}m: ${literal(`STRUCT(record ${record})`)}}`;
   return `SELECT ${select.join(', ')} FROM read_json([${files.map(literal).join(', ')}], format = 'newline_delimited', maximum_object_size = ${MAX_LINE_BYTES}, columns = ${types})`;
 }
@@ -71,10 +75,14 @@ function newestPerKey(plan: StreamPlan, columns: string, from: string): string {
   return `${rows} QUALIFY row_number() OVER (PARTITION BY ${plan.primaryKey.map(quote).join(', ')} ORDER BY ${order}) = 1`;
 }
 
-const sameKey = (plan: StreamPlan, a: string, b: string) => plan.primaryKey.map((k) => `${a}.${quote(k)} IS NOT DISTINCT FROM ${b}.${quote(k)}`).join(' AND ');
+const sameKey = (plan: StreamPlan, a: string, b: string) =>
+  plan.primaryKey.map((k) => `${a}.${quote(k)} IS NOT DISTINCT FROM ${b}.${quote(k)}`).join(' AND ');
 
 /** The fields a deduplicated stream's key files hold (stage.ts): its primary key and cursor. */
-export const keyFields = (plan: StreamPlan): string[] => [...plan.primaryKey, ...(plan.cursor && !plan.primaryKey.includes(plan.cursor) ? [plan.cursor] : [])];
+export const keyFields = (plan: StreamPlan): string[] => [
+  ...plan.primaryKey,
+  ...(plan.cursor && !plan.primaryKey.includes(plan.cursor) ? [plan.cursor] : []),
+];
 
 /**
  * Statements that move the segments' rows into the table: appended, or deduplicated with the winners chosen on
@@ -82,13 +90,18 @@ export const keyFields = (plan: StreamPlan): string[] => [...plan.primaryKey, ..
  */
 export function mergeSegments(plan: StreamPlan, files: readonly string[], keyFiles: readonly string[]): string[] {
   const table = quote(plan.name);
-  const rows = (where: string) => `INSERT INTO ${table} BY NAME SELECT * EXCLUDE (${quote(SEQ)}) FROM (${readSegments(plan, files)}) WHERE ${where}`;
+  const rows = (where: string) =>
+    `INSERT INTO ${table} BY NAME SELECT * EXCLUDE (${quote(SEQ)}) FROM (${readSegments(plan, files)}) WHERE ${where}`;
   if (plan.mode === 'append') return [rows('true')];
-  const statements = [`CREATE OR REPLACE TEMP TABLE _merge AS ${newestPerKey(plan, '*', `(${readSegments(plan, keyFiles, keyFields(plan))})`)}`];
+  const statements = [
+    `CREATE OR REPLACE TEMP TABLE _merge AS ${newestPerKey(plan, '*', `(${readSegments(plan, keyFiles, keyFields(plan))})`)}`,
+  ];
   if (plan.cursor) {
     // A row already loaded with a newer cursor value stays (records of one stream may arrive out of order).
     const c = quote(plan.cursor);
-    statements.push(`DELETE FROM _merge USING ${table} WHERE ${sameKey(plan, '_merge', table)} AND ${table}.${c} IS NOT NULL AND (_merge.${c} IS NULL OR ${table}.${c} > _merge.${c})`);
+    statements.push(
+      `DELETE FROM _merge USING ${table} WHERE ${sameKey(plan, '_merge', table)} AND ${table}.${c} IS NOT NULL AND (_merge.${c} IS NULL OR ${table}.${c} > _merge.${c})`,
+    );
   }
   statements.push(
     `DELETE FROM ${table} USING _merge WHERE ${sameKey(plan, table, '_merge')}`,
@@ -101,6 +114,9 @@ export function mergeSegments(plan: StreamPlan, files: readonly string[], keyFil
 /** Statements that replace the table with the segments' rows (the end of an overwrite stream). */
 export function replaceWithSegments(plan: StreamPlan, files: readonly string[]): string[] {
   const statements = [createTable(plan, true)];
-  if (files.length) statements.push(`INSERT INTO ${quote(plan.name)} BY NAME SELECT * EXCLUDE (${quote(SEQ)}) FROM (${newestPerKey(plan, '*', `(${readSegments(plan, files)})`)})`);
+  if (files.length)
+    statements.push(
+      `INSERT INTO ${quote(plan.name)} BY NAME SELECT * EXCLUDE (${quote(SEQ)}) FROM (${newestPerKey(plan, '*', `(${readSegments(plan, files)})`)})`,
+    );
   return statements;
 }

@@ -59,7 +59,11 @@ export class Stage {
     }
     const kept = Object.create(null) as Record<string, unknown>;
     for (const key in data) if (!(key in extras)) kept[key] = data[key];
-    this.records.append(JSON.stringify({ s: seq, x: extras, m: { record: { emitted_at: emittedAt, data: kept } } }), undefined, '\n');
+    this.records.append(
+      JSON.stringify({ s: seq, x: extras, m: { record: { emitted_at: emittedAt, data: kept } } }),
+      undefined,
+      '\n',
+    );
   }
 
   /** The key fields of a record in the records' layout; a value kept in the extras is absent here too. */

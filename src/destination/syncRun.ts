@@ -55,7 +55,10 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       writeFileSync(join(dir, 'state.json'), JSON.stringify(states));
       args.push('--state', join(dir, 'state.json'));
     }
-    const child = spawn(process.execPath, [ENTRY, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: options.env ?? process.env });
+    const child = spawn(process.execPath, [ENTRY, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: options.env ?? process.env,
+    });
     options.onConnector?.(child);
     const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
     let summary: LoadSummary;
@@ -76,7 +79,10 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
 
 /** Runs `discover` and returns its streams; the connector's own error message when it fails. */
 async function discover(config: string, env?: NodeJS.ProcessEnv): Promise<DiscoveredStream[]> {
-  const child = spawn(process.execPath, [ENTRY, 'discover', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
+  const child = spawn(process.execPath, [ENTRY, 'discover', '--config', config], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: env ?? process.env,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -85,7 +91,14 @@ async function discover(config: string, env?: NodeJS.ProcessEnv): Promise<Discov
   const messages = stdout
     .split('\n')
     .filter(Boolean)
-    .map((line) => JSON.parse(line) as { type: string; catalog?: { streams: DiscoveredStream[] }; trace?: { error?: { message?: string } } });
+    .map(
+      (line) =>
+        JSON.parse(line) as {
+          type: string;
+          catalog?: { streams: DiscoveredStream[] };
+          trace?: { error?: { message?: string } };
+        },
+    );
   const catalog = messages.find((m) => m.type === 'CATALOG')?.catalog;
   if (catalog) return catalog.streams;
   const error = messages.find((m) => m.type === 'TRACE')?.trace?.error?.message ?? stderr.trim();
@@ -94,7 +107,10 @@ async function discover(config: string, env?: NodeJS.ProcessEnv): Promise<Discov
 
 export function configuredCatalog(offered: DiscoveredStream[], names: string[] | undefined, fullRefresh: boolean) {
   const unknown = (names ?? []).filter((n) => !offered.some((s) => s.name === n));
-  if (unknown.length) throw new DestinationError(`unknown stream(s) ${unknown.join(', ')}; the connector offers ${offered.map((s) => s.name).join(', ')}`);
+  if (unknown.length)
+    throw new DestinationError(
+      `unknown stream(s) ${unknown.join(', ')}; the connector offers ${offered.map((s) => s.name).join(', ')}`,
+    );
   return {
     streams: offered
       .filter((s) => !names || names.includes(s.name))

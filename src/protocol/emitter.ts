@@ -21,7 +21,10 @@ export class Emitter {
   private drain: { done: Promise<void>; release: () => void } | undefined;
   private readonly warnedDeep = new Set<string>();
 
-  constructor(private readonly out: Writable, redact: Redactor = noRedaction) {
+  constructor(
+    private readonly out: Writable,
+    redact: Redactor = noRedaction,
+  ) {
     this.redact = redact;
     // A reader that went away (EPIPE) ends the sync quietly; any other stdout error is just as final.
     out.on('error', () => this.markClosed());
@@ -61,7 +64,8 @@ export class Emitter {
           chunk = '';
           for (let j = from; j <= i; j++) {
             const json = this.serialize(stream, records[j], false);
-            chunk += prefix + (this.redact.mayAppearIn(json) ? this.serialize(stream, records[j], true) : json) + suffix;
+            chunk +=
+              prefix + (this.redact.mayAppearIn(json) ? this.serialize(stream, records[j], true) : json) + suffix;
           }
         }
         await this.write(escapeLineSeparators(chunk));

@@ -22,7 +22,10 @@ export function oneLine(text: string): string {
 
 export function logMessage(level: LogLevel, message: string, stackTrace?: string): AirbyteMessage {
   const line = oneLine(message);
-  return { type: 'LOG', log: stackTrace ? { level, message: line, stack_trace: stackTrace } : { level, message: line } };
+  return {
+    type: 'LOG',
+    log: stackTrace ? { level, message: line, stack_trace: stackTrace } : { level, message: line },
+  };
 }
 
 export function specMessage(spec: ConnectorSpecification): AirbyteMessage {
@@ -30,14 +33,21 @@ export function specMessage(spec: ConnectorSpecification): AirbyteMessage {
 }
 
 export function connectionStatusMessage(status: 'SUCCEEDED' | 'FAILED', message?: string): AirbyteMessage {
-  return { type: 'CONNECTION_STATUS', connectionStatus: message === undefined ? { status } : { status, message: oneLine(message) } };
+  return {
+    type: 'CONNECTION_STATUS',
+    connectionStatus: message === undefined ? { status } : { status, message: oneLine(message) },
+  };
 }
 
 export function catalogMessage(catalog: AirbyteCatalog): AirbyteMessage {
   return { type: 'CATALOG', catalog };
 }
 
-export function streamStateMessage(stream: string, streamState: Record<string, unknown>, recordCount: number): AirbyteMessage {
+export function streamStateMessage(
+  stream: string,
+  streamState: Record<string, unknown>,
+  recordCount: number,
+): AirbyteMessage {
   const state: AirbyteStateMessage = {
     type: 'STREAM',
     stream: { stream_descriptor: { name: stream }, stream_state: streamState },
@@ -75,7 +85,9 @@ export function estimateTraceMessage(stream: string, rowEstimate: number): Airby
 
 export function streamStatusMessage(stream: string, status: StreamStatus, rateLimitedUntil?: number): AirbyteMessage {
   const reasons: AirbyteStreamStatusReason[] | undefined =
-    rateLimitedUntil === undefined ? undefined : [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: rateLimitedUntil } }];
+    rateLimitedUntil === undefined
+      ? undefined
+      : [{ type: 'RATE_LIMITED', rate_limited: { quota_reset: rateLimitedUntil } }];
   return trace({
     type: 'STREAM_STATUS',
     stream_status: { stream_descriptor: { name: stream }, status, ...(reasons ? { reasons } : {}) },

@@ -92,7 +92,9 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   // What to look for in serialized JSON: each form, raw and JSON-escaped (a quote or backslash in a secret is
   // escaped in the line). Looking is cheap; a hit only means "mask this one by value".
   // A needle that contains a shorter one is implied by it (`key:secret` by `key`): only the minimal ones are searched.
-  const all = [...new Set(forms.flatMap((f) => [f, JSON.stringify(f).slice(1, -1)]))].sort((x, y) => x.length - y.length);
+  const all = [...new Set(forms.flatMap((f) => [f, JSON.stringify(f).slice(1, -1)]))].sort(
+    (x, y) => x.length - y.length,
+  );
   const needles = all.filter((n, i) => !all.slice(0, i).some((shorter) => n.includes(shorter)));
   const mask = maskFor(forms);
 

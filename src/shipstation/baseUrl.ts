@@ -13,7 +13,9 @@ export function validateBaseUrl(raw: string): URL {
     throw new ConfigError(`base_url is not a valid absolute URL; expected for example ${DEFAULT_BASE_URL}`);
   }
   if (url.username || url.password) {
-    throw new ConfigError('base_url must not contain a user name or password; put the credentials in api_key and api_secret');
+    throw new ConfigError(
+      'base_url must not contain a user name or password; put the credentials in api_key and api_secret',
+    );
   }
   if (url.search || url.hash) {
     throw new ConfigError(`base_url must not contain a query string or fragment (${url.origin}${url.pathname})`);

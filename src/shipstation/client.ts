@@ -167,14 +167,27 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
    * Sending: the request, up to its status and headers. The rate headers go back to the key's limiter through the
    * permit; a 429 ends the attempt here, as a RateLimitedError carrying the wait withRetry keeps before retrying.
    */
-  async function send(permit: Permit, target: string, path: string, deadline: Deadline): Promise<Dispatcher.ResponseData> {
+  async function send(
+    permit: Permit,
+    target: string,
+    path: string,
+    deadline: Deadline,
+  ): Promise<Dispatcher.ResponseData> {
     let res: Dispatcher.ResponseData;
     const pool = dispatcher;
     try {
       const { signal } = deadline;
       // undici honours an abort only once a connection has taken the request: one still queued in its Pool
       // ignores it and, when no connection comes free, never settles, holding its permit for ever.
-      const request = pool.request({ origin, path: target, method: 'GET', headers, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
+      const request = pool.request({
+        origin,
+        path: target,
+        method: 'GET',
+        headers,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal,
+      });
       res = await abortable(request, signal, (late) => late.body.destroy());
     } catch (err) {
       if (refusedBeforeSending(err)) retire(pool);
@@ -192,10 +205,20 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   }
 
   /** A 429: the key's limiter holds every request for a bounded time, and this one is retried after its own wait. */
-  async function tooManyRequests(permit: Permit, res: Dispatcher.ResponseData, rate: RateHeaders, receivedAt: number, path: string): Promise<never> {
+  async function tooManyRequests(
+    permit: Permit,
+    res: Dispatcher.ResponseData,
+    rate: RateHeaders,
+    receivedAt: number,
+    path: string,
+  ): Promise<never> {
     const retryAfter = retryAfterSeconds(res.headers, receivedAt);
     // The key waits at most maxKeyWaitS; this request's own retry decides on what was announced (withRetry).
-    permit.rejected(boundedRateHeaders(rate, maxKeyWaitS), receivedAt, retryAfter === undefined ? undefined : Math.min(retryAfter, maxKeyWaitS));
+    permit.rejected(
+      boundedRateHeaders(rate, maxKeyWaitS),
+      receivedAt,
+      retryAfter === undefined ? undefined : Math.min(retryAfter, maxKeyWaitS),
+    );
     await res.body.dump().catch(() => undefined);
     // The retry waits for the later of what was announced and the key's block (the minimum backoff for a 0).
     const waitS = retryAfter ?? rate.resetSeconds ?? DEFAULT_429_WAIT_S;
@@ -212,14 +235,20 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     const ok = status >= 200 && status < 300;
     let text: string | undefined;
     try {
-      text = await readBody(res.body, ok ? maxResponseBytes : ERROR_BODY_BYTES, declaredLength(res.headers['content-length']), !ok);
+      text = await readBody(
+        res.body,
+        ok ? maxResponseBytes : ERROR_BODY_BYTES,
+        declaredLength(res.headers['content-length']),
+        !ok,
+      );
     } catch (err) {
       throw failure(err, 'body', path, deadline);
     }
     if (text === undefined) throw new TransientError(tooLargeMessage(host, path, maxResponseBytes));
     const contentType = firstHeader(res.headers['content-type']);
     const serverTime = httpDate(firstHeader(res.headers.date));
-    if (!ok || !gate) return { status, body: interpret(status, contentType, text, path), release: noRelease, serverTime };
+    if (!ok || !gate)
+      return { status, body: interpret(status, contentType, text, path), release: noRelease, serverTime };
     // The body is in; waiting for a memory slot is not the server's time.
     deadline.clear();
     const release = await gate.acquire(opts.signal);
@@ -235,7 +264,8 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   function failure(err: unknown, during: 'request' | 'body', path: string, deadline: Deadline): unknown {
     if (opts.signal?.aborted) return opts.signal.reason;
     if (deadline.expired()) return new TransientError(timeoutMessage(host, path, timeoutMs));
-    if (during === 'request' && refusedBeforeSending(err)) return new SystemError(refusedRequestMessage(host, path), { internal: redact(describe(err)) });
+    if (during === 'request' && refusedBeforeSending(err))
+      return new SystemError(refusedRequestMessage(host, path), { internal: redact(describe(err)) });
     const detail = networkErrorDetail(errorCode(err));
     const message = during === 'body' ? truncatedBodyMessage(host, path, detail) : unreachableMessage(host, detail);
     return networkFailure(err, message, redact);
@@ -257,7 +287,14 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
 
   function interpret(status: number, contentType: string | undefined, text: string, path: string): unknown {
     if (status < 200 || status >= 300) {
-      throw errorForStatus(status, { path, baseUrl: baseLabel, apiKey: opts.apiKey, apiSecret: opts.apiSecret, bodyText: text, redact });
+      throw errorForStatus(status, {
+        path,
+        baseUrl: baseLabel,
+        apiKey: opts.apiKey,
+        apiSecret: opts.apiSecret,
+        bodyText: text,
+        redact,
+      });
     }
     const bytes = Buffer.byteLength(text);
     if (looksLikeHtml(text, contentType)) throw new TransientError(badBodyMessage('html', status, path, bytes));
@@ -328,7 +365,8 @@ function describe(err: unknown): string {
  */
 function createDispatcher(origin: string, connections: number): Dispatcher {
   const tls = { rejectUnauthorized: true };
-  if (PROXY_ENV.some((name) => process.env[name])) return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls });
+  if (PROXY_ENV.some((name) => process.env[name]))
+    return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls });
   return new Pool(origin, { connections, connect: tls });
 }
 
@@ -359,7 +397,12 @@ function declaredLength(value: string | string[] | undefined): number | undefine
  * The body as text, or undefined when a success body passes `limit` (abandoned at once: an endless body must not
  * fill memory). An error body is only cut at `limit`: its first sentence is all that is used.
  */
-async function readBody(body: Dispatcher.ResponseData['body'], limit: number, declared: number | undefined, truncate = false): Promise<string | undefined> {
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  limit: number,
+  declared: number | undefined,
+  truncate = false,
+): Promise<string | undefined> {
   if (declared !== undefined && declared > limit && !truncate) {
     body.destroy();
     return undefined;
@@ -395,7 +438,12 @@ function createWaitReporter(
   return (info) => {
     if (info.waitMs < REPORT_WAIT_MS) return;
     const now = clock();
-    if (reportedUntil !== undefined && now < reportedUntil && Math.abs(info.untilEpochMs - reportedUntil) < REPORT_WAIT_MS) return;
+    if (
+      reportedUntil !== undefined &&
+      now < reportedUntil &&
+      Math.abs(info.untilEpochMs - reportedUntil) < REPORT_WAIT_MS
+    )
+      return;
     reportedUntil = info.untilEpochMs;
     callback?.(info);
     if (loggedAt === undefined || now - loggedAt >= LOG_WAIT_EVERY_MS) {
@@ -404,7 +452,9 @@ function createWaitReporter(
         info.reason === 'http_429'
           ? 'ShipStation answered 429 Too Many Requests'
           : `the key's budget of ${window.limit} requests per ${Math.round(window.windowMs / 1000)} s is used up`;
-      logger.info(`Rate limit: waiting ${Math.ceil(info.waitMs / 1000)} s (until ${new Date(info.untilEpochMs).toISOString()}) because ${why}`);
+      logger.info(
+        `Rate limit: waiting ${Math.ceil(info.waitMs / 1000)} s (until ${new Date(info.untilEpochMs).toISOString()}) because ${why}`,
+      );
     }
   };
 }

@@ -84,7 +84,14 @@ export function refusedRequestMessage(host: string, path: string): string {
  * a line break, a path with a space) and Node's own argument checks. Not a network failure: a retry sends the same
  * request and is refused the same way.
  */
-const REFUSED_CODES = new Set(['UND_ERR_INVALID_ARG', 'ERR_INVALID_ARG_TYPE', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_CHAR', 'ERR_INVALID_HTTP_TOKEN', 'ERR_INVALID_URL']);
+const REFUSED_CODES = new Set([
+  'UND_ERR_INVALID_ARG',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_CHAR',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_URL',
+]);
 
 /** Whether a failed request never left this process (see REFUSED_CODES); a TypeError without a code is one too. */
 export function refusedBeforeSending(err: unknown): boolean {
@@ -185,6 +192,7 @@ export function errorForStatus(status: number, ctx: StatusContext): ConnectorErr
   if (status === 403) return new ConfigError(accessDeniedMessage());
   if (status === 404) return new SystemError(notFoundMessage(ctx.path, ctx.baseUrl));
   if (status === 400) return new SystemError(badRequestMessage(ctx.path, serverMessage()));
-  if (status === 408 || status >= 500) return new TransientError(serverErrorMessage(status, ctx.path), { internal: serverMessage() });
+  if (status === 408 || status >= 500)
+    return new TransientError(serverErrorMessage(status, ctx.path), { internal: serverMessage() });
   return new SystemError(unexpectedStatusMessage(status, ctx.path, serverMessage()));
 }

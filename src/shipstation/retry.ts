@@ -75,7 +75,9 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
           if (error instanceof RateLimitedError) return error.untilEpochMs <= deadline;
           if (now >= deadline) return false;
           const delay = Math.min(backoffDelayMs(retriesConsumed, policy, random), deadline - now);
-          logger.warn(`${what}: attempt ${attempts} failed (${error.message}); retrying in ${(delay / 1000).toFixed(1)} s`);
+          logger.warn(
+            `${what}: attempt ${attempts} failed (${error.message}); retrying in ${(delay / 1000).toFixed(1)} s`,
+          );
           await sleep(delay, signal);
           return true;
         },
@@ -93,7 +95,9 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     }
     const seconds = Math.round((clock() - startedAt) / 1000);
     const last = err instanceof Error ? err.message : String(err);
-    throw new TransientError(`${what} still failing after ${attempts} attempt(s) over ${seconds} s: ${last}`, { cause: err });
+    throw new TransientError(`${what} still failing after ${attempts} attempt(s) over ${seconds} s: ${last}`, {
+      cause: err,
+    });
   }
 }
 

@@ -9,7 +9,8 @@ import type * as Undici from 'undici';
 const require = createRequire(import.meta.url);
 
 export const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
-export const EnvHttpProxyAgent = require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent;
+export const EnvHttpProxyAgent =
+  require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent;
 
 const dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
 Object.assign(dispatcher.prototype, require('undici/lib/api/index.js') as object);

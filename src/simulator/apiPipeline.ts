@@ -29,7 +29,11 @@ const TOO_MANY_REQUESTS = { Message: 'Too Many Requests. The rate limit for this
 const INJECTED_ERRORS = {
   error500: { status: 500, reason: 'Internal Server Error', json: { Message: 'An error has occurred.' } },
   error502: { status: 502, reason: 'Bad Gateway', json: { Message: 'Bad Gateway' } },
-  error503: { status: 503, reason: 'Service Temporarily Unavailable', json: { Message: 'The service is unavailable.' } },
+  error503: {
+    status: 503,
+    reason: 'Service Temporarily Unavailable',
+    json: { Message: 'The service is unavailable.' },
+  },
 } as const;
 
 /**
@@ -51,10 +55,21 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   const presented = parseBasicAuth(req.headers.authorization);
   const rateKey = presented?.key ?? '';
   const record = (status: number | null, delayMs = 0): void => {
-    stats.record({ t: options.clock(), path, query: url.search.slice(1), status, key: presented?.key ?? null, ...(delayMs > 0 ? { delayMs } : {}) });
+    stats.record({
+      t: options.clock(),
+      path,
+      query: url.search.slice(1),
+      status,
+      key: presented?.key ?? null,
+      ...(delayMs > 0 ? { delayMs } : {}),
+    });
   };
   const serverTime = (): number => options.clock() + options.dateOffsetMs;
-  const respond = (result: ApiResult, headers: Readonly<Record<string, string>>, delivery: Delivery = NORMAL_DELIVERY): void => {
+  const respond = (
+    result: ApiResult,
+    headers: Readonly<Record<string, string>>,
+    delivery: Delivery = NORMAL_DELIVERY,
+  ): void => {
     record(result.status, delivery.latencyMs);
     deliver(res, result, headers, delivery, deps.timers, serverTime);
   };
@@ -115,7 +130,14 @@ function deliveryFor(plan: FaultPlan, deps: ApiDeps): Delivery {
   };
 }
 
-function authenticatedResult(req: IncomingMessage, path: string, search: URLSearchParams, presented: ReturnType<typeof parseBasicAuth>, deps: ApiDeps, plan: PagePlan): ApiResult {
+function authenticatedResult(
+  req: IncomingMessage,
+  path: string,
+  search: URLSearchParams,
+  presented: ReturnType<typeof parseBasicAuth>,
+  deps: ApiDeps,
+  plan: PagePlan,
+): ApiResult {
   const { options } = deps;
   switch (authorize(presented, options.credentials, options.noAccessCredentials)) {
     case 'missing':
@@ -128,11 +150,14 @@ function authenticatedResult(req: IncomingMessage, path: string, search: URLSear
     case 'ok':
       break;
   }
-  if (req.method !== 'GET' && isKnownApiPath(path)) return jsonResult(405, { Message: `The requested resource does not support http method '${req.method ?? ''}'.` });
+  if (req.method !== 'GET' && isKnownApiPath(path))
+    return jsonResult(405, { Message: `The requested resource does not support http method '${req.method ?? ''}'.` });
   try {
     return serveApi(deps.dataset, options.pagesZeroQuirk, path, search, options.filterBounds, plan);
   } catch (error) {
-    process.stderr.write(`simulator: error serving ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `simulator: error serving ${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return jsonResult(500, { Message: 'An error has occurred.' });
   }
 }

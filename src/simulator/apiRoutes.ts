@@ -38,7 +38,15 @@ function isPaged(path: string): path is `/${PagedStreamName}` {
 }
 
 /** Endpoints answering with their whole list in one response, no paging. */
-const LIST_PATHS = ['/stores', '/warehouses', '/carriers', '/stores/marketplaces', '/users', '/webhooks', '/accounts/listtags'];
+const LIST_PATHS = [
+  '/stores',
+  '/warehouses',
+  '/carriers',
+  '/stores/marketplaces',
+  '/users',
+  '/webhooks',
+  '/accounts/listtags',
+];
 
 export function isKnownApiPath(path: string): boolean {
   return isPaged(path) || LIST_PATHS.includes(path);
@@ -59,10 +67,12 @@ export function serveApi(
     if (path === '/warehouses') return listResult('[', dataset.warehouses.list(), ']');
     if (path === '/carriers') return listResult('[', dataset.carriers.list(), ']');
     if (path === '/stores/marketplaces') return listResult('[', dataset.marketplaces.list(), ']');
-    if (path === '/users') return listResult('[', dataset.users.listUsers(reader.boolean('showInactive') === true), ']');
+    if (path === '/users')
+      return listResult('[', dataset.users.listUsers(reader.boolean('showInactive') === true), ']');
     if (path === '/webhooks') return listResult('{"webhooks":[', dataset.webhooks.list(), ']}');
     if (path === '/accounts/listtags') return listResult('[', dataset.tags.list(), ']');
-    if (!isPaged(path)) return jsonResult(404, { Message: `No HTTP resource was found that matches the request URI '${path}'.` });
+    if (!isPaged(path))
+      return jsonResult(404, { Message: `No HTTP resource was found that matches the request URI '${path}'.` });
     const name = path.slice(1) as PagedStreamName;
     const stream = dataset.paged(name);
     const request = parseListRequest(stream.params, reader, bounds, plan.maxPageSize);

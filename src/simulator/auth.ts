@@ -19,7 +19,11 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | n
   return colon < 0 ? null : { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
 }
 
-export function authorize(presented: BasicCredentials | null, account: Credentials, noAccess: Credentials): AuthOutcome {
+export function authorize(
+  presented: BasicCredentials | null,
+  account: Credentials,
+  noAccess: Credentials,
+): AuthOutcome {
   if (!presented) return 'missing';
   if (presented.key === account.apiKey && presented.secret === account.apiSecret) return 'ok';
   if (presented.key === noAccess.apiKey && presented.secret === noAccess.apiSecret) return 'noApiAccess';

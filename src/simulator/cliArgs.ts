@@ -134,7 +134,8 @@ GET /__sim/config.
 function numberFlag(name: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const pattern = integer ? /^\d+$/ : /^\d+(\.\d+)?$/;
-  if (!pattern.test(value)) throw new CliUsageError(`--${name} expects ${integer ? 'a non-negative integer' : 'a number'}, got '${value}'`);
+  if (!pattern.test(value))
+    throw new CliUsageError(`--${name} expects ${integer ? 'a non-negative integer' : 'a number'}, got '${value}'`);
   return Number(value);
 }
 
@@ -147,8 +148,11 @@ function signedIntFlag(name: string, value: string | undefined): number | undefi
 /** A clock that starts at an ISO-8601 instant (with Z or an offset) and runs at real speed from now. */
 function clockFrom(value: string | undefined): (() => number) | undefined {
   if (value === undefined) return undefined;
-  const start = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ? Date.parse(value) : NaN;
-  if (Number.isNaN(start)) throw new CliUsageError(`--clock-start expects an ISO-8601 instant such as 2026-11-01T08:40:00Z, got '${value}'`);
+  const start = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+    ? Date.parse(value)
+    : NaN;
+  if (Number.isNaN(start))
+    throw new CliUsageError(`--clock-start expects an ISO-8601 instant such as 2026-11-01T08:40:00Z, got '${value}'`);
   const origin = Date.now();
   return () => start + (Date.now() - origin);
 }
@@ -158,7 +162,10 @@ function parseQuirks(value: string | undefined): Partial<Record<PagedStreamName,
   const quirks: Partial<Record<PagedStreamName, PagesQuirk>> = {};
   for (const pair of value.split(',')) {
     const [stream, mode] = pair.split('=');
-    if (!(PAGED_STREAMS as readonly string[]).includes(stream ?? '') || (mode !== 'off' && mode !== 'singlePage' && mode !== 'always')) {
+    if (
+      !(PAGED_STREAMS as readonly string[]).includes(stream ?? '') ||
+      (mode !== 'off' && mode !== 'singlePage' && mode !== 'always')
+    ) {
       throw new CliUsageError(`--pages-zero-quirk expects stream=off|singlePage|always pairs, got '${pair}'`);
     }
     quirks[stream as PagedStreamName] = mode;
@@ -220,8 +227,14 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
     port: int('port') ?? 0,
     seed: int('seed'),
     counts,
-    dateRange: start !== undefined || end !== undefined ? { start: start ?? DEFAULT_DATE_RANGE.start, end: end ?? DEFAULT_DATE_RANGE.end } : undefined,
-    rateLimit: values['no-rate-limit'] === true ? null : { limit: limit ?? DEFAULT_RATE_LIMIT.limit, windowMs: windowMs ?? DEFAULT_RATE_LIMIT.windowMs },
+    dateRange:
+      start !== undefined || end !== undefined
+        ? { start: start ?? DEFAULT_DATE_RANGE.start, end: end ?? DEFAULT_DATE_RANGE.end }
+        : undefined,
+    rateLimit:
+      values['no-rate-limit'] === true
+        ? null
+        : { limit: limit ?? DEFAULT_RATE_LIMIT.limit, windowMs: windowMs ?? DEFAULT_RATE_LIMIT.windowMs },
     faults: {
       rates,
       htmlShare: real('html-share'),
@@ -230,7 +243,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
       slowBodyDelayMs: int('slow-body-delay-ms'),
     },
     credentials: { ...(apiKey !== undefined && { apiKey }), ...(apiSecret !== undefined && { apiSecret }) },
-    noAccessCredentials: { ...(noAccessKey !== undefined && { apiKey: noAccessKey }), ...(noAccessSecret !== undefined && { apiSecret: noAccessSecret }) },
+    noAccessCredentials: {
+      ...(noAccessKey !== undefined && { apiKey: noAccessKey }),
+      ...(noAccessSecret !== undefined && { apiSecret: noAccessSecret }),
+    },
     pagesZeroQuirk: parseQuirks(text('pages-zero-quirk')),
     timelineLimit: int('timeline-limit'),
     filterBounds: text('filter-bounds') as SimulatorOptions['filterBounds'],

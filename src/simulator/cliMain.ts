@@ -19,15 +19,21 @@ export async function runCli(argv: readonly string[], stdout: Writable, stderr: 
   const { configOut, ...options } = parsed;
   const started = Date.now();
   const sim = await startSimulator(options);
-  stdout.write(`${JSON.stringify({ base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig })}\n`);
+  stdout.write(
+    `${JSON.stringify({ base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig })}\n`,
+  );
   // A config file the connector takes as it is (`--config FILE`): the quick start needs no JSON surgery.
   if (configOut !== undefined) writeFileSync(configOut, `${JSON.stringify(sim.config, null, 2)}\n`, { mode: 0o600 });
   const counts = Object.entries(sim.options.counts)
     .map(([stream, count]) => `${stream}=${count}`)
     .join(' ');
-  const limit = sim.options.rateLimit ? `${sim.options.rateLimit.limit} per ${sim.options.rateLimit.windowMs} ms` : 'off';
+  const limit = sim.options.rateLimit
+    ? `${sim.options.rateLimit.limit} per ${sim.options.rateLimit.windowMs} ms`
+    : 'off';
   // With --clock-start the clock is not the machine's: say where it stands, so logs and stamps can be read.
   const clock = options.clock ? `; clock at ${new Date(sim.options.clock()).toISOString()}` : '';
-  stderr.write(`shipstation simulator listening on ${sim.baseUrl} (seed ${sim.options.seed}; ${counts}; rate limit ${limit}${clock}; ready in ${Date.now() - started} ms)\n`);
+  stderr.write(
+    `shipstation simulator listening on ${sim.baseUrl} (seed ${sim.options.seed}; ${counts}; rate limit ${limit}${clock}; ready in ${Date.now() - started} ms)\n`,
+  );
   return sim;
 }

@@ -3,7 +3,16 @@
 // bypass auth, rate limit and faults and are not counted in stats, so steering never disturbs what is measured.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FAULT_KINDS, isFaultKind, type FailNextSpec } from './faults.js';
-import { InputError, asObject, optBoolean, optIntArray, optNumber, optObject, optString, type JsonObject } from './jsonInput.js';
+import {
+  InputError,
+  asObject,
+  optBoolean,
+  optIntArray,
+  optNumber,
+  optObject,
+  optString,
+  type JsonObject,
+} from './jsonInput.js';
 import { MUTATION_OPS, type MutationOp, type MutationSpec } from './mutations.js';
 import type { FaultOptions, FaultRates, PagingOptions } from './options.js';
 import type { ScheduleTrigger } from './scheduler.js';
@@ -14,11 +23,22 @@ import { isStreamName } from './streams/pagedStream.js';
 export const CONTROL_PREFIX = '/__sim/';
 
 const MAX_BODY_BYTES = 1_000_000;
-const RATE_NAMES: readonly (keyof FaultRates)[] = ['error500', 'error502', 'error503', 'reset', 'truncate', 'latency', 'slowBody'];
+const RATE_NAMES: readonly (keyof FaultRates)[] = [
+  'error500',
+  'error502',
+  'error503',
+  'reset',
+  'truncate',
+  'latency',
+  'slowBody',
+];
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -42,7 +62,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function parseMutation(body: JsonObject): MutationSpec {
   const op = optString(body, 'op');
-  if (op === undefined || !(MUTATION_OPS as readonly string[]).includes(op)) throw new InputError(`op must be one of ${MUTATION_OPS.join(', ')}`);
+  if (op === undefined || !(MUTATION_OPS as readonly string[]).includes(op))
+    throw new InputError(`op must be one of ${MUTATION_OPS.join(', ')}`);
   const count = optNumber(body, 'count');
   switch (op as MutationOp) {
     case 'modifyOrders':
@@ -79,7 +100,8 @@ function parseFaults(body: JsonObject): FaultOptions {
   const rates: Partial<Record<keyof FaultRates, number>> = {};
   if (ratesBody) {
     for (const name of Object.keys(ratesBody)) {
-      if (!(RATE_NAMES as readonly string[]).includes(name)) throw new InputError(`unknown fault rate ${name}; known: ${RATE_NAMES.join(', ')}`);
+      if (!(RATE_NAMES as readonly string[]).includes(name))
+        throw new InputError(`unknown fault rate ${name}; known: ${RATE_NAMES.join(', ')}`);
     }
     for (const name of RATE_NAMES) {
       const rate = optNumber(ratesBody, name);
@@ -95,11 +117,19 @@ function parseFaults(body: JsonObject): FaultOptions {
   };
 }
 
-const PAGING_NAMES: readonly (keyof PagingOptions)[] = ['maxPageSize', 'shortPageRate', 'totalCap', 'totalOffset', 'totalDrift', 'unstableTies'];
+const PAGING_NAMES: readonly (keyof PagingOptions)[] = [
+  'maxPageSize',
+  'shortPageRate',
+  'totalCap',
+  'totalOffset',
+  'totalDrift',
+  'unstableTies',
+];
 
 function parsePaging(body: JsonObject): PagingOptions {
   for (const name of Object.keys(body)) {
-    if (!(PAGING_NAMES as readonly string[]).includes(name)) throw new InputError(`unknown paging setting ${name}; known: ${PAGING_NAMES.join(', ')}`);
+    if (!(PAGING_NAMES as readonly string[]).includes(name))
+      throw new InputError(`unknown paging setting ${name}; known: ${PAGING_NAMES.join(', ')}`);
   }
   return {
     maxPageSize: optNumber(body, 'maxPageSize'),
@@ -124,7 +154,10 @@ async function streamTruth(res: ServerResponse, sim: Simulator, stream: string):
     sendJson(res, 404, { Message: `unknown stream ${stream}` });
     return;
   }
-  res.writeHead(200, { 'Content-Type': 'application/x-ndjson; charset=utf-8', 'X-Total-Count': String(sim.truthCount(stream)) });
+  res.writeHead(200, {
+    'Content-Type': 'application/x-ndjson; charset=utf-8',
+    'X-Total-Count': String(sim.truthCount(stream)),
+  });
   let batch = '';
   for (const record of sim.truth(stream)) {
     batch += `${JSON.stringify(record)}\n`;
@@ -149,7 +182,8 @@ async function route(req: IncomingMessage, res: ServerResponse, sim: Simulator):
   if (method === 'GET' && path === 'stats') return sendJson(res, 200, sim.stats());
   if (method === 'GET' && path === 'mutations') return sendJson(res, 200, sim.mutationLog());
   if (method === 'GET' && path === 'paging') return sendJson(res, 200, sim.paging());
-  if (method === 'GET' && path === 'config') return sendJson(res, 200, { base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig });
+  if (method === 'GET' && path === 'config')
+    return sendJson(res, 200, { base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig });
   if (method === 'GET' && path.startsWith('truth/')) return streamTruth(res, sim, path.slice('truth/'.length));
   if (method === 'POST' && path === 'stats/reset') {
     sim.resetStats();

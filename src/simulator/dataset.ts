@@ -36,8 +36,17 @@ export class Dataset {
     this.warehouses = new WarehousesStream(ctx, counts.warehouses);
     this.products = new ProductsStream(ctx, counts.products);
     this.customers = new CustomersStream(ctx, counts.customers);
-    this.orders = new OrdersStream(ctx, counts.orders, { products: this.products, customers: this.customers, stores: this.stores, warehouses: this.warehouses });
-    this.shipments = new ShipmentsStream(ctx, counts.shipments, { orders: this.orders, stores: this.stores, warehouses: this.warehouses });
+    this.orders = new OrdersStream(ctx, counts.orders, {
+      products: this.products,
+      customers: this.customers,
+      stores: this.stores,
+      warehouses: this.warehouses,
+    });
+    this.shipments = new ShipmentsStream(ctx, counts.shipments, {
+      orders: this.orders,
+      stores: this.stores,
+      warehouses: this.warehouses,
+    });
     this.fulfillments = new FulfillmentsStream(ctx, counts.fulfillments, this.orders);
     this.carriers = new CarriersList(ctx);
     this.marketplaces = new MarketplacesList();
@@ -69,12 +78,19 @@ export class Dataset {
       for (const warehouse of this.warehouses.list()) yield structuredClone(warehouse);
       return;
     }
-    if (stream === 'carriers' || stream === 'marketplaces' || stream === 'users' || stream === 'webhooks' || stream === 'tags') {
+    if (
+      stream === 'carriers' ||
+      stream === 'marketplaces' ||
+      stream === 'users' ||
+      stream === 'webhooks' ||
+      stream === 'tags'
+    ) {
       // In the order served (users: showInactive=true).
       for (const record of this[stream].list()) yield structuredClone(record);
       return;
     }
     const paged = this.paged(stream);
-    for (let row = 0; row < paged.table.size; row++) if (!paged.table.isDeleted(row)) yield paged.render(row, { includeShipmentItems: true });
+    for (let row = 0; row < paged.table.size; row++)
+      if (!paged.table.isDeleted(row)) yield paged.render(row, { includeShipmentItems: true });
   }
 }

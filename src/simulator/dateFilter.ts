@@ -11,7 +11,9 @@ const FILTER_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?
 export function parseDateFilter(value: string): number | null {
   const match = FILTER_PATTERN.exec(value);
   if (!match) return null;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => (part === undefined ? 0 : Number(part)));
+  const [year, month, day, hour, minute, second] = match
+    .slice(1, 7)
+    .map((part) => (part === undefined ? 0 : Number(part)));
   if (year === undefined || month === undefined || day === undefined) return null;
   if (year < SUPPORTED_YEARS.first - 1 || year > SUPPORTED_YEARS.last + 1) return null;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;

@@ -72,8 +72,14 @@ export class FaultInjector {
 
   failNext(spec: FailNextSpec): void {
     const count = spec.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`failNext count must be a positive integer, got ${count}`);
-    this.pending.push({ kind: spec.kind, remaining: count, path: spec.path === undefined ? null : canonicalPath(spec.path), html: spec.html ?? (spec.kind === 'error502' || spec.kind === 'error503') });
+    if (!Number.isInteger(count) || count < 1)
+      throw new RangeError(`failNext count must be a positive integer, got ${count}`);
+    this.pending.push({
+      kind: spec.kind,
+      remaining: count,
+      path: spec.path === undefined ? null : canonicalPath(spec.path),
+      html: spec.html ?? (spec.kind === 'error502' || spec.kind === 'error503'),
+    });
   }
 
   clearPending(): void {

@@ -27,5 +27,13 @@ export type { ScheduleTrigger, ScheduledMutation } from './scheduler.js';
 export type { StatsSnapshot, TimelineEntry } from './stats.js';
 export type { PagesQuirk } from './paging.js';
 export { CONTROL_PREFIX } from './controlRoutes.js';
-export { STREAM_NAMES, PAGED_STREAMS, REFERENCE_STREAMS, COUNTED_STREAMS, type StreamName, type PagedStreamName, type CountedStreamName } from './streams/pagedStream.js';
+export {
+  STREAM_NAMES,
+  PAGED_STREAMS,
+  REFERENCE_STREAMS,
+  COUNTED_STREAMS,
+  type StreamName,
+  type PagedStreamName,
+  type CountedStreamName,
+} from './streams/pagedStream.js';
 export type * from './records.js';

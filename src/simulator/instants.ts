@@ -43,14 +43,21 @@ export function dstPins(range: UtcRange): number[] {
  * order, like auto-increment ids). A few consecutive rows share an instant (bulk imports) and, when there are
  * enough rows, the DST pins are merged in.
  */
-export function chronologicalInstants(count: number, range: UtcRange, pins: readonly number[], rng: Rng, tieShare: number): Float64Array {
+export function chronologicalInstants(
+  count: number,
+  range: UtcRange,
+  pins: readonly number[],
+  rng: Rng,
+  tieShare: number,
+): Float64Array {
   const usedPins = pins.slice(0, Math.floor(count / 4));
   const regular = count - usedPins.length;
   const slot = (range.endUtc - range.startUtc) / Math.max(1, regular);
   const out = new Float64Array(count);
   let previous = range.startUtc;
   for (let k = 0; k < regular; k++) {
-    const t = k > 0 && rng.chance(tieShare) ? previous : sqlDatetimeMs(Math.floor(range.startUtc + (k + rng.next()) * slot));
+    const t =
+      k > 0 && rng.chance(tieShare) ? previous : sqlDatetimeMs(Math.floor(range.startUtc + (k + rng.next()) * slot));
     out[k] = previous = Math.min(t, range.endUtc - 10);
   }
   out.set(usedPins, regular);
@@ -81,7 +88,13 @@ export function wallAfter(utcMs: number, lagMs: number, range: UtcRange): number
 export function modifyLagMs(rng: Rng, createUtc: number, range: UtcRange): number {
   const u = rng.next();
   const lag =
-    u < 0.25 ? 0 : u < 0.5 ? rng.int(100, 10_000) : u < 0.8 ? rng.int(60_000, 2 * 86_400_000) : rng.int(2 * 86_400_000, 60 * 86_400_000);
+    u < 0.25
+      ? 0
+      : u < 0.5
+        ? rng.int(100, 10_000)
+        : u < 0.8
+          ? rng.int(60_000, 2 * 86_400_000)
+          : rng.int(2 * 86_400_000, 60 * 86_400_000);
   const room = range.endUtc - 10 - createUtc;
   return lag <= room ? lag : Math.floor(Math.max(0, room) * rng.next());
 }

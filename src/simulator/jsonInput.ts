@@ -5,7 +5,8 @@ export class InputError extends Error {}
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 export function asObject(value: unknown, what: string): JsonObject {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InputError(`${what} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InputError(`${what} must be a JSON object`);
   return value as JsonObject;
 }
 
@@ -33,7 +34,8 @@ export function optBoolean(obj: JsonObject, name: string): boolean | undefined {
 export function optIntArray(obj: JsonObject, name: string): number[] | undefined {
   const value = obj[name];
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => Number.isSafeInteger(v))) throw new InputError(`${name} must be an array of integers`);
+  if (!Array.isArray(value) || !value.every((v) => Number.isSafeInteger(v)))
+    throw new InputError(`${name} must be an array of integers`);
   return value as number[];
 }
 

@@ -25,7 +25,16 @@ export type MutationSpec =
   | { readonly op: 'createCustomers'; readonly count?: number };
 
 export type MutationOp = MutationSpec['op'];
-export const MUTATION_OPS: readonly MutationOp[] = ['modifyOrders', 'createOrders', 'bulkEditOrders', 'voidShipments', 'createShipments', 'deleteOrders', 'deleteCustomers', 'createCustomers'];
+export const MUTATION_OPS: readonly MutationOp[] = [
+  'modifyOrders',
+  'createOrders',
+  'bulkEditOrders',
+  'voidShipments',
+  'createShipments',
+  'deleteOrders',
+  'deleteCustomers',
+  'createCustomers',
+];
 
 export interface MutationResult {
   readonly op: MutationOp;
@@ -60,7 +69,8 @@ const MUTATION_SEED_TAG = 0x3d17;
 const JITTER_SEED_TAG = 0x717e;
 
 function requireCount(count: number): number {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`mutation count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`mutation count must be a non-negative integer, got ${count}`);
   return count;
 }
 
@@ -104,7 +114,13 @@ export class Mutator {
     if ('orderIds' in spec && spec.orderIds) this.rowsOf(orders.table, spec.orderIds, 'orderId');
     if ('shipmentIds' in spec && spec.shipmentIds) this.rowsOf(shipments.table, spec.shipmentIds, 'shipmentId');
     if ('customerIds' in spec && spec.customerIds) this.rowsOf(customers.table, spec.customerIds, 'customerId');
-    if (spec.op === 'createShipments' && !spec.orderIds && (spec.count ?? DEFAULT_COUNTS.createShipments) > 0 && orders.count === 0) throw new RangeError('createShipments needs a live order');
+    if (
+      spec.op === 'createShipments' &&
+      !spec.orderIds &&
+      (spec.count ?? DEFAULT_COUNTS.createShipments) > 0 &&
+      orders.count === 0
+    )
+      throw new RangeError('createShipments needs a live order');
   }
 
   apply(spec: MutationSpec): MutationResult {
@@ -119,10 +135,16 @@ export class Mutator {
     switch (spec.op) {
       case 'modifyOrders':
       case 'bulkEditOrders':
-        rows = spec.op === 'modifyOrders' && spec.orderIds ? this.rowsOf(orders.table, spec.orderIds, 'orderId') : this.pickLive(orders, count);
+        rows =
+          spec.op === 'modifyOrders' && spec.orderIds
+            ? this.rowsOf(orders.table, spec.orderIds, 'orderId')
+            : this.pickLive(orders, count);
         // A bulk edit's one shared stamp is what defines it: one jitter draw for all its rows.
         stamps = this.stamps(now, rows.length, spec.op === 'bulkEditOrders');
-        orders.touch(rows, stamps.map((stamp) => stamp.ticks));
+        orders.touch(
+          rows,
+          stamps.map((stamp) => stamp.ticks),
+        );
         ids = orders.table.col('id');
         break;
       case 'createOrders':
@@ -138,7 +160,10 @@ export class Mutator {
           rows = pickDistinct(this.rng, live.length, count).map((i) => live[i] as number);
         }
         stamps = this.stamps(now, rows.length, false);
-        shipments.void(rows, stamps.map((stamp) => stamp.ticks));
+        shipments.void(
+          rows,
+          stamps.map((stamp) => stamp.ticks),
+        );
         ids = shipments.table.col('id');
         break;
       }
@@ -147,18 +172,25 @@ export class Mutator {
           ? this.rowsOf(orders.table, spec.orderIds, 'orderId')
           : Array.from({ length: count }, () => orders.liveRowAt(this.rng.int(0, orders.count - 1)));
         stamps = this.stamps(now, orderRows.length, false);
-        rows = shipments.create(orderRows, stamps.map((stamp) => stamp.ticks));
+        rows = shipments.create(
+          orderRows,
+          stamps.map((stamp) => stamp.ticks),
+        );
         ids = shipments.table.col('id');
         break;
       }
       case 'deleteOrders':
-        rows = spec.orderIds ? [...new Set(this.rowsOf(orders.table, spec.orderIds, 'orderId'))] : this.pickLive(orders, count);
+        rows = spec.orderIds
+          ? [...new Set(this.rowsOf(orders.table, spec.orderIds, 'orderId'))]
+          : this.pickLive(orders, count);
         orders.delete(rows);
         stamps = null;
         ids = orders.table.col('id');
         break;
       case 'deleteCustomers':
-        rows = spec.customerIds ? [...new Set(this.rowsOf(customers.table, spec.customerIds, 'customerId'))] : this.pickLive(customers, count);
+        rows = spec.customerIds
+          ? [...new Set(this.rowsOf(customers.table, spec.customerIds, 'customerId'))]
+          : this.pickLive(customers, count);
         customers.delete(rows);
         stamps = null;
         ids = customers.table.col('id');
@@ -174,7 +206,9 @@ export class Mutator {
       op: spec.op,
       ids: rows.map((row) => ids[row] as number),
       at: formatWall(shared.ticks, 'fixed7'),
-      ...(this.stamping.jitterMs > 0 && stamps ? { stamps: stamps.map((stamp) => formatWall(stamp.ticks, 'fixed7')) } : {}),
+      ...(this.stamping.jitterMs > 0 && stamps
+        ? { stamps: stamps.map((stamp) => formatWall(stamp.ticks, 'fixed7')) }
+        : {}),
     };
     this.history.push(result);
     return result;

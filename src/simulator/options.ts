@@ -135,11 +135,24 @@ export interface ResolvedOptions extends ResolvedPaging {
   readonly dateOffsetMs: number;
 }
 
-export const DEFAULT_COUNTS: StreamCounts = { orders: 2000, shipments: 1500, fulfillments: 300, products: 250, customers: 500, stores: 5, warehouses: 3, users: 4, webhooks: 3 };
+export const DEFAULT_COUNTS: StreamCounts = {
+  orders: 2000,
+  shipments: 1500,
+  fulfillments: 300,
+  products: 250,
+  customers: 500,
+  stores: 5,
+  warehouses: 3,
+  users: 4,
+  webhooks: 3,
+};
 export const DEFAULT_DATE_RANGE = { start: '2023-01-01', end: '2025-06-30' } as const;
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 40, windowMs: 60_000 };
 export const DEFAULT_CREDENTIALS: Credentials = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' };
-export const DEFAULT_NO_ACCESS_CREDENTIALS: Credentials = { apiKey: 'sim-no-access-key', apiSecret: 'sim-no-access-secret' };
+export const DEFAULT_NO_ACCESS_CREDENTIALS: Credentials = {
+  apiKey: 'sim-no-access-key',
+  apiSecret: 'sim-no-access-secret',
+};
 export const DEFAULT_PAGES_ZERO_QUIRK: Record<PagedStreamName, PagesQuirk> = {
   orders: 'off',
   shipments: 'singlePage',
@@ -147,16 +160,38 @@ export const DEFAULT_PAGES_ZERO_QUIRK: Record<PagedStreamName, PagesQuirk> = {
   products: 'singlePage',
   customers: 'off',
 };
-export const DEFAULT_PAGING: ResolvedPaging = { maxPageSize: MAX_PAGE_SIZE, shortPageRate: 0, totalCap: null, totalOffset: 0, totalDrift: 0, unstableTies: false };
-export const NO_FAULTS: FaultRates = { error500: 0, error502: 0, error503: 0, reset: 0, truncate: 0, latency: 0, slowBody: 0 };
-export const DEFAULT_FAULTS: ResolvedFaultOptions = { rates: NO_FAULTS, htmlShare: 0.5, latencyMs: 1000, slowBodyChunks: 5, slowBodyDelayMs: 200 };
+export const DEFAULT_PAGING: ResolvedPaging = {
+  maxPageSize: MAX_PAGE_SIZE,
+  shortPageRate: 0,
+  totalCap: null,
+  totalOffset: 0,
+  totalDrift: 0,
+  unstableTies: false,
+};
+export const NO_FAULTS: FaultRates = {
+  error500: 0,
+  error502: 0,
+  error503: 0,
+  reset: 0,
+  truncate: 0,
+  latency: 0,
+  slowBody: 0,
+};
+export const DEFAULT_FAULTS: ResolvedFaultOptions = {
+  rates: NO_FAULTS,
+  htmlShare: 0.5,
+  latencyMs: 1000,
+  slowBodyChunks: 5,
+  slowBodyDelayMs: 200,
+};
 const PAGES_QUIRKS: readonly PagesQuirk[] = ['off', 'singlePage', 'always'];
 const MAX_ORDERS = 5_000_000;
 /** Bound of the clock lies (stamp lag, jitter, Date offset): a year either way. */
 const YEAR_MS = 366 * 86_400_000;
 
 function requireInt(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new RangeError(`${name} must be an integer in [${min}, ${max}], got ${value}`);
   return value;
 }
 
@@ -168,17 +203,25 @@ function requireRate(name: string, value: number): number {
 function parseDay(name: string, value: string): [number, number, number] {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const [year, month, day] = match ? match.slice(1).map(Number) : [NaN, NaN, NaN];
-  if (year === undefined || month === undefined || day === undefined || Number.isNaN(year) || new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) {
+  if (
+    year === undefined ||
+    month === undefined ||
+    day === undefined ||
+    Number.isNaN(year) ||
+    new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day
+  ) {
     throw new RangeError(`${name} must be a date YYYY-MM-DD, got ${value}`);
   }
-  if (year < SUPPORTED_YEARS.first || year > SUPPORTED_YEARS.last) throw new RangeError(`${name} must be within ${SUPPORTED_YEARS.first}–${SUPPORTED_YEARS.last}`);
+  if (year < SUPPORTED_YEARS.first || year > SUPPORTED_YEARS.last)
+    throw new RangeError(`${name} must be within ${SUPPORTED_YEARS.first}–${SUPPORTED_YEARS.last}`);
   return [year, month, day];
 }
 
 export function resolveFaults(base: ResolvedFaultOptions, update: FaultOptions): ResolvedFaultOptions {
   const rates = { ...base.rates, ...update.rates };
   for (const [name, rate] of Object.entries(rates)) requireRate(`faults.rates.${name}`, rate);
-  if (rates.error500 + rates.error502 + rates.error503 + rates.reset + rates.truncate > 1) throw new RangeError('the exclusive fault rates (5xx, reset, truncate) must sum to at most 1');
+  if (rates.error500 + rates.error502 + rates.error503 + rates.reset + rates.truncate > 1)
+    throw new RangeError('the exclusive fault rates (5xx, reset, truncate) must sum to at most 1');
   return {
     rates,
     htmlShare: requireRate('faults.htmlShare', update.htmlShare ?? base.htmlShare),
@@ -190,7 +233,8 @@ export function resolveFaults(base: ResolvedFaultOptions, update: FaultOptions):
 
 export function resolvePaging(base: ResolvedPaging, update: PagingOptions): ResolvedPaging {
   const unstableTies = update.unstableTies ?? base.unstableTies;
-  if (typeof unstableTies !== 'boolean') throw new RangeError(`unstableTies must be a boolean, got ${String(unstableTies)}`);
+  if (typeof unstableTies !== 'boolean')
+    throw new RangeError(`unstableTies must be a boolean, got ${String(unstableTies)}`);
   const totalCap = update.totalCap === undefined ? base.totalCap : update.totalCap;
   return {
     maxPageSize: requireInt('maxPageSize', update.maxPageSize ?? base.maxPageSize, 1, MAX_PAGE_SIZE),
@@ -204,8 +248,10 @@ export function resolvePaging(base: ResolvedPaging, update: PagingOptions): Reso
 
 export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
   const counts = { ...DEFAULT_COUNTS, ...options.counts };
-  for (const name of COUNTED_STREAMS) requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
-  if ((counts.shipments > 0 || counts.fulfillments > 0) && counts.orders === 0) throw new RangeError('shipments and fulfillments need at least one order');
+  for (const name of COUNTED_STREAMS)
+    requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
+  if ((counts.shipments > 0 || counts.fulfillments > 0) && counts.orders === 0)
+    throw new RangeError('shipments and fulfillments need at least one order');
 
   const dateRange = options.dateRange ?? DEFAULT_DATE_RANGE;
   const [sy, sm, sd] = parseDay('dateRange.start', dateRange.start);
@@ -221,12 +267,14 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
 
   const pagesZeroQuirk = { ...DEFAULT_PAGES_ZERO_QUIRK, ...options.pagesZeroQuirk };
   for (const name of PAGED_STREAMS) {
-    if (!PAGES_QUIRKS.includes(pagesZeroQuirk[name])) throw new RangeError(`pagesZeroQuirk.${name} must be one of ${PAGES_QUIRKS.join(', ')}`);
+    if (!PAGES_QUIRKS.includes(pagesZeroQuirk[name]))
+      throw new RangeError(`pagesZeroQuirk.${name} must be one of ${PAGES_QUIRKS.join(', ')}`);
   }
 
   const credentials = { ...DEFAULT_CREDENTIALS, ...options.credentials };
   const noAccessCredentials = { ...DEFAULT_NO_ACCESS_CREDENTIALS, ...options.noAccessCredentials };
-  if (credentials.apiKey === noAccessCredentials.apiKey) throw new RangeError('the default and no-access accounts need different API keys');
+  if (credentials.apiKey === noAccessCredentials.apiKey)
+    throw new RangeError('the default and no-access accounts need different API keys');
 
   return {
     ...resolvePaging(DEFAULT_PAGING, options),
@@ -258,6 +306,7 @@ function requireChoice<T extends string>(name: string, value: T, choices: readon
 }
 
 function requireNumber(name: string, value: number, min: number, max: number): number {
-  if (!(Number.isFinite(value) && value >= min && value <= max)) throw new RangeError(`${name} must be a number in [${min}, ${max}], got ${value}`);
+  if (!(Number.isFinite(value) && value >= min && value <= max))
+    throw new RangeError(`${name} must be a number in [${min}, ${max}], got ${value}`);
   return value;
 }

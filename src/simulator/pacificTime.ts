@@ -54,7 +54,14 @@ export function wallTicksFromUtc(utcMs: number, subMsTicks = 0): number {
 }
 
 /** Wall ticks of explicit wall-clock fields (month 1–12). */
-export function wallTicksFromFields(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+export function wallTicksFromFields(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+): number {
   return (Date.UTC(year, month - 1, day, hour, minute, second) - BASE_WALL_MS) * TICKS_PER_MS;
 }
 

@@ -14,7 +14,13 @@ export const MAX_PAGE_SIZE = 500;
  * each run of equal keys that touches the page is served in a shuffled order drawn from (tieSeed, run) instead:
  * one request's pages are slices of one order, and the next request, with another seed, gets another.
  */
-export function pageRows(view: ResultView, desc: boolean, offset: number, limit: number, tieSeed: number | null = null): number[] {
+export function pageRows(
+  view: ResultView,
+  desc: boolean,
+  offset: number,
+  limit: number,
+  tieSeed: number | null = null,
+): number[] {
   const total = view.to - view.from;
   const end = Math.min(total, offset + limit);
   const out: number[] = [];
@@ -31,7 +37,10 @@ export function pageRows(view: ResultView, desc: boolean, offset: number, limit:
       const k = view.key[view.rows[p] as number] as number;
       runStart = searchKey(view.rows, view.key, view.from, view.to, k, false);
       runEnd = searchKey(view.rows, view.key, runStart, view.to, k, true);
-      order = tieSeed === null || runEnd - runStart < 2 ? null : shuffled(view.rows.subarray(runStart, runEnd), hash32(tieSeed, runStart));
+      order =
+        tieSeed === null || runEnd - runStart < 2
+          ? null
+          : shuffled(view.rows.subarray(runStart, runEnd), hash32(tieSeed, runStart));
     }
     // Position within the run of equal keys, which both directions walk forwards.
     const i = desc ? runEnd - 1 - p : p - runStart;
@@ -64,7 +73,10 @@ export function shortPageLength(rows: number, rate: number, seed: number): numbe
 }
 
 /** What the server reports as `total`: the true one plus offset and drift, never below 0 nor above the cap. */
-export function reportedTotal(total: number, lies: { readonly offset: number; readonly drift: number; readonly cap: number | null }): number {
+export function reportedTotal(
+  total: number,
+  lies: { readonly offset: number; readonly drift: number; readonly cap: number | null },
+): number {
   const shifted = Math.max(0, total + lies.offset + lies.drift);
   return lies.cap === null ? shifted : Math.min(lies.cap, shifted);
 }

@@ -16,7 +16,12 @@ export interface PagePlan {
   report(total: number): number;
 }
 
-export const TRUTHFUL_PLAN: PagePlan = { maxPageSize: MAX_PAGE_SIZE, tieSeed: null, keep: (rows) => rows, report: (total) => total };
+export const TRUTHFUL_PLAN: PagePlan = {
+  maxPageSize: MAX_PAGE_SIZE,
+  tieSeed: null,
+  keep: (rows) => rows,
+  report: (total) => total,
+};
 
 const TIES_SEED_TAG = 0x71e5;
 const SHORT_SEED_TAG = 0x5407;

@@ -1,20 +1,92 @@
 // Word pools the record generators draw from.
 
 export const FIRST_NAMES = [
-  'Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'James', 'Isabella', 'William', 'Mia', 'Lucas',
-  'Amelia', 'Mateo', 'Harper', 'Benjamin', 'Evelyn', 'Henry', 'Camila', 'Theodore', 'Aaliyah', 'Hiroshi', 'Zoë',
-  'José', 'Siobhan', 'Priya', 'Mohammed', 'Chen', 'Olga', 'Björn',
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Elijah',
+  'Sophia',
+  'James',
+  'Isabella',
+  'William',
+  'Mia',
+  'Lucas',
+  'Amelia',
+  'Mateo',
+  'Harper',
+  'Benjamin',
+  'Evelyn',
+  'Henry',
+  'Camila',
+  'Theodore',
+  'Aaliyah',
+  'Hiroshi',
+  'Zoë',
+  'José',
+  'Siobhan',
+  'Priya',
+  'Mohammed',
+  'Chen',
+  'Olga',
+  'Björn',
 ] as const;
 
 export const LAST_NAMES = [
-  'Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez',
-  'Hernandez', 'Lopez', 'Gonzalez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin',
-  "O'Brien", 'Nguyen', 'Kowalski', 'Müller', 'Tanaka', 'Patel', 'Okafor', 'Van der Berg',
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Gonzalez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  "O'Brien",
+  'Nguyen',
+  'Kowalski',
+  'Müller',
+  'Tanaka',
+  'Patel',
+  'Okafor',
+  'Van der Berg',
 ] as const;
 
-export const COMPANIES = ['Acme Corp', 'Globex', 'Initech', 'Umbrella LLC', 'Stark Industries', 'Wayne Enterprises', 'Hooli', 'Vandelay Industries'] as const;
+export const COMPANIES = [
+  'Acme Corp',
+  'Globex',
+  'Initech',
+  'Umbrella LLC',
+  'Stark Industries',
+  'Wayne Enterprises',
+  'Hooli',
+  'Vandelay Industries',
+] as const;
 
-export const STREET_NAMES = ['Main St', 'Oak Ave', 'Pine St', 'Maple Dr', 'Cedar Ln', 'Elm St', 'Lakeview Rd', 'Sunset Blvd', 'Exposition Blvd', 'Lamar Blvd'] as const;
+export const STREET_NAMES = [
+  'Main St',
+  'Oak Ave',
+  'Pine St',
+  'Maple Dr',
+  'Cedar Ln',
+  'Elm St',
+  'Lakeview Rd',
+  'Sunset Blvd',
+  'Exposition Blvd',
+  'Lamar Blvd',
+] as const;
 
 export interface Locality {
   readonly city: string;
@@ -46,7 +118,12 @@ export const FOREIGN_LOCALITIES: readonly Locality[] = [
   { city: 'Ciudad de México', state: 'CDMX', postalCode: '06000', country: 'MX' },
 ];
 
-export const ADDRESS_VERIFIED = ['Address validated successfully', 'Address validation warning', 'Address not yet validated', 'Address validation failed'] as const;
+export const ADDRESS_VERIFIED = [
+  'Address validated successfully',
+  'Address validation warning',
+  'Address not yet validated',
+  'Address validation failed',
+] as const;
 
 export interface CarrierService {
   readonly carrierCode: string;
@@ -65,16 +142,54 @@ export const CARRIER_SERVICES: readonly CarrierService[] = [
   { carrierCode: 'ups_walleted', serviceCode: 'ups_worldwide_saver', requested: 'Worldwide Saver' },
 ];
 
-export const PACKAGE_CODES = ['package', 'flat_rate_envelope', 'medium_flat_rate_box', 'large_envelope_or_flat'] as const;
+export const PACKAGE_CODES = [
+  'package',
+  'flat_rate_envelope',
+  'medium_flat_rate_box',
+  'large_envelope_or_flat',
+] as const;
 export const CONFIRMATIONS = ['none', 'delivery', 'signature', 'adult_signature', 'direct_signature'] as const;
 export const PAYMENT_METHODS = ['Credit Card', 'PayPal', 'Amazon Pay', 'Gift Card'] as const;
 export const ORDER_SOURCES = ['Webstore', 'Amazon', 'eBay', 'Etsy', 'Phone'] as const;
 
-export const CUSTOMER_NOTES = ['Please ship as soon as possible!', 'Leave at the back door.', 'Gift wrap please', ''] as const;
-export const INTERNAL_NOTES = ['Customer called to upgrade shipping', 'Check stock before packing', 'VIP customer'] as const;
+export const CUSTOMER_NOTES = [
+  'Please ship as soon as possible!',
+  'Leave at the back door.',
+  'Gift wrap please',
+  '',
+] as const;
+export const INTERNAL_NOTES = [
+  'Customer called to upgrade shipping',
+  'Check stock before packing',
+  'VIP customer',
+] as const;
 
-export const PRODUCT_ADJECTIVES = ['Classic', 'Deluxe', 'Organic', 'Vintage', 'Compact', 'Ergonomic', 'Handmade', 'Waterproof', 'Fine White Oak', 'Elementary'] as const;
-export const PRODUCT_NOUNS = ['Coffee Mug', 'Cane', 'Disguise Kit', 'Backpack', 'Desk Lamp', 'Tea Kettle', 'Notebook', 'Yoga Mat', 'Door Closer', 'Floor Mat', 'Phone Case', 'Candle'] as const;
+export const PRODUCT_ADJECTIVES = [
+  'Classic',
+  'Deluxe',
+  'Organic',
+  'Vintage',
+  'Compact',
+  'Ergonomic',
+  'Handmade',
+  'Waterproof',
+  'Fine White Oak',
+  'Elementary',
+] as const;
+export const PRODUCT_NOUNS = [
+  'Coffee Mug',
+  'Cane',
+  'Disguise Kit',
+  'Backpack',
+  'Desk Lamp',
+  'Tea Kettle',
+  'Notebook',
+  'Yoga Mat',
+  'Door Closer',
+  'Floor Mat',
+  'Phone Case',
+  'Candle',
+] as const;
 export const SKU_PREFIXES = ['ELE', 'CN', 'ABC', 'MUG', 'SQ', 'FX', 'ZZ', 'b2'] as const;
 export const OPTION_VALUES: readonly { name: string; value: string }[] = [
   { name: 'Size', value: 'Large' },
@@ -150,4 +265,11 @@ export const MORE_MARKETPLACES: readonly Marketplace[] = [
 
 export const TAG_COLORS = ['#FF0000', '#00A36C', '#1E90FF', '#FFA500', '#800080', '#808080'] as const;
 
-export const WEBHOOK_EVENTS = ['ORDER_NOTIFY', 'ITEM_ORDER_NOTIFY', 'SHIP_NOTIFY', 'ITEM_SHIP_NOTIFY', 'FULFILLMENT_SHIPPED', 'FULFILLMENT_REJECTED'] as const;
+export const WEBHOOK_EVENTS = [
+  'ORDER_NOTIFY',
+  'ITEM_ORDER_NOTIFY',
+  'SHIP_NOTIFY',
+  'ITEM_SHIP_NOTIFY',
+  'FULFILLMENT_SHIPPED',
+  'FULFILLMENT_REJECTED',
+] as const;

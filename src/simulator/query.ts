@@ -75,7 +75,13 @@ export class QueryEngine<C extends string> {
     return { rows: filtered, from: 0, to: filtered.length, key };
   }
 
-  private scan(rows: Int32Array, from: number, to: number, ranges: readonly RangeFilter<C>[], matches: readonly MatchFilter<C>[]): Int32Array {
+  private scan(
+    rows: Int32Array,
+    from: number,
+    to: number,
+    ranges: readonly RangeFilter<C>[],
+    matches: readonly MatchFilter<C>[],
+  ): Int32Array {
     const rangeCols = ranges.map((r) => this.table.col(r.column));
     const matchCols = matches.map((m) => this.table.col(m.column));
     const out = new Int32Array(to - from);

@@ -83,7 +83,11 @@ const SECOND_TICKS = 10_000_000;
 const TICK = 1;
 
 /** The inclusive [lo, hi] (wall ticks) a filter pair selects under a reading of its bounds. */
-export function boundedRange(lo: number | undefined, hi: number | undefined, bounds: FilterBounds): { lo: number; hi: number } {
+export function boundedRange(
+  lo: number | undefined,
+  hi: number | undefined,
+  bounds: FilterBounds,
+): { lo: number; hi: number } {
   const exclusive = bounds === 'exclusive' || bounds === 'exclusiveSeconds';
   const seconds = bounds === 'inclusiveSeconds' || bounds === 'exclusiveSeconds';
   let from = lo ?? -Infinity;
@@ -99,7 +103,12 @@ export function boundedRange(lo: number | undefined, hi: number | undefined, bou
   return { lo: from, hi: to };
 }
 
-export function parseListRequest<C extends string>(params: StreamParams<C>, reader: QueryReader, bounds: FilterBounds = 'inclusive', maxPageSize = MAX_PAGE_SIZE): ListRequest<C> {
+export function parseListRequest<C extends string>(
+  params: StreamParams<C>,
+  reader: QueryReader,
+  bounds: FilterBounds = 'inclusive',
+  maxPageSize = MAX_PAGE_SIZE,
+): ListRequest<C> {
   const page = reader.positiveInt('page') ?? 1;
   // A page size above the server's maximum is served as the maximum (offsets included), as the real API does.
   const pageSize = Math.min(maxPageSize, reader.positiveInt('pageSize') ?? DEFAULT_PAGE_SIZE);
@@ -118,7 +127,8 @@ export function parseListRequest<C extends string>(params: StreamParams<C>, read
     const orderId = reader.positiveInt('orderId');
     if (orderId !== undefined) matches.push({ column: params.orderIdColumn, value: orderId });
   }
-  if (params.activeColumn && reader.boolean('showInactive') !== true) matches.push({ column: params.activeColumn, value: 1 });
+  if (params.activeColumn && reader.boolean('showInactive') !== true)
+    matches.push({ column: params.activeColumn, value: 1 });
   const includeShipmentItems = params.includeShipmentItems === true && reader.boolean('includeShipmentItems') === true;
 
   const sort = sortName === undefined ? params.defaultSort : (params.sortBy[sortName] as C | 'id');

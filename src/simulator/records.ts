@@ -309,7 +309,9 @@ export interface ApiStore {
 }
 
 /** `residential` is sometimes "" here (seen in a real fixture). */
-export type ApiWarehouseAddress = Omit<ApiAddress, 'addressVerified' | 'residential'> & { residential: boolean | null | '' };
+export type ApiWarehouseAddress = Omit<ApiAddress, 'addressVerified' | 'residential'> & {
+  residential: boolean | null | '';
+};
 
 export interface ApiWarehouse {
   warehouseId: number;
@@ -353,7 +355,13 @@ export interface ApiUser {
   name: string;
 }
 
-export type WebhookEvent = 'ORDER_NOTIFY' | 'ITEM_ORDER_NOTIFY' | 'SHIP_NOTIFY' | 'ITEM_SHIP_NOTIFY' | 'FULFILLMENT_SHIPPED' | 'FULFILLMENT_REJECTED';
+export type WebhookEvent =
+  | 'ORDER_NOTIFY'
+  | 'ITEM_ORDER_NOTIFY'
+  | 'SHIP_NOTIFY'
+  | 'ITEM_SHIP_NOTIFY'
+  | 'FULFILLMENT_SHIPPED'
+  | 'FULFILLMENT_REJECTED';
 
 export interface ApiWebhook {
   IsLabelAPIHook: boolean;

@@ -40,12 +40,24 @@ export function httpDate(ms: number): string {
  * Sends a response. `serverTime` is what the Date header reads when the head goes out: set explicitly, because
  * Node would otherwise stamp the real clock, ignoring the simulator's (possibly fake or offset) one.
  */
-export function deliver(res: ServerResponse, result: ApiResult, headers: Readonly<Record<string, string>>, delivery: Delivery, timers: PendingTimers, serverTime: () => number): void {
+export function deliver(
+  res: ServerResponse,
+  result: ApiResult,
+  headers: Readonly<Record<string, string>>,
+  delivery: Delivery,
+  timers: PendingTimers,
+  serverTime: () => number,
+): void {
   const start = (): void => {
     if (res.destroyed) return;
     const body = result.body;
     // Content-Length always announces the full body, so a truncated response is detectably short.
-    res.writeHead(result.status, { ...headers, Date: httpDate(serverTime()), 'Content-Type': result.contentType, 'Content-Length': String(body.length) });
+    res.writeHead(result.status, {
+      ...headers,
+      Date: httpDate(serverTime()),
+      'Content-Type': result.contentType,
+      'Content-Length': String(body.length),
+    });
     if (delivery.truncate) {
       res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.destroy());
     } else if (delivery.slowBody) {

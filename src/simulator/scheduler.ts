@@ -9,7 +9,10 @@ import type { MutationSpec, Mutator } from './mutations.js';
  * - `afterMs` — once, on a real timer;
  * - `everyMs` — repeatedly on a real timer, `times` times (default: until closed).
  */
-export type ScheduleTrigger = { readonly atRequest: number } | { readonly afterMs: number } | { readonly everyMs: number; readonly times?: number };
+export type ScheduleTrigger =
+  | { readonly atRequest: number }
+  | { readonly afterMs: number }
+  | { readonly everyMs: number; readonly times?: number };
 
 export interface ScheduledMutation {
   cancel(): void;
@@ -91,5 +94,6 @@ export class Scheduler {
 }
 
 function requirePositive(name: string, value: number, allowZero = false): void {
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) throw new RangeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1))
+    throw new RangeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
 }

@@ -8,7 +8,14 @@ import { CONTROL_PREFIX, handleControlRequest } from './controlRoutes.js';
 import { Dataset } from './dataset.js';
 import { FaultInjector, type FailNextSpec } from './faults.js';
 import { Mutator, type MutationResult, type MutationSpec } from './mutations.js';
-import { resolveOptions, type FaultOptions, type PagingOptions, type ResolvedOptions, type ResolvedPaging, type SimulatorOptions } from './options.js';
+import {
+  resolveOptions,
+  type FaultOptions,
+  type PagingOptions,
+  type ResolvedOptions,
+  type ResolvedPaging,
+  type SimulatorOptions,
+} from './options.js';
 import { PagingControl } from './pagingControl.js';
 import { FixedWindowLimiter } from './fixedWindowLimiter.js';
 import type { ApiRecord } from './records.js';
@@ -84,7 +91,10 @@ export interface Simulator {
 export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
   const options = resolveOptions(input);
   const dataset = new Dataset(options);
-  const mutator = new Mutator(dataset, options.clock, options.seed, { lagMs: options.stampLagMs, jitterMs: options.stampJitterMs });
+  const mutator = new Mutator(dataset, options.clock, options.seed, {
+    lagMs: options.stampLagMs,
+    jitterMs: options.stampJitterMs,
+  });
   const faults = new FaultInjector(options.faults, options.seed);
   const deps: ApiDeps = {
     dataset,
@@ -121,8 +131,18 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     baseUrl,
     port,
     options,
-    config: { api_key: options.credentials.apiKey, api_secret: options.credentials.apiSecret, base_url: baseUrl, settle_seconds: settleSeconds },
-    noAccessConfig: { api_key: options.noAccessCredentials.apiKey, api_secret: options.noAccessCredentials.apiSecret, base_url: baseUrl, settle_seconds: settleSeconds },
+    config: {
+      api_key: options.credentials.apiKey,
+      api_secret: options.credentials.apiSecret,
+      base_url: baseUrl,
+      settle_seconds: settleSeconds,
+    },
+    noAccessConfig: {
+      api_key: options.noAccessCredentials.apiKey,
+      api_secret: options.noAccessCredentials.apiSecret,
+      base_url: baseUrl,
+      settle_seconds: settleSeconds,
+    },
     stats: () => deps.stats.snapshot(),
     resetStats: () => deps.stats.reset(),
     truth: (stream) => dataset.truth(stream),
@@ -146,7 +166,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     failNext: (spec) => faults.failNext(spec),
     clearFailNext: () => faults.clearPending(),
     consumeBudget: (apiKey, units) => {
-      if (!Number.isInteger(units) || units < 0) throw new RangeError(`units must be a non-negative integer, got ${units}`);
+      if (!Number.isInteger(units) || units < 0)
+        throw new RangeError(`units must be a non-negative integer, got ${units}`);
       deps.limiter?.consume(apiKey, units);
     },
     close: () => {

@@ -74,7 +74,8 @@ export class SortedIndex<C extends string> {
   private sortRows(rows: Int32Array): Int32Array {
     const key = this.key();
     for (let i = 1; i < rows.length; i++) {
-      if (before(key, rows[i] as number, rows[i - 1] as number)) return rows.sort((a, b) => (key[a] as number) - (key[b] as number) || a - b);
+      if (before(key, rows[i] as number, rows[i - 1] as number))
+        return rows.sort((a, b) => (key[a] as number) - (key[b] as number) || a - b);
     }
     return rows;
   }
@@ -87,7 +88,14 @@ function before(key: Float64Array, a: number, b: number): boolean {
 }
 
 /** First position in rows[from, to) whose key is >= value (>  value when `strict`). */
-export function searchKey(rows: Int32Array, key: Float64Array, from: number, to: number, value: number, strict: boolean): number {
+export function searchKey(
+  rows: Int32Array,
+  key: Float64Array,
+  from: number,
+  to: number,
+  value: number,
+  strict: boolean,
+): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
@@ -103,7 +111,11 @@ export function searchKey(rows: Int32Array, key: Float64Array, from: number, to:
  * Deletes rows of a stream: flags them in the table and removes them from every sorted index. Returns the
  * rows that were live.
  */
-export function deleteRows<C extends string>(table: Table<C>, indexes: Iterable<SortedIndex<C>>, rows: Iterable<number>): number[] {
+export function deleteRows<C extends string>(
+  table: Table<C>,
+  indexes: Iterable<SortedIndex<C>>,
+  rows: Iterable<number>,
+): number[] {
   const deleted = table.markDeleted(rows);
   if (deleted.length > 0) for (const index of indexes) index.remove(deleted);
   return deleted;

@@ -87,7 +87,9 @@ export class Stats {
       requests: this.requests,
       byPath: { ...this.byPath },
       byStatus: { ...this.byStatus },
-      byPathStatus: Object.fromEntries(Object.entries(this.byPathStatus).map(([path, counts]) => [path, { ...counts }])),
+      byPathStatus: Object.fromEntries(
+        Object.entries(this.byPathStatus).map(([path, counts]) => [path, { ...counts }]),
+      ),
       rateLimited: this.rateLimited,
       faults: { ...this.faults },
       inFlight: this.inFlight,

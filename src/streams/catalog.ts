@@ -5,7 +5,12 @@ import { childStreamsOf, STREAMS } from './definitions.js';
 import { loadStreamSchema } from './schemas.js';
 import { isIncremental, type ChildStreamDefinition, type StreamDefinition } from './types.js';
 
-function entry(name: string, primaryKey: string[], cursorChoices: string[], defaultCursor: string | undefined): AirbyteStream {
+function entry(
+  name: string,
+  primaryKey: string[],
+  cursorChoices: string[],
+  defaultCursor: string | undefined,
+): AirbyteStream {
   const incremental = cursorChoices.length > 0;
   return {
     name,
@@ -29,9 +34,16 @@ export function airbyteStream(def: StreamDefinition): AirbyteStream {
 
 /** A child stream offers its parent's sync modes, its cursor being the carried copy of the parent's. */
 export function airbyteChildStream(def: ChildStreamDefinition): AirbyteStream {
-  return entry(def.name, def.primaryKey, childIsIncremental(def) ? Object.keys(childCursors(def)) : [], childDefaultCursor(def));
+  return entry(
+    def.name,
+    def.primaryKey,
+    childIsIncremental(def) ? Object.keys(childCursors(def)) : [],
+    childDefaultCursor(def),
+  );
 }
 
 export function buildCatalog(): AirbyteCatalog {
-  return { streams: STREAMS.flatMap((def) => [airbyteStream(def), ...childStreamsOf(def.name).map(airbyteChildStream)]) };
+  return {
+    streams: STREAMS.flatMap((def) => [airbyteStream(def), ...childStreamsOf(def.name).map(airbyteChildStream)]),
+  };
 }

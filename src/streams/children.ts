@@ -31,7 +31,10 @@ export function childIsIncremental(child: ChildStreamDefinition): boolean {
 /** The child field carrying the parent's default cursor. */
 export function childDefaultCursor(child: ChildStreamDefinition): string | undefined {
   const defaultCursor = parentOf(child).defaultCursor;
-  return (defaultCursor === undefined ? undefined : childCursorFor(child, defaultCursor)) ?? Object.keys(childCursors(child))[0];
+  return (
+    (defaultCursor === undefined ? undefined : childCursorFor(child, defaultCursor)) ??
+    Object.keys(childCursors(child))[0]
+  );
 }
 
 /** The child field carrying a given parent cursor (the inverse of childCursors). */

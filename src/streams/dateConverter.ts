@@ -30,7 +30,11 @@ export type DateConverter = (record: JsonObject, asOfUtc?: number) => void;
 export function createDateConverter(stream: string, schema: JsonSchema, logger: Logger): DateConverter {
   const plan = planObject(schema, '');
   const warned = new Set<string>();
-  const reportOnce = (path: string, value: unknown, what = 'which is not a date-time; passed through unconverted'): void => {
+  const reportOnce = (
+    path: string,
+    value: unknown,
+    what = 'which is not a date-time; passed through unconverted',
+  ): void => {
     if (warned.has(path)) return;
     warned.add(path);
     const shown = JSON.stringify(value).slice(0, 60);
@@ -52,7 +56,8 @@ export function createDateConverter(stream: string, schema: JsonSchema, logger: 
       if (parts === null) reportOnce(path, value, 'which is not a date; passed through unconverted');
       else {
         // ShipStation sends these dates as .NET midnight date-times: the date is the value.
-        if (parts[2] !== undefined && !/^[0:. ]*$/.test(parts[2])) reportOnce(path, value, 'a date with a time of day; emitted its date');
+        if (parts[2] !== undefined && !/^[0:. ]*$/.test(parts[2]))
+          reportOnce(path, value, 'a date with a time of day; emitted its date');
         target[key] = parts[1];
       }
     }

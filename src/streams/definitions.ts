@@ -15,7 +15,12 @@ export const STREAMS: readonly StreamDefinition[] = [
     envelope: 'orders',
     primaryKey: ['orderId'],
     cursors: {
-      modifyDate: { field: 'modifyDate', startParam: 'modifyDateStart', endParam: 'modifyDateEnd', sortBy: 'ModifyDate' },
+      modifyDate: {
+        field: 'modifyDate',
+        startParam: 'modifyDateStart',
+        endParam: 'modifyDateEnd',
+        sortBy: 'ModifyDate',
+      },
       createDate: createDate(),
     },
     defaultCursor: 'modifyDate',
@@ -32,7 +37,9 @@ export const STREAMS: readonly StreamDefinition[] = [
     defaultCursor: 'createDate',
     fullRefreshCursor: 'createDate',
     lookbackConfigKey: 'shipmentsLookbackDays',
-    lookbackExtraCursors: [{ field: 'voidDate', startParam: 'voidDateStart', endParam: 'voidDateEnd', sortBy: 'CreateDate' }],
+    lookbackExtraCursors: [
+      { field: 'voidDate', startParam: 'voidDateStart', endParam: 'voidDateEnd', sortBy: 'CreateDate' },
+    ],
     description: 'Shipping labels with their items; incremental on createDate, optional re-scan for later voids.',
   },
   {
@@ -125,7 +132,8 @@ export const CHILD_STREAMS: readonly ChildStreamDefinition[] = [
     parentField: 'items',
     carry: { orderId: 'orderId', orderModifyDate: 'modifyDate', orderCreateDate: 'createDate' },
     primaryKey: ['orderItemId'],
-    description: "One row per order line item (orders.items) with orderId; read with orders at no extra request, following its sync mode and cursor.",
+    description:
+      'One row per order line item (orders.items) with orderId; read with orders at no extra request, following its sync mode and cursor.',
   },
   {
     name: 'shipment_items',
@@ -134,7 +142,8 @@ export const CHILD_STREAMS: readonly ChildStreamDefinition[] = [
     carry: { shipmentId: 'shipmentId', shipmentCreateDate: 'createDate' },
     index: 'itemIndex',
     primaryKey: ['shipmentId', 'itemIndex'],
-    description: 'One row per shipment item (shipments.shipmentItems) with shipmentId and itemIndex; read with shipments at no extra request.',
+    description:
+      'One row per shipment item (shipments.shipmentItems) with shipmentId and itemIndex; read with shipments at no extra request.',
   },
 ];
 

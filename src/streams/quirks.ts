@@ -47,13 +47,23 @@ const singletonListToObject: Fix = (v) => {
 
 const EMPTY_LIST = { seen: '""', becomes: '[]', fix: emptyStringToList };
 const BOOLEAN = { seen: '"" or "true"/"false"', becomes: 'null or the boolean', fix: stringToBoolean };
-const residential = (stream: string, address: string): Quirk => ({ stream, path: `${address}.residential`, ...BOOLEAN });
+const residential = (stream: string, address: string): Quirk => ({
+  stream,
+  path: `${address}.residential`,
+  ...BOOLEAN,
+});
 
 export const QUIRKS: readonly Quirk[] = [
   { stream: 'customers', path: 'tags', ...EMPTY_LIST },
   { stream: 'products', path: 'tags', ...EMPTY_LIST },
   { stream: 'stores', path: 'statusMappings', ...EMPTY_LIST },
-  { stream: 'products', path: 'productCategory', seen: 'a list of one category', becomes: 'that category (an empty list: null)', fix: singletonListToObject },
+  {
+    stream: 'products',
+    path: 'productCategory',
+    seen: 'a list of one category',
+    becomes: 'that category (an empty list: null)',
+    fix: singletonListToObject,
+  },
   residential('orders', 'billTo'),
   residential('orders', 'shipTo'),
   residential('shipments', 'shipTo'),
@@ -61,7 +71,13 @@ export const QUIRKS: readonly Quirk[] = [
   residential('warehouses', 'originAddress'),
   residential('warehouses', 'returnAddress'),
   { stream: 'warehouses', path: 'registerFedexMeter', ...BOOLEAN },
-  { stream: 'warehouses', path: 'sellerIntegrationId', seen: '"" or a number as text', becomes: 'null or the number', fix: stringToInteger },
+  {
+    stream: 'warehouses',
+    path: 'sellerIntegrationId',
+    seen: '"" or a number as text',
+    becomes: 'null or the number',
+    fix: stringToInteger,
+  },
 ];
 
 /** The sentence a quirk field's schema description carries. */
@@ -84,7 +100,13 @@ export function declaredTypes(schema: JsonSchema): string[] {
 
 function hasDeclaredType(value: unknown, types: string[]): boolean {
   if (value === null) return true;
-  const actual = Array.isArray(value) ? 'array' : typeof value === 'number' ? (Number.isInteger(value) ? 'integer' : 'number') : typeof value;
+  const actual = Array.isArray(value)
+    ? 'array'
+    : typeof value === 'number'
+      ? Number.isInteger(value)
+        ? 'integer'
+        : 'number'
+      : typeof value;
   return types.includes(actual) || (actual === 'integer' && types.includes('number'));
 }
 
@@ -93,7 +115,11 @@ function hasDeclaredType(value: unknown, types: string[]): boolean {
  * type. One line per field for the life of the function (a sync): INFO when a listed quirk was normalised (it is
  * ShipStation's normal behaviour, nothing for a person to act on), WARN when a value passed unchanged.
  */
-export function createQuirkNormalizer(stream: string, schema: JsonSchema, logger: Logger): (record: JsonObject) => void {
+export function createQuirkNormalizer(
+  stream: string,
+  schema: JsonSchema,
+  logger: Logger,
+): (record: JsonObject) => void {
   const fields = QUIRKS.filter((q) => q.stream === stream).map((quirk) => {
     const declared = schemaAt(schema, quirk.path);
     if (!declared) throw new Error(`quirk ${stream}.${quirk.path} is not in the stream schema`);
@@ -118,9 +144,17 @@ export function createQuirkNormalizer(stream: string, schema: JsonSchema, logger
       const fixed = quirk.fix(value);
       if (fixed) {
         target[key] = fixed.value;
-        reportOnce('info', quirk.path, `held ${shown} where the schema declares ${types.join(' or ')}; emitted ${JSON.stringify(fixed.value).slice(0, 60)}`);
+        reportOnce(
+          'info',
+          quirk.path,
+          `held ${shown} where the schema declares ${types.join(' or ')}; emitted ${JSON.stringify(fixed.value).slice(0, 60)}`,
+        );
       } else {
-        reportOnce('warn', quirk.path, `held ${shown}, which the schema's ${types.join(' or ')} cannot hold without loss; passed through unchanged`);
+        reportOnce(
+          'warn',
+          quirk.path,
+          `held ${shown}, which the schema's ${types.join(' or ')} cannot hold without loss; passed through unchanged`,
+        );
       }
     }
   };

@@ -75,7 +75,8 @@ function secondOccurrence(wall: number, year: number): number {
  * Throws RangeError for anything that is not an instant.
  */
 export function utcToPacificFilter(isoUtc: string | Date | number): string {
-  const instant = typeof isoUtc === 'number' ? isoUtc : isoUtc instanceof Date ? isoUtc.getTime() : parseUtcInstant(isoUtc);
+  const instant =
+    typeof isoUtc === 'number' ? isoUtc : isoUtc instanceof Date ? isoUtc.getTime() : parseUtcInstant(isoUtc);
   if (!(instant >= EARLIEST && instant < LATEST)) throw new RangeError(`not a valid instant: ${String(isoUtc)}`);
   const wall = instant + pacificOffsetForInstant(instant);
   const seconds = Math.floor(wall / MS_PER_SECOND) * MS_PER_SECOND;
@@ -292,7 +293,10 @@ function pacificOffsetForInstant(instant: number): number {
  * Pacific has two a year, months apart).
  */
 function computeYearRules(year: number): YearRules {
-  if (process.env.TZ !== 'UTC') throw new Error('the Pacific zone rules need a process running in UTC: call useUtcProcessZone() at the entry point');
+  if (process.env.TZ !== 'UTC')
+    throw new Error(
+      'the Pacific zone rules need a process running in UTC: call useUtcProcessZone() at the entry point',
+    );
   const start = daysFromCivil(year, 1, 1) * MS_PER_DAY - MS_PER_DAY;
   const end = daysFromCivil(year + 1, 1, 1) * MS_PER_DAY + MS_PER_DAY;
   let before = start;
@@ -322,5 +326,15 @@ function computeYearRules(year: number): YearRules {
 /** Pacific offset (local minus UTC, ms) in force at an instant, from date-fns-tz's zone data (host zone UTC). */
 function offsetAt(instant: number): number {
   const z = toZonedTime(instant, PACIFIC_TZ);
-  return Date.UTC(z.getFullYear(), z.getMonth(), z.getDate(), z.getHours(), z.getMinutes(), z.getSeconds(), z.getMilliseconds()) - instant;
+  return (
+    Date.UTC(
+      z.getFullYear(),
+      z.getMonth(),
+      z.getDate(),
+      z.getHours(),
+      z.getMinutes(),
+      z.getSeconds(),
+      z.getMilliseconds(),
+    ) - instant
+  );
 }

@@ -46,7 +46,13 @@ try {
   process.exit(2);
 }
 if (args.help) {
-  process.stdout.write(`${readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n')}\n`);
+  process.stdout.write(
+    `${readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 17)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n')}\n`,
+  );
   process.exit(0);
 }
 
@@ -65,7 +71,10 @@ function file(name, value) {
 function cli(cliArgs, timeoutMs) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [ENTRY, ...cliArgs], { env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [ENTRY, ...cliArgs], {
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -90,8 +99,14 @@ function cli(cliArgs, timeoutMs) {
 }
 
 const ofType = (messages, type) => messages.filter((m) => m.type === type);
-const recordsOf = (messages, stream) => ofType(messages, 'RECORD').filter((m) => m.record.stream === stream).map((m) => m.record.data);
-const traceErrors = (messages) => ofType(messages, 'TRACE').filter((m) => m.trace.type === 'ERROR').map((m) => m.trace.error);
+const recordsOf = (messages, stream) =>
+  ofType(messages, 'RECORD')
+    .filter((m) => m.record.stream === stream)
+    .map((m) => m.record.data);
+const traceErrors = (messages) =>
+  ofType(messages, 'TRACE')
+    .filter((m) => m.trace.type === 'ERROR')
+    .map((m) => m.trace.error);
 const statusOf = (messages, stream) =>
   ofType(messages, 'TRACE')
     .filter((m) => m.trace.type === 'STREAM_STATUS' && m.trace.stream_status.stream_descriptor.name === stream)
@@ -99,10 +114,12 @@ const statusOf = (messages, stream) =>
     .at(-1);
 const lastStates = (messages) => {
   const last = new Map();
-  for (const m of ofType(messages, 'STATE')) if (m.state.stream) last.set(m.state.stream.stream_descriptor.name, m.state);
+  for (const m of ofType(messages, 'STATE'))
+    if (m.state.stream) last.set(m.state.stream.stream_descriptor.name, m.state);
   return last;
 };
-const getPath = (record, path) => path.reduce((v, key) => (v !== null && typeof v === 'object' ? v[key] : undefined), record);
+const getPath = (record, path) =>
+  path.reduce((v, key) => (v !== null && typeof v === 'object' ? v[key] : undefined), record);
 const hasSchemaPath = (schema, path) => {
   let node = schema;
   for (const key of path) {
@@ -113,7 +130,11 @@ const hasSchemaPath = (schema, path) => {
 };
 /** Sorted-key JSON: equality of records independent of key order. */
 const canonical = (value) =>
-  JSON.stringify(value, (_k, v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
+  JSON.stringify(value, (_k, v) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
 const instant = (v) => (typeof v === 'string' ? Date.parse(v) : Number.NaN);
 const compareCursor = (a, b) => {
   const [x, y] = [instant(a), instant(b)];
@@ -158,7 +179,9 @@ const protocol = JSON.parse(readFileSync(join(ROOT, 'protocol', 'airbyte_protoco
 ajv.addSchema(protocol);
 const validateMessage = ajv.getSchema(`${protocol.$id}#/definitions/AirbyteMessage`);
 const invalidMessages = (messages) =>
-  messages.filter((m) => !validateMessage(m)).map((m) => `${m.type}: ${ajv.errorsText(validateMessage.errors)} (${JSON.stringify(m).slice(0, 100)})`);
+  messages
+    .filter((m) => !validateMessage(m))
+    .map((m) => `${m.type}: ${ajv.errorsText(validateMessage.errors)} (${JSON.stringify(m).slice(0, 100)})`);
 
 const real = args.config !== undefined;
 let sim;
@@ -177,12 +200,16 @@ if (real) {
   const startDate = config.start_date && instant(config.start_date) > instant(recent) ? config.start_date : recent;
   config = { ...config, start_date: startDate };
   emptyAllowed = new Set((args['empty-streams'] ?? '').split(',').filter(Boolean));
-  process.stdout.write(`acceptance tests against ${config.base_url ?? 'https://ssapi.shipstation.com'} (real account, read-only), start_date ${startDate}\n`);
+  process.stdout.write(
+    `acceptance tests against ${config.base_url ?? 'https://ssapi.shipstation.com'} (real account, read-only), start_date ${startDate}\n`,
+  );
 } else {
   const { startSimulator } = await import('../../dist/simulator/index.js');
   sim = await startSimulator({ seed: 42, rateLimit: { limit: 1000, windowMs: 1000 } });
   config = { ...sim.config };
-  process.stdout.write(`acceptance tests against the simulator at ${sim.baseUrl} (seed 42, rate limit 1000/s with headers)\n`);
+  process.stdout.write(
+    `acceptance tests against the simulator at ${sim.baseUrl} (seed 42, rate limit 1000/s with headers)\n`,
+  );
 }
 const configPath = file('config.json', config);
 
@@ -203,21 +230,36 @@ async function runAll() {
   const specRun = await cli(['spec'], 60_000);
   const specMessages = ofType(specRun.messages, 'SPEC');
   const spec = specMessages[0]?.spec;
-  test('spec: exactly one SPEC message, exit 0', () => (specRun.code === 0 && specMessages.length === 1 && specRun.unparsable.length === 0 ? undefined : `${describe(specRun)}, ${specMessages.length} SPEC message(s)`));
+  test('spec: exactly one SPEC message, exit 0', () =>
+    specRun.code === 0 && specMessages.length === 1 && specRun.unparsable.length === 0
+      ? undefined
+      : `${describe(specRun)}, ${specMessages.length} SPEC message(s)`);
   test('spec: SPEC valid against the protocol schema', () => invalidMessages(specRun.messages));
   const connSpec = spec?.connectionSpecification ?? {};
   test('spec: connectionSpecification is a valid JSON Schema', () => {
     createAjv().compile(connSpec);
   });
-  test('spec: secrets are marked airbyte_secret', () => {
-    const props = Object.entries(connSpec.properties ?? {});
-    const secretLike = props.filter(([name]) => /secret|password|token|api_?key|credential/i.test(name));
-    const problems = secretLike.filter(([, p]) => p.airbyte_secret !== true).map(([name]) => `${name} is not airbyte_secret`);
-    if (!props.some(([, p]) => p.airbyte_secret === true)) problems.push('no property is airbyte_secret');
-    return problems;
-  }, () => `airbyte_secret: ${Object.entries(connSpec.properties ?? {}).filter(([, p]) => p.airbyte_secret).map(([n]) => n).join(', ')}`);
+  test(
+    'spec: secrets are marked airbyte_secret',
+    () => {
+      const props = Object.entries(connSpec.properties ?? {});
+      const secretLike = props.filter(([name]) => /secret|password|token|api_?key|credential/i.test(name));
+      const problems = secretLike
+        .filter(([, p]) => p.airbyte_secret !== true)
+        .map(([name]) => `${name} is not airbyte_secret`);
+      if (!props.some(([, p]) => p.airbyte_secret === true)) problems.push('no property is airbyte_secret');
+      return problems;
+    },
+    () =>
+      `airbyte_secret: ${Object.entries(connSpec.properties ?? {})
+        .filter(([, p]) => p.airbyte_secret)
+        .map(([n]) => n)
+        .join(', ')}`,
+  );
   test('spec: required properties exist; the config validates against the spec', () => {
-    const problems = (connSpec.required ?? []).filter((name) => !(name in (connSpec.properties ?? {}))).map((n) => `required '${n}' is not a property`);
+    const problems = (connSpec.required ?? [])
+      .filter((name) => !(name in (connSpec.properties ?? {})))
+      .map((n) => `required '${n}' is not a property`);
     const validate = createAjv().compile(connSpec);
     if (!validate(config)) problems.push(`config: ${createAjv().errorsText(validate.errors)}`);
     return problems;
@@ -228,7 +270,9 @@ async function runAll() {
   const statusOfCheck = (run) => ofType(run.messages, 'CONNECTION_STATUS').map((m) => m.connectionStatus);
   test('connection: check with the config → SUCCEEDED', () => {
     const s = statusOfCheck(checkOk);
-    return checkOk.code === 0 && s.length === 1 && s[0].status === 'SUCCEEDED' ? undefined : `${describe(checkOk)}, status ${JSON.stringify(s)}`;
+    return checkOk.code === 0 && s.length === 1 && s[0].status === 'SUCCEEDED'
+      ? undefined
+      : `${describe(checkOk)}, status ${JSON.stringify(s)}`;
   });
   const expectFailed = (run) => {
     const s = statusOfCheck(run);
@@ -242,22 +286,37 @@ async function runAll() {
   };
   const { api_secret: _dropped, ...withoutSecret } = config;
   const missingSecret = await cli(['check', '--config', file('no-secret.json', withoutSecret)], 60_000);
-  test('connection: check without api_secret → FAILED, not a crash', () => expectFailed(missingSecret), () => statusOfCheck(missingSecret)[0]?.message);
-  const wrongSecret = await cli(['check', '--config', file('wrong-secret.json', { ...config, api_secret: 'acceptance-wrong-secret' })], 120_000);
-  test('connection: check with a wrong api_secret → FAILED, not a crash', () => expectFailed(wrongSecret), () => statusOfCheck(wrongSecret)[0]?.message);
+  test(
+    'connection: check without api_secret → FAILED, not a crash',
+    () => expectFailed(missingSecret),
+    () => statusOfCheck(missingSecret)[0]?.message,
+  );
+  const wrongSecret = await cli(
+    ['check', '--config', file('wrong-secret.json', { ...config, api_secret: 'acceptance-wrong-secret' })],
+    120_000,
+  );
+  test(
+    'connection: check with a wrong api_secret → FAILED, not a crash',
+    () => expectFailed(wrongSecret),
+    () => statusOfCheck(wrongSecret)[0]?.message,
+  );
 
   // ----------------------------------------------------------------------------------------- discovery
   const discover = await cli(['discover', '--config', configPath], 60_000);
   const catalog = ofType(discover.messages, 'CATALOG')[0]?.catalog;
   const streams = catalog?.streams ?? [];
-  test('discovery: one CATALOG, valid against the protocol schema', () => {
-    const problems = invalidMessages(discover.messages);
-    if (discover.code !== 0 || !catalog) problems.push(`${describe(discover)}, no CATALOG`);
-    if (streams.length === 0) problems.push('no streams');
-    const names = streams.map((s) => s.name);
-    if (new Set(names).size !== names.length) problems.push('duplicate stream names');
-    return problems;
-  }, () => `${streams.length} streams`);
+  test(
+    'discovery: one CATALOG, valid against the protocol schema',
+    () => {
+      const problems = invalidMessages(discover.messages);
+      if (discover.code !== 0 || !catalog) problems.push(`${describe(discover)}, no CATALOG`);
+      if (streams.length === 0) problems.push('no streams');
+      const names = streams.map((s) => s.name);
+      if (new Set(names).size !== names.length) problems.push('duplicate stream names');
+      return problems;
+    },
+    () => `${streams.length} streams`,
+  );
   const validators = new Map();
   test('discovery: every json_schema is a valid JSON Schema', () => {
     const problems = [];
@@ -267,23 +326,32 @@ async function runAll() {
       } catch (err) {
         problems.push(`${s.name}: ${err.message}`);
       }
-      if (s.json_schema?.type !== 'object' && !(Array.isArray(s.json_schema?.type) && s.json_schema.type.includes('object'))) problems.push(`${s.name}: root type is not object`);
+      if (
+        s.json_schema?.type !== 'object' &&
+        !(Array.isArray(s.json_schema?.type) && s.json_schema.type.includes('object'))
+      )
+        problems.push(`${s.name}: root type is not object`);
     }
     return problems;
   });
   test('discovery: primary keys exist in the schema', () =>
-    streams.flatMap((s) => (s.source_defined_primary_key ?? []).filter((path) => !hasSchemaPath(s.json_schema, path)).map((path) => `${s.name}: ${path.join('.')}`)),
-  );
+    streams.flatMap((s) =>
+      (s.source_defined_primary_key ?? [])
+        .filter((path) => !hasSchemaPath(s.json_schema, path))
+        .map((path) => `${s.name}: ${path.join('.')}`),
+    ));
   test('discovery: default cursor fields exist in the schema (and are supported modes)', () =>
     streams.flatMap((s) => {
       const problems = [];
       const incremental = s.supported_sync_modes?.includes('incremental');
-      if (incremental && !s.default_cursor_field?.length) problems.push(`${s.name}: incremental without default_cursor_field`);
-      if (s.default_cursor_field?.length && !hasSchemaPath(s.json_schema, s.default_cursor_field)) problems.push(`${s.name}: cursor ${s.default_cursor_field.join('.')}`);
-      if (s.source_defined_cursor && !incremental) problems.push(`${s.name}: source_defined_cursor without incremental`);
+      if (incremental && !s.default_cursor_field?.length)
+        problems.push(`${s.name}: incremental without default_cursor_field`);
+      if (s.default_cursor_field?.length && !hasSchemaPath(s.json_schema, s.default_cursor_field))
+        problems.push(`${s.name}: cursor ${s.default_cursor_field.join('.')}`);
+      if (s.source_defined_cursor && !incremental)
+        problems.push(`${s.name}: source_defined_cursor without incremental`);
       return problems;
-    }),
-  );
+    }));
 
   const incrementalStreams = streams.filter((s) => s.supported_sync_modes?.includes('incremental'));
   // Written the way Airbyte's Python tooling (pydantic models, CAT) serialises a configured catalog: every
@@ -313,22 +381,39 @@ async function runAll() {
     }),
   });
   const read = (catalogValue, state) =>
-    cli(['read', '--config', configPath, '--catalog', file('catalog.json', catalogValue), ...(state ? ['--state', file('state.json', state)] : [])], runTimeout);
+    cli(
+      [
+        'read',
+        '--config',
+        configPath,
+        '--catalog',
+        file('catalog.json', catalogValue),
+        ...(state ? ['--state', file('state.json', state)] : []),
+      ],
+      runTimeout,
+    );
 
   // ---------------------------------------------------------------------------------------- basic_read
   // Incremental-capable streams read incrementally (bounded by start_date), the others in full.
   const basicCatalog = configured(streams, 'incremental');
   const basic = await read(basicCatalog);
-  test('basic_read: exit 0, every stream COMPLETE', () => {
-    const problems = basic.code === 0 ? [] : [describe(basic)];
-    for (const s of streams) if (statusOf(basic.messages, s.name) !== 'COMPLETE') problems.push(`${s.name}: ${statusOf(basic.messages, s.name) ?? 'no status'}`);
-    return problems;
-  }, () => `${ofType(basic.messages, 'RECORD').length} records in ${(basic.ms / 1000).toFixed(1)} s`);
+  test(
+    'basic_read: exit 0, every stream COMPLETE',
+    () => {
+      const problems = basic.code === 0 ? [] : [describe(basic)];
+      for (const s of streams)
+        if (statusOf(basic.messages, s.name) !== 'COMPLETE')
+          problems.push(`${s.name}: ${statusOf(basic.messages, s.name) ?? 'no status'}`);
+      return problems;
+    },
+    () => `${ofType(basic.messages, 'RECORD').length} records in ${(basic.ms / 1000).toFixed(1)} s`,
+  );
   test('basic_read: every message valid against the protocol; records only for configured streams', () => {
     const problems = invalidMessages(basic.messages);
     if (basic.unparsable.length) problems.push(`non-JSON stdout: ${basic.unparsable[0]}`);
     const names = new Set(streams.map((s) => s.name));
-    for (const m of ofType(basic.messages, 'RECORD')) if (!names.has(m.record.stream)) problems.push(`record for unknown stream ${m.record.stream}`);
+    for (const m of ofType(basic.messages, 'RECORD'))
+      if (!names.has(m.record.stream)) problems.push(`record for unknown stream ${m.record.stream}`);
     return problems;
   });
   test('basic_read: every record validates against its stream schema', () => {
@@ -353,10 +438,14 @@ async function runAll() {
     const problems = [];
     for (const s of streams) {
       const keys = s.source_defined_primary_key ?? [];
-      const missing = recordsOf(basic.messages, s.name).filter((r) => keys.some((path) => getPath(r, path) === undefined || getPath(r, path) === null));
-      if (missing.length) problems.push(`${s.name}: ${missing.length} record(s) without ${keys.map((k) => k.join('.')).join('+')}`);
+      const missing = recordsOf(basic.messages, s.name).filter((r) =>
+        keys.some((path) => getPath(r, path) === undefined || getPath(r, path) === null),
+      );
+      if (missing.length)
+        problems.push(`${s.name}: ${missing.length} record(s) without ${keys.map((k) => k.join('.')).join('+')}`);
       const ids = recordsOf(basic.messages, s.name).map((r) => JSON.stringify(keys.map((path) => getPath(r, path))));
-      if (new Set(ids).size !== ids.length && !s.supported_sync_modes.includes('incremental')) problems.push(`${s.name}: ${ids.length - new Set(ids).size} duplicate keys in a full refresh`);
+      if (new Set(ids).size !== ids.length && !s.supported_sync_modes.includes('incremental'))
+        problems.push(`${s.name}: ${ids.length - new Set(ids).size} duplicate keys in a full refresh`);
     }
     return problems;
   });
@@ -364,37 +453,64 @@ async function runAll() {
   const accountEmpty = Object.values(counts).every((n) => n === 0);
   test(
     'basic_read: at least one record per stream',
-    () => (accountEmpty && real ? undefined : streams.filter((s) => counts[s.name] === 0 && !emptyAllowed.has(s.name)).map((s) => `${s.name} returned no records${real ? ' (allow with --empty-streams)' : ''}`)),
-    () => (accountEmpty && real ? 'the account returned no records at all (empty account)' : Object.entries(counts).map(([n, c]) => `${n} ${c}`).join(', ')),
+    () =>
+      accountEmpty && real
+        ? undefined
+        : streams
+            .filter((s) => counts[s.name] === 0 && !emptyAllowed.has(s.name))
+            .map((s) => `${s.name} returned no records${real ? ' (allow with --empty-streams)' : ''}`),
+    () =>
+      accountEmpty && real
+        ? 'the account returned no records at all (empty account)'
+        : Object.entries(counts)
+            .map(([n, c]) => `${n} ${c}`)
+            .join(', '),
   );
 
   // -------------------------------------------------------------------------------------- full_refresh
-  const fullSelection = real && !args['full-refresh-all'] ? streams.filter((s) => !s.supported_sync_modes.includes('incremental')) : streams;
-  if (fullSelection.length < streams.length) note(`full_refresh reads ${fullSelection.map((s) => s.name).join(', ')} (incremental-capable streams skipped: whole history; --full-refresh-all to include)`);
+  const fullSelection =
+    real && !args['full-refresh-all']
+      ? streams.filter((s) => !s.supported_sync_modes.includes('incremental'))
+      : streams;
+  if (fullSelection.length < streams.length)
+    note(
+      `full_refresh reads ${fullSelection.map((s) => s.name).join(', ')} (incremental-capable streams skipped: whole history; --full-refresh-all to include)`,
+    );
   const fullCatalog = configured(fullSelection, 'full_refresh');
   const fullA = await read(fullCatalog);
   const fullB = await read(fullCatalog);
   test('full_refresh: two reads exit 0, every stream COMPLETE', () => {
     const problems = [];
-    for (const [label, run] of [['first', fullA], ['second', fullB]]) {
+    for (const [label, run] of [
+      ['first', fullA],
+      ['second', fullB],
+    ]) {
       if (run.code !== 0) problems.push(`${label} read: ${describe(run)}`);
-      for (const s of fullSelection) if (statusOf(run.messages, s.name) !== 'COMPLETE') problems.push(`${label} read: ${s.name} ${statusOf(run.messages, s.name) ?? 'no status'}`);
+      for (const s of fullSelection)
+        if (statusOf(run.messages, s.name) !== 'COMPLETE')
+          problems.push(`${label} read: ${s.name} ${statusOf(run.messages, s.name) ?? 'no status'}`);
       problems.push(...invalidMessages(run.messages).slice(0, 2));
     }
     return problems;
   });
-  test('full_refresh: both reads give identical records', () => {
-    const problems = [];
-    for (const s of fullSelection) {
-      const a = recordsOf(fullA.messages, s.name).map(canonical).sort();
-      const b = recordsOf(fullB.messages, s.name).map(canonical).sort();
-      if (isDeepStrictEqual(a, b)) continue;
-      const inB = new Set(b);
-      const inA = new Set(a);
-      problems.push(`${s.name}: ${a.length} vs ${b.length} records, ${a.filter((x) => !inB.has(x)).length} only in the first, ${b.filter((x) => !inA.has(x)).length} only in the second`);
-    }
-    return problems;
-  }, () => `${fullSelection.length} streams, ${ofType(fullA.messages, 'RECORD').length} records each`);
+  test(
+    'full_refresh: both reads give identical records',
+    () => {
+      const problems = [];
+      for (const s of fullSelection) {
+        const a = recordsOf(fullA.messages, s.name).map(canonical).sort();
+        const b = recordsOf(fullB.messages, s.name).map(canonical).sort();
+        if (isDeepStrictEqual(a, b)) continue;
+        const inB = new Set(b);
+        const inA = new Set(a);
+        problems.push(
+          `${s.name}: ${a.length} vs ${b.length} records, ${a.filter((x) => !inB.has(x)).length} only in the first, ${b.filter((x) => !inA.has(x)).length} only in the second`,
+        );
+      }
+      return problems;
+    },
+    () => `${fullSelection.length} streams, ${ofType(fullA.messages, 'RECORD').length} records each`,
+  );
 
   // --------------------------------------------------------------------------------------- incremental
   const incCatalog = configured(incrementalStreams, 'incremental');
@@ -404,21 +520,30 @@ async function runAll() {
     return st.cursor ?? st[s.default_cursor_field.at(-1)];
   };
   test('incremental: STATE emitted for every incremental stream', () =>
-    incrementalStreams.filter((s) => !firstStates.has(s.name)).map((s) => `${s.name}: no STATE`).concat(
-      incrementalStreams.filter((s) => firstStates.has(s.name) && counts[s.name] > 0 && stateCursor(s) === undefined).map((s) => `${s.name}: records but no cursor in the state`),
-    ),
-  );
+    incrementalStreams
+      .filter((s) => !firstStates.has(s.name))
+      .map((s) => `${s.name}: no STATE`)
+      .concat(
+        incrementalStreams
+          .filter((s) => firstStates.has(s.name) && counts[s.name] > 0 && stateCursor(s) === undefined)
+          .map((s) => `${s.name}: records but no cursor in the state`),
+      ));
   // Pages fetched at once arrive out of cursor order (Airbyte's dedup does not need order); read in order
   // (max_parallel_slices 1), cursor values ascend.
   const orderedConfig = file('config-ordered.json', { ...config, max_parallel_slices: 1 });
-  const ordered = await cli(['read', '--config', orderedConfig, '--catalog', file('catalog-ordered.json', incCatalog)], runTimeout);
+  const ordered = await cli(
+    ['read', '--config', orderedConfig, '--catalog', file('catalog-ordered.json', incCatalog)],
+    runTimeout,
+  );
   test('incremental: cursor values monotonic within each stream (read in order, max_parallel_slices 1)', () => {
     const problems = ordered.code === 0 ? [] : [describe(ordered)];
     for (const s of incrementalStreams) {
       const values = recordsOf(ordered.messages, s.name).map((r) => getPath(r, s.default_cursor_field));
       const nulls = values.filter((v) => v === undefined || v === null).length;
       if (nulls) problems.push(`${s.name}: ${nulls} record(s) without ${s.default_cursor_field.join('.')}`);
-      const at = values.findIndex((v, i) => i > 0 && v != null && values[i - 1] != null && compareCursor(values[i - 1], v) > 0);
+      const at = values.findIndex(
+        (v, i) => i > 0 && v != null && values[i - 1] != null && compareCursor(values[i - 1], v) > 0,
+      );
       if (at > 0) problems.push(`${s.name}: record ${at} has ${values[at]} after ${values[at - 1]}`);
     }
     return problems;
@@ -428,31 +553,49 @@ async function runAll() {
     for (const s of incrementalStreams) {
       const values = recordsOf(basic.messages, s.name).map((r) => getPath(r, s.default_cursor_field));
       const stateValue = stateCursor(s);
-      const max = values.filter((v) => v != null).sort(compareCursor).at(-1);
-      if (max !== undefined && stateValue !== undefined && compareCursor(stateValue, max) < 0) problems.push(`${s.name}: state cursor ${stateValue} is behind the last record's ${max}`);
+      const max = values
+        .filter((v) => v != null)
+        .sort(compareCursor)
+        .at(-1);
+      if (max !== undefined && stateValue !== undefined && compareCursor(stateValue, max) < 0)
+        problems.push(`${s.name}: state cursor ${stateValue} is behind the last record's ${max}`);
     }
     return problems;
   });
-  const second = await read(incCatalog, [...firstStates.values()].filter((st) => incrementalStreams.some((s) => s.name === st.stream.stream_descriptor.name)));
-  test('incremental: a second read from the first read\'s state exits 0, every stream COMPLETE', () => {
+  const second = await read(
+    incCatalog,
+    [...firstStates.values()].filter((st) =>
+      incrementalStreams.some((s) => s.name === st.stream.stream_descriptor.name),
+    ),
+  );
+  test("incremental: a second read from the first read's state exits 0, every stream COMPLETE", () => {
     const problems = second.code === 0 ? [] : [describe(second)];
-    for (const s of incrementalStreams) if (statusOf(second.messages, s.name) !== 'COMPLETE') problems.push(`${s.name}: ${statusOf(second.messages, s.name) ?? 'no status'}`);
+    for (const s of incrementalStreams)
+      if (statusOf(second.messages, s.name) !== 'COMPLETE')
+        problems.push(`${s.name}: ${statusOf(second.messages, s.name) ?? 'no status'}`);
     return problems;
   });
-  test('incremental: a second read from the first read\'s state returns nothing older than that state', () => {
-    const problems = second.code === 0 ? [] : [describe(second)];
-    for (const s of incrementalStreams) {
-      const cursor = stateCursor(s);
-      const records = recordsOf(second.messages, s.name);
-      if (cursor === undefined) {
-        if (records.length && counts[s.name] > 0) problems.push(`${s.name}: no cursor in the first state`);
-        continue;
+  test(
+    "incremental: a second read from the first read's state returns nothing older than that state",
+    () => {
+      const problems = second.code === 0 ? [] : [describe(second)];
+      for (const s of incrementalStreams) {
+        const cursor = stateCursor(s);
+        const records = recordsOf(second.messages, s.name);
+        if (cursor === undefined) {
+          if (records.length && counts[s.name] > 0) problems.push(`${s.name}: no cursor in the first state`);
+          continue;
+        }
+        const older = records.filter((r) => compareCursor(getPath(r, s.default_cursor_field), cursor) < 0);
+        if (older.length)
+          problems.push(
+            `${s.name}: ${older.length} record(s) older than ${cursor}, e.g. ${getPath(older[0], s.default_cursor_field)}`,
+          );
       }
-      const older = records.filter((r) => compareCursor(getPath(r, s.default_cursor_field), cursor) < 0);
-      if (older.length) problems.push(`${s.name}: ${older.length} record(s) older than ${cursor}, e.g. ${getPath(older[0], s.default_cursor_field)}`);
-    }
-    return problems;
-  }, () => `${ofType(second.messages, 'RECORD').length} records (new or changed since the first read)`);
+      return problems;
+    },
+    () => `${ofType(second.messages, 'RECORD').length} records (new or changed since the first read)`,
+  );
   if (!real) {
     // Nothing changes in the simulator between the reads: the second read may re-read the records at the state's
     // cursor (at least once) but nothing beyond it.
@@ -460,7 +603,9 @@ async function runAll() {
       const problems = [];
       for (const s of incrementalStreams) {
         const cursor = stateCursor(s);
-        const newer = recordsOf(second.messages, s.name).filter((r) => cursor === undefined || compareCursor(getPath(r, s.default_cursor_field), cursor) > 0);
+        const newer = recordsOf(second.messages, s.name).filter(
+          (r) => cursor === undefined || compareCursor(getPath(r, s.default_cursor_field), cursor) > 0,
+        );
         if (newer.length) problems.push(`${s.name}: ${newer.length} record(s) beyond ${cursor}`);
       }
       return problems;
@@ -474,9 +619,10 @@ async function runAll() {
     const own = firstStates.get(s.name)?.stream?.stream_state;
     let moved = 0;
     const shift = (v) => {
-      if (typeof v === 'string' && DATE_TIME.test(v)) return moved++, FAR_FUTURE;
+      if (typeof v === 'string' && DATE_TIME.test(v)) return (moved++, FAR_FUTURE);
       if (Array.isArray(v)) return v.map(shift);
-      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shift(x)]));
+      if (v !== null && typeof v === 'object')
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shift(x)]));
       return v;
     };
     const shifted = own ? shift(own) : undefined;
@@ -484,29 +630,47 @@ async function runAll() {
     if (shifted && 'version' in shifted) return { ...shifted, cursor: FAR_FUTURE };
     return { [s.default_cursor_field.at(-1)]: FAR_FUTURE };
   };
-  const future = incrementalStreams.map((s) => ({ type: 'STREAM', stream: { stream_descriptor: { name: s.name }, stream_state: futureOf(s) } }));
+  const future = incrementalStreams.map((s) => ({
+    type: 'STREAM',
+    stream: { stream_descriptor: { name: s.name }, stream_state: futureOf(s) },
+  }));
   const futureRun = await read(incCatalog, future);
   test('incremental: a far-future state returns no records', () => {
     const problems = futureRun.code === 0 ? [] : [describe(futureRun)];
     for (const s of incrementalStreams) {
       const n = recordsOf(futureRun.messages, s.name).length;
       if (n) problems.push(`${s.name}: ${n} record(s)`);
-      if (statusOf(futureRun.messages, s.name) !== 'COMPLETE') problems.push(`${s.name}: ${statusOf(futureRun.messages, s.name) ?? 'no status'}`);
+      if (statusOf(futureRun.messages, s.name) !== 'COMPLETE')
+        problems.push(`${s.name}: ${statusOf(futureRun.messages, s.name) ?? 'no status'}`);
     }
     return problems;
   });
   // Abnormal state, malformed: a config_error naming the stream, before any request (no records, no stack).
   const malformed = incrementalStreams.map((s, i) => ({
     type: 'STREAM',
-    stream: { stream_descriptor: { name: s.name }, stream_state: i === 0 ? { version: 1, cursor_field: s.default_cursor_field.at(-1), cursor: 'not-a-date' } : futureOf(s) },
+    stream: {
+      stream_descriptor: { name: s.name },
+      stream_state:
+        i === 0 ? { version: 1, cursor_field: s.default_cursor_field.at(-1), cursor: 'not-a-date' } : futureOf(s),
+    },
   }));
   const malformedRun = await read(incCatalog, malformed);
-  test('incremental: a malformed state is a config_error naming the stream, nothing read', () => {
-    const problems = malformedRun.code === 1 ? [] : [`exit ${malformedRun.code ?? malformedRun.signal}`];
-    const errors = traceErrors(malformedRun.messages);
-    if (errors.length !== 1 || errors[0].failure_type !== 'config_error') problems.push(`errors: ${JSON.stringify(errors.map((e) => [e.failure_type, e.message]))}`);
-    else if (!errors[0].message.includes(incrementalStreams[0].name) || /\n/.test(errors[0].message) || errors[0].stack_trace) problems.push(`message: ${errors[0].message}`);
-    if (ofType(malformedRun.messages, 'RECORD').length) problems.push('records were read');
-    return problems;
-  }, () => traceErrors(malformedRun.messages)[0]?.message);
+  test(
+    'incremental: a malformed state is a config_error naming the stream, nothing read',
+    () => {
+      const problems = malformedRun.code === 1 ? [] : [`exit ${malformedRun.code ?? malformedRun.signal}`];
+      const errors = traceErrors(malformedRun.messages);
+      if (errors.length !== 1 || errors[0].failure_type !== 'config_error')
+        problems.push(`errors: ${JSON.stringify(errors.map((e) => [e.failure_type, e.message]))}`);
+      else if (
+        !errors[0].message.includes(incrementalStreams[0].name) ||
+        /\n/.test(errors[0].message) ||
+        errors[0].stack_trace
+      )
+        problems.push(`message: ${errors[0].message}`);
+      if (ofType(malformedRun.messages, 'RECORD').length) problems.push('records were read');
+      return problems;
+    },
+    () => traceErrors(malformedRun.messages)[0]?.message,
+  );
 }

@@ -20,7 +20,14 @@ describe('column types follow the schema', () => {
   ])('%j → %s', (schema, type) => expect(columnType(schema)).toBe(type));
 
   test('a property differing from an earlier one only by case gets no column (DuckDB names are case-insensitive)', () => {
-    const columns = columnsOf({ properties: { Id: { type: 'integer' }, id: { type: 'string' }, _airbyte_extras: { type: 'string' }, name: { type: 'string' } } });
+    const columns = columnsOf({
+      properties: {
+        Id: { type: 'integer' },
+        id: { type: 'string' },
+        _airbyte_extras: { type: 'string' },
+        name: { type: 'string' },
+      },
+    });
     expect(columns).toEqual([
       { name: 'Id', type: 'BIGINT' },
       { name: 'name', type: 'VARCHAR' },
@@ -53,10 +60,33 @@ describe('values fit only when they are of the declared type', () => {
   ] as const)('%s ← %j: %s', (type, value, expected) => expect(fits(type, value)).toBe(expected));
 
   test('date-times: the ISO 8601 forms DuckDB reads the same way, with seconds, an optional fraction and an optional offset', () => {
-    for (const good of ['2024-03-10T10:00:00Z', '2024-03-10T10:00:00.123Z', '2024-03-10T10:00:00.1234567Z', '2024-03-10 10:00:00', '2024-03-10T10:00:00+02:00', '2024-03-10T10:00:00-0530', '2024-03-10T10:00:00+02', '0001-01-01T00:00:00Z']) {
+    for (const good of [
+      '2024-03-10T10:00:00Z',
+      '2024-03-10T10:00:00.123Z',
+      '2024-03-10T10:00:00.1234567Z',
+      '2024-03-10 10:00:00',
+      '2024-03-10T10:00:00+02:00',
+      '2024-03-10T10:00:00-0530',
+      '2024-03-10T10:00:00+02',
+      '0001-01-01T00:00:00Z',
+    ]) {
       expect([good, isTimestamp(good)]).toEqual([good, true]);
     }
-    for (const bad of ['2023-02-29T00:00:00Z', '2024-03-10T24:00:00Z', '2024-03-10T10:60:00Z', '2024-03-10T10:00:60Z', '2024-03-10T10:00:00.Z', '2024-03-10T10:00:00ZZ', '2024-03-10', '2024-03-10T10:00Z', '2024-03-10 10:00', '2024-03-10t10:00:00z', '2024-03-10T10:00:00+25:00', '2024-03-10T10:00:00+02:', '2024-03-10T10:00:00.1234567890Z']) {
+    for (const bad of [
+      '2023-02-29T00:00:00Z',
+      '2024-03-10T24:00:00Z',
+      '2024-03-10T10:60:00Z',
+      '2024-03-10T10:00:60Z',
+      '2024-03-10T10:00:00.Z',
+      '2024-03-10T10:00:00ZZ',
+      '2024-03-10',
+      '2024-03-10T10:00Z',
+      '2024-03-10 10:00',
+      '2024-03-10t10:00:00z',
+      '2024-03-10T10:00:00+25:00',
+      '2024-03-10T10:00:00+02:',
+      '2024-03-10T10:00:00.1234567890Z',
+    ]) {
       expect([bad, isTimestamp(bad)]).toEqual([bad, false]);
     }
   });

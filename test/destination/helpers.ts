@@ -8,9 +8,19 @@ export const LOAD = join(ROOT, 'dist', 'bin', 'shipstation-load.js');
 export const SYNC = join(ROOT, 'dist', 'bin', 'shipstation-sync.js');
 
 export function loadLines(database: string, lines: unknown[], catalog?: unknown) {
-  const args = [LOAD, '--duckdb', database, ...(catalog === undefined ? [] : ['--catalog', writeFiles({ 'catalog.json': catalog })['catalog.json']!])];
+  const args = [
+    LOAD,
+    '--duckdb',
+    database,
+    ...(catalog === undefined ? [] : ['--catalog', writeFiles({ 'catalog.json': catalog })['catalog.json']!]),
+  ];
   const input = `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
-  return spawnSync(process.execPath, args, { input, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 });
+  return spawnSync(process.execPath, args, {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 60_000,
+  });
 }
 
 /** Rows of a query as JSON-friendly values (BIGINT as numbers, timestamps as DuckDB prints them). */

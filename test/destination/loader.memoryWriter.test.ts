@@ -51,11 +51,17 @@ class MemoryWriter implements Writer {
   }
 
   report(): Map<string, StreamReport> {
-    return new Map([...this.records].map(([stream, rows]) => [stream, { rows: rows.length, misfits: new Map(), undeclared: new Map() }]));
+    return new Map(
+      [...this.records].map(([stream, rows]) => [
+        stream,
+        { rows: rows.length, misfits: new Map(), undeclared: new Map() },
+      ]),
+    );
   }
 }
 
-const text = (messages: unknown[]) => `${messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n')}\n`;
+const text = (messages: unknown[]) =>
+  `${messages.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join('\n')}\n`;
 /** The input as one chunk (every line in one batch) or in small chunks that split lines. */
 const input = (body: string, chunk?: number) => {
   const bytes = Buffer.from(body);
@@ -95,9 +101,18 @@ describe('the loader drives any Writer', () => {
     const said: string[] = [];
     const summary = await load(input(text(messages), chunk), writer, (line) => said.push(line));
 
-    expect(Object.fromEntries([...writer.records].map(([stream, rows]) => [stream, rows.map((r) => [r.line, r.data])]))).toEqual({
-      items: [[2, { id: 1 }], [4, { id: 2 }], [7, { id: 3 }]],
-      refs: [[3, { id: 'a' }], [8, { id: 'b' }]],
+    expect(
+      Object.fromEntries([...writer.records].map(([stream, rows]) => [stream, rows.map((r) => [r.line, r.data])])),
+    ).toEqual({
+      items: [
+        [2, { id: 1 }],
+        [4, { id: 2 }],
+        [7, { id: 3 }],
+      ],
+      refs: [
+        [3, { id: 'a' }],
+        [8, { id: 'b' }],
+      ],
       orders: [[13, { id: 7 }]],
     });
     // The line's bytes as received, for writers that keep the message whole.
@@ -126,7 +141,14 @@ describe('the loader drives any Writer', () => {
 
   test('a malformed line: the states before it are committed, nothing after it is handed over, and the error names the line', async () => {
     const writer = new MemoryWriter(['items'], []);
-    const body = text([record('items', { id: 1 }), state('items', 'c1'), record('items', { id: 2 }), '{"type": "RECORD", "record": ', record('items', { id: 3 }), state('items', 'c2')]);
+    const body = text([
+      record('items', { id: 1 }),
+      state('items', 'c1'),
+      record('items', { id: 2 }),
+      '{"type": "RECORD", "record": ',
+      record('items', { id: 3 }),
+      state('items', 'c2'),
+    ]);
     const loading = load(input(body), writer, () => undefined);
 
     await expect(loading).rejects.toThrow(MalformedMessageError);
@@ -138,9 +160,9 @@ describe('the loader drives any Writer', () => {
 
   test('a record of a stream the catalog does not select is malformed input', async () => {
     const writer = new MemoryWriter(['items'], []);
-    await expect(load(input(text([record('items', { id: 1 }), record('ghosts', { id: 1 })])), writer, () => undefined)).rejects.toThrow(
-      "input line 2: RECORD of stream 'ghosts', which the configured catalog does not select",
-    );
+    await expect(
+      load(input(text([record('items', { id: 1 }), record('ghosts', { id: 1 })])), writer, () => undefined),
+    ).rejects.toThrow("input line 2: RECORD of stream 'ghosts', which the configured catalog does not select");
     expect(writer.calls).toEqual(['commitStates']);
   });
 });

@@ -9,7 +9,15 @@ import { columnsOf } from '../../src/destination/columns.js';
 import { readBack } from '../../src/destination/readBack.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { tempDir, writeFiles } from '../helpers/cli.js';
-import { ALL_STREAMS, CHILD_STREAM_NAMES, expectedChildTruth, expectedTruth, keyOf, simulator, type Simulator } from '../helpers/sim.js';
+import {
+  ALL_STREAMS,
+  CHILD_STREAM_NAMES,
+  expectedChildTruth,
+  expectedTruth,
+  keyOf,
+  simulator,
+  type Simulator,
+} from '../helpers/sim.js';
 import { SYNC } from './helpers.js';
 
 const CATALOG = buildCatalog().streams;
@@ -21,7 +29,11 @@ interface SyncRun {
 }
 
 /** The sync in its own process group, so a kill takes the connector down with it (as a crash of the machine would). */
-function runSync(config: object, database: string, opts: { killAfterMs?: number; args?: string[] } = {}): Promise<SyncRun> {
+function runSync(
+  config: object,
+  database: string,
+  opts: { killAfterMs?: number; args?: string[] } = {},
+): Promise<SyncRun> {
   const configPath = writeFiles({ 'config.json': config })['config.json']!;
   const child = spawn(process.execPath, [SYNC, '--config', configPath, '--duckdb', database, ...(opts.args ?? [])], {
     env: { ...process.env, NODE_OPTIONS: '', SHIPSTATION_PROGRESS: 'off' },
@@ -30,14 +42,20 @@ function runSync(config: object, database: string, opts: { killAfterMs?: number;
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timer = opts.killAfterMs === undefined ? undefined : setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), opts.killAfterMs);
+  const timer =
+    opts.killAfterMs === undefined
+      ? undefined
+      : setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), opts.killAfterMs);
   return once(child, 'close').then(([code, signal]) => {
     clearTimeout(timer);
     return { code: code as number | null, signal: signal as NodeJS.Signals | null, stderr };
   });
 }
 
-async function withDb<T>(database: string, fn: (db: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>): Promise<T> {
+async function withDb<T>(
+  database: string,
+  fn: (db: Awaited<ReturnType<DuckDBInstance['connect']>>) => Promise<T>,
+): Promise<T> {
   const instance = await DuckDBInstance.create(database, { access_mode: 'READ_ONLY' });
   const db = await instance.connect();
   try {
@@ -49,9 +67,11 @@ async function withDb<T>(database: string, fn: (db: Awaited<ReturnType<DuckDBIns
 }
 
 /** The loader's warnings and errors (the connector's own LOG lines, `source WARN: …`, are its business). */
-const complaints = (stderr: string) => stderr.split('\n').filter((l) => /^WARN |^shipstation-sync|^source error/.test(l));
+const complaints = (stderr: string) =>
+  stderr.split('\n').filter((l) => /^WARN |^shipstation-sync|^source error/.test(l));
 
-const present = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined));
+const present = (r: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined));
 
 /** Every table equal to the ground truth, record by record; no primary key twice. Returns the differences. */
 async function differences(sim: Simulator, database: string): Promise<string[]> {
@@ -79,7 +99,10 @@ async function differences(sim: Simulator, database: string): Promise<string[]> 
 describe('shipstation-sync into DuckDB', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await simulator({ seed: 16, counts: { orders: 600, shipments: 300, fulfillments: 60, products: 40, customers: 80 } });
+    sim = await simulator({
+      seed: 16,
+      counts: { orders: 600, shipments: 300, fulfillments: 60, products: 40, customers: 80 },
+    });
   });
   afterAll(() => sim.close());
 

@@ -9,7 +9,15 @@
 //   full refresh must be a whole snapshot.
 // "lost" = ids missing from that output + ids whose latest emitted version differs from the final truth.
 import { isDeepStrictEqual } from 'node:util';
-import type { FailNextSpec, FaultOptions, FilterBounds, LatencyModel, RateLimitOptions, SimulatorOptions, StreamCounts } from '../../src/simulator/index.js';
+import type {
+  FailNextSpec,
+  FaultOptions,
+  FilterBounds,
+  LatencyModel,
+  RateLimitOptions,
+  SimulatorOptions,
+  StreamCounts,
+} from '../../src/simulator/index.js';
 import { killAfterStates, runCli, traceErrors, type CliResult, type Message } from '../helpers/cli.js';
 import { DAY_MS } from '../helpers/fakeClock.js';
 import {
@@ -90,7 +98,10 @@ export function tally(stream: string, truth: Map<unknown, Data>, emissions: Data
 // Rows
 
 /** What the server can lie about (src/simulator/README.md, "Server lies"). */
-export type ServerLies = Pick<SimulatorOptions, 'stampLagMs' | 'stampJitterMs' | 'dateOffsetMs' | 'unstableTies' | 'maxPageSize' | 'shortPageRate' | 'totalCap'>;
+export type ServerLies = Pick<
+  SimulatorOptions,
+  'stampLagMs' | 'stampJitterMs' | 'dateOffsetMs' | 'unstableTies' | 'maxPageSize' | 'shortPageRate' | 'totalCap'
+>;
 
 export interface Row {
   name: string;
@@ -98,7 +109,12 @@ export interface Row {
   small: boolean;
   /** Seeds in the full matrix (the small one runs the first). */
   seeds: number;
-  sim?: { faults?: FaultOptions; rateLimit?: RateLimitOptions; filterBounds?: FilterBounds; latency?: LatencyModel } & ServerLies;
+  sim?: {
+    faults?: FaultOptions;
+    rateLimit?: RateLimitOptions;
+    filterBounds?: FilterBounds;
+    latency?: LatencyModel;
+  } & ServerLies;
   config?: Record<string, unknown>;
   /** Targeted faults queued before the first run, so even a short run meets each kind. */
   targeted?: FailNextSpec[];
@@ -131,7 +147,11 @@ const FIVE_XX: FaultOptions = { rates: { error500: 0.03, error502: 0.03, error50
 function lieRows(): Row[] {
   const lies: Array<{ name: string; sim: ServerLies; changes: Pick<Row, 'mutations' | 'deletions'> }> = [
     { name: 'stamps 2 s behind', sim: { stampLagMs: 2000 }, changes: { mutations: true } },
-    { name: 'stamps out of commit order (2 s lag + 2 s jitter)', sim: { stampLagMs: 2000, stampJitterMs: 2000 }, changes: { mutations: true } },
+    {
+      name: 'stamps out of commit order (2 s lag + 2 s jitter)',
+      sim: { stampLagMs: 2000, stampJitterMs: 2000 },
+      changes: { mutations: true },
+    },
     { name: 'Date header 10 min behind', sim: { dateOffsetMs: -600_000 }, changes: { mutations: true } },
     { name: 'Date header 10 min ahead, deletions', sim: { dateOffsetMs: 600_000 }, changes: { deletions: true } },
     { name: 'unstable ties', sim: { unstableTies: true }, changes: { mutations: true } },
@@ -146,7 +166,14 @@ function lieRows(): Row[] {
     { suffix: ', read strictly in order', config: { max_parallel_slices: 1 } },
   ];
   return lies.flatMap(({ name, sim, changes }) =>
-    modes.map(({ suffix, config }) => ({ name: `lie: ${name}${suffix}`, small: false, seeds: 3, sim, ...changes, config: { shipments_lookback_days: 1, ...config } })),
+    modes.map(({ suffix, config }) => ({
+      name: `lie: ${name}${suffix}`,
+      small: false,
+      seeds: 3,
+      sim,
+      ...changes,
+      config: { shipments_lookback_days: 1, ...config },
+    })),
   );
 }
 
@@ -270,7 +297,12 @@ export const ROWS: Row[] = [
     name: 'everything (+ mutations)',
     small: true,
     seeds: 5,
-    sim: { faults: { rates: { error500: 0.02, error502: 0.015, error503: 0.015, reset: 0.02, truncate: 0.01 }, htmlShare: 0.5 } },
+    sim: {
+      faults: {
+        rates: { error500: 0.02, error502: 0.015, error503: 0.015, reset: 0.02, truncate: 0.01 },
+        htmlShare: 0.5,
+      },
+    },
     targeted: [
       { kind: 'rateLimit', count: 4 },
       { kind: 'error503', path: '/orders', html: true },
@@ -304,8 +336,24 @@ export interface ScaleSettings {
 }
 
 export const SCALES: Record<Scale, ScaleSettings> = {
-  small: { counts: { orders: 500, shipments: 300, fulfillments: 100, products: 60, customers: 80, stores: 3, warehouses: 2 }, pageSize: 50, parallel: 1 },
-  full: { counts: { orders: 2500, shipments: 1200, fulfillments: 300, products: 200, customers: 400, stores: 5, warehouses: 3 }, pageSize: 100, parallel: 2 },
+  small: {
+    counts: { orders: 500, shipments: 300, fulfillments: 100, products: 60, customers: 80, stores: 3, warehouses: 2 },
+    pageSize: 50,
+    parallel: 1,
+  },
+  full: {
+    counts: {
+      orders: 2500,
+      shipments: 1200,
+      fulfillments: 300,
+      products: 200,
+      customers: 400,
+      stores: 5,
+      warehouses: 3,
+    },
+    pageSize: 100,
+    parallel: 2,
+  },
 };
 
 export function rowsFor(scale: Scale): Row[] {
@@ -349,7 +397,12 @@ export interface RunResult {
   tallies: StreamTally[];
 }
 
-const FULL_CATALOG = configuredCatalog(MATRIX_STREAMS.map((name) => ({ name, mode: INCREMENTAL_STREAMS.includes(name) ? ('incremental' as const) : ('full_refresh' as const) })));
+const FULL_CATALOG = configuredCatalog(
+  MATRIX_STREAMS.map((name) => ({
+    name,
+    mode: INCREMENTAL_STREAMS.includes(name) ? ('incremental' as const) : ('full_refresh' as const),
+  })),
+);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Previous STATEs overlaid with a run's latest ones (a killed run may not have checkpointed every stream). */
@@ -362,7 +415,8 @@ function mergeStates(previous: unknown[], messages: Message[]): unknown[] {
 
 /** Mutations spread over the first ~70 % of a sync's requests (`requests` = a fault-free sync's count). */
 function scheduleMutations(sim: Simulator, requests: number) {
-  const at = (share: number, spec: Parameters<Simulator['schedule']>[1]) => sim.schedule({ atRequest: Math.max(1, Math.round(share * requests)) }, spec);
+  const at = (share: number, spec: Parameters<Simulator['schedule']>[1]) =>
+    sim.schedule({ atRequest: Math.max(1, Math.round(share * requests)) }, spec);
   return [
     at(0.05, { op: 'modifyOrders', count: 12 }),
     at(0.12, { op: 'createOrders', count: 6 }),
@@ -378,7 +432,8 @@ function scheduleMutations(sim: Simulator, requests: number) {
 
 /** Orders and customers deleted over the same stretch of the sync as the other changes. */
 function scheduleDeletions(sim: Simulator, requests: number) {
-  const at = (share: number, spec: Parameters<Simulator['schedule']>[1]) => sim.schedule({ atRequest: Math.max(1, Math.round(share * requests)) }, spec);
+  const at = (share: number, spec: Parameters<Simulator['schedule']>[1]) =>
+    sim.schedule({ atRequest: Math.max(1, Math.round(share * requests)) }, spec);
   return [
     at(0.08, { op: 'deleteOrders', count: 3 }),
     at(0.22, { op: 'deleteCustomers', count: 2 }),
@@ -412,7 +467,10 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
   const config = { page_size: settings.pageSize, ...row.config };
   const run = async (state: unknown[] | undefined, onStdout?: (chunk: string, pid: number) => void) => {
     const started = Date.now();
-    const r = await runCli(readArgs(sim, FULL_CATALOG, { config, ...(state ? { state } : {}) }), { timeoutMs: scale === 'full' ? 240_000 : 50_000, ...(onStdout ? { onStdout } : {}) });
+    const r = await runCli(readArgs(sim, FULL_CATALOG, { config, ...(state ? { state } : {}) }), {
+      timeoutMs: scale === 'full' ? 240_000 : 50_000,
+      ...(onStdout ? { onStdout } : {}),
+    });
     wallMs += Date.now() - started;
     runs.push(r);
     return r;
@@ -445,7 +503,7 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
       const target = scale === 'full' ? row.kills : Math.min(3, row.kills);
       let state: unknown[] = [];
       let x = seed;
-      const rand = () => ((x = (x * 48271) % 2147483647) / 2147483647);
+      const rand = () => (x = (x * 48271) % 2147483647) / 2147483647;
       // Each run is killed after a random number (1–4) of its STATE messages, with pages still in flight.
       for (let attempt = 0; attempt < 40 && kills < target; attempt++) {
         const r = await run(state, killAfterStates(1 + Math.floor(rand() * 4)));
@@ -455,7 +513,12 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
       }
       if (kills < target) problems.push(`only ${kills} of ${target} runs could be killed`);
       const last = await run(state);
-      if (last.code !== 0) problems.push(`resumed run exited ${last.code}: ${traceErrors(last.messages).map((e) => e.message).join('; ')}`);
+      if (last.code !== 0)
+        problems.push(
+          `resumed run exited ${last.code}: ${traceErrors(last.messages)
+            .map((e) => e.message)
+            .join('; ')}`,
+        );
     } else if (row.outage) {
       const { afterRequests } = row.outage;
       const poll = setInterval(() => {
@@ -469,12 +532,15 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
       clearInterval(poll);
       sim.clearFailNext();
       if (first.code !== 1) problems.push(`run during the outage exited ${first.code}, expected 1`);
-      if (statusesOf(first.messages, 'orders').at(-1) !== 'INCOMPLETE') problems.push('orders not INCOMPLETE during the outage');
+      if (statusesOf(first.messages, 'orders').at(-1) !== 'INCOMPLETE')
+        problems.push('orders not INCOMPLETE during the outage');
       for (const s of MATRIX_STREAMS.filter((n) => n !== 'orders')) {
-        if (statusesOf(first.messages, s).at(-1) !== 'COMPLETE') problems.push(`${s} not COMPLETE while only /orders was down`);
+        if (statusesOf(first.messages, s).at(-1) !== 'COMPLETE')
+          problems.push(`${s} not COMPLETE while only /orders was down`);
       }
       const errors = traceErrors(first.messages);
-      if (!errors.some((e) => e.failure_type === 'transient_error')) problems.push('no transient_error TRACE for the outage');
+      if (!errors.some((e) => e.failure_type === 'transient_error'))
+        problems.push('no transient_error TRACE for the outage');
       const second = await run(lastStates(first.messages));
       if (second.code !== 0) problems.push(`resumed run exited ${second.code}`);
       // Resuming continues from the checkpoint: at most one page read again.
@@ -484,9 +550,17 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
       if (before.size === 0) problems.push('the outage began before any orders were read');
     } else {
       const requests = syncRequests(settings);
-      const handles = [...(row.mutations ? scheduleMutations(sim, requests) : []), ...(row.deletions ? scheduleDeletions(sim, requests) : [])];
+      const handles = [
+        ...(row.mutations ? scheduleMutations(sim, requests) : []),
+        ...(row.deletions ? scheduleDeletions(sim, requests) : []),
+      ];
       const first = await run(undefined);
-      if (first.code !== 0) problems.push(`sync exited ${first.code}: ${traceErrors(first.messages).map((e) => e.message).join('; ')}`);
+      if (first.code !== 0)
+        problems.push(
+          `sync exited ${first.code}: ${traceErrors(first.messages)
+            .map((e) => e.message)
+            .join('; ')}`,
+        );
       for (const h of handles) h.cancel();
       if (row.mutations) {
         // Changes made during the sync must precede the next sync's window end (one-second resolution), which
@@ -495,7 +569,12 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
         if (clockLies) jumped += margin + 1100;
         else await sleep(margin + 1100);
         const second = await run(lastStates(first.messages));
-        if (second.code !== 0) problems.push(`follow-up sync exited ${second.code}: ${traceErrors(second.messages).map((e) => e.message).join('; ')}`);
+        if (second.code !== 0)
+          problems.push(
+            `follow-up sync exited ${second.code}: ${traceErrors(second.messages)
+              .map((e) => e.message)
+              .join('; ')}`,
+          );
       }
     }
   } finally {
@@ -506,11 +585,29 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
   // A record deleted after it was read was emitted while it existed: not an unknown id (a deletion is invisible
   // to an incremental sync, and a full refresh may have read it before it went).
   const deleted = new Map<string, Set<unknown>>([
-    ['orders', new Set(sim.mutationLog().filter((m) => m.op === 'deleteOrders').flatMap((m) => m.ids))],
-    ['customers', new Set(sim.mutationLog().filter((m) => m.op === 'deleteCustomers').flatMap((m) => m.ids))],
+    [
+      'orders',
+      new Set(
+        sim
+          .mutationLog()
+          .filter((m) => m.op === 'deleteOrders')
+          .flatMap((m) => m.ids),
+      ),
+    ],
+    [
+      'customers',
+      new Set(
+        sim
+          .mutationLog()
+          .filter((m) => m.op === 'deleteCustomers')
+          .flatMap((m) => m.ids),
+      ),
+    ],
   ]);
   const tallies = MATRIX_STREAMS.map((stream) => {
-    const emissions = INCREMENTAL_STREAMS.includes(stream) ? runs.flatMap((r) => recordsOf(r.messages, stream)) : recordsOf(last.messages, stream);
+    const emissions = INCREMENTAL_STREAMS.includes(stream)
+      ? runs.flatMap((r) => recordsOf(r.messages, stream))
+      : recordsOf(last.messages, stream);
     const t = tally(stream, expectedTruth(sim, stream), emissions);
     return { ...t, extra: t.extra.filter((id) => !deleted.get(stream)?.has(id)) };
   });
@@ -559,7 +656,10 @@ export async function pool<T>(jobs: Array<() => Promise<T>>, parallel: number): 
 export function lossDetails(result: RunResult): string[] {
   return result.tallies
     .filter((t) => t.lost > 0 || t.extra.length > 0)
-    .map((t) => `${t.stream}: missing ${t.missing.length} ${JSON.stringify(t.missing.slice(0, 5))}, stale ${t.stale.length} ${JSON.stringify(t.stale.slice(0, 5))}, extra ${t.extra.length}`);
+    .map(
+      (t) =>
+        `${t.stream}: missing ${t.missing.length} ${JSON.stringify(t.missing.slice(0, 5))}, stale ${t.stale.length} ${JSON.stringify(t.stale.slice(0, 5))}, extra ${t.extra.length}`,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -579,7 +679,20 @@ export function formatMatrix(results: RunResult[], scale: Scale): string {
   const settings = SCALES[scale];
   const byRow = new Map<string, RunResult[]>();
   for (const r of results) byRow.set(r.row, [...(byRow.get(r.row) ?? []), r]);
-  const header = ['row', 'seeds', 'exit', 'lost', 'dup', 'records', 'requests', 'faults', '429s', 'mut', 'wall s (med/max)', 'ok'];
+  const header = [
+    'row',
+    'seeds',
+    'exit',
+    'lost',
+    'dup',
+    'records',
+    'requests',
+    'faults',
+    '429s',
+    'mut',
+    'wall s (med/max)',
+    'ok',
+  ];
   const lines = [...byRow.entries()].map(([row, rs]) => [
     row,
     String(rs.length),
@@ -595,9 +708,14 @@ export function formatMatrix(results: RunResult[], scale: Scale): string {
     rs.every((r) => r.lost === 0 && r.finalExit === 0 && r.problems.length === 0) ? 'PASS' : 'FAIL',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  const counts = Object.entries(settings.counts).map(([k, v]) => `${k} ${v}`).join(', ');
-  const problems = results.filter((r) => r.problems.length || r.lost).map((r) => `  ${r.row} seed ${r.seed}: ${[...r.problems, ...lossDetails(r)].join(' | ')}`);
+  const fmt = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const counts = Object.entries(settings.counts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const problems = results
+    .filter((r) => r.problems.length || r.lost)
+    .map((r) => `  ${r.row} seed ${r.seed}: ${[...r.problems, ...lossDetails(r)].join(' | ')}`);
   return [
     '',
     `fault matrix (${scale}): ${counts}; page_size ${settings.pageSize}; incremental orders/shipments/fulfillments + full-refresh products/customers/stores/warehouses`,

@@ -26,7 +26,10 @@ interface Job {
  * Runs every read, `parallel` at a time in each of `processes` Node processes (the reads split between them in
  * turn), and gives their results in the order of `runs`.
  */
-export async function runBatch(runs: string[][], opts: { keep?: string[]; processes?: number; parallel?: number; timeoutMs?: number } = {}): Promise<BatchResult[]> {
+export async function runBatch(
+  runs: string[][],
+  opts: { keep?: string[]; processes?: number; parallel?: number; timeoutMs?: number } = {},
+): Promise<BatchResult[]> {
   const dir = tempDir();
   const jobs = runs.map((args, i) => ({ args, stdout: join(dir, `${i}.out`), messages: join(dir, `${i}.json`) }));
   const processes = Math.max(1, Math.min(opts.processes ?? 2, jobs.length));
@@ -35,18 +38,31 @@ export async function runBatch(runs: string[][], opts: { keep?: string[]; proces
   const results = jobs.map((_, i) => answers[i % processes]![Math.floor(i / processes)]!);
   return jobs.map((job, i) => {
     const { code, leaks } = results[i]!;
-    if (leaks > 0) throw new Error(`the connector wrote a secret (${leaks} value(s)) to stdout/stderr for: ${job.args.join(' ')}`);
-    return { code, messages: JSON.parse(readFileSync(job.messages, 'utf8')) as Message[], full: () => parseLines(readFileSync(job.stdout, 'utf8')) };
+    if (leaks > 0)
+      throw new Error(`the connector wrote a secret (${leaks} value(s)) to stdout/stderr for: ${job.args.join(' ')}`);
+    return {
+      code,
+      messages: JSON.parse(readFileSync(job.messages, 'utf8')) as Message[],
+      full: () => parseLines(readFileSync(job.stdout, 'utf8')),
+    };
   });
 }
 
-function runShare(jobs: Job[], spec: string, opts: { keep?: string[]; parallel?: number; timeoutMs?: number }): Promise<{ code: number; leaks: number }[]> {
+function runShare(
+  jobs: Job[],
+  spec: string,
+  opts: { keep?: string[]; parallel?: number; timeoutMs?: number },
+): Promise<{ code: number; leaks: number }[]> {
   writeFileSync(spec, JSON.stringify({ jobs, keep: opts.keep ?? null, needles: secretNeedles() }));
   return new Promise<{ code: number; leaks: number }[]>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'test', 'helpers', 'runMany.mjs'), spec, String(opts.parallel ?? 3)], {
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'test', 'helpers', 'runMany.mjs'), spec, String(opts.parallel ?? 3)],
+      {
+        env: { ...process.env, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));

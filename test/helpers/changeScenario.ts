@@ -65,14 +65,21 @@ const LAST_CHANGE = 40;
 
 export async function runChangeScenario(s: ChangeScenario): Promise<ScenarioRun> {
   const clock = s.clockStartMs === undefined ? dayBehind() : fakeClock(s.clockStartMs);
-  const sim = await simulator({ seed: s.seed, counts: { orders: ORDERS, shipments: 5, fulfillments: 5 }, clock: clock.now, ...s.lies, ...(s.dateRange ? { dateRange: s.dateRange } : {}) });
+  const sim = await simulator({
+    seed: s.seed,
+    counts: { orders: ORDERS, shipments: 5, fulfillments: 5 },
+    clock: clock.now,
+    ...s.lies,
+    ...(s.dateRange ? { dateRange: s.dateRange } : {}),
+  });
   if (s.msPerRequest) clock.tick(s.msPerRequest, () => sim.stats().requests);
   try {
     const handles = [];
     for (let k = 2; k <= LAST_CHANGE; k++) {
       const op = k % 5 === 0 ? 'createOrders' : s.deletions && k % 7 === 0 ? 'deleteOrders' : 'modifyOrders';
       handles.push(sim.schedule({ atRequest: k }, { op, count: op === 'deleteOrders' ? 1 : 2 }));
-      if (s.bursts && k % 3 === 0) handles.push(sim.schedule({ atRequest: k }, { op: k % 2 === 0 ? 'deleteOrders' : 'modifyOrders', count: 8 }));
+      if (s.bursts && k % 3 === 0)
+        handles.push(sim.schedule({ atRequest: k }, { op: k % 2 === 0 ? 'deleteOrders' : 'modifyOrders', count: 8 }));
     }
     const config = { page_size: PAGE_SIZE, ...s.config };
     const startedAt = clock.now();
@@ -84,7 +91,19 @@ export async function runChangeScenario(s: ChangeScenario): Promise<ScenarioRun>
     if (s.between) sim.mutate.modifyOrders({ count: s.between.count });
     clock.advance(s.jumpMs - (s.between?.afterMs ?? 0));
     const second = await runCli(readArgs(sim, ORDERS_INCREMENTAL, { config, state: lastStates(first.messages) }));
-    return { sim, clock, startedAt, first, second, mutations, changed: new Set(mutations.flatMap((m) => m.ids)), changedBetween: sim.mutationLog().slice(mutations.length).flatMap((m) => m.ids) };
+    return {
+      sim,
+      clock,
+      startedAt,
+      first,
+      second,
+      mutations,
+      changed: new Set(mutations.flatMap((m) => m.ids)),
+      changedBetween: sim
+        .mutationLog()
+        .slice(mutations.length)
+        .flatMap((m) => m.ids),
+    };
   } catch (err) {
     await sim.close();
     throw err;
@@ -93,7 +112,10 @@ export async function runChangeScenario(s: ChangeScenario): Promise<ScenarioRun>
 
 /** Orders missing or stale in the latest emission over both syncs (against the final truth). */
 export function lostOverBoth(run: ScenarioRun): StreamTally {
-  return tally('orders', expectedTruth(run.sim, 'orders'), [...recordsOf(run.first.messages, 'orders'), ...recordsOf(run.second.messages, 'orders')]);
+  return tally('orders', expectedTruth(run.sim, 'orders'), [
+    ...recordsOf(run.first.messages, 'orders'),
+    ...recordsOf(run.second.messages, 'orders'),
+  ]);
 }
 
 /** Orders no change touched that the first sync did not deliver in their (only) version. */

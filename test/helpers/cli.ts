@@ -112,7 +112,9 @@ export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult
       clearTimeout(timer);
       const leaks = leakedSecrets(stdout + stderr);
       if (leaks.length) {
-        reject(new Error(`the connector wrote a secret (${leaks.length} value(s)) to stdout/stderr for: ${args.join(' ')}`));
+        reject(
+          new Error(`the connector wrote a secret (${leaks.length} value(s)) to stdout/stderr for: ${args.join(' ')}`),
+        );
         return;
       }
       resolve({ code, signal, stdout, stderr, messages: parseLines(stdout, signal === 'SIGKILL') });
@@ -139,7 +141,9 @@ export function ofType(messages: Message[], type: string): Message[] {
   return messages.filter((m) => m.type === type);
 }
 
-export function traceErrors(messages: Message[]): Array<{ message: string; failure_type?: string; stack_trace?: string; internal_message?: string }> {
+export function traceErrors(
+  messages: Message[],
+): Array<{ message: string; failure_type?: string; stack_trace?: string; internal_message?: string }> {
   return messages
     .filter((m) => m.type === 'TRACE' && (m.trace as { type: string }).type === 'ERROR')
     .map((m) => (m.trace as { error: { message: string; failure_type?: string; stack_trace?: string } }).error);

@@ -32,7 +32,8 @@ export function expectedUtc(value: string): string {
   if (second === undefined) {
     const naive = Date.parse(`${wall}Z`);
     // Earliest instant showing this wall time; none in the spring-forward gap, which moves forward.
-    const match = [7, 8].map((h) => naive + h * 3_600_000).find((t) => intlPacificWall(t) === wall) ?? naive + 8 * 3_600_000;
+    const match =
+      [7, 8].map((h) => naive + h * 3_600_000).find((t) => intlPacificWall(t) === wall) ?? naive + 8 * 3_600_000;
     converted.set(wall, (second = new Date(match).toISOString().slice(0, 19)));
   }
   return `${second}.${ms}Z`;
@@ -41,7 +42,13 @@ export function expectedUtc(value: string): string {
 /** Fields ShipStation sends as midnight date-times that mean a calendar date. */
 const CALENDAR_DATES = new Set(['shipByDate', 'shipDate', 'holdUntilDate']);
 /** What the simulator's quirk values ("" where the schema declares a list, a flag or a number) become. */
-const QUIRK_VALUES: Record<string, unknown> = { tags: [], statusMappings: [], residential: null, registerFedexMeter: null, sellerIntegrationId: null };
+const QUIRK_VALUES: Record<string, unknown> = {
+  tags: [],
+  statusMappings: [],
+  residential: null,
+  registerFedexMeter: null,
+  sellerIntegrationId: null,
+};
 
 function expectedField(key: string, value: unknown): unknown {
   if (value === '' && key in QUIRK_VALUES) return QUIRK_VALUES[key];

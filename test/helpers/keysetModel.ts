@@ -27,7 +27,13 @@ export function inRange(value: number, req: PageRequest, bounds: Bounds): boolea
  * One answer: the page's slice of the matching rows sorted by value, ties by id, or (with `shuffleTies`) ties in
  * an order drawn afresh for this request, as a server without a unique tiebreaker may give them.
  */
-export function serve(rows: readonly Row[], req: PageRequest, pageSize: number, bounds: Bounds = 'inclusive', shuffleTies?: () => number) {
+export function serve(
+  rows: readonly Row[],
+  req: PageRequest,
+  pageSize: number,
+  bounds: Bounds = 'inclusive',
+  shuffleTies?: () => number,
+) {
   const matching = rows.filter((r) => inRange(r.value, req, bounds));
   const tiebreak = shuffleTies ? new Map(matching.map((r) => [r.id, shuffleTies()])) : undefined;
   matching.sort((a, b) => a.value - b.value || (tiebreak ? tiebreak.get(a.id)! - tiebreak.get(b.id)! : a.id - b.id));

@@ -18,13 +18,26 @@ export function mutatedIds(sim: Simulator, ops: readonly MutationSpec['op'][]): 
  * Every record of the truth but those in `excused` arrived, in its current version (the latest emission per id
  * wins); and nothing arrived that the truth does not know, unless `excused` holds it (a record deleted meanwhile).
  */
-export function expectHolds(sim: Simulator, emitted: Data[], stream: string, excused: ReadonlySet<unknown> = new Set()): void {
+export function expectHolds(
+  sim: Simulator,
+  emitted: Data[],
+  stream: string,
+  excused: ReadonlySet<unknown> = new Set(),
+): void {
   const got = byId(emitted, stream);
   const want = expectedTruth(sim, stream);
   const missing = [...want.keys()].filter((id) => !excused.has(id) && !got.has(id));
-  const stale = [...want.entries()].filter(([id, record]) => !excused.has(id) && got.has(id) && !isEqual(got.get(id), record)).map(([id]) => id);
+  const stale = [...want.entries()]
+    .filter(([id, record]) => !excused.has(id) && got.has(id) && !isEqual(got.get(id), record))
+    .map(([id]) => id);
   const unknown = [...got.keys()].filter((id) => !want.has(id) && !excused.has(id));
-  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length, stale: stale.slice(0, 10), unknown: unknown.slice(0, 10) }).toEqual({
+  expect({
+    stream,
+    missing: missing.slice(0, 10),
+    missingCount: missing.length,
+    stale: stale.slice(0, 10),
+    unknown: unknown.slice(0, 10),
+  }).toEqual({
     stream,
     missing: [],
     missingCount: 0,
@@ -40,7 +53,9 @@ function isEqual(a: unknown, b: unknown): boolean {
 
 function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }
 
@@ -57,12 +72,19 @@ export interface Outcome {
 }
 
 /** Ids only: whether each record of the truth arrived (its version is another check's). */
-export function outcomeOf(sim: Simulator, messages: Message[], stream: StreamName, emitted: Data[] = recordsOf(messages, stream)): Outcome {
+export function outcomeOf(
+  sim: Simulator,
+  messages: Message[],
+  stream: StreamName,
+  emitted: Data[] = recordsOf(messages, stream),
+): Outcome {
   const got = new Set(emitted.map((r) => JSON.stringify(keyOf(r, stream))));
   return {
     status: statusesOf(messages, stream).at(-1),
     errors: traceErrors(messages).map((e) => e.message),
-    missing: [...sim.truth(stream)].map((r) => keyOf(r as unknown as Data, stream)).filter((id) => !got.has(JSON.stringify(id))),
+    missing: [...sim.truth(stream)]
+      .map((r) => keyOf(r as unknown as Data, stream))
+      .filter((id) => !got.has(JSON.stringify(id))),
   };
 }
 

@@ -13,7 +13,8 @@ const validateMessage = ajv.getSchema(`${schema.$id}#/definitions/AirbyteMessage
 export function invalidMessages(messages: Message[]): string[] {
   const problems: string[] = [];
   for (const m of messages) {
-    if (!validateMessage(m)) problems.push(`${JSON.stringify(m).slice(0, 200)}: ${ajv.errorsText(validateMessage.errors)}`);
+    if (!validateMessage(m))
+      problems.push(`${JSON.stringify(m).slice(0, 200)}: ${ajv.errorsText(validateMessage.errors)}`);
   }
   return problems;
 }

@@ -25,7 +25,9 @@ const { jobs, keep, needles } = JSON.parse(readFileSync(spec, 'utf8'));
 function cut(line) {
   const message = JSON.parse(line);
   if (message.type !== 'RECORD' || keep === null) return message;
-  const data = Object.fromEntries(keep.filter((field) => field in message.record.data).map((field) => [field, message.record.data[field]]));
+  const data = Object.fromEntries(
+    keep.filter((field) => field in message.record.data).map((field) => [field, message.record.data[field]]),
+  );
   return { ...message, record: { ...message.record, data } };
 }
 

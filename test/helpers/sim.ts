@@ -42,20 +42,33 @@ export const INCREMENTAL_STREAMS = STREAMS.filter((s) => s.cursors).map((s) => s
 export const CHILD_STREAM_NAMES = CHILD_STREAMS.map((s) => s.name);
 
 /** Files for a read: config (simulator account + overrides), catalog and optional state. */
-export function readArgs(sim: Pick<Simulator, 'config'>, catalog: unknown, opts: { config?: Record<string, unknown>; state?: unknown } = {}): string[] {
+export function readArgs(
+  sim: Pick<Simulator, 'config'>,
+  catalog: unknown,
+  opts: { config?: Record<string, unknown>; state?: unknown } = {},
+): string[] {
   const files = writeFiles({
     'config.json': { ...sim.config, ...opts.config },
     'catalog.json': catalog,
     ...(opts.state === undefined ? {} : { 'state.json': opts.state }),
   });
-  return ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(opts.state === undefined ? [] : ['--state', files['state.json']!])];
+  return [
+    'read',
+    '--config',
+    files['config.json']!,
+    '--catalog',
+    files['catalog.json']!,
+    ...(opts.state === undefined ? [] : ['--state', files['state.json']!]),
+  ];
 }
 
 export function configArgs(command: 'check' | 'discover', config: Record<string, unknown>): string[] {
   return [command, '--config', writeFiles({ 'config.json': config })['config.json']!];
 }
 
-const PK: Record<string, string[]> = Object.fromEntries([...STREAMS, ...CHILD_STREAMS].map((s) => [s.name, s.primaryKey]));
+const PK: Record<string, string[]> = Object.fromEntries(
+  [...STREAMS, ...CHILD_STREAMS].map((s) => [s.name, s.primaryKey]),
+);
 
 /** A record's primary key: the value itself for one field, a JSON array of the values for a composite key. */
 export function keyOf(record: Record<string, unknown>, stream: string): unknown {
@@ -76,7 +89,10 @@ export function byId(records: Array<Record<string, unknown>>, stream: string): M
 }
 
 export function expectedTruth(sim: Simulator, stream: string): Map<unknown, Record<string, unknown>> {
-  return byId([...sim.truth(stream as StreamName)].map((r) => expectedRecord(r as unknown as Record<string, unknown>)), stream);
+  return byId(
+    [...sim.truth(stream as StreamName)].map((r) => expectedRecord(r as unknown as Record<string, unknown>)),
+    stream,
+  );
 }
 
 /**
@@ -92,7 +108,9 @@ export function expectedChildTruth(sim: Simulator, child: string): Map<unknown, 
     const list = parent[def.parentField];
     if (!Array.isArray(list)) continue;
     list.forEach((element: Record<string, unknown>, i) => {
-      const carried = Object.fromEntries(Object.entries(def.carry).map(([field, parentField]) => [field, parent[parentField] ?? null]));
+      const carried = Object.fromEntries(
+        Object.entries(def.carry).map(([field, parentField]) => [field, parent[parentField] ?? null]),
+      );
       rows.push({ ...element, ...carried, ...(def.index ? { [def.index]: i } : {}) });
     });
   }
@@ -147,6 +165,10 @@ export function expectComplete(s: Simulator, emitted: Array<Record<string, unkno
   const got = byId(emitted, stream);
   const want = expectedTruth(s, stream);
   const missing = [...want.keys()].filter((id) => !got.has(id));
-  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({ stream, missing: [], missingCount: 0 });
+  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({
+    stream,
+    missing: [],
+    missingCount: 0,
+  });
   for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
 }

@@ -19,17 +19,29 @@ export interface SimProcess {
 
 /** Starts the simulator CLI with these flags (a free port); rate-limit headers on, the limit far above any test's. */
 export async function startSimProcess(flags: string[]): Promise<SimProcess> {
-  const child = spawn(process.execPath, [join(ROOT, 'dist', 'bin', 'shipstation-simulator.js'), '--rate-limit', '100000', '--rate-window-ms', '1000', ...flags], {
-    env: { ...process.env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'dist', 'bin', 'shipstation-simulator.js'),
+      '--rate-limit',
+      '100000',
+      '--rate-window-ms',
+      '1000',
+      ...flags,
+    ],
+    {
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const config = await firstLine(child);
   const control = async (method: string, path: string, body?: unknown): Promise<Response> => {
     const response = await fetch(`${config.base_url}/__sim/${path}`, {
       method,
       ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
     });
-    if (!response.ok) throw new Error(`simulator ${method} /__sim/${path}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`simulator ${method} /__sim/${path}: ${response.status} ${await response.text()}`);
     return response;
   };
   return {
@@ -61,6 +73,8 @@ function firstLine(child: ChildProcess): Promise<ConnectorConfig> {
       const end = out.indexOf('\n');
       if (end >= 0) resolve((JSON.parse(out.slice(0, end)) as { config: ConnectorConfig }).config);
     });
-    child.once('close', (code) => reject(new Error(`the simulator exited (${code}) before it printed its config: ${err.slice(0, 1000)}`)));
+    child.once('close', (code) =>
+      reject(new Error(`the simulator exited (${code}) before it printed its config: ${err.slice(0, 1000)}`)),
+    );
   });
 }

@@ -20,7 +20,11 @@ const realTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  */
 export async function settleInVirtualTime<T>(
   promise: Promise<T>,
-  { inTransit, progress, maxVirtualMs = 600_000 }: { inTransit: () => boolean; progress: () => unknown; maxVirtualMs?: number },
+  {
+    inTransit,
+    progress,
+    maxVirtualMs = 600_000,
+  }: { inTransit: () => boolean; progress: () => unknown; maxVirtualMs?: number },
 ): Promise<T> {
   let settled = false;
   promise.then(

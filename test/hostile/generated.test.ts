@@ -14,7 +14,11 @@ import { expectNoSecret, expectNoStack } from './run.js';
 import { orders, startHostile, type HostileServer } from './server.js';
 
 const FULL = process.env.FAULT_MATRIX === 'full';
-const SEEDS = process.env.HOSTILE_SEED ? process.env.HOSTILE_SEED.split(',').map(Number) : FULL ? [21, 1021, 2021, 3021] : [21];
+const SEEDS = process.env.HOSTILE_SEED
+  ? process.env.HOSTILE_SEED.split(',').map(Number)
+  : FULL
+    ? [21, 1021, 2021, 3021]
+    : [21];
 const CASES = FULL ? 60 : 36;
 
 /** The exit codes each command documents (README, "command | what it does | exit code"). */
@@ -23,7 +27,9 @@ const EXIT_CODES: Record<Command, number[]> = { spec: [0], check: [0], discover:
 let server: Promise<HostileServer> | undefined;
 /** One server for every case, started by the first (concurrent tests start before a beforeAll would run). */
 function hostile(): Promise<HostileServer> {
-  server ??= startHostile({ data: { '/orders': orders(5), '/stores': [{ storeId: 1, storeName: 'Shop' }], '/warehouses': [{ warehouseId: 1 }] } });
+  server ??= startHostile({
+    data: { '/orders': orders(5), '/stores': [{ storeId: 1, storeName: 'Shop' }], '/warehouses': [{ warehouseId: 1 }] },
+  });
   return server;
 }
 afterAll(async () => {
@@ -47,7 +53,14 @@ async function run(c: GeneratedCase): Promise<CliResult> {
     spec: ['spec'],
     check: ['check', '--config', config],
     discover: ['discover', '--config', config],
-    read: ['read', '--config', config, '--catalog', file('catalog.json', c.catalog), ...(c.state === undefined ? [] : ['--state', file('state.json', c.state)])],
+    read: [
+      'read',
+      '--config',
+      config,
+      '--catalog',
+      file('catalog.json', c.catalog),
+      ...(c.state === undefined ? [] : ['--state', file('state.json', c.state)]),
+    ],
   };
   return runCli(args[c.command], { env: { SHIPSTATION_PROGRESS: 'off', LOG_LEVEL: '' }, timeoutMs: 30_000 });
 }
@@ -57,7 +70,10 @@ const STACK_FRAME = /^\s+at .+/m;
 const ERROR_LINE = /^(?:\w*Error|Uncaught \w+|node:internal)(?: \[\w+\])?[:\s]/m;
 
 function expectWellFormed(c: GeneratedCase, r: CliResult): void {
-  expect({ signal: r.signal, code: EXIT_CODES[c.command].includes(r.code ?? -1) }).toEqual({ signal: null, code: true });
+  expect({ signal: r.signal, code: EXIT_CODES[c.command].includes(r.code ?? -1) }).toEqual({
+    signal: null,
+    code: true,
+  });
   // runCli parsed every stdout line as JSON already (a line that is not fails the run); each must be a message.
   expect(invalidMessages(r.messages)).toEqual([]);
   expect(r.stdout.endsWith('\n') || r.stdout === '').toBe(true);
@@ -70,7 +86,8 @@ function expectWellFormed(c: GeneratedCase, r: CliResult): void {
     const status = m.connectionStatus as { message?: string } | undefined;
     return [log?.message, status?.message].filter((s): s is string => typeof s === 'string');
   });
-  for (const sentence of [...sentences, ...traceErrors(r.messages).map((e) => e.message)]) expect(sentence).not.toMatch(ERROR_LINE);
+  for (const sentence of [...sentences, ...traceErrors(r.messages).map((e) => e.message)])
+    expect(sentence).not.toMatch(ERROR_LINE);
 
   const last = r.messages.at(-1);
   const errors = traceErrors(r.messages);
@@ -95,12 +112,21 @@ function expectWellFormed(c: GeneratedCase, r: CliResult): void {
 
 for (const seed of SEEDS) {
   // The placeholder account: the server's key and secret (so some reads get data), at a placeholder address.
-  const account = { api_key: 'hostile-key-0123456789abcdef', api_secret: 'hostile-secret-fedcba9876543210', base_url: ACCOUNT_MARK, request_timeout_seconds: 5, max_retry_seconds: 10 };
+  const account = {
+    api_key: 'hostile-key-0123456789abcdef',
+    api_secret: 'hostile-secret-fedcba9876543210',
+    base_url: ACCOUNT_MARK,
+    request_timeout_seconds: 5,
+    max_retry_seconds: 10,
+  };
   const cases = generateCases(seed, CASES, account);
   describe(`generated inputs, seed ${seed}`, () => {
-    test.concurrent.each(cases.map((c) => [`${c.id} ${c.command}: ${c.mutations.join('; ') || 'valid'}`, c] as const))('%s', async (_name, c) => {
-      const r = await run(c);
-      expectWellFormed(c, r);
-    });
+    test.concurrent.each(cases.map((c) => [`${c.id} ${c.command}: ${c.mutations.join('; ') || 'valid'}`, c] as const))(
+      '%s',
+      async (_name, c) => {
+        const r = await run(c);
+        expectWellFormed(c, r);
+      },
+    );
   });
 }

@@ -72,10 +72,27 @@ interface SpecProperty {
 const SPEC = JSON.parse(readFileSync(join(ROOT, 'spec.json'), 'utf8')) as { properties: Record<string, SpecProperty> };
 const FIELDS = Object.keys(SPEC.properties);
 const SECRET_FIELDS = [...FIELDS.filter((f) => SPEC.properties[f]!.airbyte_secret), 'username', 'password'];
-const BOUNDED = FIELDS.filter((f) => SPEC.properties[f]!.minimum !== undefined || SPEC.properties[f]!.maximum !== undefined);
+const BOUNDED = FIELDS.filter(
+  (f) => SPEC.properties[f]!.minimum !== undefined || SPEC.properties[f]!.maximum !== undefined,
+);
 
 /** Characters undici cannot send in a header, or that Basic credentials cannot hold, and a few that are fine. */
-const HEADER_HOSTILE = ['\n', '\r', '\r\n', '\u0000', '\t', '\u0085', '\u2028', '\u007f', '\u20ac', '\u{1F600}', ':', ' ', '\uFEFF', '\u00e9'];
+const HEADER_HOSTILE = [
+  '\n',
+  '\r',
+  '\r\n',
+  '\u0000',
+  '\t',
+  '\u0085',
+  '\u2028',
+  '\u007f',
+  '\u20ac',
+  '\u{1F600}',
+  ':',
+  ' ',
+  '\uFEFF',
+  '\u00e9',
+];
 
 /** Strings for fields that are not secret: dates of every shape, URLs, enum near-misses, text that breaks lines. */
 const STRINGS = [
@@ -128,7 +145,9 @@ export function deepValue(depth: number, arrays: boolean): unknown {
 
 function spellDeep(text: string): string {
   return text.replace(/"@@deep:(\d+):(array|object)@@"/g, (_, n: string, kind: string) =>
-    kind === 'array' ? `${'['.repeat(Number(n))}${']'.repeat(Number(n))}` : `${'{"a":'.repeat(Number(n))}{}${'}'.repeat(Number(n))}`,
+    kind === 'array'
+      ? `${'['.repeat(Number(n))}${']'.repeat(Number(n))}`
+      : `${'{"a":'.repeat(Number(n))}{}${'}'.repeat(Number(n))}`,
   );
 }
 
@@ -150,7 +169,14 @@ export function anyValue(rng: Rng, depth = 0): unknown {
     case 6:
       return depth > 2 ? [] : Array.from({ length: rng.int(0, 3) }, () => anyValue(rng, depth + 1));
     case 7:
-      return depth > 2 ? {} : Object.fromEntries(Array.from({ length: rng.int(0, 3) }, () => [rng.pick(['a', '', 'type', '__proto__', 'constructor', rng.token(6)]), anyValue(rng, depth + 1)]));
+      return depth > 2
+        ? {}
+        : Object.fromEntries(
+            Array.from({ length: rng.int(0, 3) }, () => [
+              rng.pick(['a', '', 'type', '__proto__', 'constructor', rng.token(6)]),
+              anyValue(rng, depth + 1),
+            ]),
+          );
     case 8:
       return rng.token(rng.int(1, 40));
     case 9:
@@ -199,7 +225,19 @@ function secretValue(rng: Rng, valid: string): [unknown, string] {
 /** Values at and just past a field's bounds, and the same number in forms JSON allows but the spec does not. */
 function boundValue(rng: Rng, field: string): unknown {
   const { minimum = 0, maximum = 1_000 } = SPEC.properties[field]!;
-  return rng.pick<unknown>([minimum, maximum, minimum - 1, maximum + 1, minimum + 0.5, maximum - 0.5, -0, 2 ** 53 + 1, String(maximum), [maximum], { value: minimum }]);
+  return rng.pick<unknown>([
+    minimum,
+    maximum,
+    minimum - 1,
+    maximum + 1,
+    minimum + 0.5,
+    maximum - 0.5,
+    -0,
+    2 ** 53 + 1,
+    String(maximum),
+    [maximum],
+    { value: minimum },
+  ]);
 }
 
 export interface Account {
@@ -253,7 +291,16 @@ function mutateConfig(rng: Rng, config: Record<string, unknown>, labels: string[
     }
     case 8: {
       labels.push('config.base_url bent');
-      config.base_url = rng.pick(['http://api.example.com', 'ftp://127.0.0.1', 'https://', `${String(config.base_url)}/v1`, `${String(config.base_url)}/`, 'not a url', 'http://user:pass@127.0.0.1:9', anyValue(rng)]);
+      config.base_url = rng.pick([
+        'http://api.example.com',
+        'ftp://127.0.0.1',
+        'https://',
+        `${String(config.base_url)}/v1`,
+        `${String(config.base_url)}/`,
+        'not a url',
+        'http://user:pass@127.0.0.1:9',
+        anyValue(rng),
+      ]);
       return config;
     }
     case 9:
@@ -290,15 +337,26 @@ function mutateCatalog(rng: Rng, catalog: { streams: Array<Record<string, unknow
       labels.push('catalog is not an object');
       return rng.pick<unknown>([catalog.streams, 'catalog', 0, null, [catalog]]);
     case 1:
-      labels.push(`catalog.streams=${describeValue((catalog.streams = anyValue(rng) as Array<Record<string, unknown>>))}`);
+      labels.push(
+        `catalog.streams=${describeValue((catalog.streams = anyValue(rng) as Array<Record<string, unknown>>))}`,
+      );
       return catalog;
     case 2: {
       const i = catalog.streams.indexOf(entry);
-      labels.push(`catalog.streams[${i}]=${describeValue((catalog.streams[i] = anyValue(rng) as Record<string, unknown>))}`);
+      labels.push(
+        `catalog.streams[${i}]=${describeValue((catalog.streams[i] = anyValue(rng) as Record<string, unknown>))}`,
+      );
       return catalog;
     }
     case 3: {
-      const field = rng.pick(['sync_mode', 'cursor_field', 'destination_sync_mode', 'primary_key', 'stream', 'generation_id']);
+      const field = rng.pick([
+        'sync_mode',
+        'cursor_field',
+        'destination_sync_mode',
+        'primary_key',
+        'stream',
+        'generation_id',
+      ]);
       labels.push(`catalog stream ${field}=${describeValue((entry[field] = anyValue(rng)))}`);
       return catalog;
     }
@@ -324,18 +382,38 @@ function mutateCatalog(rng: Rng, catalog: { streams: Array<Record<string, unknow
     case 8:
       labels.push('catalog cursor_field bent');
       entry.sync_mode = 'incremental';
-      entry.cursor_field = rng.pick<unknown>([['modifyDate', 'createDate'], [''], ['x'.repeat(10_000)], 'modifyDate', [['modifyDate']], [null]]);
+      entry.cursor_field = rng.pick<unknown>([
+        ['modifyDate', 'createDate'],
+        [''],
+        ['x'.repeat(10_000)],
+        'modifyDate',
+        [['modifyDate']],
+        [null],
+      ]);
       return catalog;
     default:
       labels.push('catalog stream name bent');
-      (entry.stream as Record<string, unknown>).name = rng.pick(['', 'ORDERS', 'orders ', 'orders\n', '\uFEFForders', 'x'.repeat(100_000), 'constructor', '__proto__']);
+      (entry.stream as Record<string, unknown>).name = rng.pick([
+        '',
+        'ORDERS',
+        'orders ',
+        'orders\n',
+        '\uFEFForders',
+        'x'.repeat(100_000),
+        'constructor',
+        '__proto__',
+      ]);
       return catalog;
   }
 }
 
 /** Values a state field gets when bent: the pool of anyValue, with values nested past any stack more often. */
 function bentValue(rng: Rng): unknown {
-  return rng.chance(0.3) ? deepValue(100_000, rng.chance(0.5)) : rng.chance(0.3) ? rng.pick(STATE_CURSORS) : anyValue(rng);
+  return rng.chance(0.3)
+    ? deepValue(100_000, rng.chance(0.5))
+    : rng.chance(0.3)
+      ? rng.pick(STATE_CURSORS)
+      : anyValue(rng);
 }
 
 const STATE_CURSORS: unknown[] = [
@@ -360,19 +438,44 @@ function generateState(rng: Rng, incremental: readonly string[], labels: string[
   const def = STREAMS.find((s) => s.name === name);
   const child = CHILD_STREAMS.find((s) => s.name === name);
   const cursorField = def?.defaultCursor ?? (child ? childDefaultCursor(child) : 'modifyDate');
-  const streamState: Record<string, unknown> = { version: 1, cursor_field: cursorField, cursor: '2024-03-01T16:06:00.000Z' };
-  const field = rng.pick(['version', 'cursor_field', 'cursor', 'cursor', 'ids_at_cursor', 'group', 'from', 'unknown_field', cursorField ?? 'modifyDate']);
+  const streamState: Record<string, unknown> = {
+    version: 1,
+    cursor_field: cursorField,
+    cursor: '2024-03-01T16:06:00.000Z',
+  };
+  const field = rng.pick([
+    'version',
+    'cursor_field',
+    'cursor',
+    'cursor',
+    'ids_at_cursor',
+    'group',
+    'from',
+    'unknown_field',
+    cursorField ?? 'modifyDate',
+  ]);
   streamState[field] = bentValue(rng);
   const shape = rng.int(0, 8);
-  labels.push(`state ${['STREAM', 'LEGACY object', 'GLOBAL', 'single message', 'LEGACY message', 'junk array', 'bent type', 'bent descriptor', 'bent stream_state'][shape]} for ${name.slice(0, 20)}, ${field} bent`);
-  const message = { type: 'STREAM', stream: { stream_descriptor: { name, namespace: null }, stream_state: streamState }, sourceStats: null };
+  labels.push(
+    `state ${['STREAM', 'LEGACY object', 'GLOBAL', 'single message', 'LEGACY message', 'junk array', 'bent type', 'bent descriptor', 'bent stream_state'][shape]} for ${name.slice(0, 20)}, ${field} bent`,
+  );
+  const message = {
+    type: 'STREAM',
+    stream: { stream_descriptor: { name, namespace: null }, stream_state: streamState },
+    sourceStats: null,
+  };
   switch (shape) {
     case 0:
       return [message];
     case 1:
       return { [name]: streamState };
     case 2:
-      return [{ type: 'GLOBAL', global: rng.pick<unknown>([{ stream_states: [message.stream] }, {}, { stream_states: bentValue(rng) }]) }];
+      return [
+        {
+          type: 'GLOBAL',
+          global: rng.pick<unknown>([{ stream_states: [message.stream] }, {}, { stream_states: bentValue(rng) }]),
+        },
+      ];
     case 3:
       return message;
     case 4:
@@ -382,7 +485,15 @@ function generateState(rng: Rng, incremental: readonly string[], labels: string[
     case 6:
       return [{ ...message, type: bentValue(rng) }];
     case 7:
-      return [{ ...message, stream: { stream_descriptor: rng.chance(0.5) ? { name: bentValue(rng) } : bentValue(rng), stream_state: streamState } }];
+      return [
+        {
+          ...message,
+          stream: {
+            stream_descriptor: rng.chance(0.5) ? { name: bentValue(rng) } : bentValue(rng),
+            stream_state: streamState,
+          },
+        },
+      ];
     default:
       return [{ ...message, stream: { stream_descriptor: { name }, stream_state: bentValue(rng) } }];
   }
@@ -406,7 +517,11 @@ function serialize(rng: Rng, value: unknown, labels: string[], what: string): Fi
   }
   if (twist === 3) {
     labels.push(`${what} invalid UTF-8`);
-    return Buffer.concat([Buffer.from(text.slice(0, -1)), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(text.slice(-1))]);
+    return Buffer.concat([
+      Buffer.from(text.slice(0, -1)),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from(text.slice(-1)),
+    ]);
   }
   if (twist === 4) {
     labels.push(`${what} empty`);
@@ -435,13 +550,22 @@ export function generateCases(seed: number, count: number, account: Record<strin
   const rng = new Rng(seed);
   return Array.from({ length: count }, (_, i) => {
     const command = rng.pick(COMMANDS);
-    const target: Target = command === 'read' ? rng.pick(READ_TARGETS) : command === 'spec' ? 'none' : rng.pick<Target>(['config', 'config', 'config', 'none']);
+    const target: Target =
+      command === 'read'
+        ? rng.pick(READ_TARGETS)
+        : command === 'spec'
+          ? 'none'
+          : rng.pick<Target>(['config', 'config', 'config', 'none']);
     const bends = (file: Target) => target === file || target === 'several';
     const labels: string[] = [];
     let config: unknown = structuredClone(account);
     /** The last config object, also when a mutation wrapped it into something else: its secrets are still in the file. */
     let fields = config as Record<string, unknown>;
-    for (let m = bends('config') ? rng.int(1, 3) : 0; m > 0 && typeof config === 'object' && config !== null && !Array.isArray(config); m--) {
+    for (
+      let m = bends('config') ? rng.int(1, 3) : 0;
+      m > 0 && typeof config === 'object' && config !== null && !Array.isArray(config);
+      m--
+    ) {
       fields = config as Record<string, unknown>;
       config = mutateConfig(rng, fields, labels);
     }
@@ -451,14 +575,24 @@ export function generateCases(seed: number, count: number, account: Record<strin
     // A state is read only for an incremental stream: a state case selects one.
     const incremental = selection.filter((s) => s.mode === 'incremental').map((s) => s.name);
     if (bends('state') && incremental.length === 0) {
-      catalog = configuredCatalog([...selection.filter((s) => !s.name.startsWith('order')), { name: 'orders', mode: 'incremental' }]);
+      catalog = configuredCatalog([
+        ...selection.filter((s) => !s.name.startsWith('order')),
+        { name: 'orders', mode: 'incremental' },
+      ]);
       incremental.push('orders');
     }
-    const state = bends('state') ? generateState(rng, incremental, labels) : command === 'read' && rng.chance(0.2) ? [] : undefined;
+    const state = bends('state')
+      ? generateState(rng, incremental, labels)
+      : command === 'read' && rng.chance(0.2)
+        ? []
+        : undefined;
     // Only secret-shaped values count: a pooled string (a date, 'xxx…') can appear in output for other reasons,
     // such as a catalog that names a stream 'xxx…' and is quoted back.
-    const secrets = SECRET_FIELDS.map((f) => fields[f]).filter((v): v is string => typeof v === 'string' && /sek-|hostile-/.test(v));
-    const file = (what: Target, value: unknown): FileContent => (bends(what) ? serialize(rng, value, labels, what) : JSON.stringify(value));
+    const secrets = SECRET_FIELDS.map((f) => fields[f]).filter(
+      (v): v is string => typeof v === 'string' && /sek-|hostile-/.test(v),
+    );
+    const file = (what: Target, value: unknown): FileContent =>
+      bends(what) ? serialize(rng, value, labels, what) : JSON.stringify(value);
     return {
       id: `seed ${seed} #${i}`,
       command,

@@ -45,21 +45,41 @@ function pythonStyle(name: string, syncMode: 'incremental' | 'full_refresh') {
 
 async function readFiles(files: Record<string, string>): Promise<CliResult> {
   const paths = writeFiles(files);
-  return runCli(['read', '--config', paths['config.json']!, '--catalog', paths['catalog.json']!, ...(paths['state.json'] ? ['--state', paths['state.json']] : [])], {
-    env: { SHIPSTATION_PROGRESS: 'off' },
-  });
+  return runCli(
+    [
+      'read',
+      '--config',
+      paths['config.json']!,
+      '--catalog',
+      paths['catalog.json']!,
+      ...(paths['state.json'] ? ['--state', paths['state.json']] : []),
+    ],
+    {
+      env: { SHIPSTATION_PROGRESS: 'off' },
+    },
+  );
 }
 
 describe('liberal in what it accepts', () => {
   test('config, catalog and state with a UTF-8 BOM, the catalog written with nulls and unknown fields, the state with nulls', async () => {
     server = await startHostile({ data: { '/orders': orders(5), '/stores': [{ storeId: 1, storeName: 'Shop' }] } });
-    const catalog = { streams: [pythonStyle('orders', 'incremental'), pythonStyle('stores', 'full_refresh')], some_future_field: null };
+    const catalog = {
+      streams: [pythonStyle('orders', 'incremental'), pythonStyle('stores', 'full_refresh')],
+      some_future_field: null,
+    };
     const state = [
       {
         type: 'STREAM',
         stream: {
           stream_descriptor: { name: 'orders', namespace: null },
-          stream_state: { version: 1, cursor_field: 'modifyDate', cursor: null, from: null, ids_at_cursor: null, group: null },
+          stream_state: {
+            version: 1,
+            cursor_field: 'modifyDate',
+            cursor: null,
+            from: null,
+            ids_at_cursor: null,
+            group: null,
+          },
         },
         global: null,
         data: null,
@@ -72,7 +92,11 @@ describe('liberal in what it accepts', () => {
       'catalog.json': BOM + JSON.stringify(catalog),
       'state.json': BOM + JSON.stringify(state),
     });
-    expect(outcome(r, ['orders', 'stores'])).toEqual({ code: 0, statuses: { orders: 'COMPLETE', stores: 'COMPLETE' }, invalid: [] });
+    expect(outcome(r, ['orders', 'stores'])).toEqual({
+      code: 0,
+      statuses: { orders: 'COMPLETE', stores: 'COMPLETE' },
+      invalid: [],
+    });
     expect(recordsOf(r.messages, 'orders')).toHaveLength(5);
     expect(recordsOf(r.messages, 'stores')).toHaveLength(1);
   });
@@ -101,12 +125,23 @@ describe('strict and clear on what matters', () => {
   });
 
   test.each([
-    ['0001-01-01T00:00:00Z', /state for stream 'orders'\.cursor: "0001-01-01T00:00:00Z" is out of range \(years 1900–9999\)/],
+    [
+      '0001-01-01T00:00:00Z',
+      /state for stream 'orders'\.cursor: "0001-01-01T00:00:00Z" is out of range \(years 1900–9999\)/,
+    ],
     ['2024-02-30T00:00:00Z', /state for stream 'orders'\.cursor: not a date-time/],
     ['9999-12-31T23:59:59Z', /out of range/],
   ])('a state cursor %s is a one-line config_error naming the field', async (cursor, pattern) => {
     server = await startHostile();
-    const state = [{ type: 'STREAM', stream: { stream_descriptor: { name: 'orders' }, stream_state: { version: 1, cursor_field: 'modifyDate', cursor } } }];
+    const state = [
+      {
+        type: 'STREAM',
+        stream: {
+          stream_descriptor: { name: 'orders' },
+          stream_state: { version: 1, cursor_field: 'modifyDate', cursor },
+        },
+      },
+    ];
     configError(await read(server, [{ name: 'orders', mode: 'incremental' }], { state }), pattern);
   });
 });
@@ -118,25 +153,58 @@ describe('input values past every bound (found by test/hostile/generated.test.ts
     expectNoStack(r);
   };
   const deepArray = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
-  const stateWith = (streamState: string) => `[{"type":"STREAM","stream":{"stream_descriptor":{"name":"orders"},"stream_state":${streamState}}}]`;
+  const stateWith = (streamState: string) =>
+    `[{"type":"STREAM","stream":{"stream_descriptor":{"name":"orders"},"stream_state":${streamState}}}]`;
 
   test.each([
-    ['a cursor', stateWith(`{"version":1,"cursor_field":"modifyDate","cursor":${deepArray(100_000)}}`), "state[0].stream.stream_state: nested deeper than 32 levels, not a state this connector wrote"],
-    ['a version', stateWith(`{"version":${deepArray(100_000)},"cursor_field":"modifyDate"}`), "state[0].stream.stream_state: nested deeper than 32 levels, not a state this connector wrote"],
-    ['a legacy state', `{"orders":{"modifyDate":${deepArray(100_000)}}}`, 'state.orders: nested deeper than 32 levels, not a state this connector wrote'],
-    ['a message type', `[{"type":${deepArray(100_000)}}]`, 'state[0].type: must be STREAM, GLOBAL or LEGACY (got an array nested too deep to show)'],
-  ])('%s nested 100,000 levels deep is a config_error naming where (it overflowed the stack)', async (_what, state, message) => {
-    server = await startHostile();
-    configError(await readFiles({ 'config.json': JSON.stringify(server.config()), 'catalog.json': JSON.stringify(configuredCatalog([{ name: 'orders', mode: 'incremental' }])), 'state.json': state }), message);
-    expect(server.requests).toHaveLength(0);
-  });
+    [
+      'a cursor',
+      stateWith(`{"version":1,"cursor_field":"modifyDate","cursor":${deepArray(100_000)}}`),
+      'state[0].stream.stream_state: nested deeper than 32 levels, not a state this connector wrote',
+    ],
+    [
+      'a version',
+      stateWith(`{"version":${deepArray(100_000)},"cursor_field":"modifyDate"}`),
+      'state[0].stream.stream_state: nested deeper than 32 levels, not a state this connector wrote',
+    ],
+    [
+      'a legacy state',
+      `{"orders":{"modifyDate":${deepArray(100_000)}}}`,
+      'state.orders: nested deeper than 32 levels, not a state this connector wrote',
+    ],
+    [
+      'a message type',
+      `[{"type":${deepArray(100_000)}}]`,
+      'state[0].type: must be STREAM, GLOBAL or LEGACY (got an array nested too deep to show)',
+    ],
+  ])(
+    '%s nested 100,000 levels deep is a config_error naming where (it overflowed the stack)',
+    async (_what, state, message) => {
+      server = await startHostile();
+      configError(
+        await readFiles({
+          'config.json': JSON.stringify(server.config()),
+          'catalog.json': JSON.stringify(configuredCatalog([{ name: 'orders', mode: 'incremental' }])),
+          'state.json': state,
+        }),
+        message,
+      );
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 
   test('a stream name of a megabyte is quoted by its first 80 characters', async () => {
     server = await startHostile();
     const catalog = configuredCatalog([{ name: 'stores' }]);
     catalog.streams[0]!.stream.name = `x\n${'y'.repeat(1_000_000)}`;
-    const r = await readFiles({ 'config.json': JSON.stringify(server.config()), 'catalog.json': JSON.stringify(catalog) });
-    configError(r, `catalog.streams[0]: unknown stream 'x\\n${'y'.repeat(78)}…' (this connector offers ${allStreamNames().join(', ')})`);
+    const r = await readFiles({
+      'config.json': JSON.stringify(server.config()),
+      'catalog.json': JSON.stringify(catalog),
+    });
+    configError(
+      r,
+      `catalog.streams[0]: unknown stream 'x\\n${'y'.repeat(78)}…' (this connector offers ${allStreamNames().join(', ')})`,
+    );
   });
 });
 
@@ -144,17 +212,34 @@ describe('a record nested 5,000 levels deep', () => {
   test('is emitted cut at 100 levels with one WARN; the stream completes and the next sync reads from its state', async () => {
     // Spliced into the response text: JSON.stringify itself cannot write 5,000 levels.
     const deep = `${'{"a":'.repeat(5000)}{}${'}'.repeat(5000)}`;
-    const rows = [...orders(4), order(5, wall(5), { advancedOptions: { storeId: 1, nested: 'DEEP' }, deep: 'DEEP' }), order(6, wall(6))];
+    const rows = [
+      ...orders(4),
+      order(5, wall(5), { advancedOptions: { storeId: 1, nested: 'DEEP' }, deep: 'DEEP' }),
+      order(6, wall(6)),
+    ];
     server = await startHostile({ data: { '/orders': rows }, text: (text) => text.replaceAll('"DEEP"', deep) });
-    const selections = [{ name: 'orders', mode: 'incremental' as const }, { name: 'order_items', mode: 'incremental' as const }];
+    const selections = [
+      { name: 'orders', mode: 'incremental' as const },
+      { name: 'order_items', mode: 'incremental' as const },
+    ];
     const first = await read(server, selections, { config: { validate_records: true } });
-    expect(outcome(first, ['orders', 'order_items'])).toEqual({ code: 0, statuses: { orders: 'COMPLETE', order_items: 'COMPLETE' }, invalid: [] });
+    expect(outcome(first, ['orders', 'order_items'])).toEqual({
+      code: 0,
+      statuses: { orders: 'COMPLETE', order_items: 'COMPLETE' },
+      invalid: [],
+    });
     expect(recordsOf(first.messages, 'orders').map((o) => o.orderId)).toEqual([1, 2, 3, 4, 5, 6]);
-    const warnings = first.messages.filter((m) => m.type === 'LOG' && /nested deeper than 100 levels/.test((m.log as { message: string }).message));
+    const warnings = first.messages.filter(
+      (m) => m.type === 'LOG' && /nested deeper than 100 levels/.test((m.log as { message: string }).message),
+    );
     expect(warnings).toHaveLength(1);
     expect(statesOf(first.messages, 'orders').at(-1)!.stream.stream_state.cursor).toBe('2024-03-01T16:06:00.000Z');
     const second = await read(server, selections, { state: lastStates(first.messages) });
-    expect(outcome(second, ['orders', 'order_items'])).toEqual({ code: 0, statuses: { orders: 'COMPLETE', order_items: 'COMPLETE' }, invalid: [] });
+    expect(outcome(second, ['orders', 'order_items'])).toEqual({
+      code: 0,
+      statuses: { orders: 'COMPLETE', order_items: 'COMPLETE' },
+      invalid: [],
+    });
     expect(recordsOf(second.messages, 'orders').length).toBeLessThanOrEqual(1);
     expectNoSecret(second, [server.config().api_key as string, server.config().api_secret as string]);
   });

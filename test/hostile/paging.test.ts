@@ -37,7 +37,13 @@ function expectNothingLost(r: CliResult, stream: string, inWindow: Row[], idFiel
   if (cursorField) expectStatesBehindEmitted(r.messages, stream, inWindow, idField, cursorField);
 }
 
-function expectStatesBehindEmitted(messages: Message[], stream: string, rows: Row[], idField: string, cursorField: string): void {
+function expectStatesBehindEmitted(
+  messages: Message[],
+  stream: string,
+  rows: Row[],
+  idField: string,
+  cursorField: string,
+): void {
   const seen = new Set<string>();
   for (const m of messages) {
     if (m.type === 'RECORD' && (m.record as { stream: string }).stream === stream) {
@@ -45,14 +51,21 @@ function expectStatesBehindEmitted(messages: Message[], stream: string, rows: Ro
     } else if (m.type === 'STATE' && (m.state as StateMessage).stream.stream_descriptor.name === stream) {
       const cursor = (m.state as StateMessage).stream.stream_state.cursor as string | undefined;
       if (cursor === undefined) continue;
-      const skipped = rows.filter((row) => expectedUtc(String(row[cursorField])) < cursor && !seen.has(JSON.stringify(row[idField])));
+      const skipped = rows.filter(
+        (row) => expectedUtc(String(row[cursorField])) < cursor && !seen.has(JSON.stringify(row[idField])),
+      );
       expect({ state: cursor, skipped: skipped.map((row) => row[idField]) }).toEqual({ state: cursor, skipped: [] });
     }
   }
 }
 
 /** Every STATE emitted must be accepted as --state by the next run (no config_error). */
-async function expectStatesReadable(s: HostileServer, r: CliResult, selections: typeof ORDERS, config: Record<string, unknown> = {}): Promise<CliResult> {
+async function expectStatesReadable(
+  s: HostileServer,
+  r: CliResult,
+  selections: typeof ORDERS,
+  config: Record<string, unknown> = {},
+): Promise<CliResult> {
   const states = r.messages.filter((m) => m.type === 'STATE').map((m) => m.state);
   for (const state of states.slice(-3)) {
     const again = await read(s, selections, { config, state: [state] });
@@ -82,7 +95,8 @@ describe('a server that ignores the query', () => {
     // A row modified later (but before the next sync) must be read by the next sync, unless it stops on the fault.
     rows.push(order(8, '2024-06-01T10:00:00.0000000'));
     const next = await expectStatesReadable(server, r, ORDERS);
-    if (statusesOf(next.messages, 'orders').at(-1) === 'COMPLETE') expect(recordsOf(next.messages, 'orders').map((o) => o.orderId)).toContain(8);
+    if (statusesOf(next.messages, 'orders').at(-1) === 'COMPLETE')
+      expect(recordsOf(next.messages, 'orders').map((o) => o.orderId)).toContain(8);
     else expect(errorsOf(next.messages).length).toBeGreaterThanOrEqual(1);
   });
 
@@ -97,7 +111,10 @@ describe('a server that ignores the query', () => {
   test('sorts arbitrarily: every order emitted, or INCOMPLETE; no state past a record not emitted', async () => {
     const rows = orders(12);
     const shuffle = [7, 2, 11, 0, 5, 9, 1, 4, 10, 3, 8, 6];
-    server = await startHostile({ data: { '/orders': rows }, order: (list) => shuffle.filter((i) => i < list.length).map((i) => list[i]!) });
+    server = await startHostile({
+      data: { '/orders': rows },
+      order: (list) => shuffle.filter((i) => i < list.length).map((i) => list[i]!),
+    });
     const r = await read(server, ORDERS, { config: { page_size: 5 } });
     expectNothingLost(r, 'orders', rows, 'orderId', 'modifyDate');
     await expectStatesReadable(server, r, ORDERS, { page_size: 5 });
@@ -142,7 +159,9 @@ describe('a server whose envelope lies', () => {
     ['with an object as id', { id: 3 }],
     ['with null as id', null],
   ])('records %s: every STATE is valid input for the next sync', async (_name, id) => {
-    const rows = orders(6).map((o, i) => (i === 5 ? (id === undefined ? (({ orderId: _drop, ...rest }) => rest)(o) : { ...o, orderId: id }) : o));
+    const rows = orders(6).map((o, i) =>
+      i === 5 ? (id === undefined ? (({ orderId: _drop, ...rest }) => rest)(o) : { ...o, orderId: id }) : o,
+    );
     server = await startHostile({ data: { '/orders': rows } });
     const r = await read(server, ORDERS);
     const status = statusesOf(r.messages, 'orders').at(-1);

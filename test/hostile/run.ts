@@ -20,9 +20,19 @@ export async function read(server: HostileServer, selections: Selection[], opts:
     'catalog.json': configuredCatalog(selections),
     ...(opts.state === undefined ? {} : { 'state.json': opts.state }),
   });
-  const args = ['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!, ...(opts.state === undefined ? [] : ['--state', files['state.json']!])];
+  const args = [
+    'read',
+    '--config',
+    files['config.json']!,
+    '--catalog',
+    files['catalog.json']!,
+    ...(opts.state === undefined ? [] : ['--state', files['state.json']!]),
+  ];
   const result = await runCli(args, { env: { SHIPSTATION_PROGRESS: 'off', ...opts.env }, timeoutMs: opts.timeoutMs });
-  expectNoSecret(result, [config.api_key, config.api_secret, config.partner_key].filter((v): v is string => typeof v === 'string'));
+  expectNoSecret(
+    result,
+    [config.api_key, config.api_secret, config.partner_key].filter((v): v is string => typeof v === 'string'),
+  );
   return result;
 }
 
@@ -75,5 +85,7 @@ export function errorsOf(messages: Message[]) {
 /** No stack trace anywhere a person reads (stderr, or a message's stack_trace). */
 export function expectNoStack(result: CliResult): void {
   expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-  expect(traceErrors(result.messages).map((e) => e.stack_trace)).toEqual(traceErrors(result.messages).map(() => undefined));
+  expect(traceErrors(result.messages).map((e) => e.stack_trace)).toEqual(
+    traceErrors(result.messages).map(() => undefined),
+  );
 }

@@ -22,12 +22,18 @@ describe('a server that echoes the credentials', () => {
       data: { '/orders': orders(3) },
       hook: (req, res) => {
         if (req.path !== '/orders') return false;
-        send(res, 400, { Message: `Bad request.\nYou sent: ${req.headers.authorization}\nQuery: ${encodeURIComponent(secret)}` });
+        send(res, 400, {
+          Message: `Bad request.\nYou sent: ${req.headers.authorization}\nQuery: ${encodeURIComponent(secret)}`,
+        });
         return true;
       },
     });
     const r = await read(server, [{ name: 'orders', mode: 'incremental' }, { name: 'stores' }]);
-    expect(outcome(r, ['orders', 'stores'])).toEqual({ code: 1, statuses: { orders: 'INCOMPLETE', stores: 'COMPLETE' }, invalid: [] });
+    expect(outcome(r, ['orders', 'stores'])).toEqual({
+      code: 1,
+      statuses: { orders: 'INCOMPLETE', stores: 'COMPLETE' },
+      invalid: [],
+    });
     const [error] = errorsOf(r.messages);
     expect(error!.failure_type).toBe('system_error');
     expect(error!.message).toMatch(/HTTP 400\): Bad request\. You sent: Basic \*+ Query: \*+$/);
@@ -37,7 +43,9 @@ describe('a server that echoes the credentials', () => {
   });
 
   test('a 404 is a system_error with a sentence, not a stack trace', async () => {
-    server = await startHostile({ hook: (req, res) => (req.path === '/customers' ? (send(res, 404, { Message: 'gone' }), true) : false) });
+    server = await startHostile({
+      hook: (req, res) => (req.path === '/customers' ? (send(res, 404, { Message: 'gone' }), true) : false),
+    });
     const r = await read(server, [{ name: 'customers' }]);
     expect(outcome(r, ['customers'])).toMatchObject({ code: 1, statuses: { customers: 'INCOMPLETE' } });
     expect(errorsOf(r.messages)[0]!.message).toMatch(/404 Not Found for \/customers/);
@@ -53,21 +61,47 @@ describe('secrets no substring masking survives', () => {
     ['a', 'bc', 'one and two characters'],
     ['2024', '0', 'characters of every date in the checkpoints'],
   ])('key %j, secret %j (%s): every line stays valid protocol JSON and no record is lost', async (key, secret) => {
-    const rows: Row[] = orders(12).map((o, i) => ({ ...o, orderId: 1000 + i, orderNumber: `1000-${i}`, customerNotes: i === 0 ? `note with ${secret} inside` : null }));
+    const rows: Row[] = orders(12).map((o, i) => ({
+      ...o,
+      orderId: 1000 + i,
+      orderNumber: `1000-${i}`,
+      customerNotes: i === 0 ? `note with ${secret} inside` : null,
+    }));
     server = await startHostile({ apiKey: key, apiSecret: secret, data: { '/orders': rows } });
-    const r = await read(server, [{ name: 'orders', mode: 'incremental' }, { name: 'order_items', mode: 'incremental' }]);
-    expect(outcome(r, ['orders', 'order_items'])).toEqual({ code: 0, statuses: { orders: 'COMPLETE', order_items: 'COMPLETE' }, invalid: [] });
+    const r = await read(server, [
+      { name: 'orders', mode: 'incremental' },
+      { name: 'order_items', mode: 'incremental' },
+    ]);
+    expect(outcome(r, ['orders', 'order_items'])).toEqual({
+      code: 0,
+      statuses: { orders: 'COMPLETE', order_items: 'COMPLETE' },
+      invalid: [],
+    });
     const got = byId(recordsOf(r.messages, 'orders'), 'orders');
     expect([...got.keys()].sort()).toEqual(rows.map((o) => o.orderId).sort());
-    expect(recordsOf(r.messages, 'order_items').map((i) => i.orderItemId)).toEqual(rows.flatMap((o) => (o.items as Array<{ orderItemId: number }>).map((i) => i.orderItemId)));
+    expect(recordsOf(r.messages, 'order_items').map((i) => i.orderItemId)).toEqual(
+      rows.flatMap((o) => (o.items as Array<{ orderItemId: number }>).map((i) => i.orderItemId)),
+    );
     // The Basic token (long whatever the secrets) never appears, in any encoding.
     const output = r.stdout + r.stderr;
     const pair = Buffer.from(`${key}:${secret}`);
-    for (const form of [pair.toString('base64'), pair.toString('base64url'), encodeURIComponent(pair.toString('base64'))]) expect(output).not.toContain(form);
+    for (const form of [
+      pair.toString('base64'),
+      pair.toString('base64url'),
+      encodeURIComponent(pair.toString('base64')),
+    ])
+      expect(output).not.toContain(form);
     const first = got.get(1000)!;
     expect(String(first.customerNotes)).not.toContain(secret);
     // The checkpoints are never masked: the next sync reads them back and finds nothing new.
-    const again = await read(server, [{ name: 'orders', mode: 'incremental' }, { name: 'order_items', mode: 'incremental' }], { state: lastStates(r.messages) });
+    const again = await read(
+      server,
+      [
+        { name: 'orders', mode: 'incremental' },
+        { name: 'order_items', mode: 'incremental' },
+      ],
+      { state: lastStates(r.messages) },
+    );
     expect(outcome(again, ['orders'])).toEqual({ code: 0, statuses: { orders: 'COMPLETE' }, invalid: [] });
     expect(recordsOf(again.messages, 'orders').length).toBeLessThanOrEqual(1);
   });
@@ -78,7 +112,10 @@ describe('secrets no substring masking survives', () => {
     const r = await runCli(['check', '--config', files['config.json']!]);
     expect(r.code).toBe(0);
     const status = r.messages[0]!.connectionStatus as { status: string; message: string };
-    expect(status).toEqual({ status: 'FAILED', message: `config file ${files['config.json']} is not valid JSON (line 3, column 17)` });
+    expect(status).toEqual({
+      status: 'FAILED',
+      message: `config file ${files['config.json']} is not valid JSON (line 3, column 17)`,
+    });
     expectNoSecret(r, [secret, 'key-0123456789']);
   });
 });

@@ -12,16 +12,37 @@ const PAGED: Record<string, { envelope: string; id: string; filters: Record<stri
   '/orders': {
     envelope: 'orders',
     id: 'orderId',
-    filters: { modifyDateStart: ['modifyDate', 'start'], modifyDateEnd: ['modifyDate', 'end'], createDateStart: ['createDate', 'start'], createDateEnd: ['createDate', 'end'] },
+    filters: {
+      modifyDateStart: ['modifyDate', 'start'],
+      modifyDateEnd: ['modifyDate', 'end'],
+      createDateStart: ['createDate', 'start'],
+      createDateEnd: ['createDate', 'end'],
+    },
   },
-  '/shipments': { envelope: 'shipments', id: 'shipmentId', filters: { createDateStart: ['createDate', 'start'], createDateEnd: ['createDate', 'end'] } },
-  '/fulfillments': { envelope: 'fulfillments', id: 'fulfillmentId', filters: { createDateStart: ['createDate', 'start'], createDateEnd: ['createDate', 'end'] } },
+  '/shipments': {
+    envelope: 'shipments',
+    id: 'shipmentId',
+    filters: { createDateStart: ['createDate', 'start'], createDateEnd: ['createDate', 'end'] },
+  },
+  '/fulfillments': {
+    envelope: 'fulfillments',
+    id: 'fulfillmentId',
+    filters: { createDateStart: ['createDate', 'start'], createDateEnd: ['createDate', 'end'] },
+  },
   '/products': { envelope: 'products', id: 'productId', filters: {} },
   '/customers': { envelope: 'customers', id: 'customerId', filters: {} },
 };
 const SORT_FIELDS: Record<string, string> = { ModifyDate: 'modifyDate', CreateDate: 'createDate' };
 /** The endpoints answered with a bare array (webhooks: an envelope without paging). */
-const LISTS = ['/stores', '/warehouses', '/carriers', '/stores/marketplaces', '/users', '/accounts/listtags', '/webhooks'];
+const LISTS = [
+  '/stores',
+  '/warehouses',
+  '/carriers',
+  '/stores/marketplaces',
+  '/users',
+  '/accounts/listtags',
+  '/webhooks',
+];
 
 export interface HostileRequest {
   n: number;
@@ -76,16 +97,27 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
   const state = { abandoned: 0 };
   const server = createServer((incoming, res) => {
     const url = new URL(incoming.url ?? '/', 'http://localhost');
-    const req: HostileRequest = { n: requests.length + 1, path: url.pathname, query: url.searchParams, headers: incoming.headers };
+    const req: HostileRequest = {
+      n: requests.length + 1,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: incoming.headers,
+    };
     requests.push(req);
     res.on('close', () => {
       if (!res.writableFinished) state.abandoned++;
     });
     if (options.hook?.(req, res) === true) return;
-    if (incoming.headers.authorization !== expected) return send(res, 401, { Message: 'Authorization has been denied for this request.' });
-    const headers = options.rateHeaders?.(req) ?? { 'X-Rate-Limit-Limit': 100_000, 'X-Rate-Limit-Remaining': 99_999, 'X-Rate-Limit-Reset': 1 };
+    if (incoming.headers.authorization !== expected)
+      return send(res, 401, { Message: 'Authorization has been denied for this request.' });
+    const headers = options.rateHeaders?.(req) ?? {
+      'X-Rate-Limit-Limit': 100_000,
+      'X-Rate-Limit-Remaining': 99_999,
+      'X-Rate-Limit-Reset': 1,
+    };
     const paged = PAGED[req.path];
-    const answer = (body: unknown) => send(res, 200, options.text ? options.text(JSON.stringify(body), req) : body, headers);
+    const answer = (body: unknown) =>
+      send(res, 200, options.text ? options.text(JSON.stringify(body), req) : body, headers);
     if (paged) return answer(pageFor(req, paged, options));
     if (LISTS.includes(req.path)) {
       const rows = options.data?.[req.path] ?? [];
@@ -101,7 +133,14 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
     get abandoned() {
       return state.abandoned;
     },
-    config: (extra = {}) => ({ api_key: apiKey, api_secret: apiSecret, base_url: base, request_timeout_seconds: 5, max_retry_seconds: 10, ...extra }),
+    config: (extra = {}) => ({
+      api_key: apiKey,
+      api_secret: apiSecret,
+      base_url: base,
+      request_timeout_seconds: 5,
+      max_retry_seconds: 10,
+      ...extra,
+    }),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -109,7 +148,11 @@ export async function startHostile(options: HostileOptions = {}): Promise<Hostil
   };
 }
 
-function pageFor(req: HostileRequest, endpoint: (typeof PAGED)[string], options: HostileOptions): Record<string, unknown> {
+function pageFor(
+  req: HostileRequest,
+  endpoint: (typeof PAGED)[string],
+  options: HostileOptions,
+): Record<string, unknown> {
   const query = options.query ? options.query(new URLSearchParams(req.query), req) : req.query;
   let rows = [...(options.data?.[req.path] ?? [])];
   for (const [param, [field, side]] of Object.entries(endpoint.filters)) {
@@ -128,7 +171,12 @@ function pageFor(req: HostileRequest, endpoint: (typeof PAGED)[string], options:
   if (options.order) rows = options.order(rows, req);
   const pageSize = Math.min(500, Number(query.get('pageSize') ?? 100));
   const page = Math.max(1, Number(query.get('page') ?? 1));
-  let body: PageBody = { rows: rows.slice((page - 1) * pageSize, page * pageSize), total: rows.length, page, pages: Math.ceil(rows.length / pageSize) };
+  let body: PageBody = {
+    rows: rows.slice((page - 1) * pageSize, page * pageSize),
+    total: rows.length,
+    page,
+    pages: Math.ceil(rows.length / pageSize),
+  };
   if (options.page) body = options.page(body, req);
   return { [endpoint.envelope]: body.rows, total: body.total, page: body.page, pages: body.pages };
 }
@@ -138,9 +186,18 @@ function wallSecond(value: string): string {
   return value.replace(' ', 'T').slice(0, 19);
 }
 
-export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string | number> = {},
+): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -163,19 +220,47 @@ export function order(id: number, modifiedAt = wall(id), extra: Row = {}): Row {
     createDate: wall(0),
     modifyDate: modifiedAt,
     orderStatus: 'awaiting_shipment',
-    items: [{ orderItemId: id * 10, sku: `SKU-${id}`, name: 'Widget', quantity: 1, unitPrice: 9.5, createDate: wall(0), modifyDate: wall(0) }],
+    items: [
+      {
+        orderItemId: id * 10,
+        sku: `SKU-${id}`,
+        name: 'Widget',
+        quantity: 1,
+        unitPrice: 9.5,
+        createDate: wall(0),
+        modifyDate: wall(0),
+      },
+    ],
     ...extra,
   };
 }
 
-export const orders = (count: number, at: (i: number) => string = (i) => wall(i)): Row[] => Array.from({ length: count }, (_, i) => order(i + 1, at(i + 1)));
+export const orders = (count: number, at: (i: number) => string = (i) => wall(i)): Row[] =>
+  Array.from({ length: count }, (_, i) => order(i + 1, at(i + 1)));
 
 export function shipment(id: number, createdAt = wall(id)): Row {
-  return { shipmentId: id, orderId: id, orderNumber: `H-${id}`, createDate: createdAt, shipDate: '2024-03-02', shipmentCost: 4.2, trackingNumber: `T${id}`, shipmentItems: [] };
+  return {
+    shipmentId: id,
+    orderId: id,
+    orderNumber: `H-${id}`,
+    createDate: createdAt,
+    shipDate: '2024-03-02',
+    shipmentCost: 4.2,
+    trackingNumber: `T${id}`,
+    shipmentItems: [],
+  };
 }
 
 export function product(id: number): Row {
-  return { productId: id, sku: `SKU-${id}`, name: `Product ${id}`, price: 10, createDate: wall(0), modifyDate: wall(0), active: true };
+  return {
+    productId: id,
+    sku: `SKU-${id}`,
+    name: `Product ${id}`,
+    price: 10,
+    createDate: wall(0),
+    modifyDate: wall(0),
+    active: true,
+  };
 }
 
 export function customer(id: number): Row {

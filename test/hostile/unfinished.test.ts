@@ -10,9 +10,15 @@ import { expectNoSecret, expectNoStack } from './run.js';
 
 const REGISTER = new URL('./stalled/register.mjs', import.meta.url).href;
 const env = { NODE_OPTIONS: `--import ${REGISTER}`, SHIPSTATION_PROGRESS: 'off' };
-const config = { api_key: 'stall-key-0123456789', api_secret: 'stall-secret-0123456789', base_url: 'http://127.0.0.1:9' };
+const config = {
+  api_key: 'stall-key-0123456789',
+  api_secret: 'stall-secret-0123456789',
+  base_url: 'http://127.0.0.1:9',
+};
 const STOPPED = (command: string) =>
-  new RegExp(`^The connector stopped without finishing the ${command} command: an internal step was left waiting for something that can no longer happen`);
+  new RegExp(
+    `^The connector stopped without finishing the ${command} command: an internal step was left waiting for something that can no longer happen`,
+  );
 
 describe('a command whose work never settles', () => {
   test('check: a FAILED CONNECTION_STATUS saying so, the sentence on stderr, exit 1', async () => {
@@ -33,7 +39,10 @@ describe('a command whose work never settles', () => {
 
   test('read: a system_error TRACE saying so, the sentence on stderr, exit 1', async () => {
     const files = writeFiles({ 'config.json': config, 'catalog.json': configuredCatalog([{ name: 'stores' }]) });
-    const r = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], { env, timeoutMs: 20_000 });
+    const r = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], {
+      env,
+      timeoutMs: 20_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);
     const errors = traceErrors(r.messages);

@@ -7,12 +7,16 @@ import { ROOT, ofType, runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { simulator, statusesOf, type Simulator } from '../helpers/sim.js';
 
 const TOOL = join(ROOT, 'dist', 'catalog.js');
-const tool = (args: string[]) => spawnSync(process.execPath, [TOOL, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+const tool = (args: string[]) =>
+  spawnSync(process.execPath, [TOOL, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
 
 let sim: Simulator;
 let config: string;
 beforeAll(async () => {
-  sim = await simulator({ seed: 81, counts: { orders: 300, shipments: 100, fulfillments: 20, customers: 30, products: 20 } });
+  sim = await simulator({
+    seed: 81,
+    counts: { orders: 300, shipments: 100, fulfillments: 20, customers: 30, products: 20 },
+  });
   config = writeFiles({ 'config.json': sim.config })['config.json']!;
 });
 afterAll(() => sim.close());
@@ -20,17 +24,31 @@ afterAll(() => sim.close());
 describe('npm run catalog', () => {
   test('every stream with its schema, incremental where supported; read takes it as it is and completes every stream', async () => {
     const catalog = JSON.parse(execFileSync(process.execPath, [TOOL, '--config', config], { encoding: 'utf8' })) as {
-      streams: { stream: { name: string; json_schema: { properties?: object } }; sync_mode: string; destination_sync_mode: string; cursor_field?: string[] }[];
+      streams: {
+        stream: { name: string; json_schema: { properties?: object } };
+        sync_mode: string;
+        destination_sync_mode: string;
+        cursor_field?: string[];
+      }[];
     };
     expect(catalog.streams).toHaveLength(14);
-    for (const s of catalog.streams) expect(Object.keys(s.stream.json_schema.properties ?? {}).length).toBeGreaterThan(1);
+    for (const s of catalog.streams)
+      expect(Object.keys(s.stream.json_schema.properties ?? {}).length).toBeGreaterThan(1);
     const orders = catalog.streams.find((s) => s.stream.name === 'orders')!;
-    expect(orders).toMatchObject({ sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['modifyDate'] });
-    expect(catalog.streams.find((s) => s.stream.name === 'stores')).toMatchObject({ sync_mode: 'full_refresh', destination_sync_mode: 'overwrite' });
+    expect(orders).toMatchObject({
+      sync_mode: 'incremental',
+      destination_sync_mode: 'append_dedup',
+      cursor_field: ['modifyDate'],
+    });
+    expect(catalog.streams.find((s) => s.stream.name === 'stores')).toMatchObject({
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'overwrite',
+    });
     const file = writeFiles({ 'catalog.json': catalog })['catalog.json']!;
     const r = await runCli(['read', '--config', config, '--catalog', file]);
     expect(r.code).toBe(0);
-    for (const s of catalog.streams) expect([s.stream.name, statusesOf(r.messages, s.stream.name).at(-1)]).toEqual([s.stream.name, 'COMPLETE']);
+    for (const s of catalog.streams)
+      expect([s.stream.name, statusesOf(r.messages, s.stream.name).at(-1)]).toEqual([s.stream.name, 'COMPLETE']);
     expect(ofType(r.messages, 'RECORD').length).toBeGreaterThan(0);
   }, 60_000);
 

@@ -56,9 +56,17 @@ describe('full refresh', () => {
   };
 
   beforeAll(async () => {
-    sim = await simulator({ seed: 41, counts: { orders: 650, shipments: 420, fulfillments: 20, products: 40, customers: 50 } });
+    sim = await simulator({
+      seed: 41,
+      counts: { orders: 650, shipments: 420, fulfillments: 20, products: 40, customers: 50 },
+    });
     await read('parents', [{ name: 'orders' }, { name: 'shipments' }]);
-    await read('both', [{ name: 'orders' }, { name: 'order_items' }, { name: 'shipments' }, { name: 'shipment_items' }]);
+    await read('both', [
+      { name: 'orders' },
+      { name: 'order_items' },
+      { name: 'shipments' },
+      { name: 'shipment_items' },
+    ]);
     await read('children', [{ name: 'order_items' }, { name: 'shipment_items' }]);
   });
   afterAll(() => sim.close());
@@ -78,13 +86,16 @@ describe('full refresh', () => {
     expect(runs.get('children')!.byPath).toEqual(parents);
   });
 
-  test.each(['order_items', 'shipment_items'])('%s: rows equal the ground truth built from the parents, date-times in UTC', (child) => {
-    for (const label of ['both', 'children']) {
-      const rows = recordsOf(runs.get(label)!.result.messages, child);
-      expect(rows).toHaveLength(expectedChildTruth(sim, child).size);
-      expectChildComplete(sim, rows, child);
-    }
-  });
+  test.each(['order_items', 'shipment_items'])(
+    '%s: rows equal the ground truth built from the parents, date-times in UTC',
+    (child) => {
+      for (const label of ['both', 'children']) {
+        const rows = recordsOf(runs.get(label)!.result.messages, child);
+        expect(rows).toHaveLength(expectedChildTruth(sim, child).size);
+        expectChildComplete(sim, rows, child);
+      }
+    },
+  );
 
   test.each(['order_items', 'shipment_items'])('%s: every row validates against its schema', (child) => {
     const validate = createSchemaAjv().compile(loadStreamSchema(child));
@@ -101,7 +112,9 @@ describe('full refresh', () => {
       expect(order).toBeDefined();
       expect([item.orderModifyDate, item.orderCreateDate]).toEqual([order!.modifyDate, order!.createDate]);
       expect(String(item.orderModifyDate)).toMatch(/Z$/);
-      expect((order!.items as Array<{ orderItemId: number }>).some((i) => i.orderItemId === item.orderItemId)).toBe(true);
+      expect((order!.items as Array<{ orderItemId: number }>).some((i) => i.orderItemId === item.orderItemId)).toBe(
+        true,
+      );
     }
     const shipments = byId(recordsOf(messages, 'shipments'), 'shipments');
     for (const item of recordsOf(messages, 'shipment_items')) {
@@ -109,7 +122,9 @@ describe('full refresh', () => {
       expect(shipment).toBeDefined();
       expect(item.shipmentCreateDate).toBe(shipment!.createDate);
       expect((shipment!.shipmentItems as unknown[])[item.itemIndex as number]).toEqual(
-        Object.fromEntries(Object.entries(item).filter(([k]) => !['shipmentId', 'shipmentCreateDate', 'itemIndex'].includes(k))),
+        Object.fromEntries(
+          Object.entries(item).filter(([k]) => !['shipmentId', 'shipmentCreateDate', 'itemIndex'].includes(k)),
+        ),
       );
     }
     // Keys are unique within a read.
@@ -134,7 +149,9 @@ describe('full refresh', () => {
     const messages = runs.get('both')!.result.messages;
     for (const stream of ['orders', 'order_items', 'shipments', 'shipment_items']) {
       expect(statusesOf(messages, stream)).toEqual(['STARTED', 'RUNNING', 'COMPLETE']);
-      expect(statesOf(messages, stream).map((s) => s.sourceStats.recordCount)).toEqual([recordsOf(messages, stream).length]);
+      expect(statesOf(messages, stream).map((s) => s.sourceStats.recordCount)).toEqual([
+        recordsOf(messages, stream).length,
+      ]);
     }
   });
 });
@@ -145,14 +162,20 @@ describe('incremental', () => {
     await sim?.close();
     sim = undefined;
   });
-  const incremental = (names: string[]) => configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const })));
+  const incremental = (names: string[]) =>
+    configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const })));
 
   test('each parent checkpoint is followed by the child STATE with the same stream_state and its own count', async () => {
     sim = await simulator({ seed: 42, counts: { orders: 750, shipments: 380, fulfillments: 10 } });
-    const r = await runCli(readArgs(sim, incremental(['orders', 'order_items', 'shipments', 'shipment_items']), { config: PAGE }));
+    const r = await runCli(
+      readArgs(sim, incremental(['orders', 'order_items', 'shipments', 'shipment_items']), { config: PAGE }),
+    );
     expect(r.code).toBe(0);
     expect(invalidMessages(r.messages)).toEqual([]);
-    for (const [parent, child] of [['orders', 'order_items'], ['shipments', 'shipment_items']] as const) {
+    for (const [parent, child] of [
+      ['orders', 'order_items'],
+      ['shipments', 'shipment_items'],
+    ] as const) {
       const parentStates = statesOf(r.messages, parent);
       const childStates = statesOf(r.messages, child);
       expect(childStates.length).toBe(parentStates.length);
@@ -166,7 +189,9 @@ describe('incremental', () => {
 
   test('read strictly in order (max_parallel_slices 1), the child’s cursor ascends like the parent’s', async () => {
     sim = await simulator({ seed: 42, counts: { orders: 750, shipments: 10, fulfillments: 10 } });
-    const r = await runCli(readArgs(sim, incremental(['orders', 'order_items']), { config: { ...PAGE, max_parallel_slices: 1 } }));
+    const r = await runCli(
+      readArgs(sim, incremental(['orders', 'order_items']), { config: { ...PAGE, max_parallel_slices: 1 } }),
+    );
     expect(r.code).toBe(0);
     const values = recordsOf(r.messages, 'order_items').map((i) => String(i.orderModifyDate));
     expect(values).toEqual([...values].sort());
@@ -181,25 +206,41 @@ describe('incremental', () => {
     const created = sim.mutate.createOrders({ count: 4 }).ids;
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const changed = new Set([...modified, ...created]);
-    const wantItems = [...expectedChildTruth(sim, 'order_items').values()].filter((i) => changed.has(i.orderId as number));
+    const wantItems = [...expectedChildTruth(sim, 'order_items').values()].filter((i) =>
+      changed.has(i.orderId as number),
+    );
 
     sim.resetStats();
-    const second = await runCli(readArgs(sim, incremental(['orders']), { state: lastStates(first.messages).filter((s) => (s as StateMessage).stream.stream_descriptor.name === 'orders') }));
+    const second = await runCli(
+      readArgs(sim, incremental(['orders']), {
+        state: lastStates(first.messages).filter((s) => (s as StateMessage).stream.stream_descriptor.name === 'orders'),
+      }),
+    );
     const ordersAlone = sim.stats().byPath['/orders'];
     sim.resetStats();
-    const both = await runCli(readArgs(sim, incremental(['orders', 'order_items']), { state: lastStates(first.messages) }));
+    const both = await runCli(
+      readArgs(sim, incremental(['orders', 'order_items']), { state: lastStates(first.messages) }),
+    );
     expect(sim.stats().byPath['/orders']).toBe(ordersAlone);
     sim.resetStats();
-    const childOnly = await runCli(readArgs(sim, incremental(['order_items']), { state: lastStates(firstChildOnly.messages) }));
+    const childOnly = await runCli(
+      readArgs(sim, incremental(['order_items']), { state: lastStates(firstChildOnly.messages) }),
+    );
     expect(sim.stats().byPath['/orders']).toBe(ordersAlone);
 
     for (const r of [second, both, childOnly]) expect(r.code).toBe(0);
     expect(new Set(recordsOf(both.messages, 'orders').map((o) => o.orderId))).toEqual(changed);
     for (const r of [both, childOnly]) {
-      expect(new Set(recordsOf(r.messages, 'order_items').map((i) => i.orderItemId))).toEqual(new Set(wantItems.map((i) => i.orderItemId)));
+      expect(new Set(recordsOf(r.messages, 'order_items').map((i) => i.orderItemId))).toEqual(
+        new Set(wantItems.map((i) => i.orderItemId)),
+      );
     }
     expect(streamsIn(childOnly.messages)).toEqual(new Set(['order_items']));
-    expectChildComplete(sim, [...recordsOf(first.messages, 'order_items'), ...recordsOf(both.messages, 'order_items')], 'order_items');
+    expectChildComplete(
+      sim,
+      [...recordsOf(first.messages, 'order_items'), ...recordsOf(both.messages, 'order_items')],
+      'order_items',
+    );
   });
 
   test('a child added later (or behind its parent) is read from its own position: nothing lost', async () => {
@@ -207,13 +248,23 @@ describe('incremental', () => {
     const first = await runCli(readArgs(sim, incremental(['orders', 'order_items']), { config: PAGE }));
     expect(first.code).toBe(0);
     // The child's third checkpoint with the parent's last: the child is behind.
-    const childStates = ofType(first.messages, 'STATE').filter((m) => (m.state as StateMessage).stream.stream_descriptor.name === 'order_items');
+    const childStates = ofType(first.messages, 'STATE').filter(
+      (m) => (m.state as StateMessage).stream.stream_descriptor.name === 'order_items',
+    );
     const behind = childStates[2]!.state as StateMessage;
-    const parentLast = lastStates(first.messages).find((s) => (s as StateMessage).stream.stream_descriptor.name === 'orders');
+    const parentLast = lastStates(first.messages).find(
+      (s) => (s as StateMessage).stream.stream_descriptor.name === 'orders',
+    );
     const upToBehind = first.messages.slice(0, first.messages.indexOf(childStates[2]!));
-    const r = await runCli(readArgs(sim, incremental(['orders', 'order_items']), { config: PAGE, state: [parentLast, behind] }));
+    const r = await runCli(
+      readArgs(sim, incremental(['orders', 'order_items']), { config: PAGE, state: [parentLast, behind] }),
+    );
     expect(r.code).toBe(0);
-    expectChildComplete(sim, [...recordsOf(upToBehind, 'order_items'), ...recordsOf(r.messages, 'order_items')], 'order_items');
+    expectChildComplete(
+      sim,
+      [...recordsOf(upToBehind, 'order_items'), ...recordsOf(r.messages, 'order_items')],
+      'order_items',
+    );
     const logs = ofType(r.messages, 'LOG').map((m) => (m.log as { message: string }).message);
     expect(logs.some((l) => /states differ; reading from the earliest/.test(l))).toBe(true);
     // Both streams end on the same position.
@@ -230,10 +281,20 @@ describe('incremental', () => {
     sim = await simulator({ seed: 45, counts: { orders: 300, shipments: 400, fulfillments: 10 } });
     const first = await runCli(readArgs(sim, incremental(['shipments'])));
     sim.resetStats();
-    const alone = await runCli(readArgs(sim, incremental(['shipments']), { state: lastStates(first.messages), config: { shipments_lookback_days: 2 } }));
+    const alone = await runCli(
+      readArgs(sim, incremental(['shipments']), {
+        state: lastStates(first.messages),
+        config: { shipments_lookback_days: 2 },
+      }),
+    );
     const aloneRequests = sim.stats().byPath['/shipments'];
     sim.resetStats();
-    const withChild = await runCli(readArgs(sim, incremental(['shipments', 'shipment_items']), { state: lastStates(first.messages), config: { shipments_lookback_days: 2 } }));
+    const withChild = await runCli(
+      readArgs(sim, incremental(['shipments', 'shipment_items']), {
+        state: lastStates(first.messages),
+        config: { shipments_lookback_days: 2 },
+      }),
+    );
     expect([alone.code, withChild.code]).toEqual([0, 0]);
     expect(sim.stats().byPath['/shipments']).toBe(aloneRequests);
   });
@@ -268,24 +329,52 @@ describe('catalog', () => {
   });
 
   test.each([
-    ['different sync modes', [{ name: 'orders', mode: 'incremental' }, { name: 'order_items' }], /'order_items' \(full_refresh\).*'orders' \(incremental\)/],
-    ['different cursors', [{ name: 'orders', mode: 'incremental' }, { name: 'order_items', mode: 'incremental', cursor: 'orderCreateDate' }], /'order_items' cursor 'orderCreateDate'.*'orders' cursor 'modifyDate'.*orderModifyDate/],
-    ['a cursor the child does not carry', [{ name: 'order_items', mode: 'incremental', cursor: 'modifyDate' }], /'modifyDate' is not a cursor of stream 'order_items'.*orderModifyDate or orderCreateDate/],
-  ] as Array<[string, Selection[], RegExp]>)('%s: a config_error naming both, before any request', async (_name, selections, pattern) => {
-    sim.resetStats();
-    const r = await runCli(readArgs(sim, configuredCatalog(selections)));
-    expect(r.code).toBe(1);
-    const errors = traceErrors(r.messages);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]!.failure_type).toBe('config_error');
-    expect(errors[0]!.message).toMatch(pattern);
-    expect(sim.stats().requests).toBe(0);
-  });
+    [
+      'different sync modes',
+      [{ name: 'orders', mode: 'incremental' }, { name: 'order_items' }],
+      /'order_items' \(full_refresh\).*'orders' \(incremental\)/,
+    ],
+    [
+      'different cursors',
+      [
+        { name: 'orders', mode: 'incremental' },
+        { name: 'order_items', mode: 'incremental', cursor: 'orderCreateDate' },
+      ],
+      /'order_items' cursor 'orderCreateDate'.*'orders' cursor 'modifyDate'.*orderModifyDate/,
+    ],
+    [
+      'a cursor the child does not carry',
+      [{ name: 'order_items', mode: 'incremental', cursor: 'modifyDate' }],
+      /'modifyDate' is not a cursor of stream 'order_items'.*orderModifyDate or orderCreateDate/,
+    ],
+  ] as Array<[string, Selection[], RegExp]>)(
+    '%s: a config_error naming both, before any request',
+    async (_name, selections, pattern) => {
+      sim.resetStats();
+      const r = await runCli(readArgs(sim, configuredCatalog(selections)));
+      expect(r.code).toBe(1);
+      const errors = traceErrors(r.messages);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.failure_type).toBe('config_error');
+      expect(errors[0]!.message).toMatch(pattern);
+      expect(sim.stats().requests).toBe(0);
+    },
+  );
 
   test('orders by createDate with order_items by orderCreateDate agree', async () => {
-    const r = await runCli(readArgs(sim, configuredCatalog([{ name: 'orders', mode: 'incremental', cursor: 'createDate' }, { name: 'order_items', mode: 'incremental', cursor: 'orderCreateDate' }])));
+    const r = await runCli(
+      readArgs(
+        sim,
+        configuredCatalog([
+          { name: 'orders', mode: 'incremental', cursor: 'createDate' },
+          { name: 'order_items', mode: 'incremental', cursor: 'orderCreateDate' },
+        ]),
+      ),
+    );
     expect(r.code).toBe(0);
-    expect(statesOf(r.messages, 'order_items').at(-1)!.stream.stream_state).toMatchObject({ cursor_field: 'createDate' });
+    expect(statesOf(r.messages, 'order_items').at(-1)!.stream.stream_state).toMatchObject({
+      cursor_field: 'createDate',
+    });
     expectChildComplete(sim, recordsOf(r.messages, 'order_items'), 'order_items');
   });
 });

@@ -2,7 +2,15 @@
 // one line naming the problem, no stack trace, no secret.
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { leakedSecrets, ofType, registerSecret, runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
+import {
+  leakedSecrets,
+  ofType,
+  registerSecret,
+  runCli,
+  traceErrors,
+  writeFiles,
+  type CliResult,
+} from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 
 const KEY = 'k3y-0123456789abcdef0123456789abcdef';
@@ -55,7 +63,9 @@ describe('command line contract', () => {
     expect(r.code).toBe(0);
     expect(r.messages).toHaveLength(1);
     expect(r.messages[0]!.type).toBe('SPEC');
-    const spec = r.messages[0]!.spec as { connectionSpecification: { required: string[]; properties: Record<string, { airbyte_secret?: boolean }> } };
+    const spec = r.messages[0]!.spec as {
+      connectionSpecification: { required: string[]; properties: Record<string, { airbyte_secret?: boolean }> };
+    };
     expect(spec.connectionSpecification.required).toEqual(['api_key', 'api_secret']);
     expect(spec.connectionSpecification.properties.api_key!.airbyte_secret).toBe(true);
     expect(spec.connectionSpecification.properties.api_secret!.airbyte_secret).toBe(true);
@@ -78,13 +88,16 @@ describe('command line contract', () => {
   });
 
   test('--version prints the package version on stderr (stdout is for protocol messages only); --help lists every option', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     const v = await runCli(['--version']);
     expect([v.code, v.stdout, v.stderr]).toEqual([0, '', `shipstation-source ${version}\n`]);
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toBe('');
-    for (const option of ['--config', '--catalog', '--state', '--debug', '--version', '--help']) expect(help.stderr).toContain(option);
+    for (const option of ['--config', '--catalog', '--state', '--debug', '--version', '--help'])
+      expect(help.stderr).toContain(option);
   });
 });
 
@@ -94,9 +107,13 @@ test('the secret guard on every CLI run detects a leak (so it can fail)', () => 
 });
 
 const HEADER_VALUE = (field: string) =>
-  new RegExp(`^config\\.${field} contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks$`);
+  new RegExp(
+    `^config\\.${field} contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks$`,
+  );
 const BASIC_CONTROL = (field: string) =>
-  new RegExp(`^config\\.${field} contains a line break or another control character, which HTTP Basic authentication cannot carry; copy it again without spaces or line breaks$`);
+  new RegExp(
+    `^config\\.${field} contains a line break or another control character, which HTTP Basic authentication cannot carry; copy it again without spaces or line breaks$`,
+  );
 
 describe('bad config', () => {
   const cases: Array<[string, unknown, RegExp]> = [
@@ -106,18 +123,37 @@ describe('bad config', () => {
     ['missing api_secret', { api_key: KEY }, /config: missing required field 'api_secret'/],
     ['wrong type', { ...goodConfig, page_size: 'big' }, /config\.page_size must be integer/],
     ['out of range', { ...goodConfig, page_size: 1000 }, /config\.page_size must be <= 500/],
-    ['bad start_date', { ...goodConfig, start_date: '01/02/2024' }, /^config\.start_date is not a valid UTC date or date-time \(YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ\)$/],
-    ['base_url without a scheme', { ...goodConfig, base_url: 'ssapi.shipstation.com' }, /^config\.base_url must be an http:\/\/ or https:\/\/ address such as https:\/\/ssapi\.shipstation\.com$/],
+    [
+      'bad start_date',
+      { ...goodConfig, start_date: '01/02/2024' },
+      /^config\.start_date is not a valid UTC date or date-time \(YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ\)$/,
+    ],
+    [
+      'base_url without a scheme',
+      { ...goodConfig, base_url: 'ssapi.shipstation.com' },
+      /^config\.base_url must be an http:\/\/ or https:\/\/ address such as https:\/\/ssapi\.shipstation\.com$/,
+    ],
     ['plain http to a remote host', { ...goodConfig, base_url: 'http://api.example.com' }, /base_url/],
     // Values undici cannot put in a header used to be retried as network errors until the process hung (issue #21).
-    ['partner_key with a line break', { ...goodConfig, partner_key: 'pk-0123456789\nabc' }, HEADER_VALUE('partner_key')],
+    [
+      'partner_key with a line break',
+      { ...goodConfig, partner_key: 'pk-0123456789\nabc' },
+      HEADER_VALUE('partner_key'),
+    ],
     ['partner_key with a NUL', { ...goodConfig, partner_key: 'pk-0123456789\u0000abc' }, HEADER_VALUE('partner_key')],
     ['partner_key past Latin-1', { ...goodConfig, partner_key: 'pk-0123456789\u20acabc' }, HEADER_VALUE('partner_key')],
     ['api_key with a trailing newline', { ...goodConfig, api_key: `${KEY}\n` }, BASIC_CONTROL('api_key')],
     ['api_secret with a carriage return', { ...goodConfig, api_secret: `${SECRET}\r` }, BASIC_CONTROL('api_secret')],
-    ['username (alias) with a colon', { username: `${KEY}:x`, password: SECRET }, /^config\.username contains a colon, which HTTP Basic authentication cannot carry in the user name/],
+    [
+      'username (alias) with a colon',
+      { username: `${KEY}:x`, password: SECRET },
+      /^config\.username contains a colon, which HTTP Basic authentication cannot carry in the user name/,
+    ],
   ];
-  const files = (value: unknown) => (value === null ? { path: '/nonexistent/missing.json' } : { path: writeFiles({ 'config.json': value })['config.json']! });
+  const files = (value: unknown) =>
+    value === null
+      ? { path: '/nonexistent/missing.json' }
+      : { path: writeFiles({ 'config.json': value })['config.json']! };
 
   test.each(cases)('%s: check -> FAILED CONNECTION_STATUS, exit 0', async (_name, value, pattern) => {
     await expectCheckFailed(['check', '--config', files(value).path], pattern);
@@ -129,7 +165,10 @@ describe('bad config', () => {
 
   test('a secret in a wrong-typed field is named, never echoed', async () => {
     const p = writeFiles({ 'config.json': { api_key: KEY, api_secret: SECRET, requests_per_minute: SECRET } });
-    const error = await expectConfigError(['discover', '--config', p['config.json']!], /requests_per_minute must be integer/);
+    const error = await expectConfigError(
+      ['discover', '--config', p['config.json']!],
+      /requests_per_minute must be integer/,
+    );
     expect(JSON.stringify(error)).not.toContain(SECRET);
   });
 
@@ -154,7 +193,10 @@ describe('a start_date in the future', () => {
 
   test('read: a config_error naming it, before any request', async () => {
     const p = writeFiles({ 'catalog.json': catalogOf([ordersStream]) });
-    const error = await expectConfigError(['read', '--config', config(), '--catalog', p['catalog.json']!], /lies in the future/);
+    const error = await expectConfigError(
+      ['read', '--config', config(), '--catalog', p['catalog.json']!],
+      /lies in the future/,
+    );
     expect(error.message).toBe(message);
   });
 
@@ -168,17 +210,44 @@ describe('a start_date in the future', () => {
 
 describe('bad catalog and state on read', () => {
   const read = (catalog: unknown, state?: unknown) => {
-    const p = writeFiles({ 'config.json': goodConfig, 'catalog.json': catalog, ...(state === undefined ? {} : { 'state.json': state }) });
-    return ['read', '--config', p['config.json']!, '--catalog', p['catalog.json']!, ...(state === undefined ? [] : ['--state', p['state.json']!])];
+    const p = writeFiles({
+      'config.json': goodConfig,
+      'catalog.json': catalog,
+      ...(state === undefined ? {} : { 'state.json': state }),
+    });
+    return [
+      'read',
+      '--config',
+      p['config.json']!,
+      '--catalog',
+      p['catalog.json']!,
+      ...(state === undefined ? [] : ['--state', p['state.json']!]),
+    ];
   };
 
   test.each<[string, unknown, RegExp]>([
     ['invalid JSON', '{', /catalog file .* is not valid JSON/],
     ['no streams', {}, /catalog: missing required field 'streams'/],
-    ['unknown stream', catalogOf([{ ...ordersStream, stream: { ...ordersStream.stream, name: 'invoices' } }]), /unknown stream 'invoices'/],
-    ['unsupported sync mode', catalogOf([{ ...ordersStream, stream: { ...ordersStream.stream, name: 'stores' }, cursor_field: [] }]), /'stores' does not support incremental/],
-    ['bad sync mode value', catalogOf([{ ...ordersStream, sync_mode: 'sometimes' }]), /sync_mode must be equal to one of the allowed values/],
-    ['foreign cursor', catalogOf([{ ...ordersStream, cursor_field: ['orderDate'] }]), /cursor_field: 'orderDate' is not a cursor of stream 'orders' \(use modifyDate or createDate\)/],
+    [
+      'unknown stream',
+      catalogOf([{ ...ordersStream, stream: { ...ordersStream.stream, name: 'invoices' } }]),
+      /unknown stream 'invoices'/,
+    ],
+    [
+      'unsupported sync mode',
+      catalogOf([{ ...ordersStream, stream: { ...ordersStream.stream, name: 'stores' }, cursor_field: [] }]),
+      /'stores' does not support incremental/,
+    ],
+    [
+      'bad sync mode value',
+      catalogOf([{ ...ordersStream, sync_mode: 'sometimes' }]),
+      /sync_mode must be equal to one of the allowed values/,
+    ],
+    [
+      'foreign cursor',
+      catalogOf([{ ...ordersStream, cursor_field: ['orderDate'] }]),
+      /cursor_field: 'orderDate' is not a cursor of stream 'orders' \(use modifyDate or createDate\)/,
+    ],
   ])('catalog %s -> config_error naming it', async (_name, catalog, pattern) => {
     await expectConfigError(read(catalog), pattern);
   });
@@ -186,9 +255,25 @@ describe('bad catalog and state on read', () => {
   test.each<[string, unknown, RegExp]>([
     ['invalid JSON', '[{', /state file .* is not valid JSON/],
     ['unknown state type', [{ type: 'SOMETIMES' }], /state\[0\]\.type: must be STREAM, GLOBAL or LEGACY/],
-    ['stream state without a name', [{ type: 'STREAM', stream: { stream_state: {} } }], /state\[0\]\.stream\.stream_descriptor\.name: missing/],
+    [
+      'stream state without a name',
+      [{ type: 'STREAM', stream: { stream_state: {} } }],
+      /state\[0\]\.stream\.stream_descriptor\.name: missing/,
+    ],
     ['global without stream_states', [{ type: 'GLOBAL', global: {} }], /global\.stream_states: missing/],
-    ['malformed cursor', [{ type: 'STREAM', stream: { stream_descriptor: { name: 'orders' }, stream_state: { version: 1, cursor_field: 'modifyDate', cursor: 'soon' } } }], /state for stream 'orders'.*cursor: not a date-time/],
+    [
+      'malformed cursor',
+      [
+        {
+          type: 'STREAM',
+          stream: {
+            stream_descriptor: { name: 'orders' },
+            stream_state: { version: 1, cursor_field: 'modifyDate', cursor: 'soon' },
+          },
+        },
+      ],
+      /state for stream 'orders'.*cursor: not a date-time/,
+    ],
     ['legacy blob with junk', { orders: { foo: 1 } }, /state for stream 'orders': not a state this connector wrote/],
   ])('state %s -> config_error naming it', async (_name, state, pattern) => {
     await expectConfigError(read(catalogOf([ordersStream]), state), pattern);

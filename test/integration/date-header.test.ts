@@ -13,7 +13,13 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { expectComplete, recordsOf, type Simulator } from '../helpers/sim.js';
 import { logsAt, otherWarnings } from '../helpers/fakeClock.js';
-import { MODES, moreSeeds, runChangeScenario, unchangedLostByFirst, type ScenarioRun } from '../helpers/changeScenario.js';
+import {
+  MODES,
+  moreSeeds,
+  runChangeScenario,
+  unchangedLostByFirst,
+  type ScenarioRun,
+} from '../helpers/changeScenario.js';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -24,7 +30,15 @@ const TEN_MINUTES = 600_000;
 
 async function scenario(seed: number, dateOffsetMs: number, config: Record<string, unknown>): Promise<ScenarioRun> {
   // The jump past the header's lag: the second window must end after every change of the first sync.
-  const r = await runChangeScenario({ seed, lies: { dateOffsetMs }, config, msPerRequest: 1000, deletions: true, bursts: true, jumpMs: TEN_MINUTES + 60_000 });
+  const r = await runChangeScenario({
+    seed,
+    lies: { dateOffsetMs },
+    config,
+    msPerRequest: 1000,
+    deletions: true,
+    bursts: true,
+    jumpMs: TEN_MINUTES + 60_000,
+  });
   sims.push(r.sim);
   expect(r.mutations.filter((m) => m.op === 'deleteOrders').length).toBeGreaterThan(0);
   expect(r.mutations.filter((m) => m.op === 'modifyOrders').length).toBeGreaterThan(5);
@@ -52,7 +66,11 @@ describe.each(MODES)('a wrong Date header, $mode', ({ config }) => {
       expectUnchangedDelivered(r);
       expect(r.second.code).toBe(0);
       expect(otherWarnings(r.second.messages)).toEqual([]);
-      expectComplete(r.sim, [...recordsOf(r.first.messages, 'orders'), ...recordsOf(r.second.messages, 'orders')], 'orders');
+      expectComplete(
+        r.sim,
+        [...recordsOf(r.first.messages, 'orders'), ...recordsOf(r.second.messages, 'orders')],
+        'orders',
+      );
     }
   });
 });

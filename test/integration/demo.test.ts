@@ -18,8 +18,11 @@ test('npm run demo: a full sync into DuckDB, an incremental one with only the ch
   expect(r.stdout).not.toMatch(/\bNO\b|WARN/);
   // The speed narration: this sync's requests, projected to ShipStation's pace.
   expect(r.stdout).toMatch(/speed: \d+ requests in [\d.]+ s/);
-  expect(r.stdout).toMatch(/against ShipStation \(40 requests a minute, a 500-order page in 2\.5 s\): about 2\.5 s with pages fetched at once/);
-  for (const question of ['Orders by status', 'Top 5 SKUs by units sold', 'Labels and postage by carrier']) expect(r.stdout).toContain(question);
+  expect(r.stdout).toMatch(
+    /against ShipStation \(40 requests a minute, a 500-order page in 2\.5 s\): about 2\.5 s with pages fetched at once/,
+  );
+  for (const question of ['Orders by status', 'Top 5 SKUs by units sold', 'Labels and postage by carrier'])
+    expect(r.stdout).toContain(question);
   expect(r.stdout).toMatch(/carrier\s+labels\s+voided\s+postage/);
   expect(leakedSecrets(r.stdout + r.stderr)).toEqual([]);
   // The connector's progress summary reached the terminal (stderr), not the protocol stream.

@@ -31,10 +31,15 @@ afterEach(async () => {
  */
 function trueInstant(wall: string, writtenAt: number): string {
   const seconds = wall.slice(0, 19);
-  const fraction = (`${wall.slice(20)}000`).slice(0, 3);
+  const fraction = `${wall.slice(20)}000`.slice(0, 3);
   const naive = Date.parse(`${seconds}Z`);
-  const candidates = [7, 8].map((h) => naive + h * 3_600_000).filter((t) => intlPacificWall(t) === seconds && t <= writtenAt && t >= writtenAt - 600_000);
-  if (candidates.length !== 1) throw new Error(`no single instant of ${wall} written at ${new Date(writtenAt).toISOString()}: ${candidates.length}`);
+  const candidates = [7, 8]
+    .map((h) => naive + h * 3_600_000)
+    .filter((t) => intlPacificWall(t) === seconds && t <= writtenAt && t >= writtenAt - 600_000);
+  if (candidates.length !== 1)
+    throw new Error(
+      `no single instant of ${wall} written at ${new Date(writtenAt).toISOString()}: ${candidates.length}`,
+    );
   return `${new Date(candidates[0]!).toISOString().slice(0, 19)}.${fraction}Z`;
 }
 
@@ -62,8 +67,10 @@ class Stamps {
     const walk = (value: unknown, converted: unknown, key: string, top: boolean): unknown => {
       if (typeof value === 'string' && IN_THE_HOUR.test(value)) {
         // Only an order's own modifyDate moves with a modification; its items keep their creation stamps.
-        const written = top && key === 'modifyDate' ? (this.modified.get(id) ?? this.created.get(id)) : this.created.get(id);
-        if (written === undefined) throw new Error(`order ${String(id)} has ${key} ${value} in the hour but the test never stamped it`);
+        const written =
+          top && key === 'modifyDate' ? (this.modified.get(id) ?? this.created.get(id)) : this.created.get(id);
+        if (written === undefined)
+          throw new Error(`order ${String(id)} has ${key} ${value} in the hour but the test never stamped it`);
         return trueInstant(value, written);
       }
       if (Array.isArray(value)) return value.map((v, i) => walk(v, (converted as unknown[])[i], key, false));
@@ -80,7 +87,10 @@ class Stamps {
 
 /** Every order of the truth, in its current version with true instants, as the latest emission over `runs`. */
 function expectAllTrue(s: Simulator, stamps: Stamps, runs: CliResult[]): void {
-  const got = byId(runs.flatMap((r) => recordsOf(r.messages, 'orders')), 'orders');
+  const got = byId(
+    runs.flatMap((r) => recordsOf(r.messages, 'orders')),
+    'orders',
+  );
   const truth = [...s.truth('orders')] as unknown as Record<string, unknown>[];
   expect(truth.filter((o) => !got.has(o.orderId)).map((o) => o.orderId)).toEqual([]);
   for (const raw of truth) expect([raw.orderId, got.get(raw.orderId)]).toEqual([raw.orderId, stamps.expected(raw)]);
@@ -93,7 +103,8 @@ function expectNoVersionGoesBack(runs: CliResult[]): void {
   for (const o of runs.flatMap((r) => recordsOf(r.messages, 'orders'))) {
     const seen = last.get(o.orderId);
     const now = { version: String(o.internalNotes), modifyDate: String(o.modifyDate) };
-    if (seen && now.version !== seen.version && now.modifyDate <= seen.modifyDate) backwards.push(`${String(o.orderId)}: ${seen.modifyDate} then ${now.modifyDate}`);
+    if (seen && now.version !== seen.version && now.modifyDate <= seen.modifyDate)
+      backwards.push(`${String(o.orderId)}: ${seen.modifyDate} then ${now.modifyDate}`);
     last.set(o.orderId, now);
   }
   expect(backwards).toEqual([]);
@@ -121,7 +132,10 @@ describe.each(MODES)('the fall-back hour, $mode', ({ config }) => {
     expect(second.code).toBe(0);
     expect(warnings(second.messages)).toEqual({ all: 2, other: [expect.stringMatching(REWIND_NOTE)] });
     const v1 = byId(recordsOf(second.messages, 'orders'), 'orders').get(x)!;
-    expect(v1).toMatchObject({ modifyDate: '2026-11-01T08:45:00.000Z', internalNotes: expect.stringContaining('(v1)') });
+    expect(v1).toMatchObject({
+      modifyDate: '2026-11-01T08:45:00.000Z',
+      internalNotes: expect.stringContaining('(v1)'),
+    });
 
     clock.set(at('2026-11-01T09:05:00Z')); // 01:05 PST, the second pass: a wall time 40 minutes before v1's
     stamps.modify(sim, [x]);
@@ -131,7 +145,10 @@ describe.each(MODES)('the fall-back hour, $mode', ({ config }) => {
     expect(third.code).toBe(0);
     expect(warnings(third.messages)).toEqual({ all: 2, other: [expect.stringMatching(REWIND_NOTE)] });
     const v2 = byId(recordsOf(third.messages, 'orders'), 'orders').get(x)!;
-    expect(v2).toMatchObject({ modifyDate: '2026-11-01T09:05:00.000Z', internalNotes: expect.stringContaining('(v2)') });
+    expect(v2).toMatchObject({
+      modifyDate: '2026-11-01T09:05:00.000Z',
+      internalNotes: expect.stringContaining('(v2)'),
+    });
     expect(String(v2.modifyDate) > String(v1.modifyDate)).toBe(true);
 
     expectNoVersionGoesBack([first, second, third]);
@@ -163,12 +180,16 @@ describe.each(MODES)('the fall-back hour, $mode', ({ config }) => {
     stamps.create(sim, 4);
 
     clock.set(at('2026-11-01T09:09:00Z'));
-    const killed = await runCli(readArgs(sim, catalog, { config: small, state: lastStates(before.messages) }), { onStdout: killAfterStates(2) });
+    const killed = await runCli(readArgs(sim, catalog, { config: small, state: lastStates(before.messages) }), {
+      onStdout: killAfterStates(2),
+    });
     expect(killed.signal).toBe('SIGKILL');
     expect(otherWarnings(killed.messages)).toEqual([expect.stringMatching(REWIND_NOTE)]);
     // The killed run's last checkpoint lies inside the hour: resuming from it rewinds to the hour's start again.
     clock.set(at('2026-11-01T09:09:30Z'));
-    const resumed = await runCli(readArgs(sim, catalog, { config: small, state: lastStates([...before.messages, ...killed.messages]) }));
+    const resumed = await runCli(
+      readArgs(sim, catalog, { config: small, state: lastStates([...before.messages, ...killed.messages]) }),
+    );
     expect(resumed.code).toBe(0);
     expect(warnings(resumed.messages)).toEqual({ all: 2, other: [expect.stringMatching(REWIND_NOTE)] });
 

@@ -5,7 +5,19 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
 import { configuredCatalog, expectedTruth, readArgs, recordsOf, simulator } from '../helpers/sim.js';
-import { INCREMENTAL_STREAMS, formatMatrix, lossDetails, pool, rowsFor, runRow, SCALES, seedsFor, tally, type RunResult, type Scale } from '../faults/matrix.js';
+import {
+  INCREMENTAL_STREAMS,
+  formatMatrix,
+  lossDetails,
+  pool,
+  rowsFor,
+  runRow,
+  SCALES,
+  seedsFor,
+  tally,
+  type RunResult,
+  type Scale,
+} from '../faults/matrix.js';
 
 const SCALE: Scale = process.env.FAULT_MATRIX === 'full' ? 'full' : 'small';
 const results: RunResult[] = [];
@@ -24,7 +36,13 @@ describe('the loss counter can fail', () => {
 
   test('complete output: nothing lost, key order irrelevant', () => {
     const reordered = all.map((r) => Object.fromEntries(Object.entries(r).reverse()));
-    expect(tally('orders', truth, reordered)).toMatchObject({ lost: 0, duplicates: 0, missing: [], stale: [], extra: [] });
+    expect(tally('orders', truth, reordered)).toMatchObject({
+      lost: 0,
+      duplicates: 0,
+      missing: [],
+      stale: [],
+      extra: [],
+    });
   });
 
   test('a truncated list is a loss', () => {
@@ -41,7 +59,11 @@ describe('the loss counter can fail', () => {
   });
 
   test('duplicates and unknown ids are counted', () => {
-    expect(tally('orders', truth, [...all, all[0]!, { orderId: 99 }])).toMatchObject({ lost: 0, duplicates: 1, extra: [99] });
+    expect(tally('orders', truth, [...all, all[0]!, { orderId: 99 }])).toMatchObject({
+      lost: 0,
+      duplicates: 1,
+      extra: [99],
+    });
   });
 
   test('on a real run: dropping or altering one emitted record is detected', async () => {
@@ -53,7 +75,9 @@ describe('the loss counter can fail', () => {
       const want = expectedTruth(sim, 'orders');
       expect(tally('orders', want, records).lost).toBe(0);
       expect(tally('orders', want, records.slice(0, -1)).lost).toBe(1);
-      expect(tally('orders', want, [...records.slice(0, 50), ...records.slice(51)]).missing).toEqual([records[50]!.orderId]);
+      expect(tally('orders', want, [...records.slice(0, 50), ...records.slice(51)]).missing).toEqual([
+        records[50]!.orderId,
+      ]);
       const altered = records.map((o, i) => (i === 7 ? { ...o, orderStatus: 'not-the-status' } : o));
       expect(tally('orders', want, altered).stale).toEqual([records[7]!.orderId]);
     } finally {
@@ -102,7 +126,14 @@ describe(`fault matrix (${SCALE})`, () => {
       results.push(...rs);
       const injects = Boolean(row.sim?.faults || row.targeted?.length || row.storms);
       for (const r of rs) {
-        expect({ seed: r.seed, lost: r.lost, extra: r.extra, finalExit: r.finalExit, problems: r.problems, details: lossDetails(r) }).toEqual({
+        expect({
+          seed: r.seed,
+          lost: r.lost,
+          extra: r.extra,
+          finalExit: r.finalExit,
+          problems: r.problems,
+          details: lossDetails(r),
+        }).toEqual({
           seed: r.seed,
           lost: 0,
           extra: 0,
@@ -115,7 +146,11 @@ describe(`fault matrix (${SCALE})`, () => {
         if (row.kills) {
           // Records emitted after a stream's last checkpoint are read again: at most a page per stream per kill.
           for (const t of r.tallies.filter((x) => INCREMENTAL_STREAMS.includes(x.stream))) {
-            expect({ stream: t.stream, duplicates: t.duplicates, bound: t.duplicates <= r.kills * SCALES[SCALE].pageSize }).toMatchObject({ bound: true });
+            expect({
+              stream: t.stream,
+              duplicates: t.duplicates,
+              bound: t.duplicates <= r.kills * SCALES[SCALE].pageSize,
+            }).toMatchObject({ bound: true });
           }
         }
       }

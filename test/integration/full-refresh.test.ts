@@ -21,7 +21,18 @@ let sim: Simulator;
 let first: CliResult;
 
 beforeAll(async () => {
-  sim = await simulator({ seed: 7, counts: { orders: 1100, shipments: 600, fulfillments: 240, products: 260, customers: 520, stores: 6, warehouses: 3 } });
+  sim = await simulator({
+    seed: 7,
+    counts: {
+      orders: 1100,
+      shipments: 600,
+      fulfillments: 240,
+      products: 260,
+      customers: 520,
+      stores: 6,
+      warehouses: 3,
+    },
+  });
   first = await runCli(readArgs(sim, configuredCatalog(ALL_STREAMS.map((name) => ({ name })))));
 });
 afterAll(() => sim.close());
@@ -82,7 +93,9 @@ describe('full refresh of every stream', () => {
     sim.resetStats();
     const r = await runCli(readArgs(sim, configuredCatalog([{ name: 'warehouses' }])));
     expect(r.code).toBe(0);
-    expect(new Set(ofType(r.messages, 'RECORD').map((m) => (m.record as { stream: string }).stream))).toEqual(new Set(['warehouses']));
+    expect(new Set(ofType(r.messages, 'RECORD').map((m) => (m.record as { stream: string }).stream))).toEqual(
+      new Set(['warehouses']),
+    );
     expect(sim.stats().requests).toBe(1);
   });
 });
@@ -97,7 +110,11 @@ describe('check and discover', () => {
   });
 
   test.each([
-    ['a wrong secret', () => ({ ...sim.config, api_secret: 'not-the-secret' }), /authentication failed.*Settings > Account > API Settings/],
+    [
+      'a wrong secret',
+      () => ({ ...sim.config, api_secret: 'not-the-secret' }),
+      /authentication failed.*Settings > Account > API Settings/,
+    ],
     ['an account without API access', () => ({ ...sim.noAccessConfig }), /denied access.*plan/],
     ['an unreachable host', () => ({ ...sim.config, base_url: 'http://127.0.0.1:9' }), /127\.0\.0\.1:9|127\.0\.0\.1/],
   ])('check with %s fails with a sentence saying what to fix (exit 0)', async (_name, config, pattern) => {
@@ -124,7 +141,10 @@ describe('check and discover', () => {
       source_defined_cursor: false,
       is_resumable: true,
     });
-    expect(streams.find((s) => s.name === 'shipments')).toMatchObject({ default_cursor_field: ['createDate'], source_defined_cursor: true });
+    expect(streams.find((s) => s.name === 'shipments')).toMatchObject({
+      default_cursor_field: ['createDate'],
+      source_defined_cursor: true,
+    });
     expect(streams.find((s) => s.name === 'stores')).toMatchObject({ supported_sync_modes: ['full_refresh'] });
     for (const name of ALL_STREAMS) expect(streams.map((s) => s.name)).toContain(name);
   });
@@ -133,16 +153,25 @@ describe('check and discover', () => {
 describe('credential failures during read', () => {
   test.each([
     ['401', () => ({ api_secret: 'wrong-secret-value' }), /authentication failed/],
-    ['403', () => ({ api_key: sim.noAccessConfig.api_key, api_secret: sim.noAccessConfig.api_secret }), /denied access/],
-  ])('%s -> one config_error TRACE with the words check uses, every stream INCOMPLETE, exit 1', async (_code, override, pattern) => {
-    const r = await runCli(readArgs(sim, configuredCatalog([{ name: 'orders' }, { name: 'stores' }]), { config: override() }));
-    expect(r.code).toBe(1);
-    const errors = traceErrors(r.messages);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]!.failure_type).toBe('config_error');
-    expect(errors[0]!.message).toMatch(pattern);
-    expect(statusesOf(r.messages, 'orders').at(-1)).toBe('INCOMPLETE');
-    expect(statusesOf(r.messages, 'stores').at(-1)).toBe('INCOMPLETE');
-    expect(r.stdout + r.stderr).not.toContain('wrong-secret-value');
-  });
+    [
+      '403',
+      () => ({ api_key: sim.noAccessConfig.api_key, api_secret: sim.noAccessConfig.api_secret }),
+      /denied access/,
+    ],
+  ])(
+    '%s -> one config_error TRACE with the words check uses, every stream INCOMPLETE, exit 1',
+    async (_code, override, pattern) => {
+      const r = await runCli(
+        readArgs(sim, configuredCatalog([{ name: 'orders' }, { name: 'stores' }]), { config: override() }),
+      );
+      expect(r.code).toBe(1);
+      const errors = traceErrors(r.messages);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.failure_type).toBe('config_error');
+      expect(errors[0]!.message).toMatch(pattern);
+      expect(statusesOf(r.messages, 'orders').at(-1)).toBe('INCOMPLETE');
+      expect(statusesOf(r.messages, 'stores').at(-1)).toBe('INCOMPLETE');
+      expect(r.stdout + r.stderr).not.toContain('wrong-secret-value');
+    },
+  );
 });

@@ -4,7 +4,15 @@
 // next. A file of its own so jest runs it beside incremental.test.ts.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
-import { configuredCatalog, expectComplete, lastStates, readArgs, recordsOf, simulator, type Simulator } from '../helpers/sim.js';
+import {
+  configuredCatalog,
+  expectComplete,
+  lastStates,
+  readArgs,
+  recordsOf,
+  simulator,
+  type Simulator,
+} from '../helpers/sim.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -12,15 +20,27 @@ afterEach(async () => {
   sim = undefined;
 });
 
-const incremental = (names: string[]) => configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const })));
-
+const incremental = (names: string[]) =>
+  configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const })));
 
 /** Completeness under change, read the default way (pages fetched at once), strictly in order, and against a
  * server that reads the date filters exclusively on whole seconds. */
 const VARIANTS = [
   { name: 'pages fetched at once', config: {}, sim: {}, bulkSlack: 3, seeds: [21, 22, 23] },
-  { name: 'strictly in order (max_parallel_slices 1)', config: { max_parallel_slices: 1 }, sim: {}, bulkSlack: 3, seeds: [22] },
-  { name: 'exclusive whole-second date filters', config: {}, sim: { filterBounds: 'exclusiveSeconds' as const }, bulkSlack: 5, seeds: [23] },
+  {
+    name: 'strictly in order (max_parallel_slices 1)',
+    config: { max_parallel_slices: 1 },
+    sim: {},
+    bulkSlack: 3,
+    seeds: [22],
+  },
+  {
+    name: 'exclusive whole-second date filters',
+    config: {},
+    sim: { filterBounds: 'exclusiveSeconds' as const },
+    bulkSlack: 5,
+    seeds: [23],
+  },
 ];
 
 describe.each(VARIANTS)('incremental sync under change: $name', (variant) => {
@@ -30,10 +50,17 @@ describe.each(VARIANTS)('incremental sync under change: $name', (variant) => {
       try {
         for (const atRequest of [2, 4, 6, 9, 12]) s.schedule({ atRequest }, { op: 'modifyOrders', count: 7 + seed });
         s.schedule({ atRequest: 8 }, { op: 'createOrders', count: 5 });
-        const first = await runCli(readArgs(s, incremental(['orders']), { config: { page_size: 100, ...variant.config } }));
+        const first = await runCli(
+          readArgs(s, incremental(['orders']), { config: { page_size: 100, ...variant.config } }),
+        );
         expect(first.code).toBe(0);
         await new Promise((resolve) => setTimeout(resolve, 1100));
-        const second = await runCli(readArgs(s, incremental(['orders']), { config: { page_size: 100, ...variant.config }, state: lastStates(first.messages) }));
+        const second = await runCli(
+          readArgs(s, incremental(['orders']), {
+            config: { page_size: 100, ...variant.config },
+            state: lastStates(first.messages),
+          }),
+        );
         expect(second.code).toBe(0);
         expectComplete(s, [...recordsOf(first.messages, 'orders'), ...recordsOf(second.messages, 'orders')], 'orders');
       } finally {
@@ -48,7 +75,9 @@ describe.each(VARIANTS)('incremental sync under change: $name', (variant) => {
     const bulk = sim.mutate.bulkEditOrders({ count: 1200 });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     sim.resetStats();
-    const second = await runCli(readArgs(sim, incremental(['orders']), { config: variant.config, state: lastStates(first.messages) }));
+    const second = await runCli(
+      readArgs(sim, incremental(['orders']), { config: variant.config, state: lastStates(first.messages) }),
+    );
     expect(second.code).toBe(0);
     const ids = new Set(recordsOf(second.messages, 'orders').map((o) => o.orderId));
     for (const id of bulk.ids) expect(ids.has(id)).toBe(true);

@@ -1,7 +1,7 @@
 // Incremental sync against the simulator: completeness under change, per-page checkpoints, resume after
 // SIGKILL, bulk edits, and the CAT-style checks (two sequential reads, future state, monotonic cursors).
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { killAfterStates, ofType, runCli, traceErrors, } from '../helpers/cli.js';
+import { killAfterStates, ofType, runCli, traceErrors } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 import { expectedRecord } from '../helpers/expected.js';
 import {
@@ -26,9 +26,9 @@ afterEach(async () => {
 });
 
 const incremental = (names: string[] = INCREMENTAL_STREAMS, cursor?: string) =>
-  configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const, ...(cursor && name === 'orders' ? { cursor } : {}) })));
-
-
+  configuredCatalog(
+    names.map((name) => ({ name, mode: 'incremental' as const, ...(cursor && name === 'orders' ? { cursor } : {}) })),
+  );
 
 describe('incremental sync', () => {
   test('first sync: every record, a STATE after every page covering exactly what preceded it', async () => {
@@ -92,7 +92,14 @@ describe('incremental sync', () => {
     sim = await simulator({ seed: 14, counts: { orders: 300, shipments: 100, fulfillments: 30 } });
     const future = INCREMENTAL_STREAMS.map((name) => ({
       type: 'STREAM',
-      stream: { stream_descriptor: { name }, stream_state: { version: 1, cursor_field: name === 'orders' ? 'modifyDate' : 'createDate', cursor: '2099-01-01T00:00:00.000Z' } },
+      stream: {
+        stream_descriptor: { name },
+        stream_state: {
+          version: 1,
+          cursor_field: name === 'orders' ? 'modifyDate' : 'createDate',
+          cursor: '2099-01-01T00:00:00.000Z',
+        },
+      },
     }));
     const r = await runCli(readArgs(sim, incremental(), { state: future }));
     expect(r.code).toBe(0);
@@ -107,7 +114,9 @@ describe('incremental sync', () => {
     expect(byCreate.code).toBe(0);
     expectComplete(sim, recordsOf(byCreate.messages, 'orders'), 'orders');
     expect(statesOf(byCreate.messages, 'orders').at(-1)!.stream.stream_state.cursor_field).toBe('createDate');
-    const switched = await runCli(readArgs(sim, incremental(['orders'], 'modifyDate'), { state: lastStates(byCreate.messages) }));
+    const switched = await runCli(
+      readArgs(sim, incremental(['orders'], 'modifyDate'), { state: lastStates(byCreate.messages) }),
+    );
     expect(switched.code).toBe(0);
     expectComplete(sim, recordsOf(switched.messages, 'orders'), 'orders');
     const warnings = ofType(switched.messages, 'LOG').map((m) => (m.log as { message: string }).message);
@@ -116,21 +125,34 @@ describe('incremental sync', () => {
 
   test('killed with SIGKILL at random points and resumed from the last STATEs: nothing lost, re-reads bounded', async () => {
     const pageSize = 100;
-    sim = await simulator({ seed: 17, counts: { orders: 2500, shipments: 1200, fulfillments: 400 }, faults: { rates: { latency: 1 }, latencyMs: 15 } });
+    sim = await simulator({
+      seed: 17,
+      counts: { orders: 2500, shipments: 1200, fulfillments: 400 },
+      faults: { rates: { latency: 1 }, latencyMs: 15 },
+    });
     const emitted = new Map<string, Array<Record<string, unknown>>>(INCREMENTAL_STREAMS.map((s) => [s, []]));
     let state: unknown[] = [];
     let kills = 0;
     let seed = 99;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     // Kill each run after a random number (1–4) of its STATE messages until 12 runs died; a run that ends first
     // has read everything.
     let finished = false;
     for (let run = 0; run < 60 && !finished; run++) {
       const killAfter = 1 + Math.floor(rand() * 4);
-      const r = await runCli(readArgs(sim, incremental(), { config: { page_size: pageSize }, state }), kills < 12 ? { onStdout: killAfterStates(killAfter) } : {});
+      const r = await runCli(
+        readArgs(sim, incremental(), { config: { page_size: pageSize }, state }),
+        kills < 12 ? { onStdout: killAfterStates(killAfter) } : {},
+      );
       for (const stream of INCREMENTAL_STREAMS) emitted.get(stream)!.push(...recordsOf(r.messages, stream));
-      const merged = new Map((state as Array<{ stream: { stream_descriptor: { name: string } } }>).map((s) => [s.stream.stream_descriptor.name, s]));
-      for (const s of lastStates(r.messages) as Array<{ stream: { stream_descriptor: { name: string } } }>) merged.set(s.stream.stream_descriptor.name, s);
+      const merged = new Map(
+        (state as Array<{ stream: { stream_descriptor: { name: string } } }>).map((s) => [
+          s.stream.stream_descriptor.name,
+          s,
+        ]),
+      );
+      for (const s of lastStates(r.messages) as Array<{ stream: { stream_descriptor: { name: string } } }>)
+        merged.set(s.stream.stream_descriptor.name, s);
       state = [...merged.values()];
       if (r.signal === 'SIGKILL') kills++;
       else {
@@ -160,9 +182,15 @@ describe('incremental sync', () => {
 
   test('end_date bounds a backfill; start_date skips older history', async () => {
     sim = await simulator({ seed: 19, counts: { orders: 1200, shipments: 10, fulfillments: 10 } });
-    const r = await runCli(readArgs(sim, incremental(['orders']), { config: { start_date: '2023-06-01', end_date: '2024-01-01T00:00:00Z' } }));
+    const r = await runCli(
+      readArgs(sim, incremental(['orders']), {
+        config: { start_date: '2023-06-01', end_date: '2024-01-01T00:00:00Z' },
+      }),
+    );
     expect(r.code).toBe(0);
-    const want = [...expectedTruth(sim, 'orders').values()].filter((o) => String(o.modifyDate) >= '2023-06-01T00:00:00.000Z' && String(o.modifyDate) <= '2024-01-01T00:00:00.000Z');
+    const want = [...expectedTruth(sim, 'orders').values()].filter(
+      (o) => String(o.modifyDate) >= '2023-06-01T00:00:00.000Z' && String(o.modifyDate) <= '2024-01-01T00:00:00.000Z',
+    );
     const got = recordsOf(r.messages, 'orders');
     expect(want.length).toBeGreaterThan(100);
     expect(new Set(got.map((o) => o.orderId))).toEqual(new Set(want.map((o) => o.orderId)));
@@ -176,7 +204,12 @@ describe('incremental sync', () => {
     const plain = await runCli(readArgs(sim, incremental(['shipments']), { state: lastStates(first.messages) }));
     expect(recordsOf(plain.messages, 'shipments')).toHaveLength(0);
     sim.resetStats();
-    const rescan = await runCli(readArgs(sim, incremental(['shipments']), { state: lastStates(first.messages), config: { shipments_lookback_days: 1 } }));
+    const rescan = await runCli(
+      readArgs(sim, incremental(['shipments']), {
+        state: lastStates(first.messages),
+        config: { shipments_lookback_days: 1 },
+      }),
+    );
     expect(rescan.code).toBe(0);
     const back = byId(recordsOf(rescan.messages, 'shipments'), 'shipments');
     for (const id of voided) expect(back.get(id)).toMatchObject({ voided: true });

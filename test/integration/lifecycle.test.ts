@@ -24,7 +24,12 @@ afterEach(async () => {
 });
 
 const everything = () =>
-  configuredCatalog(ALL_STREAMS.map((name) => ({ name, mode: INCREMENTAL_STREAMS.includes(name) ? ('incremental' as const) : ('full_refresh' as const) })));
+  configuredCatalog(
+    ALL_STREAMS.map((name) => ({
+      name,
+      mode: INCREMENTAL_STREAMS.includes(name) ? ('incremental' as const) : ('full_refresh' as const),
+    })),
+  );
 
 function expectAll(s: Simulator, messages: ReturnType<typeof parseLines>) {
   for (const stream of ALL_STREAMS) {
@@ -36,7 +41,11 @@ function expectAll(s: Simulator, messages: ReturnType<typeof parseLines>) {
 
 describe('one rate limiter for the whole sync', () => {
   test('100+ pages across streams at 40 requests per 2 s: complete, and no 429', async () => {
-    sim = await simulator({ seed: 31, rateLimit: { limit: 40, windowMs: 2000 }, counts: { orders: 5200, shipments: 3100, fulfillments: 600, customers: 1200, products: 300 } });
+    sim = await simulator({
+      seed: 31,
+      rateLimit: { limit: 40, windowMs: 2000 },
+      counts: { orders: 5200, shipments: 3100, fulfillments: 600, customers: 1200, products: 300 },
+    });
     const r = await runCli(readArgs(sim, everything(), { config: { page_size: 100 } }), { timeoutMs: 90_000 });
     expect(r.code).toBe(0);
     const stats = sim.stats();
@@ -46,7 +55,11 @@ describe('one rate limiter for the whole sync', () => {
   }, 120_000);
 
   test('another app spending part of the same key budget: the sync adapts and completes', async () => {
-    sim = await simulator({ seed: 32, rateLimit: { limit: 40, windowMs: 2000 }, counts: { orders: 3000, shipments: 1500, fulfillments: 300, customers: 500 } });
+    sim = await simulator({
+      seed: 32,
+      rateLimit: { limit: 40, windowMs: 2000 },
+      counts: { orders: 3000, shipments: 1500, fulfillments: 300, customers: 500 },
+    });
     const other = setInterval(() => sim?.consumeBudget(sim.config.api_key, 3), 250);
     try {
       const r = await runCli(readArgs(sim, everything(), { config: { page_size: 100 } }), { timeoutMs: 90_000 });
@@ -66,13 +79,28 @@ describe('one rate limiter for the whole sync', () => {
   }, 120_000);
 
   test('a long rate-limit wait is announced: RUNNING with a RATE_LIMITED reason whose quota_reset is epoch ms', async () => {
-    sim = await simulator({ seed: 33, rateLimit: { limit: 3, windowMs: 3000 }, counts: { orders: 900, shipments: 10, fulfillments: 10 } });
+    sim = await simulator({
+      seed: 33,
+      rateLimit: { limit: 3, windowMs: 3000 },
+      counts: { orders: 900, shipments: 10, fulfillments: 10 },
+    });
     const started = Date.now();
-    const r = await runCli(readArgs(sim, configuredCatalog([{ name: 'orders', mode: 'incremental' }]), { config: { page_size: 100 } }), { timeoutMs: 60_000 });
+    const r = await runCli(
+      readArgs(sim, configuredCatalog([{ name: 'orders', mode: 'incremental' }]), { config: { page_size: 100 } }),
+      { timeoutMs: 60_000 },
+    );
     const ended = Date.now();
     expect(r.code).toBe(0);
     const limited = ofType(r.messages, 'TRACE')
-      .map((m) => m.trace as { stream_status?: { status: string; reasons?: Array<{ type: string; rate_limited?: { quota_reset: number } }> } })
+      .map(
+        (m) =>
+          m.trace as {
+            stream_status?: {
+              status: string;
+              reasons?: Array<{ type: string; rate_limited?: { quota_reset: number } }>;
+            };
+          },
+      )
       .filter((t) => t.stream_status?.reasons?.length);
     expect(limited.length).toBeGreaterThan(0);
     const reset = limited[0]!.stream_status!.reasons![0]!;
@@ -92,9 +120,20 @@ const STOPPED_WITHIN_MS = 45_000;
 
 describe('lifecycle', () => {
   test('SIGTERM: stops without waiting for requests in flight, non-zero, streams INCOMPLETE, last STATE kept; resuming completes', async () => {
-    sim = await simulator({ seed: 34, counts: { orders: 3000, shipments: 1000, fulfillments: 200 }, faults: { rates: { latency: 1 }, latencyMs: 40 } });
-    const args = readArgs(sim, configuredCatalog(INCREMENTAL_STREAMS.map((name) => ({ name, mode: 'incremental' as const }))), { config: { page_size: 100 } });
-    const child = spawn(process.execPath, [ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    sim = await simulator({
+      seed: 34,
+      counts: { orders: 3000, shipments: 1000, fulfillments: 200 },
+      faults: { rates: { latency: 1 }, latencyMs: 40 },
+    });
+    const args = readArgs(
+      sim,
+      configuredCatalog(INCREMENTAL_STREAMS.map((name) => ({ name, mode: 'incremental' as const }))),
+      { config: { page_size: 100 } },
+    );
+    const child = spawn(process.execPath, [ENTRY, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     let out = '';
     let err = '';
     let terminated = false;
@@ -119,7 +158,12 @@ describe('lifecycle', () => {
     expect(errors[0]!.failure_type).toBe('transient_error');
     expect(errors[0]!.message).toMatch(/SIGTERM/);
     sim.setFaults({ rates: { latency: 0 } });
-    const resumed = await runCli(readArgs(sim, configuredCatalog(INCREMENTAL_STREAMS.map((name) => ({ name, mode: 'incremental' as const }))), { config: { page_size: 100 }, state: lastStates(messages) }));
+    const resumed = await runCli(
+      readArgs(sim, configuredCatalog(INCREMENTAL_STREAMS.map((name) => ({ name, mode: 'incremental' as const }))), {
+        config: { page_size: 100 },
+        state: lastStates(messages),
+      }),
+    );
     expect(resumed.code).toBe(0);
     for (const stream of INCREMENTAL_STREAMS) {
       const got = byId([...recordsOf(messages, stream), ...recordsOf(resumed.messages, stream)], stream);
@@ -129,8 +173,13 @@ describe('lifecycle', () => {
 
   test('a reader that closes stdout early (EPIPE) ends the sync quietly', async () => {
     sim = await simulator({ seed: 35, counts: { orders: 3000 }, faults: { rates: { latency: 1 }, latencyMs: 20 } });
-    const args = readArgs(sim, configuredCatalog([{ name: 'orders', mode: 'incremental' }]), { config: { page_size: 100 } });
-    const child = spawn(process.execPath, [ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const args = readArgs(sim, configuredCatalog([{ name: 'orders', mode: 'incremental' }]), {
+      config: { page_size: 100 },
+    });
+    const child = spawn(process.execPath, [ENTRY, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
     child.stdout.once('data', () => child.stdout.destroy());

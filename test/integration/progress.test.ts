@@ -15,15 +15,28 @@ afterEach(async () => {
 describe('progress on stderr without a terminal', () => {
   test('short lines for the running streams only, ETAs, correct plurals, then the summary table', async () => {
     // 5 requests per 3 s window: the orders' 9 pages need two windows, so progress lines appear while it waits.
-    sim = await simulator({ seed: 71, rateLimit: { limit: 5, windowMs: 3000 }, counts: { orders: 900, shipments: 10, fulfillments: 10 } });
-    const catalog = configuredCatalog([{ name: 'orders', mode: 'incremental' }, { name: 'order_items', mode: 'incremental' }, { name: 'stores' }, { name: 'warehouses' }]);
-    const r = await runCli(readArgs(sim, catalog, { config: { page_size: 100 } }), { env: { SHIPSTATION_PROGRESS_INTERVAL: '1' } });
+    sim = await simulator({
+      seed: 71,
+      rateLimit: { limit: 5, windowMs: 3000 },
+      counts: { orders: 900, shipments: 10, fulfillments: 10 },
+    });
+    const catalog = configuredCatalog([
+      { name: 'orders', mode: 'incremental' },
+      { name: 'order_items', mode: 'incremental' },
+      { name: 'stores' },
+      { name: 'warehouses' },
+    ]);
+    const r = await runCli(readArgs(sim, catalog, { config: { page_size: 100 } }), {
+      env: { SHIPSTATION_PROGRESS_INTERVAL: '1' },
+    });
     expect(r.code).toBe(0);
     const lines = r.stderr.split('\n').filter(Boolean);
     const progress = lines.filter((l) => l.startsWith('progress: '));
     expect(progress.length).toBeGreaterThan(0);
     for (const line of progress) expect(line.length).toBeLessThanOrEqual(100);
-    expect(progress.some((l) => /^progress: orders \d[\d,]*\/900 records, \d+ pages?, ETA (\d+s|\d+m\d\ds)/.test(l))).toBe(true);
+    expect(
+      progress.some((l) => /^progress: orders \d[\d,]*\/900 records, \d+ pages?, ETA (\d+s|\d+m\d\ds)/.test(l)),
+    ).toBe(true);
     expect(progress.some((l) => /^progress: \d+ of 4 streams done/.test(l))).toBe(true);
     // A finished stream is counted, never listed on its own.
     expect(progress.filter((l) => /^progress: (stores|warehouses) /.test(l))).toEqual([]);
@@ -32,9 +45,18 @@ describe('progress on stderr without a terminal', () => {
   }, 60_000);
 
   test('Ctrl-C while waiting on the rate limit: streams say they stopped, no retry is announced', async () => {
-    sim = await simulator({ seed: 72, rateLimit: { limit: 2, windowMs: 60_000 }, counts: { orders: 900, shipments: 10, fulfillments: 10 } });
-    const args = readArgs(sim, configuredCatalog([{ name: 'orders', mode: 'incremental' }]), { config: { page_size: 100 } });
-    const child = spawn(process.execPath, [ENTRY, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', SHIPSTATION_PROGRESS_INTERVAL: '1' } });
+    sim = await simulator({
+      seed: 72,
+      rateLimit: { limit: 2, windowMs: 60_000 },
+      counts: { orders: 900, shipments: 10, fulfillments: 10 },
+    });
+    const args = readArgs(sim, configuredCatalog([{ name: 'orders', mode: 'incremental' }]), {
+      config: { page_size: 100 },
+    });
+    const child = spawn(process.execPath, [ENTRY, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '', SHIPSTATION_PROGRESS_INTERVAL: '1' },
+    });
     let out = '';
     let err = '';
     let interrupted = false;

@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { ofType, runCli, traceErrors, type CliResult } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 import { createSchemaAjv, loadStreamSchema } from '../../src/streams/schemas.js';
-import { byId, configArgs, configuredCatalog, expectedTruth, readArgs, recordsOf, simulator, statusesOf, type Simulator } from '../helpers/sim.js';
+import {
+  byId,
+  configArgs,
+  configuredCatalog,
+  expectedTruth,
+  readArgs,
+  recordsOf,
+  simulator,
+  statusesOf,
+  type Simulator,
+} from '../helpers/sim.js';
 
 const REFERENCE = [
   ['carriers', '/carriers', 'code'],
@@ -20,7 +30,10 @@ let run: CliResult;
 let stats: ReturnType<Simulator['stats']>;
 
 beforeAll(async () => {
-  sim = await simulator({ seed: 51, counts: { orders: 40, shipments: 20, fulfillments: 5, stores: 4, users: 6, webhooks: 8 } });
+  sim = await simulator({
+    seed: 51,
+    counts: { orders: 40, shipments: 20, fulfillments: 5, stores: 4, users: 6, webhooks: 8 },
+  });
   run = await runCli(readArgs(sim, configuredCatalog(NAMES.map((name) => ({ name })))));
   stats = sim.stats();
 });
@@ -65,13 +78,17 @@ describe('reference streams', () => {
   test('inactive users are included; the others reference what the account uses', () => {
     expect(recordsOf(run.messages, 'users')).toHaveLength(6);
     const carriers = new Set(recordsOf(run.messages, 'carriers').map((c) => c.code));
-    for (const shipment of sim.truth('shipments')) expect(carriers.has((shipment as { carrierCode: string }).carrierCode)).toBe(true);
+    for (const shipment of sim.truth('shipments'))
+      expect(carriers.has((shipment as { carrierCode: string }).carrierCode)).toBe(true);
     const marketplaces = new Set(recordsOf(run.messages, 'marketplaces').map((m) => m.marketplaceId));
-    for (const store of sim.truth('stores')) expect(marketplaces.has((store as { marketplaceId: number }).marketplaceId)).toBe(true);
+    for (const store of sim.truth('stores'))
+      expect(marketplaces.has((store as { marketplaceId: number }).marketplaceId)).toBe(true);
     const tags = new Set(recordsOf(run.messages, 'tags').map((t) => t.tagId));
-    for (const order of sim.truth('orders')) for (const id of (order as { tagIds: number[] | null }).tagIds ?? []) expect(tags.has(id)).toBe(true);
+    for (const order of sim.truth('orders'))
+      for (const id of (order as { tagIds: number[] | null }).tagIds ?? []) expect(tags.has(id)).toBe(true);
     const stores = new Set([...sim.truth('stores')].map((s) => (s as { storeId: number }).storeId));
-    for (const hook of recordsOf(run.messages, 'webhooks')) if (hook.StoreID !== null) expect(stores.has(hook.StoreID as number)).toBe(true);
+    for (const hook of recordsOf(run.messages, 'webhooks'))
+      if (hook.StoreID !== null) expect(stores.has(hook.StoreID as number)).toBe(true);
   });
 
   test('discover: full refresh only, with their keys', async () => {
@@ -86,9 +103,14 @@ describe('reference streams', () => {
 
   test('incremental is refused as a config_error before any request', async () => {
     sim.resetStats();
-    const r = await runCli(readArgs(sim, configuredCatalog([{ name: 'users', mode: 'incremental', cursor: 'userId' }])));
+    const r = await runCli(
+      readArgs(sim, configuredCatalog([{ name: 'users', mode: 'incremental', cursor: 'userId' }])),
+    );
     expect(r.code).toBe(1);
-    expect(traceErrors(r.messages)[0]).toMatchObject({ failure_type: 'config_error', message: expect.stringMatching(/'users' does not support incremental/) });
+    expect(traceErrors(r.messages)[0]).toMatchObject({
+      failure_type: 'config_error',
+      message: expect.stringMatching(/'users' does not support incremental/),
+    });
     expect(sim.stats().requests).toBe(0);
   });
 });

@@ -79,7 +79,20 @@ interface FirstSync {
  * pause until the next whole second, so that a resumed sync's window holds the changes' stamps.
  */
 async function syncUnderChange(seed: number, config: Data): Promise<FirstSync> {
-  const sim = await startSimProcess(['--seed', String(seed), '--orders', String(ORDERS), '--shipments', '10', '--fulfillments', '10', '--fault-latency', '0.3', '--latency-ms', '25']);
+  const sim = await startSimProcess([
+    '--seed',
+    String(seed),
+    '--orders',
+    String(ORDERS),
+    '--shipments',
+    '10',
+    '--fulfillments',
+    '10',
+    '--fault-latency',
+    '0.3',
+    '--latency-ms',
+    '25',
+  ]);
   const AT = [2, 5, 9, 14, 19, 24];
   for (const [i, atRequest] of AT.entries()) await sim.schedule(atRequest, { op: 'modifyOrders', count: 5 + i });
   // Behind a destination slower than the source: the connector's writes wait, and other readers' pages are
@@ -90,7 +103,10 @@ async function syncUnderChange(seed: number, config: Data): Promise<FirstSync> {
   expect(await sim.mutationLog()).toHaveLength(AT.length);
   await new Promise((resolve) => setTimeout(resolve, 1020 - (Date.now() % 1000)));
   const raw = await sim.truth('orders');
-  const truth = byId(raw.map((o) => expectedRecord(o)), 'orders');
+  const truth = byId(
+    raw.map((o) => expectedRecord(o)),
+    'orders',
+  );
   return { sim, messages: r.messages, truth, raw };
 }
 
@@ -130,8 +146,15 @@ function holds(pos: StatePosition, wall: number, id: unknown): boolean {
 }
 
 /** A checkpoint covers the row: its frontier holds it and no range still open (version 2 `slices`) does not. */
-function covers(state: StatePosition & { slices?: (StatePosition & { to: string })[] }, wall: number, id: unknown): boolean {
-  return holds(state, wall, id) && !(state.slices ?? []).some((open) => !holds(open, wall, id) && second(wall) <= wallOfInstant(open.to));
+function covers(
+  state: StatePosition & { slices?: (StatePosition & { to: string })[] },
+  wall: number,
+  id: unknown,
+): boolean {
+  return (
+    holds(state, wall, id) &&
+    !(state.slices ?? []).some((open) => !holds(open, wall, id) && second(wall) <= wallOfInstant(open.to))
+  );
 }
 
 const versions = (truth: Map<unknown, Data>, keep: (order: Data) => boolean = () => true) =>
@@ -153,7 +176,11 @@ describe.each(MODES)('resume from any checkpoint: $name', (mode) => {
   test('every checkpoint covers only orders emitted before it', async () => {
     for (const seed of SEEDS) {
       const { messages, raw } = await firstSync(seed, mode.config);
-      const orders = raw.map((o) => ({ id: o.orderId, wall: wallOfValue(String(o.modifyDate)), version: `${String(o.orderId)}|${expectedUtc(String(o.modifyDate))}` }));
+      const orders = raw.map((o) => ({
+        id: o.orderId,
+        wall: wallOfValue(String(o.modifyDate)),
+        version: `${String(o.orderId)}|${expectedUtc(String(o.modifyDate))}`,
+      }));
       const out = new Set<string>();
       let index = 0;
       for (const m of messages) {
@@ -161,7 +188,12 @@ describe.each(MODES)('resume from any checkpoint: $name', (mode) => {
         if (m.type !== 'STATE') continue;
         const state = (m.state as { stream: { stream_state: StatePosition } }).stream.stream_state;
         const ahead = orders.filter((o) => covers(state, o.wall, o.id) && !out.has(o.version)).map((o) => o.id);
-        expect({ seed, checkpoint: index++, ahead: ahead.slice(0, 5), count: ahead.length }).toEqual({ seed, checkpoint: index - 1, ahead: [], count: 0 });
+        expect({ seed, checkpoint: index++, ahead: ahead.slice(0, 5), count: ahead.length }).toEqual({
+          seed,
+          checkpoint: index - 1,
+          ahead: [],
+          count: 0,
+        });
       }
     }
   }, 120_000);
@@ -174,20 +206,37 @@ describe.each(MODES)('resume from any checkpoint: $name', (mode) => {
       const picked = spread(points, SAMPLE);
       expect(picked.length).toBeGreaterThanOrEqual(Math.min(30, points.length));
       const resumed = await runBatch(
-        picked.map(({ state }) => readArgs(sim, CATALOG, { config: { page_size: PAGE_SIZE, ...mode.config }, state: [state] })),
+        picked.map(({ state }) =>
+          readArgs(sim, CATALOG, { config: { page_size: PAGE_SIZE, ...mode.config }, state: [state] }),
+        ),
         { keep: KEEP },
       );
       const results = picked.map(({ before }, i) => {
         const records = recordsOf(resumed[i]!.messages, 'orders');
-        return { code: resumed[i]!.code, status: statusesOf(resumed[i]!.messages, 'orders').at(-1), lost: lost(want, before, records), reReads: reReads(before, records) };
+        return {
+          code: resumed[i]!.code,
+          status: statusesOf(resumed[i]!.messages, 'orders').at(-1),
+          lost: lost(want, before, records),
+          reReads: reReads(before, records),
+        };
       });
-      results.forEach((r, i) => expect({ seed, checkpoint: i, code: r.code, status: r.status, lost: r.lost.slice(0, 5) }).toEqual({ seed, checkpoint: i, code: 0, status: 'COMPLETE', lost: [] }));
+      results.forEach((r, i) =>
+        expect({ seed, checkpoint: i, code: r.code, status: r.status, lost: r.lost.slice(0, 5) }).toEqual({
+          seed,
+          checkpoint: i,
+          code: 0,
+          status: 'COMPLETE',
+          lost: [],
+        }),
+      );
       // Whole records too, once (as expectComplete does): the resume from the first checkpoint re-reads nearly all.
       const latest = byId([...picked[0]!.before, ...recordsOf(resumed[0]!.full(), 'orders')], 'orders');
       for (const [id, record] of truth) expect([id, latest.get(id)]).toEqual([id, record]);
       const most = Math.max(...results.map((r) => r.reReads));
       expect({ seed, most, withinBound: most <= mode.bound }).toEqual({ seed, most, withinBound: true });
-      process.stderr.write(`resume (${mode.name}, seed ${seed}): ${picked.length} of ${points.length} checkpoints, re-reads at most ${most}, in all ${results.reduce((n, r) => n + r.reReads, 0)}\n`);
+      process.stderr.write(
+        `resume (${mode.name}, seed ${seed}): ${picked.length} of ${points.length} checkpoints, re-reads at most ${most}, in all ${results.reduce((n, r) => n + r.reReads, 0)}\n`,
+      );
     }
   }, 120_000);
 });
@@ -207,11 +256,15 @@ describe('resume from any checkpoint with an end_date before the first sync’s 
       const picked = spread(checkpoints(messages), SAMPLE);
       // Ranges below the stored frontier are read whole whatever end_date says; nothing after it above the frontier.
       const bounded = await runBatch(
-        picked.map(({ state }) => readArgs(sim, CATALOG, { config: { page_size: PAGE_SIZE, ...config, end_date: endDate }, state: [state] })),
+        picked.map(({ state }) =>
+          readArgs(sim, CATALOG, { config: { page_size: PAGE_SIZE, ...config, end_date: endDate }, state: [state] }),
+        ),
         { keep: KEEP },
       );
       const final = await runBatch(
-        bounded.map((b) => readArgs(sim, CATALOG, { config: { page_size: PAGE_SIZE, ...config }, state: lastStates(b.messages) })),
+        bounded.map((b) =>
+          readArgs(sim, CATALOG, { config: { page_size: PAGE_SIZE, ...config }, state: lastStates(b.messages) }),
+        ),
         { keep: KEEP },
       );
       picked.forEach(({ before }, i) => {

@@ -7,7 +7,16 @@ import type { ErrorObject } from 'ajv';
 import { createAjv } from '../../src/ajv.js';
 import { loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { ALL_STREAMS, CHILD_STREAM_NAMES, INCREMENTAL_STREAMS, configuredCatalog, readArgs, recordsOf, simulator, type Simulator } from '../helpers/sim.js';
+import {
+  ALL_STREAMS,
+  CHILD_STREAM_NAMES,
+  INCREMENTAL_STREAMS,
+  configuredCatalog,
+  readArgs,
+  recordsOf,
+  simulator,
+  type Simulator,
+} from '../helpers/sim.js';
 
 /** The schema with every declared object closed: a field the data carries but the schema omits is a violation. */
 function closed(schema: JsonSchema): JsonSchema {
@@ -27,8 +36,21 @@ let sim: Simulator;
 let run: CliResult;
 
 beforeAll(async () => {
-  sim = await simulator({ seed: 61, counts: { orders: 900, shipments: 500, fulfillments: 120, customers: 300, products: 200, stores: 5, warehouses: 4 } });
-  run = await runCli(readArgs(sim, configuredCatalog(STREAMS.map((name) => ({ name, mode: incremental(name) ? ('incremental' as const) : ('full_refresh' as const) })))));
+  sim = await simulator({
+    seed: 61,
+    counts: { orders: 900, shipments: 500, fulfillments: 120, customers: 300, products: 200, stores: 5, warehouses: 4 },
+  });
+  run = await runCli(
+    readArgs(
+      sim,
+      configuredCatalog(
+        STREAMS.map((name) => ({
+          name,
+          mode: incremental(name) ? ('incremental' as const) : ('full_refresh' as const),
+        })),
+      ),
+    ),
+  );
 }, 120_000);
 afterAll(() => sim.close());
 
@@ -38,7 +60,8 @@ describe('every record of a full sync validates strictly against its schema', ()
   });
 
   test('the simulator sent the quirks this test is about', () => {
-    const raw = (stream: Parameters<Simulator['truth']>[0]) => [...sim.truth(stream)] as unknown as Record<string, unknown>[];
+    const raw = (stream: Parameters<Simulator['truth']>[0]) =>
+      [...sim.truth(stream)] as unknown as Record<string, unknown>[];
     expect(raw('customers').some((c) => c.tags === '')).toBe(true);
     expect(raw('stores').some((s) => s.statusMappings === '')).toBe(true);
     expect(raw('warehouses').some((w) => w.registerFedexMeter === '' && w.sellerIntegrationId === '')).toBe(true);

@@ -7,7 +7,14 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { recordsOf, expectComplete, type Simulator } from '../helpers/sim.js';
 import { logsAt, otherWarnings } from '../helpers/fakeClock.js';
-import { lostOverBoth, MODES, moreSeeds, runChangeScenario, stampsOutOfOrder, type ScenarioRun } from '../helpers/changeScenario.js';
+import {
+  lostOverBoth,
+  MODES,
+  moreSeeds,
+  runChangeScenario,
+  stampsOutOfOrder,
+  type ScenarioRun,
+} from '../helpers/changeScenario.js';
 
 const sims: Simulator[] = [];
 afterEach(async () => {
@@ -46,12 +53,21 @@ describe.each(MODES)('stamps behind the clock, $mode', ({ mode, config }) => {
       // Date header read startedAt): the first sync delivers no version stamped later than that end.
       const windowEnd = new Date(r.startedAt - 5_000).toISOString();
       expect(recordsOf(r.first.messages, 'orders').filter((o) => String(o.modifyDate) >= windowEnd)).toEqual([]);
-      expectComplete(r.sim, [...recordsOf(r.first.messages, 'orders'), ...recordsOf(r.second.messages, 'orders')], 'orders');
+      expectComplete(
+        r.sim,
+        [...recordsOf(r.first.messages, 'orders'), ...recordsOf(r.second.messages, 'orders')],
+        'orders',
+      );
     }
   });
 
   test('mutant: the same scenario with settle_seconds 0 loses or leaves stale at least one order', async () => {
-    const r = await run({ seed: LOSES_WITHOUT_MARGIN[mode], lies: JITTER, config: { ...config, settle_seconds: 0 }, jumpMs: 7_000 });
+    const r = await run({
+      seed: LOSES_WITHOUT_MARGIN[mode],
+      lies: JITTER,
+      config: { ...config, settle_seconds: 0 },
+      jumpMs: 7_000,
+    });
     expect(stampsOutOfOrder(r.mutations)).toBe(true);
     expect(lostOverBoth(r).lost).toBeGreaterThan(0);
   });
@@ -77,7 +93,15 @@ describe.each(MODES)('stamps behind the clock, $mode', ({ mode, config }) => {
     expect(r.changedBetween).toHaveLength(8);
     expectCleanRuns(r);
     // The first sync stops an hour and a second before ShipStation's clock: at 23:29:58 PDT, before every change.
-    expect(recordsOf(r.first.messages, 'orders').map((o) => String(o.modifyDate)).filter((d) => d >= '2026-07-16T06:30:00.000Z')).toEqual([]);
-    expectComplete(r.sim, [...recordsOf(r.first.messages, 'orders'), ...recordsOf(r.second.messages, 'orders')], 'orders');
+    expect(
+      recordsOf(r.first.messages, 'orders')
+        .map((o) => String(o.modifyDate))
+        .filter((d) => d >= '2026-07-16T06:30:00.000Z'),
+    ).toEqual([]);
+    expectComplete(
+      r.sim,
+      [...recordsOf(r.first.messages, 'orders'), ...recordsOf(r.second.messages, 'orders')],
+      'orders',
+    );
   });
 });

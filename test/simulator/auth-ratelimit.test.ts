@@ -15,7 +15,12 @@ describe('authentication', () => {
   afterAll(() => sim.close());
 
   test('valid credentials get data', async () => {
-    expect(sim.config).toEqual({ api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: sim.baseUrl, settle_seconds: 0 });
+    expect(sim.config).toEqual({
+      api_key: 'sim-api-key',
+      api_secret: 'sim-api-secret',
+      base_url: sim.baseUrl,
+      settle_seconds: 0,
+    });
     expect((await apiGet(sim, '/stores')).status).toBe(200);
   });
 
@@ -47,7 +52,16 @@ describe('authentication', () => {
     const custom = await start({ credentials: { apiKey: 'k', apiSecret: 's' }, noAccessCredentials: { apiKey: 'nk' } });
     try {
       expect((await apiGet(custom, '/stores', {}, { ...custom.config })).status).toBe(200);
-      expect((await apiGet(custom, '/stores', {}, { api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: '', settle_seconds: 0 })).status).toBe(401);
+      expect(
+        (
+          await apiGet(
+            custom,
+            '/stores',
+            {},
+            { api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: '', settle_seconds: 0 },
+          )
+        ).status,
+      ).toBe(401);
       expect((await apiGet(custom, '/stores', {}, custom.noAccessConfig)).status).toBe(403);
       expect(custom.noAccessConfig.api_secret).toBe('sim-no-access-secret');
     } finally {
@@ -139,7 +153,9 @@ describe('rate limiting on the default clock (Date.now)', () => {
     useVirtualTime();
     const sim = await start({ rateLimit: { limit: 40, windowMs: 2_000 } });
     try {
-      const statuses = await Promise.all(Array.from({ length: 41 }, () => apiGet(sim, '/warehouses').then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 41 }, () => apiGet(sim, '/warehouses').then((r) => r.status)),
+      );
       expect(statuses.filter((s) => s === 200)).toHaveLength(40);
       expect(statuses.filter((s) => s === 429)).toHaveLength(1);
       const limited = await apiGet(sim, '/warehouses');

@@ -2,16 +2,32 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { Simulator, StatsSnapshot } from '../../src/simulator/index.js';
 import { apiGet, start, truthOf } from './helpers.js';
 
-async function control<T = unknown>(sim: Simulator, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T; headers: Headers }> {
-  const response = await fetch(`${sim.baseUrl}/__sim/${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+async function control<T = unknown>(
+  sim: Simulator,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T; headers: Headers }> {
+  const response = await fetch(`${sim.baseUrl}/__sim/${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T,
+  };
 }
 
 describe('control endpoints', () => {
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await start({ counts: { orders: 800, shipments: 300 }, rateLimit: { limit: 40, windowMs: 60_000 }, timelineLimit: 5 });
+    sim = await start({
+      counts: { orders: 800, shipments: 300 },
+      rateLimit: { limit: 40, windowMs: 60_000 },
+      timelineLimit: 5,
+    });
   });
   afterAll(() => sim.close());
 
@@ -25,7 +41,10 @@ describe('control endpoints', () => {
       const response = await fetch(`${sim.baseUrl}/__sim/truth/${stream}`);
       expect(response.headers.get('content-type')).toMatch(/ndjson/);
       expect(response.headers.get('x-total-count')).toBe(String(sim.truthCount(stream)));
-      const lines = (await response.text()).trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
+      const lines = (await response.text())
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown);
       expect(lines).toEqual(truthOf(sim, stream));
     }
     expect((await control(sim, 'GET', 'truth/parcels')).status).toBe(404);
@@ -45,10 +64,16 @@ describe('control endpoints', () => {
     expect(stats.byPathStatus['/orders']).toEqual({ '200': 1, '401': 1 });
     expect(stats.timeline).toHaveLength(5);
     expect(stats.timelineDropped).toBe(3);
-    expect(stats.timeline.every((e) => e.path === '/stores' && e.status === 200 && e.key === 'sim-api-key' && typeof e.t === 'number')).toBe(true);
+    expect(
+      stats.timeline.every(
+        (e) => e.path === '/stores' && e.status === 200 && e.key === 'sim-api-key' && typeof e.t === 'number',
+      ),
+    ).toBe(true);
     sim.resetStats();
     await apiGet(sim, '/orders', { pageSize: 3, sortBy: 'ModifyDate' }, null);
-    expect(sim.stats().timeline).toEqual([{ t: expect.any(Number), path: '/orders', query: 'pageSize=3&sortBy=ModifyDate', status: 401, key: null }]);
+    expect(sim.stats().timeline).toEqual([
+      { t: expect.any(Number), path: '/orders', query: 'pageSize=3&sortBy=ModifyDate', status: 401, key: null },
+    ]);
   });
 
   test('faults, fail-next and consume-budget can be driven over HTTP', async () => {

@@ -34,7 +34,12 @@ describe('determinism and scale', () => {
   test('50,000 orders build and a deep, filtered 500-order page is served', async () => {
     const sim: Simulator = await start({ counts: { orders: 50_000, shipments: 10_000 } });
     try {
-      const page = await listPage(sim, 'orders', { pageSize: 500, page: 80, sortBy: 'ModifyDate', modifyDateStart: '2023-06-01 00:00:00' });
+      const page = await listPage(sim, 'orders', {
+        pageSize: 500,
+        page: 80,
+        sortBy: 'ModifyDate',
+        modifyDateStart: '2023-06-01 00:00:00',
+      });
       expect(page.records).toHaveLength(500);
       expect(page.total).toBeGreaterThan(39_000);
     } finally {

@@ -26,7 +26,8 @@ const DATED_STREAMS = ['orders', 'shipments', 'fulfillments', 'products', 'custo
 function allDatetimeStrings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:/.test(value)) out.push(value);
   else if (Array.isArray(value)) for (const v of value) allDatetimeStrings(v, out);
-  else if (typeof value === 'object' && value !== null) for (const v of Object.values(value)) allDatetimeStrings(v, out);
+  else if (typeof value === 'object' && value !== null)
+    for (const v of Object.values(value)) allDatetimeStrings(v, out);
   return out;
 }
 
@@ -47,7 +48,8 @@ describe('US Pacific wall-clock values', () => {
     const mismatches: string[] = [];
     const check = (utc: number): void => {
       const ours = formatWall(wallTicksFromUtc(utc), 'fixed7').slice(0, 19);
-      if (ours !== intlPacificWall(utc)) mismatches.push(`${new Date(utc).toISOString()}: ${ours} vs ${intlPacificWall(utc)}`);
+      if (ours !== intlPacificWall(utc))
+        mismatches.push(`${new Date(utc).toISOString()}: ${ours} vs ${intlPacificWall(utc)}`);
     };
     for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2026, 0, 1); t += 47 * 60_000) check(t);
     for (const pin of dstPins(RANGE)) for (let t = pin - 2 * 3_600_000; t < pin + 2 * 3_600_000; t += 7_000) check(t);
@@ -63,24 +65,33 @@ describe('US Pacific wall-clock values', () => {
     }
     for (const day of SPRING_FORWARD_DAYS) {
       const near = pins.filter((p) => intlPacificWall(p).startsWith(day));
-      expect(near.filter((p) => intlPacificWall(p).startsWith(`${day}T01:`) && intlOffset(p) === 'GMT-8')).toHaveLength(2);
-      expect(near.filter((p) => intlPacificWall(p).startsWith(`${day}T03:`) && intlOffset(p) === 'GMT-7')).toHaveLength(2);
+      expect(near.filter((p) => intlPacificWall(p).startsWith(`${day}T01:`) && intlOffset(p) === 'GMT-8')).toHaveLength(
+        2,
+      );
+      expect(near.filter((p) => intlPacificWall(p).startsWith(`${day}T03:`) && intlOffset(p) === 'GMT-7')).toHaveLength(
+        2,
+      );
     }
   });
 
-  test.each(DATED_STREAMS)('%s: every pinned instant appears as its Intl wall time, several per fall-back hour', (stream) => {
-    const created = truth<{ createDate: string }>(stream).map((r) => normalizeWall(r.createDate));
-    for (const pin of dstPins(RANGE)) expect(created).toContain(intlWall7(pin));
-    for (const day of FALL_BACK_DAYS) expect(created.filter((c) => c.startsWith(`${day}T01:`)).length).toBeGreaterThanOrEqual(4);
-    for (const day of SPRING_FORWARD_DAYS) {
-      expect(created).toContain(`${day}T01:59:58.5030000`);
-      expect(created).toContain(`${day}T03:00:00.2500000`);
-    }
-  });
+  test.each(DATED_STREAMS)(
+    '%s: every pinned instant appears as its Intl wall time, several per fall-back hour',
+    (stream) => {
+      const created = truth<{ createDate: string }>(stream).map((r) => normalizeWall(r.createDate));
+      for (const pin of dstPins(RANGE)) expect(created).toContain(intlWall7(pin));
+      for (const day of FALL_BACK_DAYS)
+        expect(created.filter((c) => c.startsWith(`${day}T01:`)).length).toBeGreaterThanOrEqual(4);
+      for (const day of SPRING_FORWARD_DAYS) {
+        expect(created).toContain(`${day}T01:59:58.5030000`);
+        expect(created).toContain(`${day}T03:00:00.2500000`);
+      }
+    },
+  );
 
   test('orders also carry modifyDate values inside each fall-back hour', () => {
     const orders = truth<ApiOrder>('orders');
-    for (const day of FALL_BACK_DAYS) expect(orders.filter((o) => o.modifyDate.startsWith(`${day}T01:`)).length).toBeGreaterThanOrEqual(4);
+    for (const day of FALL_BACK_DAYS)
+      expect(orders.filter((o) => o.modifyDate.startsWith(`${day}T01:`)).length).toBeGreaterThanOrEqual(4);
   });
 
   test('no datetime in any stream falls inside a spring-forward gap', () => {
@@ -91,7 +102,11 @@ describe('US Pacific wall-clock values', () => {
   });
 
   test('sorting by createDate inside the ambiguous hour follows the naive wall value, ties by id', async () => {
-    const got = await listAll<ApiOrder>(sim, 'orders', { createDateStart: '2024-11-03 01:00:00', createDateEnd: '2024-11-03 01:59:59', sortBy: 'CreateDate' });
+    const got = await listAll<ApiOrder>(sim, 'orders', {
+      createDateStart: '2024-11-03 01:00:00',
+      createDateEnd: '2024-11-03 01:59:59',
+      sortBy: 'CreateDate',
+    });
     const walls = got.map((o) => o.createDate);
     expect(walls).toEqual([...walls].sort());
     const twins = got.filter((o) => o.createDate === '2024-11-03T01:12:34.5670000');

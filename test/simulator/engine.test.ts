@@ -68,12 +68,21 @@ describe('date filter parsing', () => {
     expect(formatWall(parseDateFilter(input)!, 'fixed7')).toBe(wall);
   });
 
-  test.each(['2023-02-29', '2024-00-10', '2024-1-5', '2024-01-01T10:00:00.12345678', ' 2024-01-01', '2024-01-01T10:00:60'])('%s is rejected', (input) => {
+  test.each([
+    '2023-02-29',
+    '2024-00-10',
+    '2024-1-5',
+    '2024-01-01T10:00:00.12345678',
+    ' 2024-01-01',
+    '2024-01-01T10:00:60',
+  ])('%s is rejected', (input) => {
     expect(parseDateFilter(input)).toBeNull();
   });
 
   test('wall fields format back unchanged, including a nonexistent spring-forward time used as a filter', () => {
-    expect(formatWall(wallTicksFromFields(2025, 3, 9, 2, 15, 0) + 1234567, 'fixed7')).toBe('2025-03-09T02:15:00.1234567');
+    expect(formatWall(wallTicksFromFields(2025, 3, 9, 2, 15, 0) + 1234567, 'fixed7')).toBe(
+      '2025-03-09T02:15:00.1234567',
+    );
     expect(formatWall(wallTicksFromFields(2025, 3, 9, 2, 15, 0) + 1230000, 'trimmed')).toBe('2025-03-09T02:15:00.123');
     expect(formatWall(wallTicksFromFields(2025, 3, 9), 'trimmed')).toBe('2025-03-09T00:00:00');
     expect(formatWall(wallTicksFromFields(2025, 3, 9, 23), 'date')).toBe('2025-03-09');

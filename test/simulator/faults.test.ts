@@ -48,14 +48,18 @@ describe('targeted fault injection', () => {
 
   test('a connection reset destroys the socket before any response', async () => {
     sim.failNext({ kind: 'reset' });
-    await expect(fetch(`${sim.baseUrl}/orders`, { headers: { Authorization: basicAuth(sim.config) } })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.baseUrl}/orders`, { headers: { Authorization: basicAuth(sim.config) } }),
+    ).rejects.toThrow();
     expect(await outcome(sim, '/orders')).toBe('200');
   });
 
   test('a truncated body announces the full Content-Length, sends half, then closes', async () => {
     const full = await apiGet(sim, '/orders', { pageSize: 50 });
     sim.failNext({ kind: 'truncate' });
-    const response = await fetch(`${sim.baseUrl}/orders?pageSize=50`, { headers: { Authorization: basicAuth(sim.config) } });
+    const response = await fetch(`${sim.baseUrl}/orders?pageSize=50`, {
+      headers: { Authorization: basicAuth(sim.config) },
+    });
     expect(response.status).toBe(200);
     expect(Number(response.headers.get('content-length'))).toBe(Buffer.byteLength(full.text));
     await expect(response.text()).rejects.toThrow();
@@ -90,7 +94,11 @@ describe('targeted fault injection', () => {
       expect(await outcome(sim, '/orders')).toBe('reset');
       const stats = await fetch(`${sim.baseUrl}/__sim/stats`);
       expect(stats.status).toBe(200);
-      const body = (await stats.json()) as { faults: Record<string, number>; byStatus: Record<string, number>; timeline: { status: number | null }[] };
+      const body = (await stats.json()) as {
+        faults: Record<string, number>;
+        byStatus: Record<string, number>;
+        timeline: { status: number | null }[];
+      };
       expect(body.faults).toEqual({ reset: 1 });
       expect(body.byStatus).toEqual({ reset: 1 });
       expect(body.timeline.map((e) => e.status)).toEqual([null]);
@@ -133,7 +141,9 @@ describe('random faults', () => {
     const c = await sequence(43);
     expect(b.outcomes).toEqual(a.outcomes);
     expect(c.outcomes).not.toEqual(a.outcomes);
-    expect(new Set(a.outcomes)).toEqual(new Set(['200', '500', '500 html', '502', '502 html', '503', '503 html', 'reset', '200 truncated']));
+    expect(new Set(a.outcomes)).toEqual(
+      new Set(['200', '500', '500 html', '502', '502 html', '503', '503 html', 'reset', '200 truncated']),
+    );
     const injected = Object.values(a.faults).reduce((sum, n) => sum + n, 0);
     expect(injected).toBe(a.outcomes.filter((o) => o !== '200').length);
   });

@@ -1,4 +1,10 @@
-import { startSimulator, type ConnectorConfig, type Simulator, type SimulatorOptions, type StreamName } from '../../src/simulator/index.js';
+import {
+  startSimulator,
+  type ConnectorConfig,
+  type Simulator,
+  type SimulatorOptions,
+  type StreamName,
+} from '../../src/simulator/index.js';
 
 export interface JsonResponse<T = unknown> {
   readonly status: number;
@@ -12,13 +18,22 @@ export function basicAuth(config: Pick<ConnectorConfig, 'api_key' | 'api_secret'
 }
 
 export function withQuery(path: string, query: Record<string, string | number | boolean> = {}): string {
-  const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  const search = new URLSearchParams(
+    Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+  ).toString();
   return search ? `${path}?${search}` : path;
 }
 
 /** GET on the API with the default account (or `auth: null` for none); parses JSON when the body is JSON. */
-export async function apiGet<T = unknown>(sim: Simulator, path: string, query: Record<string, string | number | boolean> = {}, auth: ConnectorConfig | null = sim.config): Promise<JsonResponse<T>> {
-  const response = await fetch(`${sim.baseUrl}${withQuery(path, query)}`, { headers: auth ? { Authorization: basicAuth(auth) } : {} });
+export async function apiGet<T = unknown>(
+  sim: Simulator,
+  path: string,
+  query: Record<string, string | number | boolean> = {},
+  auth: ConnectorConfig | null = sim.config,
+): Promise<JsonResponse<T>> {
+  const response = await fetch(`${sim.baseUrl}${withQuery(path, query)}`, {
+    headers: auth ? { Authorization: basicAuth(auth) } : {},
+  });
   const text = await response.text();
   const isJson = (response.headers.get('content-type') ?? '').includes('json');
   return { status: response.status, headers: response.headers, text, body: (isJson ? JSON.parse(text) : text) as T };
@@ -32,15 +47,28 @@ export interface Envelope<R> {
 }
 
 /** GET a paged endpoint and unwrap its `{<stream>: [...], total, page, pages}` envelope. */
-export async function listPage<R = Record<string, unknown>>(sim: Simulator, stream: string, query: Record<string, string | number | boolean> = {}): Promise<Envelope<R>> {
+export async function listPage<R = Record<string, unknown>>(
+  sim: Simulator,
+  stream: string,
+  query: Record<string, string | number | boolean> = {},
+): Promise<Envelope<R>> {
   const response = await apiGet<Record<string, unknown>>(sim, `/${stream}`, query);
   if (response.status !== 200) throw new Error(`GET /${stream} → ${response.status}: ${response.text}`);
   const body = response.body;
-  return { total: body.total as number, page: body.page as number, pages: body.pages as number, records: body[stream] as R[] };
+  return {
+    total: body.total as number,
+    page: body.page as number,
+    pages: body.pages as number,
+    records: body[stream] as R[],
+  };
 }
 
 /** Every record of a filtered query, paging at 500 until a short page. */
-export async function listAll<R = Record<string, unknown>>(sim: Simulator, stream: string, query: Record<string, string | number | boolean> = {}): Promise<R[]> {
+export async function listAll<R = Record<string, unknown>>(
+  sim: Simulator,
+  stream: string,
+  query: Record<string, string | number | boolean> = {},
+): Promise<R[]> {
   const out: R[] = [];
   for (let page = 1; ; page++) {
     const envelope = await listPage<R>(sim, stream, { ...query, page, pageSize: 500 });

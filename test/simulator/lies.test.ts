@@ -14,7 +14,12 @@ describe('stampLagMs: stamps behind the clock, changes visible at once', () => {
   const clock = new FakeClock(T0);
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await start({ seed: 3, clock: clock.read, counts: { orders: 400, shipments: 100, customers: 50 }, stampLagMs: 120_000 });
+    sim = await start({
+      seed: 3,
+      clock: clock.read,
+      counts: { orders: 400, shipments: 100, customers: 50 },
+      stampLagMs: 120_000,
+    });
   });
   afterAll(() => sim.close());
 
@@ -34,7 +39,9 @@ describe('stampLagMs: stamps behind the clock, changes visible at once', () => {
     const customers = sim.mutate.createCustomers({ count: 1 });
     expect([created.at, voided.at, customers.at]).toEqual(Array(3).fill('2025-08-01T13:28:00.0000000'));
     const orders = await listAll<ApiOrder>(sim, 'orders', { createDateStart: '2025-08-01 13:00:00' });
-    expect(orders.map((o) => [o.orderId, o.createDate, o.modifyDate])).toEqual(created.ids.map((id) => [id, created.at, created.at]));
+    expect(orders.map((o) => [o.orderId, o.createDate, o.modifyDate])).toEqual(
+      created.ids.map((id) => [id, created.at, created.at]),
+    );
     const shipments = await listAll<ApiShipment>(sim, 'shipments', { voidDateStart: '2025-08-01 13:00:00' });
     expect(shipments.map((s) => [s.shipmentId, s.voidDate])).toEqual([[voided.ids[0], voided.at]]);
   });
@@ -51,7 +58,13 @@ describe('stampJitterMs: stamps out of commit order', () => {
         clock.advance(1_000);
         const result = sim.mutate.modifyOrders({ count: 1 });
         ids.push(result.ids);
-        const [order] = (await listPage<ApiOrder>(sim, 'orders', { modifyDateStart: '2025-08-01 12:00:00', sortBy: 'ModifyDate', pageSize: 500 })).records.filter((o) => o.orderId === result.ids[0]);
+        const [order] = (
+          await listPage<ApiOrder>(sim, 'orders', {
+            modifyDateStart: '2025-08-01 12:00:00',
+            sortBy: 'ModifyDate',
+            pageSize: 500,
+          })
+        ).records.filter((o) => o.orderId === result.ids[0]);
         expect(order?.modifyDate).toBe(result.stamps?.[0] ?? result.at);
         stamps.push(order!.modifyDate);
       }
@@ -62,7 +75,11 @@ describe('stampJitterMs: stamps out of commit order', () => {
   }
 
   test('a later modification can carry an earlier stamp; every stamp lies within [now − jitter, now]; same seed, same stamps', async () => {
-    const [a, again, plain] = await Promise.all([modifyOneByOne(4, 30_000), modifyOneByOne(4, 30_000), modifyOneByOne(4, 0)]);
+    const [a, again, plain] = await Promise.all([
+      modifyOneByOne(4, 30_000),
+      modifyOneByOne(4, 30_000),
+      modifyOneByOne(4, 0),
+    ]);
     expect(again).toEqual(a);
     // Jitter draws from its own PRNG: the records chosen are those chosen without it.
     expect(a.ids).toEqual(plain.ids);
@@ -75,7 +92,12 @@ describe('stampJitterMs: stamps out of commit order', () => {
   });
 
   test('a bulk edit keeps one shared stamp for all its rows', async () => {
-    const sim = await start({ seed: 4, clock: () => T0, counts: { orders: 600, shipments: 10 }, stampJitterMs: 30_000 });
+    const sim = await start({
+      seed: 4,
+      clock: () => T0,
+      counts: { orders: 600, shipments: 10 },
+      stampJitterMs: 30_000,
+    });
     try {
       const result = sim.mutate.bulkEditOrders({ count: 250 });
       expect(new Set(result.stamps)).toEqual(new Set([result.at]));
@@ -92,13 +114,23 @@ describe('stampJitterMs: stamps out of commit order', () => {
 describe('dateOffsetMs: the HTTP Date header follows the simulator clock', () => {
   test('every API response, 429s and injected 5xx included, carries Date = clock + offset, on a fake clock', async () => {
     const at = Date.UTC(2026, 11, 3, 10, 21, 35, 900);
-    const sim = await start({ clock: () => at, dateOffsetMs: -3_600_000, counts: { orders: 20 }, rateLimit: { limit: 100, windowMs: 1000 } });
+    const sim = await start({
+      clock: () => at,
+      dateOffsetMs: -3_600_000,
+      counts: { orders: 20 },
+      rateLimit: { limit: 100, windowMs: 1000 },
+    });
     const plain = await start({ clock: () => at, counts: { orders: 20 } });
     try {
       expect((await apiGet(sim, '/orders')).headers.get('date')).toBe('Thu, 03 Dec 2026 09:21:35 GMT');
       sim.failNext({ kind: 'rateLimit' });
       sim.failNext({ kind: 'error503' });
-      const responses = [await apiGet(sim, '/orders'), await apiGet(sim, '/orders'), await apiGet(sim, '/nowhere'), await apiGet(sim, '/orders', {}, null)];
+      const responses = [
+        await apiGet(sim, '/orders'),
+        await apiGet(sim, '/orders'),
+        await apiGet(sim, '/nowhere'),
+        await apiGet(sim, '/orders', {}, null),
+      ];
       expect(responses.map((r) => r.status)).toEqual([429, 503, 404, 401]);
       for (const response of responses) expect(response.headers.get('date')).toBe('Thu, 03 Dec 2026 09:21:35 GMT');
       // With no offset the header still follows the simulator's clock, not the machine's.
@@ -109,8 +141,16 @@ describe('dateOffsetMs: the HTTP Date header follows the simulator clock', () =>
   });
 });
 
-async function control<T>(sim: Simulator, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${sim.baseUrl}/__sim/${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+async function control<T>(
+  sim: Simulator,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${sim.baseUrl}/__sim/${path}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   return { status: response.status, body: (await response.json()) as T };
 }
 
@@ -134,7 +174,10 @@ describe('odd pages: maxPageSize and shortPageRate', () => {
 
   test('settable at run time over HTTP; bad settings are a 400', async () => {
     const set = await control<{ maxPageSize: number }>(sim, 'POST', 'paging', { maxPageSize: 30 });
-    expect(set).toEqual({ status: 200, body: expect.objectContaining({ maxPageSize: 30, shortPageRate: 0, totalCap: null }) });
+    expect(set).toEqual({
+      status: 200,
+      body: expect.objectContaining({ maxPageSize: 30, shortPageRate: 0, totalCap: null }),
+    });
     expect((await control<{ maxPageSize: number }>(sim, 'GET', 'paging')).body.maxPageSize).toBe(30);
     const page = await listPage<ApiOrder>(sim, 'orders', { page: 4 });
     expect(page.records.map((o) => o.orderId)).toEqual(ids.slice(90, 120));
@@ -157,7 +200,9 @@ describe('odd pages: maxPageSize and shortPageRate', () => {
         expect(got).toMatchObject({ total: 500, page, pages: 10 });
         // A prefix of the full page at the offset the asked page size gives: the cut rows are on no page.
         expect(got.records.length).toBeGreaterThan(0);
-        expect(got.records.map((o) => o.orderId)).toEqual(truth.slice((page - 1) * 50, (page - 1) * 50 + got.records.length));
+        expect(got.records.map((o) => o.orderId)).toEqual(
+          truth.slice((page - 1) * 50, (page - 1) * 50 + got.records.length),
+        );
         lengths.push(got.records.length);
       }
       expect((await listPage(shorty, 'orders', { page: 11, pageSize: 50 })).records).toEqual([]);
@@ -218,7 +263,12 @@ describe('unstableTies: equal sort keys in a different order per request', () =>
   const clock = new FakeClock(T0);
   let sim: Simulator;
   beforeAll(async () => {
-    sim = await start({ seed: 9, clock: clock.read, counts: { orders: 500, shipments: 300, fulfillments: 100, products: 40, customers: 60 }, unstableTies: true });
+    sim = await start({
+      seed: 9,
+      clock: clock.read,
+      counts: { orders: 500, shipments: 300, fulfillments: 100, products: 40, customers: 60 },
+      unstableTies: true,
+    });
   });
   afterAll(() => sim.close());
 
@@ -228,7 +278,12 @@ describe('unstableTies: equal sort keys in a different order per request', () =>
     for (const sortDir of ['ASC', 'DESC']) {
       const orders: string[] = [];
       for (let k = 0; k < 4; k++) {
-        const page = await listPage<ApiOrder>(sim, 'orders', { modifyDateStart: '2025-08-01 12:30:00', sortBy: 'ModifyDate', sortDir, pageSize: 500 });
+        const page = await listPage<ApiOrder>(sim, 'orders', {
+          modifyDateStart: '2025-08-01 12:30:00',
+          sortBy: 'ModifyDate',
+          sortDir,
+          pageSize: 500,
+        });
         expect(page.total).toBe(200);
         const got = page.records.map((o) => o.orderId);
         expect([...got].sort((a, b) => a - b)).toEqual(sorted);
@@ -252,7 +307,10 @@ describe('unstableTies: equal sort keys in a different order per request', () =>
     for (const [stream, sortBy, field] of cases) {
       for (const sortDir of ['ASC', 'DESC']) {
         const query = { sortBy, sortDir, pageSize: 200, showInactive: true };
-        const [a, b] = [await listPage<Record<string, unknown>>(sim, stream, query), await listPage<Record<string, unknown>>(sim, stream, query)];
+        const [a, b] = [
+          await listPage<Record<string, unknown>>(sim, stream, query),
+          await listPage<Record<string, unknown>>(sim, stream, query),
+        ];
         expect(b.total).toBe(a.total);
         const keys = a.records.map((r) => String(r[field]).toUpperCase());
         expect(keys).toEqual([...keys].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0) * (sortDir === 'DESC' ? -1 : 1)));
@@ -282,7 +340,17 @@ describe('unstableTies: equal sort keys in a different order per request', () =>
 });
 
 describe('all options off', () => {
-  const OFF: SimulatorOptions = { stampLagMs: 0, stampJitterMs: 0, dateOffsetMs: 0, unstableTies: false, maxPageSize: 500, shortPageRate: 0, totalCap: null, totalOffset: 0, totalDrift: 0 };
+  const OFF: SimulatorOptions = {
+    stampLagMs: 0,
+    stampJitterMs: 0,
+    dateOffsetMs: 0,
+    unstableTies: false,
+    maxPageSize: 500,
+    shortPageRate: 0,
+    totalCap: null,
+    totalOffset: 0,
+    totalDrift: 0,
+  };
 
   async function transcript(options: SimulatorOptions): Promise<string[]> {
     const clock = new FakeClock(T0);

@@ -23,7 +23,10 @@ describe('data changes during a sync', () => {
     const result = sim.mutate.modifyOrders({ count: 5 });
     expect(result.at).toBe('2025-08-01T12:30:00.0000000');
     expect(result.ids).toHaveLength(5);
-    const got = await listAll<ApiOrder>(sim, 'orders', { modifyDateStart: '2025-08-01 12:30:00', sortBy: 'ModifyDate' });
+    const got = await listAll<ApiOrder>(sim, 'orders', {
+      modifyDateStart: '2025-08-01 12:30:00',
+      sortBy: 'ModifyDate',
+    });
     expect(got.map((o) => o.orderId)).toEqual([...result.ids].sort((a, b) => a - b));
     for (const order of got) {
       expect(order.modifyDate).toBe(result.at);
@@ -36,14 +39,22 @@ describe('data changes during a sync', () => {
     const again = sim.mutate.modifyOrders({ orderIds: [result.ids[0]!] });
     expect(again.at).toBe('2025-08-01T12:31:01.0000000');
     const [order] = (await listPage<ApiOrder>(sim, 'orders', { modifyDateStart: '2025-08-01 12:31:00' })).records;
-    expect(order).toMatchObject({ orderId: result.ids[0], internalNotes: 'Edited by simulator (v2)', modifyDate: again.at });
+    expect(order).toMatchObject({
+      orderId: result.ids[0],
+      internalNotes: 'Edited by simulator (v2)',
+      modifyDate: again.at,
+    });
   });
 
   test('bulkEditOrders gives more than 1,000 orders the exact same modifyDate; paging them is stable by id', async () => {
     clock.advance(60_000);
     const result = sim.mutate.bulkEditOrders();
     expect(result.ids.length).toBe(1200);
-    const got = await listAll<ApiOrder>(sim, 'orders', { modifyDateStart: '2025-08-01 12:32:01', sortBy: 'ModifyDate', sortDir: 'ASC' });
+    const got = await listAll<ApiOrder>(sim, 'orders', {
+      modifyDateStart: '2025-08-01 12:32:01',
+      sortBy: 'ModifyDate',
+      sortDir: 'ASC',
+    });
     expect(got).toHaveLength(1200);
     expect(new Set(got.map((o) => o.modifyDate))).toEqual(new Set([result.at]));
     expect(got.map((o) => o.orderId)).toEqual([...result.ids].sort((a, b) => a - b));
@@ -73,7 +84,11 @@ describe('data changes during a sync', () => {
     const byOrder = await listAll<ApiShipment>(sim, 'shipments', { orderId: created.ids[0]! });
     expect(byOrder.map((s) => s.shipmentId)).toEqual([shipped.ids[0]]);
     expect(byOrder[0]).toMatchObject({ createDate: shipped.at, shipDate: '2025-08-01', voided: false });
-    const newest = await listPage<ApiShipment>(sim, 'shipments', { sortBy: 'CreateDate', sortDir: 'DESC', pageSize: 2 });
+    const newest = await listPage<ApiShipment>(sim, 'shipments', {
+      sortBy: 'CreateDate',
+      sortDir: 'DESC',
+      pageSize: 2,
+    });
     expect(newest.records.map((s) => s.shipmentId).sort()).toEqual([...shipped.ids].sort());
   });
 
@@ -85,7 +100,9 @@ describe('data changes during a sync', () => {
       ['OrderDate', 'orderDate'],
     ] as const) {
       const got = await listAll<Row>(sim, 'orders', { sortBy, sortDir: 'DESC' });
-      expect(got.map((o) => o.orderId)).toEqual(oracle(orders, { sortField: field, desc: true, idField: 'orderId' }).map((o) => o.orderId));
+      expect(got.map((o) => o.orderId)).toEqual(
+        oracle(orders, { sortField: field, desc: true, idField: 'orderId' }).map((o) => o.orderId),
+      );
     }
   });
 
@@ -101,7 +118,8 @@ describe('scheduled mutations', () => {
     const sim = await start({ seed, clock: clock.read, counts: { orders: 500, shipments: 100 } });
     sim.schedule({ atRequest: 3 }, { op: 'modifyOrders', count: 4 });
     const seen: number[] = [];
-    for (let i = 0; i < 4; i++) seen.push((await listPage(sim, 'orders', { modifyDateStart: '2025-08-01 12:30:00' })).total);
+    for (let i = 0; i < 4; i++)
+      seen.push((await listPage(sim, 'orders', { modifyDateStart: '2025-08-01 12:30:00' })).total);
     return { sim, seen };
   }
 
@@ -128,7 +146,12 @@ describe('scheduled mutations', () => {
       const cancelled = sim.schedule({ afterMs: 20 }, { op: 'bulkEditOrders' });
       cancelled.cancel();
       jest.advanceTimersByTime(150);
-      expect(sim.mutationLog().map((m) => m.op).sort()).toEqual(['createOrders', 'voidShipments', 'voidShipments', 'voidShipments']);
+      expect(
+        sim
+          .mutationLog()
+          .map((m) => m.op)
+          .sort(),
+      ).toEqual(['createOrders', 'voidShipments', 'voidShipments', 'voidShipments']);
       expect(sim.truthCount('orders')).toBe(201);
     } finally {
       jest.useRealTimers();
@@ -138,7 +161,8 @@ describe('scheduled mutations', () => {
 
   test('POST /__sim/mutate applies now or schedules; bad input is a 400', async () => {
     const sim = await start({ counts: { orders: 200, shipments: 50 } });
-    const post = (body: unknown): Promise<Response> => fetch(`${sim.baseUrl}/__sim/mutate`, { method: 'POST', body: JSON.stringify(body) });
+    const post = (body: unknown): Promise<Response> =>
+      fetch(`${sim.baseUrl}/__sim/mutate`, { method: 'POST', body: JSON.stringify(body) });
     try {
       const now = await post({ op: 'modifyOrders', count: 2 });
       expect(now.status).toBe(200);
@@ -176,13 +200,20 @@ describe('deletions and creations between page answers', () => {
     expect(result.ids).toEqual(victims);
     expect(sim.truthCount('orders')).toBe(598);
     expect(orderIds(truthOf<ApiOrder>(sim, 'orders'))).not.toContain(victims[0]);
-    const queries: Record<string, string>[] = [{}, { sortBy: 'ModifyDate' }, { sortBy: 'CreateDate', sortDir: 'DESC' }, { sortBy: 'OrderDate', createDateStart: '2023-01-01' }];
+    const queries: Record<string, string>[] = [
+      {},
+      { sortBy: 'ModifyDate' },
+      { sortBy: 'CreateDate', sortDir: 'DESC' },
+      { sortBy: 'OrderDate', createDateStart: '2023-01-01' },
+    ];
     for (const query of queries) {
       const all = await listAll<ApiOrder>(sim, 'orders', query);
       expect(all).toHaveLength(598);
       expect(orderIds(all).filter((id) => victims.includes(id))).toEqual([]);
     }
-    expect((await listPage(sim, 'orders', { sortBy: 'ModifyDate', sortDir: 'DESC', pageSize: 1 })).total).toBe(byModify.total - 2);
+    expect((await listPage(sim, 'orders', { sortBy: 'ModifyDate', sortDir: 'DESC', pageSize: 1 })).total).toBe(
+      byModify.total - 2,
+    );
     const truth = await fetch(`${sim.baseUrl}/__sim/truth/orders`);
     expect(truth.headers.get('x-total-count')).toBe('598');
     expect((await truth.text()).includes(`"orderId":${victims[0]},`)).toBe(false);
@@ -190,7 +221,10 @@ describe('deletions and creations between page answers', () => {
     expect(() => sim.mutate.modifyOrders({ orderIds: [victims[0]!] })).toThrow(/was deleted/);
     expect(() => sim.mutate.deleteOrders({ orderIds: [victims[1]!] })).toThrow(/was deleted/);
     expect(() => sim.mutate.createShipments({ orderIds: [victims[1]!] })).toThrow(/was deleted/);
-    const post = await fetch(`${sim.baseUrl}/__sim/mutate`, { method: 'POST', body: JSON.stringify({ op: 'modifyOrders', orderIds: [victims[0]] }) });
+    const post = await fetch(`${sim.baseUrl}/__sim/mutate`, {
+      method: 'POST',
+      body: JSON.stringify({ op: 'modifyOrders', orderIds: [victims[0]] }),
+    });
     expect(post.status).toBe(400);
   });
 
@@ -245,7 +279,11 @@ describe('deletions and creations between page answers', () => {
       expect(customers).toHaveLength(600);
       const name = (row: Row): string => (row.name as string).toUpperCase();
       const got = await listAll<Row>(empty, 'customers', { sortBy: 'Name', sortDir: 'DESC' });
-      expect(got.map((c) => c.customerId)).toEqual(oracle(customers, { sortField: 'name', sortKey: name, desc: true, idField: 'customerId' }).map((c) => c.customerId));
+      expect(got.map((c) => c.customerId)).toEqual(
+        oracle(customers, { sortField: 'name', sortKey: name, desc: true, idField: 'customerId' }).map(
+          (c) => c.customerId,
+        ),
+      );
     } finally {
       await empty.close();
     }
@@ -256,18 +294,24 @@ describe('deletions and creations between page answers', () => {
     const name = (row: Row): string => (row.name as string).toUpperCase();
     for (const desc of [false, true]) {
       const byName = await listAll<Row>(sim, 'customers', { sortBy: 'Name', sortDir: desc ? 'DESC' : 'ASC' });
-      expect(byName.map((c) => c.customerId)).toEqual(oracle(customers, { sortField: 'name', sortKey: name, desc, idField: 'customerId' }).map((c) => c.customerId));
+      expect(byName.map((c) => c.customerId)).toEqual(
+        oracle(customers, { sortField: 'name', sortKey: name, desc, idField: 'customerId' }).map((c) => c.customerId),
+      );
       for (const [sortBy, field] of [
         ['ModifyDate', 'modifyDate'],
         ['CreateDate', 'createDate'],
       ] as const) {
         const got = await listAll<Row>(sim, 'customers', { sortBy, sortDir: desc ? 'DESC' : 'ASC' });
-        expect(got.map((c) => c.customerId)).toEqual(oracle(customers, { sortField: field, desc, idField: 'customerId' }).map((c) => c.customerId));
+        expect(got.map((c) => c.customerId)).toEqual(
+          oracle(customers, { sortField: field, desc, idField: 'customerId' }).map((c) => c.customerId),
+        );
       }
     }
     const orders = truthOf<Row>(sim, 'orders');
     const got = await listAll<Row>(sim, 'orders', { sortBy: 'ModifyDate', sortDir: 'DESC' });
-    expect(got.map((o) => o.orderId)).toEqual(oracle(orders, { sortField: 'modifyDate', desc: true, idField: 'orderId' }).map((o) => o.orderId));
+    expect(got.map((o) => o.orderId)).toEqual(
+      oracle(orders, { sortField: 'modifyDate', desc: true, idField: 'orderId' }).map((o) => o.orderId),
+    );
   });
 
   test('deletions can be scheduled; a scheduled change to an order deleted first is skipped, not an error', async () => {
@@ -279,11 +323,18 @@ describe('deletions and creations between page answers', () => {
     try {
       expect((await apiGet(sim, '/orders')).status).toBe(200);
       expect((await apiGet(sim, '/orders')).status).toBe(200);
-      expect(write).toHaveBeenCalledWith(expect.stringMatching(/scheduled modifyOrders skipped: orderId \d+ was deleted/));
+      expect(write).toHaveBeenCalledWith(
+        expect.stringMatching(/scheduled modifyOrders skipped: orderId \d+ was deleted/),
+      );
     } finally {
       write.mockRestore();
     }
-    expect(sim.mutationLog().slice(logged).map((m) => m.op)).toEqual(['deleteOrders']);
+    expect(
+      sim
+        .mutationLog()
+        .slice(logged)
+        .map((m) => m.op),
+    ).toEqual(['deleteOrders']);
     expect(orderIds(truthOf<ApiOrder>(sim, 'orders'))).not.toContain(first);
   });
 });

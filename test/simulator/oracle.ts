@@ -37,7 +37,8 @@ export function oracle<R extends Row>(rows: readonly R[], query: OracleQuery): R
     return query.where ? query.where(row) : true;
   });
   const id = (row: Row): number => row[query.idField] as number;
-  const key = query.sortKey ?? ((row: Row) => (query.sortField === null ? '' : normalizeWall(row[query.sortField] as string)));
+  const key =
+    query.sortKey ?? ((row: Row) => (query.sortField === null ? '' : normalizeWall(row[query.sortField] as string)));
   const sign = query.desc ? -1 : 1;
   return filtered.sort((a, b) => {
     const ka = key(a);

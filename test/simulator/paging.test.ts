@@ -7,8 +7,15 @@ describe('paging and envelopes', () => {
   let quirky: Simulator;
 
   beforeAll(async () => {
-    sim = await start({ seed: 7, counts: { orders: 1234, shipments: 60, fulfillments: 700, products: 30, customers: 40 } });
-    quirky = await start({ seed: 7, counts: { orders: 300, shipments: 250 }, pagesZeroQuirk: { shipments: 'always', orders: 'singlePage', fulfillments: 'off' } });
+    sim = await start({
+      seed: 7,
+      counts: { orders: 1234, shipments: 60, fulfillments: 700, products: 30, customers: 40 },
+    });
+    quirky = await start({
+      seed: 7,
+      counts: { orders: 300, shipments: 250 },
+      pagesZeroQuirk: { shipments: 'always', orders: 'singlePage', fulfillments: 'off' },
+    });
   });
   afterAll(async () => {
     await sim.close();
@@ -41,7 +48,10 @@ describe('paging and envelopes', () => {
 
   test('pages of the default order (orderId ascending) cover every order exactly once', async () => {
     const ids: number[] = [];
-    for (let page = 1; page <= 3; page++) ids.push(...(await listPage<{ orderId: number }>(sim, 'orders', { page, pageSize: 500 })).records.map((o) => o.orderId));
+    for (let page = 1; page <= 3; page++)
+      ids.push(
+        ...(await listPage<{ orderId: number }>(sim, 'orders', { page, pageSize: 500 })).records.map((o) => o.orderId),
+      );
     const truthIds = truthOf<{ orderId: number }>(sim, 'orders').map((o) => o.orderId);
     expect(ids).toEqual(truthIds);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
@@ -105,7 +115,9 @@ describe('paging and envelopes', () => {
     ['sortDir', 'sideways'],
     ['includeShipmentItems', 'yes'],
   ])('invalid %s=%s is a 400 with a JSON message naming the parameter', async (param, value) => {
-    const response = await apiGet<{ Message: string; ModelState: Record<string, string[]> }>(sim, '/shipments', { [param]: value });
+    const response = await apiGet<{ Message: string; ModelState: Record<string, string[]> }>(sim, '/shipments', {
+      [param]: value,
+    });
     expect(response.status).toBe(400);
     expect(response.body.Message).toBe('The request is invalid.');
     expect(Object.keys(response.body.ModelState)).toEqual([param]);

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import type { ApiCustomer, ApiFulfillment, ApiOrder, ApiProduct, ApiShipment, ApiStore, Simulator, StreamName } from '../../src/simulator/index.js';
+import type {
+  ApiCustomer,
+  ApiFulfillment,
+  ApiOrder,
+  ApiProduct,
+  ApiShipment,
+  ApiStore,
+  Simulator,
+  StreamName,
+} from '../../src/simulator/index.js';
 import { listPage, start, truthOf } from './helpers.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -24,14 +33,24 @@ function typeOf(value: Json): string {
 
 /** Key order of the example object with the most keys at each path (the union the API can send). */
 function richestKeys(samples: Json[]): string[] {
-  return samples.filter((s) => typeOf(s) === 'object').reduce<string[]>((best, s) => (Object.keys(s as object).length > best.length ? Object.keys(s as object) : best), []);
+  return samples
+    .filter((s) => typeOf(s) === 'object')
+    .reduce<string[]>(
+      (best, s) => (Object.keys(s as object).length > best.length ? Object.keys(s as object) : best),
+      [],
+    );
 }
 
 /** Each path of the examples: which types the examples show and which object keys they carry. */
 function collect(samples: Json[], path: string, out: Map<string, Json[]>): void {
   out.set(path, [...(out.get(path) ?? []), ...samples]);
   const objects = samples.filter((s) => typeOf(s) === 'object') as Record<string, Json>[];
-  for (const key of new Set(objects.flatMap((o) => Object.keys(o)))) collect(objects.filter((o) => key in o).map((o) => o[key] as Json), `${path}.${key}`, out);
+  for (const key of new Set(objects.flatMap((o) => Object.keys(o))))
+    collect(
+      objects.filter((o) => key in o).map((o) => o[key] as Json),
+      `${path}.${key}`,
+      out,
+    );
   const elements = samples.filter((s) => Array.isArray(s)).flat() as Json[];
   if (elements.length > 0) collect(elements, `${path}[]`, out);
 }
@@ -54,7 +73,18 @@ describe('records look like the official examples', () => {
   };
 
   beforeAll(async () => {
-    sim = await start({ seed: 21, counts: { orders: 1500, shipments: 800, fulfillments: 400, products: 300, customers: 500, stores: 6, warehouses: 3 } });
+    sim = await start({
+      seed: 21,
+      counts: {
+        orders: 1500,
+        shipments: 800,
+        fulfillments: 400,
+        products: 300,
+        customers: 500,
+        stores: 6,
+        warehouses: 3,
+      },
+    });
   });
   afterAll(() => sim.close());
 
@@ -71,7 +101,9 @@ describe('records look like the official examples', () => {
         continue;
       }
       const actualTypes = new Set(actual.map(typeOf));
-      for (const type of new Set(samples.map(typeOf))) if (type !== 'null' && !actualTypes.has(type)) problems.push(`${path}: example has ${type}, generated only ${[...actualTypes].join('/')}`);
+      for (const type of new Set(samples.map(typeOf)))
+        if (type !== 'null' && !actualTypes.has(type))
+          problems.push(`${path}: example has ${type}, generated only ${[...actualTypes].join('/')}`);
       const keys = [...richestKeys(samples), ...(path === '$' ? (FIXTURE_EXTRAS[stream] ?? []) : [])];
       if (keys.length === 0) continue;
       for (const object of actual.filter((a) => typeOf(a) === 'object') as Record<string, Json>[]) {
@@ -85,7 +117,15 @@ describe('records look like the official examples', () => {
   });
 
   test('ids are positive integers, unique per stream', () => {
-    const pk: Record<(typeof ALL)[number], string> = { orders: 'orderId', shipments: 'shipmentId', fulfillments: 'fulfillmentId', products: 'productId', customers: 'customerId', stores: 'storeId', warehouses: 'warehouseId' };
+    const pk: Record<(typeof ALL)[number], string> = {
+      orders: 'orderId',
+      shipments: 'shipmentId',
+      fulfillments: 'fulfillmentId',
+      products: 'productId',
+      customers: 'customerId',
+      stores: 'storeId',
+      warehouses: 'warehouseId',
+    };
     for (const stream of ALL) {
       const ids = truth(stream).map((r) => (r as Record<string, Json>)[pk[stream]] as number);
       expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
@@ -101,16 +141,22 @@ describe('records look like the official examples', () => {
     expect((truth('shipments') as unknown as ApiShipment[]).every((s) => orderIds.has(s.orderId))).toBe(true);
     expect((truth('fulfillments') as unknown as ApiFulfillment[]).every((f) => orderIds.has(f.orderId))).toBe(true);
     const orders = truth('orders') as unknown as ApiOrder[];
-    const itemProducts = orders.flatMap((o) => o.items.map((i) => i.productId)).filter((id): id is number => id !== null);
+    const itemProducts = orders
+      .flatMap((o) => o.items.map((i) => i.productId))
+      .filter((id): id is number => id !== null);
     expect(itemProducts.length).toBeGreaterThan(1000);
     expect(itemProducts.every((id) => productIds.has(id))).toBe(true);
     expect(orders.every((o) => o.customerId === null || customerIds.has(o.customerId))).toBe(true);
-    expect(orders.every((o) => o.advancedOptions.storeId !== null && storeIds.has(o.advancedOptions.storeId))).toBe(true);
+    expect(orders.every((o) => o.advancedOptions.storeId !== null && storeIds.has(o.advancedOptions.storeId))).toBe(
+      true,
+    );
   });
 
   test('realistic nulls and quirks are all present', () => {
     const orders = truth('orders') as unknown as ApiOrder[];
-    const nameOnly = orders.filter((o) => o.billTo.name !== null && Object.entries(o.billTo).every(([k, v]) => k === 'name' || v === null));
+    const nameOnly = orders.filter(
+      (o) => o.billTo.name !== null && Object.entries(o.billTo).every(([k, v]) => k === 'name' || v === null),
+    );
     expect(nameOnly.length / orders.length).toBeGreaterThan(0.7);
     expect(nameOnly.length).toBeLessThan(orders.length);
     expect(orders.some((o) => o.shipTo.company === '')).toBe(true);
@@ -121,10 +167,14 @@ describe('records look like the official examples', () => {
     const customers = truth('customers') as unknown as ApiCustomer[];
     expect(customers.some((c) => c.tags === '')).toBe(true);
     expect(customers.some((c) => Array.isArray(c.tags) && c.tags.length > 0)).toBe(true);
-    expect(customers.some((c) => c.marketplaceUsernames.some((m) => m.createDate === null && m.modifyDate === null))).toBe(true);
+    expect(
+      customers.some((c) => c.marketplaceUsernames.some((m) => m.createDate === null && m.modifyDate === null)),
+    ).toBe(true);
 
     const products = truth('products') as unknown as ApiProduct[];
-    expect(products.some((p) => p.productCategory === null) && products.some((p) => p.productCategory !== null)).toBe(true);
+    expect(products.some((p) => p.productCategory === null) && products.some((p) => p.productCategory !== null)).toBe(
+      true,
+    );
     expect(products.some((p) => !p.active)).toBe(true);
 
     const shipments = truth('shipments') as unknown as ApiShipment[];
@@ -136,7 +186,9 @@ describe('records look like the official examples', () => {
     const fixed7 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}$/;
     const trimmed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?$/;
     const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
-    expect(orders.every((o) => fixed7.test(o.orderDate) && fixed7.test(o.createDate) && fixed7.test(o.modifyDate))).toBe(true);
+    expect(
+      orders.every((o) => fixed7.test(o.orderDate) && fixed7.test(o.createDate) && fixed7.test(o.modifyDate)),
+    ).toBe(true);
     expect(orders.every((o) => o.shipDate === null || dateOnly.test(o.shipDate))).toBe(true);
     expect(orders.some((o) => o.shipDate !== null)).toBe(true);
     const itemDates = orders.flatMap((o) => o.items.map((i) => i.createDate));

@@ -8,7 +8,13 @@ import { mergePlans, type ResumePlan } from '../../src/engine/plan/slices.js';
 import { newGroup, type KeysetPosition } from '../../src/engine/plan/keyset.js';
 import type { Emitter } from '../../src/protocol/emitter.js';
 import { silentLogger } from '../../src/protocol/logger.js';
-import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental, childRows } from '../../src/streams/children.js';
+import {
+  childCursorFor,
+  childCursors,
+  childDefaultCursor,
+  childIsIncremental,
+  childRows,
+} from '../../src/streams/children.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { findChildStream } from '../../src/streams/definitions.js';
 import { ConfigError } from '../../src/errors.js';
@@ -19,7 +25,15 @@ const shipmentItems = findChildStream('shipment_items')!;
 describe('childRows', () => {
   test('one row per element, carried parent fields first, in parent then element order', () => {
     const orders = [
-      { orderId: 1, modifyDate: 'm1', createDate: 'c1', items: [{ orderItemId: 10, sku: 'A' }, { orderItemId: 11, sku: 'B' }] },
+      {
+        orderId: 1,
+        modifyDate: 'm1',
+        createDate: 'c1',
+        items: [
+          { orderItemId: 10, sku: 'A' },
+          { orderItemId: 11, sku: 'B' },
+        ],
+      },
       { orderId: 2, modifyDate: 'm2', createDate: 'c2', items: [] },
       { orderId: 3, modifyDate: 'm3', createDate: null, items: [{ orderItemId: 30, weight: { value: 1 } }] },
     ];
@@ -73,17 +87,39 @@ const configured = (name: string, syncMode: 'full_refresh' | 'incremental', curs
 
 describe('parseCatalog with children', () => {
   test('a child alone, or with its parent in the same mode and cursor, is accepted', () => {
-    expect(parseCatalog({ streams: [configured('order_items', 'incremental')] })).toEqual([{ name: 'order_items', syncMode: 'incremental', cursorField: 'orderModifyDate' }]);
-    expect(parseCatalog({ streams: [configured('orders', 'incremental', 'createDate'), configured('order_items', 'incremental', 'orderCreateDate')] })).toHaveLength(2);
-    expect(parseCatalog({ streams: [configured('shipment_items', 'full_refresh'), configured('shipments', 'full_refresh')] })).toHaveLength(2);
+    expect(parseCatalog({ streams: [configured('order_items', 'incremental')] })).toEqual([
+      { name: 'order_items', syncMode: 'incremental', cursorField: 'orderModifyDate' },
+    ]);
+    expect(
+      parseCatalog({
+        streams: [
+          configured('orders', 'incremental', 'createDate'),
+          configured('order_items', 'incremental', 'orderCreateDate'),
+        ],
+      }),
+    ).toHaveLength(2);
+    expect(
+      parseCatalog({
+        streams: [configured('shipment_items', 'full_refresh'), configured('shipments', 'full_refresh')],
+      }),
+    ).toHaveLength(2);
   });
 
   test.each([
-    [[configured('orders', 'full_refresh'), configured('order_items', 'incremental')], /'order_items' \(incremental\).*'orders' \(full_refresh\).*same sync mode/],
-    [[configured('order_items', 'incremental', 'orderModifyDate'), configured('orders', 'incremental', 'createDate')], /'order_items' cursor 'orderModifyDate' does not match 'orders' cursor 'createDate'; use 'orderCreateDate'/],
+    [
+      [configured('orders', 'full_refresh'), configured('order_items', 'incremental')],
+      /'order_items' \(incremental\).*'orders' \(full_refresh\).*same sync mode/,
+    ],
+    [
+      [configured('order_items', 'incremental', 'orderModifyDate'), configured('orders', 'incremental', 'createDate')],
+      /'order_items' cursor 'orderModifyDate' does not match 'orders' cursor 'createDate'; use 'orderCreateDate'/,
+    ],
     [[configured('order_items', 'incremental', 'modifyDate')], /not a cursor of stream 'order_items'/],
     [[configured('tags', 'incremental')], /'tags' does not support incremental/],
-    [[configured('line_items', 'full_refresh')], /unknown stream 'line_items'.*orders, order_items, shipments, shipment_items,.*tags/],
+    [
+      [configured('line_items', 'full_refresh')],
+      /unknown stream 'line_items'.*orders, order_items, shipments, shipment_items,.*tags/,
+    ],
   ])('rejected: %#', (streams, pattern) => {
     expect(() => parseCatalog({ streams })).toThrow(ConfigError);
     expect(() => parseCatalog({ streams })).toThrow(pattern);
@@ -97,29 +133,59 @@ describe('ReadGroup', () => {
       emitRecords: async (stream: string, records: readonly unknown[]) => {
         for (const r of records) lines.push({ kind: 'RECORD', stream, payload: JSON.parse(JSON.stringify(r)) });
       },
-      emit: async (message: { type: string; state?: { stream: { stream_descriptor: { name: string }; stream_state: unknown }; sourceStats: unknown } }) => {
-        if (message.type === 'STATE') lines.push({ kind: 'STATE', stream: message.state!.stream.stream_descriptor.name, payload: message.state!.sourceStats });
+      emit: async (message: {
+        type: string;
+        state?: { stream: { stream_descriptor: { name: string }; stream_state: unknown }; sourceStats: unknown };
+      }) => {
+        if (message.type === 'STATE')
+          lines.push({
+            kind: 'STATE',
+            stream: message.state!.stream.stream_descriptor.name,
+            payload: message.state!.sourceStats,
+          });
       },
     } as unknown as Emitter;
   }
   const api = { getJson: async () => ({ body: [], release: () => {} }) };
   const context = (name: string, lines: Line[], prepare: (r: Record<string, unknown>) => void) =>
-    new StreamContext({ name, api, emitter: fakeEmitter(lines), logger: silentLogger, prepare, signal: new AbortController().signal });
-  const page = () => [{ orderId: 1, modifyDate: 'wall', createDate: 'wall', items: [{ orderItemId: 5 }, { orderItemId: 6 }] }];
+    new StreamContext({
+      name,
+      api,
+      emitter: fakeEmitter(lines),
+      logger: silentLogger,
+      prepare,
+      signal: new AbortController().signal,
+    });
+  const page = () => [
+    { orderId: 1, modifyDate: 'wall', createDate: 'wall', items: [{ orderItemId: 5 }, { orderItemId: 6 }] },
+  ];
   const toUtc = (r: Record<string, unknown>) => {
     r.modifyDate = 'utc';
   };
 
   test('parent selected: its records, then the children cut from the converted records; checkpoints in the same order', async () => {
     const lines: Line[] = [];
-    const group = new ReadGroup(context('orders', lines, toUtc), [{ def: orderItems, ctx: context('order_items', lines, () => {}) }], () => {
-      throw new Error('not used when the parent is selected');
-    });
+    const group = new ReadGroup(
+      context('orders', lines, toUtc),
+      [{ def: orderItems, ctx: context('order_items', lines, () => {}) }],
+      () => {
+        throw new Error('not used when the parent is selected');
+      },
+    );
     await group.records(page());
     await group.checkpoint({ cursor: 'x' });
-    expect(lines.map((l) => `${l.kind}:${l.stream}`)).toEqual(['RECORD:orders', 'RECORD:order_items', 'RECORD:order_items', 'STATE:orders', 'STATE:order_items']);
+    expect(lines.map((l) => `${l.kind}:${l.stream}`)).toEqual([
+      'RECORD:orders',
+      'RECORD:order_items',
+      'RECORD:order_items',
+      'STATE:orders',
+      'STATE:order_items',
+    ]);
     expect(lines[1]!.payload).toMatchObject({ orderId: 1, orderModifyDate: 'utc', orderItemId: 5 });
-    expect(lines.filter((l) => l.kind === 'STATE').map((l) => l.payload)).toEqual([{ recordCount: 1 }, { recordCount: 2 }]);
+    expect(lines.filter((l) => l.kind === 'STATE').map((l) => l.payload)).toEqual([
+      { recordCount: 1 },
+      { recordCount: 2 },
+    ]);
   });
 
   test('parent not selected: converted but never emitted; requests go through the child', async () => {
@@ -132,7 +198,11 @@ describe('ReadGroup', () => {
     await group.checkpoint({});
     expect(child.requests).toBe(1);
     expect(child.estimate).toBeUndefined();
-    expect(lines.map((l) => `${l.kind}:${l.stream}`)).toEqual(['RECORD:order_items', 'RECORD:order_items', 'STATE:order_items']);
+    expect(lines.map((l) => `${l.kind}:${l.stream}`)).toEqual([
+      'RECORD:order_items',
+      'RECORD:order_items',
+      'STATE:order_items',
+    ]);
     expect(lines[0]!.payload).toMatchObject({ orderModifyDate: 'utc' });
   });
 });
@@ -154,6 +224,8 @@ describe('mergePlans', () => {
     expect(mergePlans([sliced, JSON.parse(JSON.stringify(sliced)) as ResumePlan])).toBe(sliced);
     expect(mergePlans([sliced, plan({ from: 5000, idsAtLast: [] })])).toEqual(plan({ from: 3000, idsAtLast: [] }));
     const group = { ...newGroup(3000), nextPage: 3, requests: 2 };
-    expect(mergePlans([plan({ from: 3000, idsAtLast: [], group }), plan({ from: 3000, idsAtLast: [] })])).toEqual(plan({ from: 3000, idsAtLast: [] }));
+    expect(mergePlans([plan({ from: 3000, idsAtLast: [], group }), plan({ from: 3000, idsAtLast: [] })])).toEqual(
+      plan({ from: 3000, idsAtLast: [] }),
+    );
   });
 });

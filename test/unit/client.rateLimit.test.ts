@@ -94,7 +94,9 @@ afterEach(async () => {
  */
 async function run({ server, client, answered }: Setup, n: number): Promise<void> {
   let completed = 0;
-  const all = Promise.all(Array.from({ length: n }, (_, i) => client.getJson('/orders', { page: i + 1 }).then(() => completed++)));
+  const all = Promise.all(
+    Array.from({ length: n }, (_, i) => client.getJson('/orders', { page: i + 1 }).then(() => completed++)),
+  );
   await settleInVirtualTime(all, {
     inTransit: () => client.stats().attempts > answered() + server.held(),
     progress: () => [server.counts, server.windows, client.stats().attempts, answered(), completed],

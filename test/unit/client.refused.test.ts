@@ -5,7 +5,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConnectorError } from '../../src/errors.js';
-import { createShipStationClient, type ShipStationClient, type ShipStationClientOptions } from '../../src/shipstation/client.js';
+import {
+  createShipStationClient,
+  type ShipStationClient,
+  type ShipStationClientOptions,
+} from '../../src/shipstation/client.js';
 import { RateLimiterRegistry } from '../../src/budget/rateLimiter.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -68,17 +72,22 @@ describe('a request undici refuses before sending', () => {
     ['a carriage return', 'pk-VALUE\rrest'],
     ['a NUL', 'pk-VALUE\u0000rest'],
     ['a character past U+00FF', 'pk-VALUE\u20acrest'],
-  ])('a partner key with %s: one attempt, a system_error naming no value, the limiter left with 0 in flight', async (_what, partnerKey) => {
-    const { url, paths } = await serve();
-    const c = client(url, { partnerKey });
-    const err = await failureOf(c.getJson('/warehouses'));
-    expect(err.failureType).toBe('system_error');
-    expect(err.message).toMatch(/^The HTTP client refused to send the request for \/warehouses to ShipStation at 127\.0\.0\.1:\d+ \(an invalid header value or path\)/);
-    expect(`${err.message} ${err.internal}`).not.toContain('VALUE');
-    expect(c.stats().attempts).toBe(1);
-    expect(paths).toEqual([]);
-    expect(c.capacity()).toMatchObject({ inFlight: 0, queued: 0 });
-  });
+  ])(
+    'a partner key with %s: one attempt, a system_error naming no value, the limiter left with 0 in flight',
+    async (_what, partnerKey) => {
+      const { url, paths } = await serve();
+      const c = client(url, { partnerKey });
+      const err = await failureOf(c.getJson('/warehouses'));
+      expect(err.failureType).toBe('system_error');
+      expect(err.message).toMatch(
+        /^The HTTP client refused to send the request for \/warehouses to ShipStation at 127\.0\.0\.1:\d+ \(an invalid header value or path\)/,
+      );
+      expect(`${err.message} ${err.internal}`).not.toContain('VALUE');
+      expect(c.stats().attempts).toBe(1);
+      expect(paths).toEqual([]);
+      expect(c.capacity()).toMatchObject({ inFlight: 0, queued: 0 });
+    },
+  );
 
   it('gives its pool connection back: with one connection, refused requests are followed by one that succeeds', async () => {
     const { url, paths } = await serve();
@@ -99,9 +108,13 @@ describe('a request undici refuses before sending', () => {
     const c = client(url, { maxConcurrent: 2 });
     const results = await within(
       3_000,
-      Promise.allSettled(Array.from({ length: 12 }, (_, i) => c.getJson(i % 3 === 0 ? `/bad path ${i}` : `/warehouses?n=${i}`))),
+      Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) => c.getJson(i % 3 === 0 ? `/bad path ${i}` : `/warehouses?n=${i}`)),
+      ),
     );
-    expect(results.map((r) => r.status)).toEqual(Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 'rejected' : 'fulfilled')));
+    expect(results.map((r) => r.status)).toEqual(
+      Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 'rejected' : 'fulfilled')),
+    );
     expect(c.capacity()).toMatchObject({ inFlight: 0, queued: 0 });
   });
 });

@@ -17,7 +17,10 @@ class SilentPool {
   }
 }
 
-jest.unstable_mockModule('../../src/shipstation/undiciCore.js', () => ({ Pool: SilentPool, EnvHttpProxyAgent: SilentPool }));
+jest.unstable_mockModule('../../src/shipstation/undiciCore.js', () => ({
+  Pool: SilentPool,
+  EnvHttpProxyAgent: SilentPool,
+}));
 const { createShipStationClient } = await import('../../src/shipstation/client.js');
 const { RateLimiterRegistry } = await import('../../src/budget/rateLimiter.js');
 const { ConnectorError } = await import('../../src/errors.js');
@@ -38,7 +41,13 @@ describe('a request that undici never settles', () => {
     const hang = new Promise<string>((resolve) => {
       timer = setTimeout(() => resolve('hung'), 3_000);
     });
-    const outcome = await Promise.race([c.getJson('/warehouses').then(() => 'answered', (err: unknown) => err), hang]);
+    const outcome = await Promise.race([
+      c.getJson('/warehouses').then(
+        () => 'answered',
+        (err: unknown) => err,
+      ),
+      hang,
+    ]);
     clearTimeout(timer);
     expect(outcome).toBeInstanceOf(ConnectorError);
     expect((outcome as InstanceType<typeof ConnectorError>).failureType).toBe('transient_error');

@@ -47,7 +47,11 @@ async function serve(handler: Handler): Promise<{ url: string; seen: Seen[] }> {
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -75,14 +79,21 @@ function virtualClient(baseUrl: string, overrides: Partial<ShipStationClientOpti
   useVirtualTime();
   let answered = 0;
   const logger: Logger = overrides.logger ?? { debug() {}, info() {}, warn() {}, error() {} };
-  const c = client(baseUrl, { ...overrides, random: () => 0.5, logger: { ...logger, debug: (m) => (answered++, logger.debug(m)) } });
+  const c = client(baseUrl, {
+    ...overrides,
+    random: () => 0.5,
+    logger: { ...logger, debug: (m) => (answered++, logger.debug(m)) },
+  });
   const startedAt = Date.now();
   return {
     client: c,
     /** Settles `p` in virtual time; returns it and the virtual ms it took. */
     async settle<T>(p: Promise<T>): Promise<{ result: PromiseSettledResult<T>; elapsed: number }> {
       const settled = Promise.allSettled([p]).then(([r]) => r!);
-      const result = await settleInVirtualTime(settled, { inTransit: () => c.stats().attempts > answered, progress: () => [c.stats(), answered] });
+      const result = await settleInVirtualTime(settled, {
+        inTransit: () => c.stats().attempts > answered,
+        progress: () => [c.stats(), answered],
+      });
       return { result, elapsed: Date.now() - startedAt };
     },
   };
@@ -104,7 +115,12 @@ describe('ShipStation client: success', () => {
   it('sends Basic auth, Accept and User-Agent, encodes the query and parses JSON', async () => {
     const { url, seen } = await serve((_req, res) => json(res, 200, OK));
     const c = client(`${url}/`);
-    const res = await c.getJson('/orders', { modifyDateStart: '2024-01-02 03:04:05', page: 2, includeShipmentItems: true, skip: undefined });
+    const res = await c.getJson('/orders', {
+      modifyDateStart: '2024-01-02 03:04:05',
+      page: 2,
+      includeShipmentItems: true,
+      skip: undefined,
+    });
     expect(res).toMatchObject({ body: OK, status: 200, requestId: 1 });
     expect(seen[0]?.url).toBe('/orders?modifyDateStart=2024-01-02+03%3A04%3A05&page=2&includeShipmentItems=true');
     expect(seen[0]?.headers.authorization).toBe(`Basic ${BASIC}`);
@@ -141,7 +157,9 @@ describe('ShipStation client: errors that are not retried', () => {
     const err = await failure(client(url, { apiKey: v2, apiSecret: v2 }).getJson('/stores'));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/authentication failed/);
-    expect(err.message).toMatch(/not in the form of a v1 API key \(32 hexadecimal characters\): it may be a ShipStation v2 API key, or copied incompletely/);
+    expect(err.message).toMatch(
+      /not in the form of a v1 API key \(32 hexadecimal characters\): it may be a ShipStation v2 API key, or copied incompletely/,
+    );
     expect(err.message).not.toMatch(/looks like a ShipStation v2/);
   });
 
@@ -164,7 +182,9 @@ describe('ShipStation client: errors that are not retried', () => {
   });
 
   it("400 is a SystemError carrying the server's message", async () => {
-    const { url, seen } = await serve((_req, res) => json(res, 400, { Message: 'The request is invalid.', ExceptionMessage: 'bad sortBy' }));
+    const { url, seen } = await serve((_req, res) =>
+      json(res, 400, { Message: 'The request is invalid.', ExceptionMessage: 'bad sortBy' }),
+    );
     const err = await failure(client(url).getJson('/orders', { sortBy: 'Nope' }));
     expect(err).toBeInstanceOf(SystemError);
     expect(err.message).toBe('ShipStation rejected the request /orders (HTTP 400): The request is invalid. bad sortBy');
@@ -174,7 +194,9 @@ describe('ShipStation client: errors that are not retried', () => {
 
 describe('ShipStation client: transient faults are retried', () => {
   it('500, then success', async () => {
-    const { url, seen } = await serve((_req, res, n) => (n === 1 ? json(res, 500, { Message: 'oops' }) : json(res, 200, OK)));
+    const { url, seen } = await serve((_req, res, n) =>
+      n === 1 ? json(res, 500, { Message: 'oops' }) : json(res, 200, OK),
+    );
     await expect(client(url).getJson('/orders')).resolves.toMatchObject({ body: OK, status: 200 });
     expect(seen).toHaveLength(2);
   });
@@ -243,7 +265,9 @@ describe('ShipStation client: transient faults are retried', () => {
     expect(result.status).toBe('rejected');
     const err = (result as PromiseRejectedResult).reason as Error;
     expect(err).toBeInstanceOf(TransientError);
-    expect(err.message).toMatch(/^GET \/shipments still failing after \d+ attempt\(s\) over \d+ s: ShipStation answered HTTP 502/);
+    expect(err.message).toMatch(
+      /^GET \/shipments still failing after \d+ attempt\(s\) over \d+ s: ShipStation answered HTTP 502/,
+    );
     // Retries stop at the budget: the last backoff is cut to what is left of it, so the failure comes within a
     // Bottleneck hop of the deadline rather than one more full backoff (up to 50 ms here) after it.
     expect(elapsed).toBeGreaterThanOrEqual(400);
@@ -266,14 +290,28 @@ describe('ShipStation client: 429', () => {
   it('waits for the announced X-Rate-Limit-Reset, reports the wait, and does not use up a retry', async () => {
     const { url, seen } = await serve((_req, res, n) =>
       n === 1
-        ? json(res, 429, { Message: 'Too Many Requests' }, { 'x-rate-limit-limit': 40, 'x-rate-limit-remaining': 0, 'x-rate-limit-reset': 1 })
+        ? json(
+            res,
+            429,
+            { Message: 'Too Many Requests' },
+            { 'x-rate-limit-limit': 40, 'x-rate-limit-remaining': 0, 'x-rate-limit-reset': 1 },
+          )
         : json(res, 200, OK, { 'x-rate-limit-limit': 40, 'x-rate-limit-remaining': 39, 'x-rate-limit-reset': 60 }),
     );
     const waits: RateLimitWaitInfo[] = [];
     const logs: string[] = [];
-    const logger: Logger = { debug() {}, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
+    const logger: Logger = {
+      debug() {},
+      info: (m) => logs.push(m),
+      warn: (m) => logs.push(m),
+      error: (m) => logs.push(m),
+    };
     // A backoff of 10 s would show if the 429 were treated as a failed attempt.
-    const v = virtualClient(url, { retryBackoff: { minMs: 10_000, maxMs: 10_000 }, onRateLimitWait: (i) => waits.push(i), logger });
+    const v = virtualClient(url, {
+      retryBackoff: { minMs: 10_000, maxMs: 10_000 },
+      onRateLimitWait: (i) => waits.push(i),
+      logger,
+    });
     const c = v.client;
     const { result, elapsed } = await v.settle(c.getJson('/orders'));
     expect(result).toMatchObject({ status: 'fulfilled', value: { body: OK } });
@@ -324,17 +362,30 @@ function everything(value: unknown, seen = new Set<unknown>()): string {
 
 describe('ShipStation client: secrets', () => {
   it('never puts the key, the secret or the Basic token in an error or a log line', async () => {
-    const echo: Handler = (req, res) => json(res, 400, { Message: `bad request, you sent ${req.headers.authorization ?? ''}` });
+    const echo: Handler = (req, res) =>
+      json(res, 400, { Message: `bad request, you sent ${req.headers.authorization ?? ''}` });
     const echo500: Handler = (req, res) => json(res, 500, { Message: `oops ${req.headers.authorization ?? ''}` });
     const logs: string[] = [];
-    const logger: Logger = { debug: (m) => logs.push(m), info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
+    const logger: Logger = {
+      debug: (m) => logs.push(m),
+      info: (m) => logs.push(m),
+      warn: (m) => logs.push(m),
+      error: (m) => logs.push(m),
+    };
     const errors: Error[] = [];
-    for (const handler of [echo, echo500, (_q: IncomingMessage, res: ServerResponse) => json(res, 401, {}), (q: IncomingMessage) => q.socket.destroy()]) {
+    for (const handler of [
+      echo,
+      echo500,
+      (_q: IncomingMessage, res: ServerResponse) => json(res, 401, {}),
+      (q: IncomingMessage) => q.socket.destroy(),
+    ]) {
       const { url } = await serve(handler);
       errors.push(await failure(client(url, { maxRetryTimeMs: 150, logger }).getJson('/orders')));
     }
     const { url: silent } = await serve(() => undefined);
-    errors.push(await failure(client(silent, { maxRetryTimeMs: 100, requestTimeoutMs: 100, logger }).getJson('/orders')));
+    errors.push(
+      await failure(client(silent, { maxRetryTimeMs: 100, requestTimeoutMs: 100, logger }).getJson('/orders')),
+    );
     errors.push(await failure(client('http://127.0.0.1:1', { maxRetryTimeMs: 100, logger }).getJson('/orders')));
     const text = errors.map((e) => everything(e)).join('\n') + logs.join('\n');
     expect(text).toContain('bad request, you sent Basic');
@@ -456,6 +507,8 @@ describe('validateBaseUrl', () => {
   });
 
   it('is applied when the client is created', () => {
-    expect(() => createShipStationClient({ baseUrl: 'http://example.com', apiKey: KEY, apiSecret: SECRET })).toThrow(/base_url/);
+    expect(() => createShipStationClient({ baseUrl: 'http://example.com', apiKey: KEY, apiSecret: SECRET })).toThrow(
+      /base_url/,
+    );
   });
 });

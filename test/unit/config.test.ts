@@ -19,7 +19,9 @@ function messageOf(raw: unknown, now?: number): string | undefined {
 }
 
 /** undici's own test for a header value (lib/core/util.js), the one its Request applies. */
-const undiciUtil = createRequire(import.meta.url)('undici/lib/core/util.js') as { isValidHeaderValue(value: string): boolean };
+const undiciUtil = createRequire(import.meta.url)('undici/lib/core/util.js') as {
+  isValidHeaderValue(value: string): boolean;
+};
 
 describe('values sent in a header', () => {
   it('refuses every partner_key character undici refuses, and tab and C1 controls besides, naming the field only', () => {
@@ -29,7 +31,9 @@ describe('values sent in a header', () => {
       const message = messageOf({ ...base, partner_key: value });
       if (!undiciUtil.isValidHeaderValue(value)) {
         refusedByUndici.push(value);
-        expect(message).toBe('config.partner_key contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks');
+        expect(message).toBe(
+          'config.partner_key contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks',
+        );
       }
       if (message !== undefined) expect(message).not.toContain('VALUE');
       const extra = code === 0x09 || (code >= 0x80 && code <= 0x9f);
@@ -40,10 +44,26 @@ describe('values sent in a header', () => {
   });
 
   it.each([
-    ['api_key', { ...base, api_key: 'key\n' }, /^config\.api_key contains a line break or another control character, which HTTP Basic authentication cannot carry/],
-    ['api_secret', { ...base, api_secret: '\u0000secret' }, /^config\.api_secret contains a line break or another control character/],
-    ['password (alias)', { username: 'key', password: 'sec\u0085ret' }, /^config\.password contains a line break or another control character/],
-    ['api_key colon', { ...base, api_key: 'key:part' }, /^config\.api_key contains a colon, which HTTP Basic authentication cannot carry in the user name/],
+    [
+      'api_key',
+      { ...base, api_key: 'key\n' },
+      /^config\.api_key contains a line break or another control character, which HTTP Basic authentication cannot carry/,
+    ],
+    [
+      'api_secret',
+      { ...base, api_secret: '\u0000secret' },
+      /^config\.api_secret contains a line break or another control character/,
+    ],
+    [
+      'password (alias)',
+      { username: 'key', password: 'sec\u0085ret' },
+      /^config\.password contains a line break or another control character/,
+    ],
+    [
+      'api_key colon',
+      { ...base, api_key: 'key:part' },
+      /^config\.api_key contains a colon, which HTTP Basic authentication cannot carry in the user name/,
+    ],
   ])('%s: a config error naming the field', (_name, raw, pattern) => {
     expect(messageOf(raw)).toMatch(pattern);
   });
@@ -56,7 +76,9 @@ describe('values sent in a header', () => {
   });
 
   it('accepts what Basic authentication carries: non-ASCII and a colon in the secret, spaces anywhere', () => {
-    expect(messageOf({ api_key: 'clé avec espace', api_secret: 'sec:ret ünïcode 😀', partner_key: 'pk with spaces é' })).toBeUndefined();
+    expect(
+      messageOf({ api_key: 'clé avec espace', api_secret: 'sec:ret ünïcode 😀', partner_key: 'pk with spaces é' }),
+    ).toBeUndefined();
     expect(parseConfig({ ...base, partner_key: '' }).partnerKey).toBeUndefined();
   });
 });
@@ -68,7 +90,9 @@ describe('a start_date in the future', () => {
     expect(messageOf({ ...base, start_date: '2026-06-16' }, now)).toBe(
       'config.start_date (2026-06-16) lies in the future: nothing would be read. Set a date in the past, or leave it empty to read the whole history.',
     );
-    expect(messageOf({ ...base, start_date: '2026-06-15T12:00:01Z' }, now)).toMatch(/^config\.start_date \(2026-06-15T12:00:01Z\) lies in the future/);
+    expect(messageOf({ ...base, start_date: '2026-06-15T12:00:01Z' }, now)).toMatch(
+      /^config\.start_date \(2026-06-15T12:00:01Z\) lies in the future/,
+    );
   });
 
   it('is accepted up to now, and always when no time is given (discover)', () => {
@@ -83,11 +107,23 @@ describe('a start_date in the future', () => {
   });
 });
 
-describe('a value not in its field\'s form', () => {
+describe("a value not in its field's form", () => {
   it.each([
-    ['start_date', '01/02/2024', 'config.start_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)'],
-    ['end_date', '2024-01-01 00:00', 'config.end_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)'],
-    ['base_url', 'ssapi.shipstation.com', 'config.base_url must be an http:// or https:// address such as https://ssapi.shipstation.com'],
+    [
+      'start_date',
+      '01/02/2024',
+      'config.start_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)',
+    ],
+    [
+      'end_date',
+      '2024-01-01 00:00',
+      'config.end_date is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)',
+    ],
+    [
+      'base_url',
+      'ssapi.shipstation.com',
+      'config.base_url must be an http:// or https:// address such as https://ssapi.shipstation.com',
+    ],
   ])('%s = %j is named in words, never as the pattern', (field, value, message) => {
     expect(messageOf({ ...base, [field]: value })).toBe(message);
   });

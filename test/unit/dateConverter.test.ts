@@ -41,7 +41,12 @@ describe('dateTimePaths', () => {
       'marketplaceUsernames[].createDate',
       'marketplaceUsernames[].modifyDate',
     ]);
-    expect(dateTimePaths(loadStreamSchema('stores'))).toEqual(['refreshDate', 'lastRefreshAttempt', 'createDate', 'modifyDate']);
+    expect(dateTimePaths(loadStreamSchema('stores'))).toEqual([
+      'refreshDate',
+      'lastRefreshAttempt',
+      'createDate',
+      'modifyDate',
+    ]);
     expect(dateTimePaths(loadStreamSchema('products'))).toEqual(['createDate', 'modifyDate']);
     expect(dateTimePaths(loadStreamSchema('warehouses'))).toEqual(['createDate']);
   });
@@ -54,9 +59,16 @@ const testSchema: JsonSchema = {
     id: { type: 'integer' },
     at: ts,
     day: { type: ['null', 'string'], format: 'date' },
-    inner: { type: ['null', 'object'], properties: { at: ts, deeper: { type: ['null', 'object'], properties: { at: ts } } } },
+    inner: {
+      type: ['null', 'object'],
+      properties: { at: ts, deeper: { type: ['null', 'object'], properties: { at: ts } } },
+    },
     list: { type: ['null', 'array'], items: { type: 'object', properties: { at: ts } } },
-    either: { type: ['null', 'object', 'array'], properties: { at: ts }, items: { type: 'object', properties: { at: ts } } },
+    either: {
+      type: ['null', 'object', 'array'],
+      properties: { at: ts },
+      items: { type: 'object', properties: { at: ts } },
+    },
   },
 };
 
@@ -76,7 +88,11 @@ describe('createDateConverter', () => {
       id: 1,
       at: '2024-07-01T07:00:00.123Z',
       day: '2024-07-01',
-      inner: { at: '2024-01-01T08:00:00.000Z', deeper: { at: '2024-03-10T10:30:00.000Z' }, other: '2024-01-01T00:00:00' },
+      inner: {
+        at: '2024-01-01T08:00:00.000Z',
+        deeper: { at: '2024-03-10T10:30:00.000Z' },
+        other: '2024-01-01T00:00:00',
+      },
       list: [{ at: '2024-11-03T08:30:00.000Z' }, { at: null }, {}, null, 'odd'],
       either: [{ at: '2024-01-01T08:00:00.000Z' }],
     });
@@ -106,7 +122,11 @@ describe('createDateConverter', () => {
     const logger = recordingLogger();
     const convert = createDateConverter('orders', testSchema, logger);
     for (let i = 0; i < 3; i++) {
-      const record: Record<string, unknown> = { at: 'soon', inner: { at: 42 }, list: [{ at: 'never' }, { at: 'later' }] };
+      const record: Record<string, unknown> = {
+        at: 'soon',
+        inner: { at: 42 },
+        list: [{ at: 'never' }, { at: 'later' }],
+      };
       convert(record);
       expect(record).toEqual({ at: 'soon', inner: { at: 42 }, list: [{ at: 'never' }, { at: 'later' }] });
     }
@@ -130,15 +150,23 @@ describe('createDateConverter', () => {
       return record.day;
     });
     expect(out).toEqual(['2024-07-01', '2024-07-01', '2024-07-01', '2024-07-01']);
-    expect(logger.warnings).toEqual(['orders: day holds "2024-07-01T13:45:00.5", a date with a time of day; emitted its date (reported once per run)']);
+    expect(logger.warnings).toEqual([
+      'orders: day holds "2024-07-01T13:45:00.5", a date with a time of day; emitted its date (reported once per run)',
+    ]);
     const odd: Record<string, unknown> = { day: 'July 1st' };
     createDateConverter('orders', testSchema, logger)(odd);
     expect(odd.day).toBe('July 1st');
-    expect(logger.warnings[1]).toMatch(/^orders: day holds "July 1st", which is not a date; passed through unconverted/);
+    expect(logger.warnings[1]).toMatch(
+      /^orders: day holds "July 1st", which is not a date; passed through unconverted/,
+    );
   });
 
   test('a schema without date-times gives a converter that changes nothing', () => {
-    const convert = createDateConverter('test', { type: 'object', properties: { a: { type: 'string' } } }, recordingLogger());
+    const convert = createDateConverter(
+      'test',
+      { type: 'object', properties: { a: { type: 'string' } } },
+      recordingLogger(),
+    );
     const record = { a: '2024-01-01T00:00:00' };
     convert(record);
     expect(record).toEqual({ a: '2024-01-01T00:00:00' });
@@ -173,7 +201,9 @@ describe('reference examples end to end', () => {
   });
 
   test('fulfillments keep the date of their midnight shipDate', () => {
-    const [fulfillment] = run('fulfillments', example('fulfillments.json', 'fulfillments')) as [Record<string, unknown>];
+    const [fulfillment] = run('fulfillments', example('fulfillments.json', 'fulfillments')) as [
+      Record<string, unknown>,
+    ];
     expect(fulfillment.shipDate).toBe('2016-06-07');
     expect(fulfillment.createDate).toBe('2016-06-07T15:50:50.067Z');
   });

@@ -38,7 +38,11 @@ describe('backpressure', () => {
   test('200 concurrent writers waiting for drain add one drain listener and no error or close listener', async () => {
     const reader = pausedReader();
     const emitter = new Emitter(reader.out);
-    const base = { drain: reader.out.listenerCount('drain'), error: reader.out.listenerCount('error'), close: reader.out.listenerCount('close') };
+    const base = {
+      drain: reader.out.listenerCount('drain'),
+      error: reader.out.listenerCount('error'),
+      close: reader.out.listenerCount('close'),
+    };
     const warnings: Error[] = [];
     const onWarning = (w: Error) => warnings.push(w);
     process.on('warning', onWarning);
@@ -71,7 +75,9 @@ describe('backpressure', () => {
     const remove = emitter.onClose(() => calls.push('removed'));
     emitter.onClose(() => calls.push('kept'));
     remove();
-    const writers = Array.from({ length: 20 }, (_, i) => emitter.emit(logMessage('INFO', `line ${i} ${'y'.repeat(300)}`)));
+    const writers = Array.from({ length: 20 }, (_, i) =>
+      emitter.emit(logMessage('INFO', `line ${i} ${'y'.repeat(300)}`)),
+    );
     reader.out.destroy(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     await Promise.all(writers);
     expect(emitter.isClosed).toBe(true);
@@ -94,7 +100,10 @@ describe('lines', () => {
     await emitter.emitRecords('orders', [{ note: 'x\u2028y', other: '\u2029' }], 5);
     expect(c.text()).not.toMatch(/[\u2028\u2029]/);
     expect(c.text()).toContain('a\\u2028b\\u2029c');
-    const lines = c.text().split(/\r\n|[\n\r\u2028\u2029\u0085]/).filter(Boolean);
+    const lines = c
+      .text()
+      .split(/\r\n|[\n\r\u2028\u2029\u0085]/)
+      .filter(Boolean);
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
       streamStateMessage('orders', { note: 'a\u2028b\u2029c' }, 0),
       { type: 'RECORD', record: { stream: 'orders', data: { note: 'x\u2028y', other: '\u2029' }, emitted_at: 5 } },
@@ -110,8 +119,18 @@ describe('lines', () => {
       for (let i = 0; i < levels; i++) node = (node.a = {}) as Record<string, unknown>;
       return root;
     };
-    await emitter.emitRecords('orders', [{ orderId: 1, deep: deep(5000) }, { orderId: 2, deep: deep(5000) }, { orderId: 3 }], 5);
-    const messages = c.text().trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; log?: { message: string }; record?: { data: Record<string, unknown> } });
+    await emitter.emitRecords(
+      'orders',
+      [{ orderId: 1, deep: deep(5000) }, { orderId: 2, deep: deep(5000) }, { orderId: 3 }],
+      5,
+    );
+    const messages = c
+      .text()
+      .trimEnd()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { type: string; log?: { message: string }; record?: { data: Record<string, unknown> } },
+      );
     expect(messages.map((m) => m.type)).toEqual(['LOG', 'RECORD', 'RECORD', 'RECORD']);
     expect(messages[0]!.log!.message).toMatch(/orders: a record is nested deeper than 100 levels/);
     let depth = 0;

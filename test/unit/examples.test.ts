@@ -15,7 +15,10 @@ const example = (name: string) => JSON.parse(readFileSync(join(ROOT, 'examples',
 
 describe('examples/', () => {
   test('config.json is a valid config for the real API', () => {
-    expect(parseConfig(example('config.json'))).toMatchObject({ baseUrl: 'https://ssapi.shipstation.com', pageSize: 500 });
+    expect(parseConfig(example('config.json'))).toMatchObject({
+      baseUrl: 'https://ssapi.shipstation.com',
+      pageSize: 500,
+    });
   });
 
   test('configured_catalog.json selects every stream, with the real schemas: what npm run catalog prints', () => {
@@ -27,9 +30,16 @@ describe('examples/', () => {
   test('state.json covers every incremental stream, child streams included (else they re-read everything)', () => {
     const states = parseStateInput(example('state.json'));
     const selected = parseCatalog(example('configured_catalog.json'));
-    expect([...states.keys()].sort()).toEqual(selected.filter((s) => s.syncMode === 'incremental').map((s) => s.name).sort());
+    expect([...states.keys()].sort()).toEqual(
+      selected
+        .filter((s) => s.syncMode === 'incremental')
+        .map((s) => s.name)
+        .sort(),
+    );
     for (const [name, raw] of states) {
-      const def = STREAMS.find((s) => s.name === name) ?? STREAMS.find((s) => s.name === CHILD_STREAMS.find((c) => c.name === name)?.parent)!;
+      const def =
+        STREAMS.find((s) => s.name === name) ??
+        STREAMS.find((s) => s.name === CHILD_STREAMS.find((c) => c.name === name)?.parent)!;
       const resume = resumePoint(raw, name, def.defaultCursor!, pacificZone, undefined);
       expect([name, resume.note]).toEqual([name, undefined]);
       expect(resume.plan.frontier.from).toBeDefined();

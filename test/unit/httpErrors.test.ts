@@ -33,7 +33,14 @@ describe('credentials', () => {
 });
 
 describe('errorForStatus', () => {
-  const ctx = { path: '/orders', baseUrl: 'https://ssapi.shipstation.com', apiKey: V1_KEY, apiSecret: V1_SECRET, bodyText: '', redact: noRedaction };
+  const ctx = {
+    path: '/orders',
+    baseUrl: 'https://ssapi.shipstation.com',
+    apiKey: V1_KEY,
+    apiSecret: V1_SECRET,
+    bodyText: '',
+    redact: noRedaction,
+  };
 
   it('maps each status to its failure type', () => {
     expect(errorForStatus(401, ctx)).toBeInstanceOf(ConfigError);
@@ -56,13 +63,17 @@ describe('errorForStatus', () => {
 
 describe('serverMessageFrom', () => {
   it('takes Message and ExceptionMessage from a JSON body', () => {
-    expect(serverMessageFrom('{"Message":"The request is invalid.","ExceptionMessage":"x"}', noRedaction)).toBe('The request is invalid. x');
+    expect(serverMessageFrom('{"Message":"The request is invalid.","ExceptionMessage":"x"}', noRedaction)).toBe(
+      'The request is invalid. x',
+    );
   });
 
   it('ignores HTML, shortens long text and redacts secrets', () => {
     expect(serverMessageFrom('<html>error</html>', noRedaction)).toBeUndefined();
     expect(serverMessageFrom('x'.repeat(1_000), noRedaction)).toHaveLength(301);
-    expect(serverMessageFrom(`{"Message":"key ${V1_KEY}"}`, createRedactor([V1_KEY, V1_SECRET]))).toBe('key **********');
+    expect(serverMessageFrom(`{"Message":"key ${V1_KEY}"}`, createRedactor([V1_KEY, V1_SECRET]))).toBe(
+      'key **********',
+    );
   });
 });
 

@@ -24,7 +24,8 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const SPECIFIER = /^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+const SPECIFIER =
+  /^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
 
 function importsOf(file: string, text: string): Import[] {
   const found: Import[] = [];
@@ -49,12 +50,42 @@ const RULES: { room: string; why: string; local: string[]; packages: RegExp }[] 
     local: ['engine/plan', 'errors', 'time', 'streams', 'budget/capacity'],
     packages: /^$/,
   },
-  { room: 'simulator', why: 'the simulator is a ShipStation stand-in written apart from the connector, so it cannot share its mistakes', local: ['simulator'], packages: /^node:/ },
-  { room: 'destination', why: 'the destination reads Airbyte messages from any source, not our engine', local: ['destination'], packages: /^(node:|@duckdb\/node-api$)/ },
-  { room: 'time', why: 'time rules depend on nothing of the connector', local: ['time'], packages: /^(date-fns-tz|node:)/ },
-  { room: 'budget', why: 'the rate budget knows requests and headers, not streams', local: ['budget', 'errors', 'abortable'], packages: /^(bottleneck$|node:)/ },
-  { room: 'shipstation', why: 'the client speaks HTTP to ShipStation and knows nothing of how pages are planned', local: ['shipstation', 'budget', 'errors', 'protocol', 'version', 'abortable'], packages: /^(node:|undici|p-retry$)/ },
-  { room: 'engine/read', why: 'the read loops are below the CLI: they never reach up to commands or destinations', local: ['engine', 'budget', 'config', 'errors', 'protocol', 'shipstation', 'streams', 'time'], packages: /^node:/ },
+  {
+    room: 'simulator',
+    why: 'the simulator is a ShipStation stand-in written apart from the connector, so it cannot share its mistakes',
+    local: ['simulator'],
+    packages: /^node:/,
+  },
+  {
+    room: 'destination',
+    why: 'the destination reads Airbyte messages from any source, not our engine',
+    local: ['destination'],
+    packages: /^(node:|@duckdb\/node-api$)/,
+  },
+  {
+    room: 'time',
+    why: 'time rules depend on nothing of the connector',
+    local: ['time'],
+    packages: /^(date-fns-tz|node:)/,
+  },
+  {
+    room: 'budget',
+    why: 'the rate budget knows requests and headers, not streams',
+    local: ['budget', 'errors', 'abortable'],
+    packages: /^(bottleneck$|node:)/,
+  },
+  {
+    room: 'shipstation',
+    why: 'the client speaks HTTP to ShipStation and knows nothing of how pages are planned',
+    local: ['shipstation', 'budget', 'errors', 'protocol', 'version', 'abortable'],
+    packages: /^(node:|undici|p-retry$)/,
+  },
+  {
+    room: 'engine/read',
+    why: 'the read loops are below the CLI: they never reach up to commands or destinations',
+    local: ['engine', 'budget', 'config', 'errors', 'protocol', 'shipstation', 'streams', 'time'],
+    packages: /^node:/,
+  },
 ];
 
 describe('import rules', () => {
@@ -84,7 +115,8 @@ describe('import rules', () => {
     const visit = (file: string, path: string[]) => {
       state.set(file, 'open');
       for (const next of graph.get(file) ?? []) {
-        if (state.get(next) === 'open') cycles.push([...path.slice(path.indexOf(next)), next].map((f) => relative('src', f)).join(' → '));
+        if (state.get(next) === 'open')
+          cycles.push([...path.slice(path.indexOf(next)), next].map((f) => relative('src', f)).join(' → '));
         else if (!state.has(next)) visit(next, [...path, next]);
       }
       state.set(file, 'done');
@@ -94,8 +126,18 @@ describe('import rules', () => {
   });
 
   test('the rules see a broken import (the parser is not blind)', () => {
-    const [found] = importsOf('src/engine/plan/x.ts', "import { request } from 'undici';\nimport type { Foo } from '../read/session.js';\n").slice(1);
-    expect(found).toEqual({ from: 'src/engine/plan/x.ts', to: 'src/engine/read/session.ts', local: true, typeOnly: true });
-    expect(importsOf('src/a.ts', "const m = await import('./b.js');\nexport { c } from './c.js';").map((i) => i.to)).toEqual(['src/b.ts', 'src/c.ts']);
+    const [found] = importsOf(
+      'src/engine/plan/x.ts',
+      "import { request } from 'undici';\nimport type { Foo } from '../read/session.js';\n",
+    ).slice(1);
+    expect(found).toEqual({
+      from: 'src/engine/plan/x.ts',
+      to: 'src/engine/read/session.ts',
+      local: true,
+      typeOnly: true,
+    });
+    expect(
+      importsOf('src/a.ts', "const m = await import('./b.js');\nexport { c } from './c.js';").map((i) => i.to),
+    ).toEqual(['src/b.ts', 'src/c.ts']);
   });
 });

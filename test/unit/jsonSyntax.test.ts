@@ -1,7 +1,16 @@
 import { describe, expect, test } from '@jest/globals';
 import { jsonErrorOffset, lineAndColumn } from '../../src/cli/jsonSyntax.js';
 
-const valid = ['{}', '[]', ' {"a": [1, -2.5e+3, true, false, null, "x\\"\\u00e9\\n"]} ', '"s"', '0', '-0.1', '{"a":{"b":[{}]}}', `${'['.repeat(50_000)}${']'.repeat(50_000)}`];
+const valid = [
+  '{}',
+  '[]',
+  ' {"a": [1, -2.5e+3, true, false, null, "x\\"\\u00e9\\n"]} ',
+  '"s"',
+  '0',
+  '-0.1',
+  '{"a":{"b":[{}]}}',
+  `${'['.repeat(50_000)}${']'.repeat(50_000)}`,
+];
 
 describe('jsonErrorOffset', () => {
   test('valid JSON, at any depth, has no error offset', () => {
@@ -27,7 +36,18 @@ describe('jsonErrorOffset', () => {
   });
 
   test('agrees with JSON.parse on every one-character deletion of a real config', () => {
-    const text = JSON.stringify({ api_key: 'k', api_secret: 's', page_size: 500, start_date: '2024-01-01', validate_records: false, nested: [1, { x: null }] }, null, 2);
+    const text = JSON.stringify(
+      {
+        api_key: 'k',
+        api_secret: 's',
+        page_size: 500,
+        start_date: '2024-01-01',
+        validate_records: false,
+        nested: [1, { x: null }],
+      },
+      null,
+      2,
+    );
     for (let i = 0; i < text.length; i++) {
       const mutated = text.slice(0, i) + text.slice(i + 1);
       let parses = true;

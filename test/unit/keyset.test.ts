@@ -1,5 +1,14 @@
 import { describe, expect, test } from '@jest/globals';
-import { applyPage, EDGE_MS, maxGroupRequests, newGroup, planRequest, MAX_GROUP_PASSES, MAX_GROUP_RESTARTS, type KeysetPosition } from '../../src/engine/plan/keyset.js';
+import {
+  applyPage,
+  EDGE_MS,
+  maxGroupRequests,
+  newGroup,
+  planRequest,
+  MAX_GROUP_PASSES,
+  MAX_GROUP_RESTARTS,
+  type KeysetPosition,
+} from '../../src/engine/plan/keyset.js';
 import type { PageRequest } from '../../src/engine/plan/page.js';
 import { MAX_SHORT_ROUNDS } from '../../src/engine/plan/serverChecks.js';
 import { BOUNDS, mulberry32, serve, type Bounds, type Row } from '../helpers/keysetModel.js';
@@ -21,7 +30,8 @@ function sync(rows: Row[], windowEnd: number, pageSize: number, opts: SyncOption
   for (;;) {
     let req = planRequest(pos, targetEnd);
     if (!req) break;
-    if (opts.noOverlap) req = { ...req, from: req.from === undefined ? undefined : req.from + EDGE_MS, to: req.to - EDGE_MS };
+    if (opts.noOverlap)
+      req = { ...req, from: req.from === undefined ? undefined : req.from + EDGE_MS, to: req.to - EDGE_MS };
     opts.between?.(requests);
     requests++;
     const { page, total } = serve(rows, req, pageSize, opts.bounds);
@@ -119,7 +129,10 @@ describe('keyset paging', () => {
       const rand = mulberry32(seed);
       const n = 200 + Math.floor(rand() * 900);
       // Whole seconds and exact .000 values are where the readings differ.
-      const rows: Row[] = Array.from({ length: n }, (_, i) => ({ id: i + 1, value: T0 + Math.floor(rand() * 600) * 1000 + (rand() < 0.5 ? 0 : Math.floor(rand() * 1000)) }));
+      const rows: Row[] = Array.from({ length: n }, (_, i) => ({
+        id: i + 1,
+        value: T0 + Math.floor(rand() * 600) * 1000 + (rand() < 0.5 ? 0 : Math.floor(rand() * 1000)),
+      }));
       const pageSize = [20, 50, 100][seed % 3]!;
       const windowEnd = T0 + 700_000;
       const first = sync(rows, T0 + 300_000, pageSize, { bounds });
@@ -133,7 +146,10 @@ describe('keyset paging', () => {
     let lost = 0;
     for (let seed = 1; seed <= 10; seed++) {
       const rand = mulberry32(seed);
-      const rows: Row[] = Array.from({ length: 500 }, (_, i) => ({ id: i + 1, value: T0 + Math.floor(rand() * 300) * 1000 }));
+      const rows: Row[] = Array.from({ length: 500 }, (_, i) => ({
+        id: i + 1,
+        value: T0 + Math.floor(rand() * 300) * 1000,
+      }));
       const { emitted } = sync(rows, T0 + 400_000, 50, { bounds: 'exclusiveSeconds', noOverlap: true });
       lost += rows.length - new Set(emitted).size;
     }
@@ -295,7 +311,9 @@ describe('keyset paging', () => {
   test('a server that always cuts its pages short to rows already read is blamed, not believed', () => {
     const rows = Array.from({ length: 150 }, (_, i) => ({ id: i + 1, value: T0 + i * 1000 }));
     // From the second request on, every page 1 is cut to its first row (already read); probes are one row anyway.
-    expect(() => lyingRead(rows, 100, (n) => (n >= 2 ? 1 : undefined))).toThrow(new RegExp(`${MAX_SHORT_ROUNDS} times in a row ShipStation served a short page`));
+    expect(() => lyingRead(rows, 100, (n) => (n >= 2 ? 1 : undefined))).toThrow(
+      new RegExp(`${MAX_SHORT_ROUNDS} times in a row ShipStation served a short page`),
+    );
   });
 
   test('paging without usable cursor values fails instead of looping', () => {
@@ -344,7 +362,9 @@ describe('keyset paging against a server that lies or reorders', () => {
     const rows: Row[] = Array.from({ length: 310 }, (_, i) => ({ id: i + 1, value: T0 + 60_000 }));
     const rand = mulberry32(4);
     const seen = new Set<number>();
-    for (let page = 1; page <= 4; page++) for (const row of serve(rows, { from: T0 + 59_000, to: T0 + 61_000, page }, 100, 'inclusive', rand).page) seen.add(row.id);
+    for (let page = 1; page <= 4; page++)
+      for (const row of serve(rows, { from: T0 + 59_000, to: T0 + 61_000, page }, 100, 'inclusive', rand).page)
+        seen.add(row.id);
     expect(seen.size).toBeLessThan(310);
   });
 
@@ -365,7 +385,12 @@ describe('keyset paging against a server that lies or reorders', () => {
 
   test('a stored skip a million pages out costs a few requests, not a million', () => {
     const rows = Array.from({ length: 300 }, (_, i) => ({ id: i + 1, value: T0 + (i < 200 ? 5000 : 6000 + i) }));
-    const start: KeysetPosition = { from: T0 + 6000, lastValue: T0 + 5000, idsAtLast: [], skip: { page: 1_000_000, size: 100, through: T0 + 5000 } };
+    const start: KeysetPosition = {
+      from: T0 + 6000,
+      lastValue: T0 + 5000,
+      idsAtLast: [],
+      skip: { page: 1_000_000, size: 100, through: T0 + 5000 },
+    };
     const { emitted, requests } = sync(rows, T0 + 99_000, 100, { start });
     expect(new Set(emitted)).toEqual(new Set(rows.slice(200).map((r) => r.id)));
     expect(requests).toBeLessThanOrEqual(10);

@@ -9,7 +9,12 @@ import { ROOT, parseLines, tempDir } from '../helpers/cli.js';
 import { DOCUMENTATION_URL } from '../../src/cli/main.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const pkg = JSON.parse(read('package.json')) as { version: string; license: string; bin: Record<string, string>; engines: { node: string } };
+const pkg = JSON.parse(read('package.json')) as {
+  version: string;
+  license: string;
+  bin: Record<string, string>;
+  engines: { node: string };
+};
 const metadata = parseYaml(read('metadata.yaml')) as { metadataSpecVersion: string; data: Record<string, unknown> };
 const dockerfile = read('Dockerfile');
 const label = (name: string) => new RegExp(`^LABEL ${name.replace(/\./g, '\\.')}=(\\S+)$`, 'm').exec(dockerfile)?.[1];
@@ -17,7 +22,18 @@ const label = (name: string) => new RegExp(`^LABEL ${name.replace(/\./g, '\\.')}
 describe('packaging', () => {
   test('metadata.yaml has every field Airbyte requires, and agrees with package.json', () => {
     const d = metadata.data;
-    for (const field of ['name', 'definitionId', 'connectorType', 'dockerRepository', 'dockerImageTag', 'license', 'documentationUrl', 'githubIssueLabel', 'connectorSubtype', 'releaseStage']) {
+    for (const field of [
+      'name',
+      'definitionId',
+      'connectorType',
+      'dockerRepository',
+      'dockerImageTag',
+      'license',
+      'documentationUrl',
+      'githubIssueLabel',
+      'connectorSubtype',
+      'releaseStage',
+    ]) {
       expect(d[field]).toBeDefined();
     }
     expect(metadata.metadataSpecVersion).toBe('1.0');
@@ -70,15 +86,25 @@ describe('packaging', () => {
     for (const f of ['package.json', 'package-lock.json', 'spec.json']) cpSync(join(ROOT, f), join(dir, f));
     cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
     cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      stdio: 'pipe',
+    });
     expect(existsSync(join(dir, 'node_modules', 'jest'))).toBe(false);
-    const out = execFileSync(process.execPath, [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'spec'], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
+    const out = execFileSync(process.execPath, [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'spec'], {
+      cwd: dir,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    }).toString();
     const [message] = parseLines(out);
     expect(message?.type).toBe('SPEC');
     // The config validator compiled ahead of time, with its runtime imports, from production dependencies.
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ api_key: 'k', api_secret: 's' }));
-    const catalog = execFileSync(process.execPath, [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'discover', '--config', config], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } }).toString();
+    const catalog = execFileSync(
+      process.execPath,
+      [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'discover', '--config', config],
+      { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } },
+    ).toString();
     expect(parseLines(catalog)[0]?.type).toBe('CATALOG');
   }, 120_000);
 

@@ -13,7 +13,17 @@ function stream(name: string, fields: Partial<StreamProgress> = {}): StreamProgr
 
 /** ShipStation's real budget: 40 per minute, 2.5 s pages, 4 connections. */
 function budget(fields: Partial<Capacity> = {}): Capacity {
-  return { now: NOW, limit: 40, windowMs: 60_000, available: 40, inFlight: 0, queued: 0, maxConcurrent: 4, latencyMs: 2_500, ...fields };
+  return {
+    now: NOW,
+    limit: 40,
+    windowMs: 60_000,
+    available: 40,
+    inFlight: 0,
+    queued: 0,
+    maxConcurrent: 4,
+    latencyMs: 2_500,
+    ...fields,
+  };
 }
 
 describe('time for n requests under the budget', () => {
@@ -23,24 +33,39 @@ describe('time for n requests under the budget', () => {
 
   test('beyond it: the rest of this window, then one window per 40', () => {
     // 32 left now, window ends in 56 s; 160 more = 4 windows, the last one's 40 taking 10 rounds of 2.5 s.
-    expect(timeForRequests(192, budget({ available: 32, windowEndsAt: NOW + 56_000 }))).toBe(56_000 + 3 * 60_000 + 25_000);
+    expect(timeForRequests(192, budget({ available: 32, windowEndsAt: NOW + 56_000 }))).toBe(
+      56_000 + 3 * 60_000 + 25_000,
+    );
   });
 
   test('slow pages: a window carries only what the connections get through', () => {
     // 20 s pages, 4 connections: 12 per 60 s window, not 40.
-    expect(timeForRequests(24, budget({ available: 0, windowEndsAt: NOW + 10_000, latencyMs: 20_000 }))).toBe(10_000 + 60_000 + 3 * 20_000);
+    expect(timeForRequests(24, budget({ available: 0, windowEndsAt: NOW + 10_000, latencyMs: 20_000 }))).toBe(
+      10_000 + 60_000 + 3 * 20_000,
+    );
   });
 });
 
 describe('ETA per stream', () => {
   test("the issue's case: 100,000 orders at 40/min, 4 s in, 4,000 read: about 4.4 minutes, not 97 s", () => {
     const orders = stream('orders', { estimate: 100_000, emitted: 4_000, pages: 8, requests: 8 });
-    const [view] = viewStreams([orders], { pageSize: 500, budget: () => budget({ available: 32, windowEndsAt: NOW + 56_000 }) }, NOW);
+    const [view] = viewStreams(
+      [orders],
+      { pageSize: 500, budget: () => budget({ available: 32, windowEndsAt: NOW + 56_000 }) },
+      NOW,
+    );
     expect(view!.eta).toBe('4m21s');
   });
 
   test('streams share the budget: the small one finishes after its share, the big one after all', () => {
-    const etas = etaByStream(new Map([['stores', 1], ['orders', 100], ['customers', 10]]), budget({ available: 0, windowEndsAt: NOW + 30_000, latencyMs: 0 }));
+    const etas = etaByStream(
+      new Map([
+        ['stores', 1],
+        ['orders', 100],
+        ['customers', 10],
+      ]),
+      budget({ available: 0, windowEndsAt: NOW + 30_000, latencyMs: 0 }),
+    );
     // stores: 3 served (one each); customers: 1 + 10 + 10 = 21; orders: 111 requests = 3 windows.
     expect(etas.get('stores')).toBe(30_000);
     expect(etas.get('customers')).toBe(30_000);
@@ -48,15 +73,25 @@ describe('ETA per stream', () => {
   });
 
   test('no estimate yet: ETA ? and an empty bar, never a full one at 0/0', () => {
-    const [view] = viewStreams([stream('orders', { status: 'STARTED' })], { pageSize: 500, budget: () => budget() }, NOW);
+    const [view] = viewStreams(
+      [stream('orders', { status: 'STARTED' })],
+      { pageSize: 500, budget: () => budget() },
+      NOW,
+    );
     expect(view).toMatchObject({ eta: '?', done: undefined });
-    expect(streamLine(view!, 6, 80)).toMatch(/^orders {2}\[\.+\] {2}0 records {2}0 pages {2}0 requests {2}ETA \? {2}STARTED$/);
+    expect(streamLine(view!, 6, 80)).toMatch(
+      /^orders {2}\[\.+\] {2}0 records {2}0 pages {2}0 requests {2}ETA \? {2}STARTED$/,
+    );
   });
 
   test("a child stream follows its parent's progress (it has no estimate of its own)", () => {
     const orders = stream('orders', { estimate: 1_000, emitted: 270 });
     const items = stream('order_items', { emitted: 812 });
-    const views = viewStreams([orders, items], { pageSize: 500, budget: () => budget(), parentOf: (n) => (n === 'order_items' ? 'orders' : undefined) }, NOW);
+    const views = viewStreams(
+      [orders, items],
+      { pageSize: 500, budget: () => budget(), parentOf: (n) => (n === 'order_items' ? 'orders' : undefined) },
+      NOW,
+    );
     expect(views[1]).toMatchObject({ done: 0.27, total: undefined, eta: views[0]!.eta });
     expect(streamLine(views[1]!, 11, 80)).toContain(' 812 records ');
   });
@@ -73,25 +108,52 @@ describe('ETA per stream', () => {
     // A stream faster than its budget (the first window's burst) keeps the budget's longer ETA.
     const burst = stream('orders', { estimate: 40_000, emitted: 30_000, startedAt: NOW - 61_000 });
     // 20 requests: the window reopens in 30 s, then 5 rounds of 2.5 s; the pace would say 20 s.
-    expect(viewStreams([burst], { pageSize: 500, budget: () => budget({ available: 0, windowEndsAt: NOW + 30_000 }) }, NOW)[0]!.eta).toBe('43s');
+    expect(
+      viewStreams(
+        [burst],
+        { pageSize: 500, budget: () => budget({ available: 0, windowEndsAt: NOW + 30_000 }) },
+        NOW,
+      )[0]!.eta,
+    ).toBe('43s');
   });
 
   test('a stream stopped by Ctrl-C says so, not "ETA done"', () => {
-    const views = viewStreams([stream('orders', { status: 'INCOMPLETE', estimate: 10, emitted: 4, finishedAt: NOW }), stream('stores', { status: 'COMPLETE', finishedAt: NOW })], { pageSize: 500 }, NOW);
+    const views = viewStreams(
+      [
+        stream('orders', { status: 'INCOMPLETE', estimate: 10, emitted: 4, finishedAt: NOW }),
+        stream('stores', { status: 'COMPLETE', finishedAt: NOW }),
+      ],
+      { pageSize: 500 },
+      NOW,
+    );
     expect(views.map((v) => v.eta)).toEqual(['stopped', 'done']);
   });
 });
 
 describe('layout', () => {
-  const busy = stream('shipment_items', { estimate: 1_234_567, emitted: 234_567, pages: 1, requests: 1, rateLimitedUntil: NOW + 23_400 });
+  const busy = stream('shipment_items', {
+    estimate: 1_234_567,
+    emitted: 234_567,
+    pages: 1,
+    requests: 1,
+    rateLimitedUntil: NOW + 23_400,
+  });
 
   test('80 columns: bar, counts, ETA and status; "1 page", "1 request"; a wait takes the bar\'s place', () => {
     const orders = stream('orders', { estimate: 2_000, emitted: 500, pages: 1, requests: 1 });
     const [running] = viewStreams([orders], { pageSize: 500, budget: () => budget() }, NOW);
-    expect(streamLine(running!, 6, 80)).toMatch(/^orders {2}\[#+\.+\] {2}500\/2,000 records {2}1 page {2}1 request {2}ETA \S+ {2}RUNNING$/);
+    expect(streamLine(running!, 6, 80)).toMatch(
+      /^orders {2}\[#+\.+\] {2}500\/2,000 records {2}1 page {2}1 request {2}ETA \S+ {2}RUNNING$/,
+    );
     expect(streamLine(running!, 6, 80)).toHaveLength(80);
-    const [waiting] = viewStreams([{ ...orders, rateLimitedUntil: NOW + 23_400 }], { pageSize: 500, budget: () => budget() }, NOW);
-    expect(streamLine(waiting!, 6, 80)).toMatch(/^orders {2}500\/2,000 records {2}1 page {2}1 request {2}ETA \S+ {2}RUNNING {2}rate limit 24s$/);
+    const [waiting] = viewStreams(
+      [{ ...orders, rateLimitedUntil: NOW + 23_400 }],
+      { pageSize: 500, budget: () => budget() },
+      NOW,
+    );
+    expect(streamLine(waiting!, 6, 80)).toMatch(
+      /^orders {2}500\/2,000 records {2}1 page {2}1 request {2}ETA \S+ {2}RUNNING {2}rate limit 24s$/,
+    );
   });
 
   test('narrower: the bar shrinks, then goes, then the counts; never the ETA, status or wait', () => {
@@ -108,7 +170,10 @@ describe('layout', () => {
 
   test('a short terminal gets only what fits: running streams, then a summary line', () => {
     const streams = Array.from({ length: 12 }, (_, i) => stream(`stream_${i}`, { estimate: 100, emitted: i }));
-    streams.push(stream('done_a', { status: 'COMPLETE', emitted: 5, finishedAt: NOW }), stream('later', { status: 'PENDING' }));
+    streams.push(
+      stream('done_a', { status: 'COMPLETE', emitted: 5, finishedAt: NOW }),
+      stream('later', { status: 'PENDING' }),
+    );
     const lines = terminalLines(viewStreams(streams, { pageSize: 500 }, NOW), 80, 6);
     expect(lines).toHaveLength(5);
     expect(lines.at(-1)).toBe('1 of 14 streams done, 71 records so far, 1 not started, 8 more running');
@@ -116,9 +181,15 @@ describe('layout', () => {
   });
 
   test('without a terminal: short lines, running streams only, the finished ones counted', () => {
-    const streams = [stream('orders', { estimate: 900, emitted: 500, pages: 1 }), ...Array.from({ length: 10 }, (_, i) => stream(`ref_${i}`, { status: 'COMPLETE', emitted: 3, finishedAt: NOW }))];
+    const streams = [
+      stream('orders', { estimate: 900, emitted: 500, pages: 1 }),
+      ...Array.from({ length: 10 }, (_, i) => stream(`ref_${i}`, { status: 'COMPLETE', emitted: 3, finishedAt: NOW })),
+    ];
     const lines = plainLines(viewStreams(streams, { pageSize: 500, budget: () => budget() }, NOW));
-    expect(lines).toEqual(['progress: 10 of 11 streams done, 530 records so far', 'progress: orders 500/900 records, 1 page, ETA 3s']);
+    expect(lines).toEqual([
+      'progress: 10 of 11 streams done, 530 records so far',
+      'progress: orders 500/900 records, 1 page, ETA 3s',
+    ]);
   });
 });
 

@@ -6,10 +6,20 @@ import { loadStreamSchema } from '../../src/streams/schemas.js';
 function recordingLogger(): Logger & { infos: string[]; warnings: string[] } {
   const infos: string[] = [];
   const warnings: string[] = [];
-  return { infos, warnings, debug() {}, info: (m) => void infos.push(m), warn: (m) => void warnings.push(m), error() {} };
+  return {
+    infos,
+    warnings,
+    debug() {},
+    info: (m) => void infos.push(m),
+    warn: (m) => void warnings.push(m),
+    error() {},
+  };
 }
 
-const normalizer = (stream: string, logger = recordingLogger()) => ({ logger, normalize: createQuirkNormalizer(stream, loadStreamSchema(stream), logger) });
+const normalizer = (stream: string, logger = recordingLogger()) => ({
+  logger,
+  normalize: createQuirkNormalizer(stream, loadStreamSchema(stream), logger),
+});
 
 describe('createQuirkNormalizer', () => {
   test('each quirk value becomes its declared type; declared values and nulls are left alone', () => {
@@ -21,10 +31,25 @@ describe('createQuirkNormalizer', () => {
       sellerIntegrationId: '1234',
     };
     normalize(quirky);
-    expect(quirky).toEqual({ originAddress: { residential: true }, returnAddress: { residential: null }, registerFedexMeter: false, sellerIntegrationId: 1234 });
-    const clean: Record<string, unknown> = { originAddress: { residential: false }, returnAddress: null, registerFedexMeter: null, sellerIntegrationId: 7 };
+    expect(quirky).toEqual({
+      originAddress: { residential: true },
+      returnAddress: { residential: null },
+      registerFedexMeter: false,
+      sellerIntegrationId: 1234,
+    });
+    const clean: Record<string, unknown> = {
+      originAddress: { residential: false },
+      returnAddress: null,
+      registerFedexMeter: null,
+      sellerIntegrationId: 7,
+    };
     normalize(clean);
-    expect(clean).toEqual({ originAddress: { residential: false }, returnAddress: null, registerFedexMeter: null, sellerIntegrationId: 7 });
+    expect(clean).toEqual({
+      originAddress: { residential: false },
+      returnAddress: null,
+      registerFedexMeter: null,
+      sellerIntegrationId: 7,
+    });
   });
 
   test('lists: "" is the empty list; a one-category list is that category', () => {
@@ -44,7 +69,9 @@ describe('createQuirkNormalizer', () => {
   test('a normalised quirk is one INFO per field for the life of the normalizer (no warning), saying what came and what was emitted', () => {
     const { logger, normalize } = normalizer('customers');
     for (let i = 0; i < 3; i++) normalize({ tags: '' });
-    expect(logger.infos).toEqual(['customers: tags held "" where the schema declares array; emitted [] (reported once per field and sync)']);
+    expect(logger.infos).toEqual([
+      'customers: tags held "" where the schema declares array; emitted [] (reported once per field and sync)',
+    ]);
     expect(logger.warnings).toEqual([]);
     const next = normalizer('customers');
     next.normalize({ tags: '' });

@@ -14,7 +14,17 @@ describe('Retry-After', () => {
 
   it('absent is undefined; anything unusable is 0 (the minimum backoff), never a negative or NaN wait', () => {
     expect(retryAfterSeconds({}, NOW)).toBeUndefined();
-    for (const junk of ['-5', '0', 'soon', '1.5', '1e3', 'NaN', '', 'Sat, 01 Jun 2024 11:00:00 GMT', '2024-06-01T12:00:45Z']) {
+    for (const junk of [
+      '-5',
+      '0',
+      'soon',
+      '1.5',
+      '1e3',
+      'NaN',
+      '',
+      'Sat, 01 Jun 2024 11:00:00 GMT',
+      '2024-06-01T12:00:45Z',
+    ]) {
       expect([junk, retryAfterSeconds({ 'retry-after': junk }, NOW)]).toEqual([junk, 0]);
     }
   });
@@ -22,8 +32,12 @@ describe('Retry-After', () => {
 
 describe('X-Rate-Limit-*', () => {
   it('reads plain non-negative integers and ignores everything else', () => {
-    expect(rateHeaders({ 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '60' })).toEqual({ limit: 100, remaining: 0, resetSeconds: 60 });
-    expect(rateHeaders({ 'x-rate-limit-limit': '-40', 'x-rate-limit-remaining': 'many', 'x-rate-limit-reset': '1e9' })).toEqual({ limit: undefined, remaining: undefined, resetSeconds: undefined });
+    expect(
+      rateHeaders({ 'x-rate-limit-limit': '100', 'x-rate-limit-remaining': '0', 'x-rate-limit-reset': '60' }),
+    ).toEqual({ limit: 100, remaining: 0, resetSeconds: 60 });
+    expect(
+      rateHeaders({ 'x-rate-limit-limit': '-40', 'x-rate-limit-remaining': 'many', 'x-rate-limit-reset': '1e9' }),
+    ).toEqual({ limit: undefined, remaining: undefined, resetSeconds: undefined });
   });
 
   it('bounds Reset by the longest credible wait, and by the retry budget', () => {

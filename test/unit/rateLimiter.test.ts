@@ -156,14 +156,20 @@ describe('RateLimiter', () => {
 
   it('counts a job that failed without a response against the window', async () => {
     const limiter = newLimiter();
-    await settle(limiter.schedule(async (permit) => permit.observed({ limit: 40, remaining: 1, resetSeconds: 30 }, Date.now())));
-    await expect(settle(limiter.schedule(async () => Promise.reject(new Error('ECONNRESET'))))).rejects.toThrow('ECONNRESET');
+    await settle(
+      limiter.schedule(async (permit) => permit.observed({ limit: 40, remaining: 1, resetSeconds: 30 }, Date.now())),
+    );
+    await expect(settle(limiter.schedule(async () => Promise.reject(new Error('ECONNRESET'))))).rejects.toThrow(
+      'ECONNRESET',
+    );
     expect(limiter.window.available(Date.now())).toBe(0);
   });
 
   it('rejects a waiting job as soon as its signal aborts', async () => {
     const limiter = newLimiter();
-    await settle(limiter.schedule(async (permit) => permit.observed({ limit: 40, remaining: 0, resetSeconds: 60 }, Date.now())));
+    await settle(
+      limiter.schedule(async (permit) => permit.observed({ limit: 40, remaining: 0, resetSeconds: 60 }, Date.now())),
+    );
     const controller = new AbortController();
     const waiting = limiter.schedule(async () => 'sent', { signal: controller.signal });
     const outcome = waiting.then(
@@ -179,7 +185,9 @@ describe('RateLimiter', () => {
 
   it('stop() rejects jobs that wait for budget', async () => {
     const limiter = newLimiter();
-    await settle(limiter.schedule(async (permit) => permit.observed({ limit: 40, remaining: 0, resetSeconds: 60 }, Date.now())));
+    await settle(
+      limiter.schedule(async (permit) => permit.observed({ limit: 40, remaining: 0, resetSeconds: 60 }, Date.now())),
+    );
     const waiting = limiter.schedule(async () => 'sent');
     const outcome = waiting.then(
       () => 'sent',

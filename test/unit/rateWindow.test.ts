@@ -1,11 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_SAFETY_MARGIN_MS, MAX_KEY_WAIT_MS, MIN_429_BACKOFF_MS, RateWindow } from '../../src/budget/rateWindow.js';
+import {
+  DEFAULT_SAFETY_MARGIN_MS,
+  MAX_KEY_WAIT_MS,
+  MIN_429_BACKOFF_MS,
+  RateWindow,
+} from '../../src/budget/rateWindow.js';
 
 const T0 = 1_000_000;
 const MARGIN = DEFAULT_SAFETY_MARGIN_MS;
 
 /** Send at `sentAt`, answer at `receivedAt` with the given headers. */
-function exchange(w: RateWindow, sentAt: number, receivedAt: number, headers: { limit?: number; remaining?: number; resetSeconds?: number }): void {
+function exchange(
+  w: RateWindow,
+  sentAt: number,
+  receivedAt: number,
+  headers: { limit?: number; remaining?: number; resetSeconds?: number },
+): void {
   const t = w.onSend(sentAt);
   w.onResponse(t, { sentAt, receivedAt, ...headers });
 }
@@ -186,7 +196,11 @@ describe('RateWindow on 429', () => {
     const w = new RateWindow();
     exchange(w, T0, T0 + 100, { limit: 40, remaining: 10, resetSeconds: 30 });
     const t = w.onSend(T0 + 200);
-    w.on429(t, { sentAt: T0 + 200, receivedAt: T0 + 300, limit: 40, remaining: 0, resetSeconds: 30 }, { retryAfterSeconds: 3 });
+    w.on429(
+      t,
+      { sentAt: T0 + 200, receivedAt: T0 + 300, limit: 40, remaining: 0, resetSeconds: 30 },
+      { retryAfterSeconds: 3 },
+    );
     expect(w.nextOpportunity(T0 + 400)).toBe(T0 + 3_300 + MARGIN);
     expect(w.available(T0 + 3_300 + MARGIN)).toBe(40);
   });

@@ -20,7 +20,12 @@ import { buildCatalog } from '../../src/streams/catalog.js';
 import type { AirbyteMessage } from '../../src/generated/protocol.js';
 
 const example = (name: string, key: string) =>
-  (JSON.parse(readFileSync(new URL(`../fixtures/examples/${name}.json`, import.meta.url), 'utf8')) as Record<string, Array<Record<string, unknown>>>)[key]!;
+  (
+    JSON.parse(readFileSync(new URL(`../fixtures/examples/${name}.json`, import.meta.url), 'utf8')) as Record<
+      string,
+      Array<Record<string, unknown>>
+    >
+  )[key]!;
 const ORDERS = example('orders', 'orders');
 const SHIPMENTS = example('shipments', 'shipments');
 
@@ -36,7 +41,31 @@ function rng(seed: number): () => number {
   };
 }
 
-const JSON_TOKENS = ['type', '1000', 'true', 'null', '"', '\\', ':', ',', '{', '}', '[', ']', 'RECORD', 'orders', 'data', 'stream', '0', 'a', '*', '\n', '\u2028', 'é', ' '];
+const JSON_TOKENS = [
+  'type',
+  '1000',
+  'true',
+  'null',
+  '"',
+  '\\',
+  ':',
+  ',',
+  '{',
+  '}',
+  '[',
+  ']',
+  'RECORD',
+  'orders',
+  'data',
+  'stream',
+  '0',
+  'a',
+  '*',
+  '\n',
+  '\u2028',
+  'é',
+  ' ',
+];
 const CHARSET = 'abcdefABCDEF0123456789:"\\/+=%&? {}[],.-_*#~é\u2028\n\t€😀';
 
 function randomSecret(random: () => number, minLength = 1): string {
@@ -57,20 +86,39 @@ function messagesWith(key: string, secret: string): AirbyteMessage[] {
     logMessage('WARN', `GET /orders?x=${encodeURIComponent(secret)} failed; header was ${basic}`),
     streamStatusMessage('orders', 'RUNNING', 1_700_000_000_000),
     estimateTraceMessage('orders', 1000),
-    streamStateMessage('orders', { version: 1, cursor_field: 'modifyDate', cursor: '2024-01-01T00:00:00.000Z', ids_at_cursor: [1000, 'true'] }, 1000),
-    errorTraceMessage({ message: `HTTP 400: ${basic}`, failureType: 'system_error', internalMessage: `echo ${secret} and ${key}`, stream: 'orders' }),
+    streamStateMessage(
+      'orders',
+      { version: 1, cursor_field: 'modifyDate', cursor: '2024-01-01T00:00:00.000Z', ids_at_cursor: [1000, 'true'] },
+      1000,
+    ),
+    errorTraceMessage({
+      message: `HTTP 400: ${basic}`,
+      failureType: 'system_error',
+      internalMessage: `echo ${secret} and ${key}`,
+      stream: 'orders',
+    }),
   ];
 }
 
 function recordsWith(key: string, secret: string): Array<Record<string, unknown>> {
   return [
     ...ORDERS,
-    { ...ORDERS[0]!, orderId: 1000, customerNotes: `notes ${secret} ${Buffer.from(`${key}:${secret}`).toString('base64url')}`, internalNotes: key },
+    {
+      ...ORDERS[0]!,
+      orderId: 1000,
+      customerNotes: `notes ${secret} ${Buffer.from(`${key}:${secret}`).toString('base64url')}`,
+      internalNotes: key,
+    },
     ...SHIPMENTS,
   ];
 }
 
-async function emitAll(key: string, secret: string, messages: AirbyteMessage[], records: Array<Record<string, unknown>>): Promise<string> {
+async function emitAll(
+  key: string,
+  secret: string,
+  messages: AirbyteMessage[],
+  records: Array<Record<string, unknown>>,
+): Promise<string> {
   let out = '';
   const sink = new Writable({ write: (chunk, _enc, done) => ((out += String(chunk)), done()) });
   const emitter = new Emitter(sink, createRedactor([key, secret]));
@@ -79,7 +127,8 @@ async function emitAll(key: string, secret: string, messages: AirbyteMessage[], 
   return out;
 }
 
-const VOCABULARY_PATHS = /^(type|record\.stream|state\.type|state\.stream\.stream_descriptor\.name|trace\.type|trace\.error\.failure_type|trace\.error\.stream_descriptor\.name|trace\.estimate\.(name|type)|trace\.stream_status\.(stream_descriptor\.name|status|reasons\.type)|log\.level|connectionStatus\.status)$/;
+const VOCABULARY_PATHS =
+  /^(type|record\.stream|state\.type|state\.stream\.stream_descriptor\.name|trace\.type|trace\.error\.failure_type|trace\.error\.stream_descriptor\.name|trace\.estimate\.(name|type)|trace\.stream_status\.(stream_descriptor\.name|status|reasons\.type)|log\.level|connectionStatus\.status)$/;
 const STATIC_PATHS = /^(spec|catalog|state)(\.|$)/;
 
 /**
@@ -101,7 +150,9 @@ function shapeDiff(input: unknown, output: unknown, path = ''): string[] {
   const a = Object.keys(input);
   const b = Object.keys(output);
   if (a.join('\u0000') !== b.join('\u0000')) return [`${path} keys`];
-  return a.flatMap((k) => shapeDiff((input as Record<string, unknown>)[k], (output as Record<string, unknown>)[k], path ? `${path}.${k}` : k));
+  return a.flatMap((k) =>
+    shapeDiff((input as Record<string, unknown>)[k], (output as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
+  );
 }
 
 /** Every string value outside the vocabulary and static paths that still holds one of the forms. */
@@ -117,8 +168,16 @@ function leaks(value: unknown, forms: string[], path = ''): string[] {
 
 describe('masking by value', () => {
   test('a key 1000 leaves "orderItemId":1000 a number, and a key type leaves every "type" alone', async () => {
-    const out = await emitAll('1000', 'type', [logMessage('INFO', 'key 1000 and type')], [{ orderItemId: 1000, type: 'type', note: 'id 1000' }]);
-    const [log, record] = out.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
+    const out = await emitAll(
+      '1000',
+      'type',
+      [logMessage('INFO', 'key 1000 and type')],
+      [{ orderItemId: 1000, type: 'type', note: 'id 1000' }],
+    );
+    const [log, record] = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
     expect(log).toEqual({ type: 'LOG', log: { level: 'INFO', message: 'key ********** and **********' } });
     expect(record!.record!.data).toEqual({ orderItemId: 1000, type: '**********', note: 'id **********' });
   });
@@ -126,7 +185,11 @@ describe('masking by value', () => {
   test('the Basic token, its base64, base64url and URL-encoded forms are masked whatever the secret lengths', () => {
     const redact = createRedactor(['ab', 'a-much-longer-secret/with+signs']);
     const token = Buffer.from('ab:a-much-longer-secret/with+signs').toString('base64');
-    for (const form of [token, encodeURIComponent(token), Buffer.from('ab:a-much-longer-secret/with+signs').toString('base64url')]) {
+    for (const form of [
+      token,
+      encodeURIComponent(token),
+      Buffer.from('ab:a-much-longer-secret/with+signs').toString('base64url'),
+    ]) {
       expect(redact(`Authorization: Basic ${form}`)).toBe('Authorization: Basic **********');
     }
     expect(redact('x=a-much-longer-secret%2Fwith%2Bsigns')).toBe('x=**********');
@@ -134,7 +197,11 @@ describe('masking by value', () => {
   });
 
   test('a checkpoint is never masked: it must stay valid input for the next sync', async () => {
-    const state = streamStateMessage('orders', { version: 1, cursor_field: 'modifyDate', cursor: '2024-01-01T00:00:00.000Z' }, 3);
+    const state = streamStateMessage(
+      'orders',
+      { version: 1, cursor_field: 'modifyDate', cursor: '2024-01-01T00:00:00.000Z' },
+      3,
+    );
     const out = await emitAll('2024', 'a', [state], []);
     expect(JSON.parse(out)).toEqual(state);
   });
@@ -146,7 +213,12 @@ describe('masking by value', () => {
 
   test('records without a secret are written unchanged (the fast path)', async () => {
     const out = await emitAll('0123456789abcdef0123456789abcdef', 'fedcba9876543210fedcba9876543210', [], ORDERS);
-    expect(out).toBe(ORDERS.map((o) => `{"type":"RECORD","record":{"stream":"orders","data":${JSON.stringify(o)},"emitted_at":1700000000000}}\n`).join(''));
+    expect(out).toBe(
+      ORDERS.map(
+        (o) =>
+          `{"type":"RECORD","record":{"stream":"orders","data":${JSON.stringify(o)},"emitted_at":1700000000000}}\n`,
+      ).join(''),
+    );
   });
 
   test('property: random secrets over real protocol lines keep every line the same JSON structure and leak no form', async () => {
@@ -159,7 +231,13 @@ describe('masking by value', () => {
       const out = await emitAll(key, secret, messages, records);
       const lines = out.split('\n');
       expect(lines.pop()).toBe('');
-      const inputs: unknown[] = [...messages.map((m) => JSON.parse(JSON.stringify(m)) as unknown), ...records.map((data) => ({ type: 'RECORD', record: { stream: 'orders', data, emitted_at: 1_700_000_000_000 } }))];
+      const inputs: unknown[] = [
+        ...messages.map((m) => JSON.parse(JSON.stringify(m)) as unknown),
+        ...records.map((data) => ({
+          type: 'RECORD',
+          record: { stream: 'orders', data, emitted_at: 1_700_000_000_000 },
+        })),
+      ];
       expect({ run, key, secret, lines: lines.length }).toEqual({ run, key, secret, lines: inputs.length });
       const forms = secretForms([key, secret]);
       lines.forEach((line, i) => {
@@ -177,8 +255,15 @@ describe('masking by value', () => {
       const key = randomSecret(random, 6);
       const secret = randomSecret(random, 6);
       const out = await emitAll(key, secret, messagesWith(key, secret), recordsWith(key, secret));
-      const needles = secretForms([key, secret]).flatMap((f) => [f, JSON.stringify(f).slice(1, -1)]).filter((n) => n.length >= 6);
-      expect({ run, key, secret, found: needles.filter((n) => out.includes(n)) }).toEqual({ run, key, secret, found: [] });
+      const needles = secretForms([key, secret])
+        .flatMap((f) => [f, JSON.stringify(f).slice(1, -1)])
+        .filter((n) => n.length >= 6);
+      expect({ run, key, secret, found: needles.filter((n) => out.includes(n)) }).toEqual({
+        run,
+        key,
+        secret,
+        found: [],
+      });
     }
   });
 });

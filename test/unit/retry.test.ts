@@ -90,7 +90,9 @@ describe('withRetry', () => {
     );
     const err = (result as PromiseRejectedResult).reason as Error;
     expect(err).toBeInstanceOf(TransientError);
-    expect(err.message).toMatch(/^GET \/shipments still failing after \d+ attempt\(s\) over \d+ s: ShipStation answered HTTP 500$/);
+    expect(err.message).toMatch(
+      /^GET \/shipments still failing after \d+ attempt\(s\) over \d+ s: ShipStation answered HTTP 500$/,
+    );
     // The last backoff is cut to the budget: it ends exactly then, not a backoff later.
     expect(elapsed).toBe(300);
   });

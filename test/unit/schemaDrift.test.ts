@@ -13,9 +13,19 @@ const schema: JsonSchema = {
     address: { type: ['null', 'object'], properties: { city: { type: ['null', 'string'] } } },
     items: {
       type: ['null', 'array'],
-      items: { type: 'object', properties: { sku: { type: ['null', 'string'] }, options: { type: ['null', 'array'], items: { type: 'object', properties: { name: { type: 'string' } } } } } },
+      items: {
+        type: 'object',
+        properties: {
+          sku: { type: ['null', 'string'] },
+          options: { type: ['null', 'array'], items: { type: 'object', properties: { name: { type: 'string' } } } },
+        },
+      },
     },
-    category: { type: ['null', 'object', 'array'], properties: { name: { type: 'string' } }, items: { type: 'object', properties: { name: { type: 'string' } } } },
+    category: {
+      type: ['null', 'object', 'array'],
+      properties: { name: { type: 'string' } },
+      items: { type: 'object', properties: { name: { type: 'string' } } },
+    },
     tags: { type: ['null', 'array', 'string'], items: { type: 'integer' } },
     anything: { type: ['null', 'object', 'array', 'string'] },
   },
@@ -33,16 +43,28 @@ describe('createSchemaDriftDetector', () => {
       id: 1,
       extra: true,
       address: { city: 'x', zip: '1' },
-      items: [{ sku: 'a', colour: 'red', options: [{ name: 'n', priority: 1 }] }, { sku: 'b', size: 2 }],
+      items: [
+        { sku: 'a', colour: 'red', options: [{ name: 'n', priority: 1 }] },
+        { sku: 'b', size: 2 },
+      ],
       category: [{ name: 'c', parent: 1 }],
     });
     check({ id: 2, category: { name: 'c', code: 'k' } });
-    expect(seen).toEqual(['extra', 'address.zip', 'items[].colour', 'items[].options[].priority', 'items[].size', 'category[].parent', 'category.code']);
+    expect(seen).toEqual([
+      'extra',
+      'address.zip',
+      'items[].colour',
+      'items[].options[].priority',
+      'items[].size',
+      'category[].parent',
+      'category.code',
+    ]);
   });
 
   test('reports each path once per run, however many records carry it', () => {
     const { seen, check } = detector();
-    for (let i = 0; i < 100; i++) check({ id: i, extra: i, address: { zip: i }, items: [{ colour: i }, { colour: i }] });
+    for (let i = 0; i < 100; i++)
+      check({ id: i, extra: i, address: { zip: i }, items: [{ colour: i }, { colour: i }] });
     expect(seen).toEqual(['extra', 'address.zip', 'items[].colour']);
     const nextRun = detector();
     nextRun.check({ id: 1, extra: 1 });

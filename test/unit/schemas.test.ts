@@ -49,7 +49,8 @@ const EXAMPLES: [file: string, stream: string][] = [
 /** Every sub-schema with its dotted path, the root included. */
 function walk(schema: JsonSchema, path = '', out: [string, JsonSchema][] = []): [string, JsonSchema][] {
   out.push([path, schema]);
-  for (const [key, property] of Object.entries(schema.properties ?? {})) walk(property, path ? `${path}.${key}` : key, out);
+  for (const [key, property] of Object.entries(schema.properties ?? {}))
+    walk(property, path ? `${path}.${key}` : key, out);
   if (schema.items) walk(schema.items, `${path}[]`, out);
   return out;
 }
@@ -57,11 +58,14 @@ function walk(schema: JsonSchema, path = '', out: [string, JsonSchema][] = []): 
 const typesOf = (schema: JsonSchema): string[] => [schema.type ?? []].flat();
 
 test('there is a schema for every stream definition and a definition for every schema', () => {
-  const files = readdirSync(fileURLToPath(new URL('../../schemas', import.meta.url))).map((f) => f.replace(/\.json$/, ''));
+  const files = readdirSync(fileURLToPath(new URL('../../schemas', import.meta.url))).map((f) =>
+    f.replace(/\.json$/, ''),
+  );
   const names = [...DEFINED.map((s) => s.name), ...CHILD_STREAMS.map((s) => s.name)];
   expect(files.sort()).toEqual([...names].sort());
   expect(STREAMS.map(([name]) => name).sort()).toEqual([...names].sort());
-  for (const def of [...DEFINED, ...CHILD_STREAMS]) expect(STREAMS.find(([name]) => name === def.name)![1]).toEqual(def.primaryKey);
+  for (const def of [...DEFINED, ...CHILD_STREAMS])
+    expect(STREAMS.find(([name]) => name === def.name)![1]).toEqual(def.primaryKey);
 });
 
 describe.each(STREAMS)('schemas/%s.json', (name, primaryKey, keyType) => {
@@ -84,7 +88,8 @@ describe.each(STREAMS)('schemas/%s.json', (name, primaryKey, keyType) => {
       if (sub.properties && sub.additionalProperties !== true) problems.push(`${path || '(root)'}: closed object`);
       if (path === '' || path.endsWith('[]')) continue;
       // No type at all: any JSON value, null included.
-      if (!primaryKey.includes(path) && typesOf(sub).length > 0 && !typesOf(sub).includes('null')) problems.push(`${path}: not nullable`);
+      if (!primaryKey.includes(path) && typesOf(sub).length > 0 && !typesOf(sub).includes('null'))
+        problems.push(`${path}: not nullable`);
       if (typeof sub.description !== 'string') problems.push(`${path}: no description`);
     }
     expect(problems).toEqual([]);
@@ -124,12 +129,15 @@ test('the date-only and date-time split matches the API', () => {
   expect(format('fulfillments', 'deliveryDate')).toBe('date-time');
 });
 
-test.each(QUIRKS.map((q) => [`${q.stream}.${q.path}`, q] as const))('quirk %s: declared with its clean type, its description says what is normalised', (_name, quirk) => {
-  const field = schemaAt(loadStreamSchema(quirk.stream), quirk.path);
-  expect(field).toBeDefined();
-  expect(typesOf(field!).filter((t) => t !== 'null')).toHaveLength(1);
-  expect(field!.description).toContain(quirkNote(quirk));
-});
+test.each(QUIRKS.map((q) => [`${q.stream}.${q.path}`, q] as const))(
+  'quirk %s: declared with its clean type, its description says what is normalised',
+  (_name, quirk) => {
+    const field = schemaAt(loadStreamSchema(quirk.stream), quirk.path);
+    expect(field).toBeDefined();
+    expect(typesOf(field!).filter((t) => t !== 'null')).toHaveLength(1);
+    expect(field!.description).toContain(quirkNote(quirk));
+  },
+);
 
 describe('createSchemaAjv', () => {
   test('declares the Airbyte keywords but keeps strict mode for everything else', () => {
@@ -164,7 +172,8 @@ describe.each(EXAMPLES)('reference example %s', (file, stream) => {
 
 test('the quirks seen outside the documentation examples validate once normalised, and not before', () => {
   const ajv = createSchemaAjv();
-  const valid = (stream: string, record: Record<string, unknown>) => ajv.validate(loadStreamSchema(stream), record) || ajv.errors;
+  const valid = (stream: string, record: Record<string, unknown>) =>
+    ajv.validate(loadStreamSchema(stream), record) || ajv.errors;
   const normalised = (stream: string, record: Record<string, unknown>) => {
     const copy = structuredClone(record);
     createQuirkNormalizer(stream, loadStreamSchema(stream), silentLogger)(copy);
@@ -175,14 +184,32 @@ test('the quirks seen outside the documentation examples validate once normalise
     ['stores', { storeId: 1, statusMappings: '' }],
     ['products', { productId: 1, productCategory: [{ categoryId: 1, name: 'a' }], tags: null, aliases: null }],
     ['products', { productId: 1, productCategory: [], tags: '' }],
-    ['warehouses', { warehouseId: 1, returnAddress: { residential: '' }, registerFedexMeter: '', sellerIntegrationId: '' }],
-    ['warehouses', { warehouseId: 1, originAddress: { residential: 'True' }, registerFedexMeter: 'false', sellerIntegrationId: '42' }],
+    [
+      'warehouses',
+      { warehouseId: 1, returnAddress: { residential: '' }, registerFedexMeter: '', sellerIntegrationId: '' },
+    ],
+    [
+      'warehouses',
+      {
+        warehouseId: 1,
+        originAddress: { residential: 'True' },
+        registerFedexMeter: 'false',
+        sellerIntegrationId: '42',
+      },
+    ],
   ];
   for (const [stream, record] of quirky) {
     expect(valid(stream, record)).not.toBe(true);
     expect(normalised(stream, record)).toBe(true);
   }
-  expect(valid('orders', { orderId: 1, weight: { value: 5, units: 'ounces', WeightUnits: 1 }, labelMessages: null, items: [] })).toBe(true);
+  expect(
+    valid('orders', {
+      orderId: 1,
+      weight: { value: 5, units: 'ounces', WeightUnits: 1 },
+      labelMessages: null,
+      items: [],
+    }),
+  ).toBe(true);
   expect(valid('orders', { orderId: 1, advancedOptions: { billToMyOtherAccount: null, somethingNew: 1 } })).toBe(true);
   expect(valid('shipments', { shipmentId: 1, shipmentItems: null, advancedOptions: { storeId: 1 } })).toBe(true);
   expect(valid('orders', { orderNumber: 'x' })).not.toBe(true);
@@ -199,7 +226,8 @@ describe.each(CHILD_STREAMS.map((c) => [c.name, c] as const))('child schema %s',
   test("every field of the parent's element, identical but for the key's nullability", () => {
     for (const [field, sub] of Object.entries(element.properties!)) {
       const mine = schema.properties![field]!;
-      if (child.primaryKey.includes(field)) expect({ ...mine, type: sub.type, description: sub.description }).toEqual(sub);
+      if (child.primaryKey.includes(field))
+        expect({ ...mine, type: sub.type, description: sub.description }).toEqual(sub);
       else expect([field, mine]).toEqual([field, sub]);
     }
   });
@@ -216,7 +244,11 @@ describe.each(CHILD_STREAMS.map((c) => [c.name, c] as const))('child schema %s',
       ]);
     }
     if (child.index) expect(schema.properties![child.index]!.type).toBe('integer');
-    const expected = [...Object.keys(child.carry), ...(child.index ? [child.index] : []), ...Object.keys(element.properties!)];
+    const expected = [
+      ...Object.keys(child.carry),
+      ...(child.index ? [child.index] : []),
+      ...Object.keys(element.properties!),
+    ];
     expect(Object.keys(schema.properties!).sort()).toEqual([...new Set(expected)].sort());
   });
 });

@@ -43,11 +43,39 @@ describe('usableId', () => {
 describe('keysetRows', () => {
   const facts = { cursorField: 'modifyDate', idField: 'orderId', request: { from: FROM, to: Infinity, page: 1 } };
   test.each([
-    ['ascending values', [{ orderId: 1, modifyDate: at(FROM) }, { orderId: 2, modifyDate: at(FROM + 1000) }], null],
-    ['equal values in any id order', [{ orderId: 2, modifyDate: at(FROM) }, { orderId: 1, modifyDate: at(FROM) }], null],
-    ['a row without a cursor value', [{ orderId: 1, modifyDate: null }, { orderId: 2, modifyDate: at(FROM) }], null],
+    [
+      'ascending values',
+      [
+        { orderId: 1, modifyDate: at(FROM) },
+        { orderId: 2, modifyDate: at(FROM + 1000) },
+      ],
+      null,
+    ],
+    [
+      'equal values in any id order',
+      [
+        { orderId: 2, modifyDate: at(FROM) },
+        { orderId: 1, modifyDate: at(FROM) },
+      ],
+      null,
+    ],
+    [
+      'a row without a cursor value',
+      [
+        { orderId: 1, modifyDate: null },
+        { orderId: 2, modifyDate: at(FROM) },
+      ],
+      null,
+    ],
     ['the fall-back hour below the start', [{ orderId: 1, modifyDate: at(FROM - HOUR) }], null],
-    ['values going back', [{ orderId: 1, modifyDate: at(FROM + 1000) }, { orderId: 2, modifyDate: at(FROM) }], /not sorted by modifyDate ascending/],
+    [
+      'values going back',
+      [
+        { orderId: 1, modifyDate: at(FROM + 1000) },
+        { orderId: 2, modifyDate: at(FROM) },
+      ],
+      /not sorted by modifyDate ascending/,
+    ],
     ['a row far below the start', [{ orderId: 1, modifyDate: at(FROM - HOUR - 1000) }], /date filter was ignored/],
     ['a missing id', [{ modifyDate: at(FROM) }], /no usable primary key 'orderId' \(missing\)/],
     ['an empty id', [{ orderId: '', modifyDate: at(FROM) }], /no usable primary key/],
@@ -61,7 +89,8 @@ describe('keysetRows', () => {
 
 describe('fullRefreshIds', () => {
   test('returns the ids in order', () => expect(fullRefreshIds([{ id: 3 }, { id: 'a' }], 'id')).toEqual([3, 'a']));
-  test('refuses a row without one', () => expect(() => fullRefreshIds([{ id: 3 }, { id: null }], 'id')).toThrow(/record 2 of the page/));
+  test('refuses a row without one', () =>
+    expect(() => fullRefreshIds([{ id: 3 }, { id: null }], 'id')).toThrow(/record 2 of the page/));
 });
 
 describe('plausibleTotal', () => {
@@ -91,11 +120,14 @@ describe('endsRows', () => {
     [40, undefined, 1, 100, true],
     [40, 140, 2, 100, true],
     [40, 300, 2, 100, false], // a short page whose total promises more: read on
-  ])('%p rows, total %p, page %p of %p → %p', (n, total, page, size, ends) => expect(endsRows(n, total, page, size)).toBe(ends));
+  ])('%p rows, total %p, page %p of %p → %p', (n, total, page, size, ends) =>
+    expect(endsRows(n, total, page, size)).toBe(ends),
+  );
 });
 
 describe('checkPageMoved and pageFingerprint', () => {
-  test('the same ids again are refused', () => expect(() => checkPageMoved(rows(1, 2, 3), pageFingerprint(rows(1, 2, 3)))).toThrow(/ignore the page parameter/));
+  test('the same ids again are refused', () =>
+    expect(() => checkPageMoved(rows(1, 2, 3), pageFingerprint(rows(1, 2, 3)))).toThrow(/ignore the page parameter/));
   test.each([
     ['other ids', rows(4, 5, 6)],
     ['the same first row only', rows(1, 5, 6)],
@@ -104,7 +136,12 @@ describe('checkPageMoved and pageFingerprint', () => {
   ])('%s pass', (_, next) => expect(() => checkPageMoved(next, pageFingerprint(rows(1, 2, 3)))).not.toThrow());
   test('no page before: passes', () => expect(() => checkPageMoved(rows(1), undefined)).not.toThrow());
   test('each id is ended, so ids 1 and 2 are not id 12', () => {
-    expect(pageFingerprint([{ value: 1, id: 1 }, { value: 1, id: 2 }])).not.toBe(pageFingerprint([{ value: 1, id: 12 }]));
+    expect(
+      pageFingerprint([
+        { value: 1, id: 1 },
+        { value: 1, id: 2 },
+      ]),
+    ).not.toBe(pageFingerprint([{ value: 1, id: 12 }]));
   });
 });
 
@@ -131,7 +168,15 @@ describe('pages that cannot be ordered or counted', () => {
   test('a page of rows without any sort value is refused', () => {
     expect(() => checkSortValues([{ value: null, id: 1 }], 'createDate')).toThrow(/usable createDate/);
   });
-  test.each([[[]], [[{ value: null, id: 1 }, { value: 5, id: 2 }]]])('%j passes', (page) => expect(() => checkSortValues(page, 'createDate')).not.toThrow());
+  test.each([
+    [[]],
+    [
+      [
+        { value: null, id: 1 },
+        { value: 5, id: 2 },
+      ],
+    ],
+  ])('%j passes', (page) => expect(() => checkSortValues(page, 'createDate')).not.toThrow());
   test('no progress without a cursor value', () => {
     expect(() => checkCursorProgress(undefined)).toThrow(/no usable cursor value/);
     expect(() => checkCursorProgress(0)).not.toThrow();
@@ -143,7 +188,9 @@ describe('pages that cannot be ordered or counted', () => {
   test('a count the total contradicts is transient and says which reading it was', () => {
     const stuck = groupCountFault(FROM, 120, 100, 3, true);
     expect(stuck).toBeInstanceOf(TransientError);
-    expect(stuck.message).toMatch(/reported 120 records .* served 100 distinct ones over 3 reads .*its total is wrong\)/);
+    expect(stuck.message).toMatch(
+      /reported 120 records .* served 100 distinct ones over 3 reads .*its total is wrong\)/,
+    );
     expect(groupCountFault(FROM, 120, 100, 12, false).message).toMatch(/different order on every read/);
   });
 });

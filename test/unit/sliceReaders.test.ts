@@ -15,7 +15,8 @@ const T0 = Date.UTC(2024, 0, 1);
 const utcZone = { wallToUtc: (v: number) => v, utcToWall: (v: number) => v, isAmbiguous: () => false };
 const orders = findStream('orders')!;
 const wall = (ms: number) => new Date(ms).toISOString().slice(0, 23);
-const filterMs = (value: unknown) => (typeof value === 'string' ? Date.parse(`${value.replace(' ', 'T')}Z`) : undefined);
+const filterMs = (value: unknown) =>
+  typeof value === 'string' ? Date.parse(`${value.replace(' ', 'T')}Z`) : undefined;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A ShipStation stand-in: pages of the model after a seeded delay, totals capped; checkpoints take a while too. */
@@ -26,9 +27,17 @@ function fakeTarget(rows: Row[], rand: () => number, totalCap: number) {
     read: async (_path, query, use) => {
       await sleep(Math.floor(rand() * 4));
       const q = query as Record<string, unknown>;
-      const request = { from: filterMs(q.modifyDateStart), to: filterMs(q.modifyDateEnd) ?? Infinity, page: Number(q.page), size: Number(q.pageSize) };
+      const request = {
+        from: filterMs(q.modifyDateStart),
+        to: filterMs(q.modifyDateEnd) ?? Infinity,
+        page: Number(q.page),
+        size: Number(q.pageSize),
+      };
       const { page, total } = serve(rows, request, request.size);
-      return use({ orders: page.map((r) => ({ orderId: r.id, modifyDate: wall(r.value) })), total: Math.min(total, totalCap) }, {});
+      return use(
+        { orders: page.map((r) => ({ orderId: r.id, modifyDate: wall(r.value) })), total: Math.min(total, totalCap) },
+        {},
+      );
     },
     estimateRows: async () => {},
     records: async (records) => {
@@ -46,13 +55,19 @@ describe('readers sharing slices and fans, with real awaits', () => {
     const failures: string[] = [];
     for (let seed = 1; seed <= 12; seed++) {
       const rand = mulberry32(seed);
-      const rows: Row[] = Array.from({ length: 400 }, (_, i) => ({ id: i + 1, value: T0 + Math.floor(rand() * 400_000) * 1000 + Math.floor(rand() * 1000) }));
+      const rows: Row[] = Array.from({ length: 400 }, (_, i) => ({
+        id: i + 1,
+        value: T0 + Math.floor(rand() * 400_000) * 1000 + Math.floor(rand() * 1000),
+      }));
       const windowEnd = T0 + 400_000_000;
       // Three ranges left open by an earlier sync, and the frontier: four readers at once from the start.
       const cut = (k: number) => T0 + k * 100_000_000;
       const resume: ResumePlan = {
         frontier: { from: cut(3), idsAtLast: [] },
-        pending: [0, 1, 2].map((k) => ({ pos: { from: k === 0 ? undefined : cut(k), idsAtLast: [] }, targetEnd: cut(k + 1) - 1000 })),
+        pending: [0, 1, 2].map((k) => ({
+          pos: { from: k === 0 ? undefined : cut(k), idsAtLast: [] },
+          targetEnd: cut(k + 1) - 1000,
+        })),
       };
       const plan: IncrementalPlan = {
         cursor: orders.cursors!.modifyDate!,

@@ -62,7 +62,8 @@ function slicedSync(rows: Row[], windowEnd: number, plan: ResumePlan, opts: Opti
     units.splice(units.indexOf(unit), 1);
   };
   for (let step = 0; step < 400_000; step++) {
-    if (opts.killAfter !== undefined && processed >= opts.killAfter) return { emitted, checkpoint, requests, killed: true, midFan: set.open.some((s) => s.fan) };
+    if (opts.killAfter !== undefined && processed >= opts.killAfter)
+      return { emitted, checkpoint, requests, killed: true, midFan: set.open.some((s) => s.fan) };
     if (units.length < opts.maxReaders && (units.length === 0 || rand() < 0.8)) {
       const unit = set.claim(reading);
       if (unit) units.push(unit);
@@ -91,7 +92,8 @@ function slicedSync(rows: Row[], windowEnd: number, plan: ResumePlan, opts: Opti
       const fan = slice.fan!;
       const step = set.applyLinkPage(slice, unit.link, pageRows, total, pageSize);
       for (const i of step.emit) emitted.push(page[i]!.id);
-      if (step.hold.length > 0) held.set(fan, new Map([...(held.get(fan) ?? []), [unit.link, step.hold.map((i) => page[i]!)]]));
+      if (step.hold.length > 0)
+        held.set(fan, new Map([...(held.get(fan) ?? []), [unit.link, step.hold.map((i) => page[i]!)]]));
       for (const { link, repeated } of step.release) {
         const waiting = held.get(fan)?.get(link) ?? [];
         held.get(fan)?.delete(link);
@@ -116,7 +118,12 @@ function randomRows(rand: () => number, n: number, seconds: number, tieShare = 0
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {
     const tie = i > 0 && rand() < tieShare;
-    rows.push({ id: i + 1, value: tie ? rows[i - 1]!.value : T0 + Math.floor(rand() * seconds) * 1000 + (rand() < 0.5 ? 0 : Math.floor(rand() * 1000)) });
+    rows.push({
+      id: i + 1,
+      value: tie
+        ? rows[i - 1]!.value
+        : T0 + Math.floor(rand() * seconds) * 1000 + (rand() < 0.5 ? 0 : Math.floor(rand() * 1000)),
+    });
   }
   return rows;
 }
@@ -173,39 +180,43 @@ describe('sliced reading of one window', () => {
     expect(run.checkpoint.frontier.lastValue).toBe(Math.max(...rows.map((r) => r.value)));
   });
 
-  test.each(BOUNDS)('randomised hostile schedules with kills and resumes lose no row that stayed put (%s bounds)', (bounds) => {
-    let resumedMidFan = 0;
-    let resumedWithSlices = 0;
-    for (let seed = 1; seed <= 30; seed++) {
-      const rand = mulberry32(seed * 7 + bounds.length);
-      const n = 300 + Math.floor(rand() * 1500);
-      const rows = randomRows(rand, n, 2000, rand() < 0.3 ? 0.4 : 0.01);
-      const original = new Map(rows.map((r) => [r.id, r.value]));
-      const windowEnd = T0 + 2_500_000;
-      const { touched, mutate } = hostileChanges(rows, rand, windowEnd, 0.4);
-      const pageSize = [20, 50, 100][seed % 3]!;
-      const opts = { bounds, pageSize, maxReaders: 1 + (seed % 6), rand, mutate, unstableTies: seed % 4 === 0 };
-      const got = new Set<number>();
-      let plan = fresh();
-      // Up to three kills, then a run to the end; each resumes from the last checkpoint with a later window.
-      let end = windowEnd;
-      for (let attempt = 0; ; attempt++) {
-        const kill = attempt < 3 && rand() < 0.7 ? 1 + Math.floor(rand() * 30) : undefined;
-        const run = slicedSync(rows, end, plan, { ...opts, killAfter: kill });
-        for (const id of run.emitted) got.add(id);
-        plan = run.checkpoint;
-        if (!run.killed) break;
-        if (run.midFan) resumedMidFan++;
-        if (plan.pending.length > 0) resumedWithSlices++;
-        end += 1000;
+  test.each(BOUNDS)(
+    'randomised hostile schedules with kills and resumes lose no row that stayed put (%s bounds)',
+    (bounds) => {
+      let resumedMidFan = 0;
+      let resumedWithSlices = 0;
+      for (let seed = 1; seed <= 30; seed++) {
+        const rand = mulberry32(seed * 7 + bounds.length);
+        const n = 300 + Math.floor(rand() * 1500);
+        const rows = randomRows(rand, n, 2000, rand() < 0.3 ? 0.4 : 0.01);
+        const original = new Map(rows.map((r) => [r.id, r.value]));
+        const windowEnd = T0 + 2_500_000;
+        const { touched, mutate } = hostileChanges(rows, rand, windowEnd, 0.4);
+        const pageSize = [20, 50, 100][seed % 3]!;
+        const opts = { bounds, pageSize, maxReaders: 1 + (seed % 6), rand, mutate, unstableTies: seed % 4 === 0 };
+        const got = new Set<number>();
+        let plan = fresh();
+        // Up to three kills, then a run to the end; each resumes from the last checkpoint with a later window.
+        let end = windowEnd;
+        for (let attempt = 0; ; attempt++) {
+          const kill = attempt < 3 && rand() < 0.7 ? 1 + Math.floor(rand() * 30) : undefined;
+          const run = slicedSync(rows, end, plan, { ...opts, killAfter: kill });
+          for (const id of run.emitted) got.add(id);
+          plan = run.checkpoint;
+          if (!run.killed) break;
+          if (run.midFan) resumedMidFan++;
+          if (plan.pending.length > 0) resumedWithSlices++;
+          end += 1000;
+        }
+        for (const [id, value] of original)
+          if (!touched.has(id) && value < windowEnd - 1000) expect([seed, id, got.has(id)]).toEqual([seed, id, true]);
       }
-      for (const [id, value] of original) if (!touched.has(id) && value < windowEnd - 1000) expect([seed, id, got.has(id)]).toEqual([seed, id, true]);
-    }
-    // The schedules must exercise resuming in the middle of fans, with ranges still open, or this proves less
-    // than it says.
-    expect(resumedMidFan).toBeGreaterThan(10);
-    expect(resumedWithSlices).toBeGreaterThan(0);
-  });
+      // The schedules must exercise resuming in the middle of fans, with ranges still open, or this proves less
+      // than it says.
+      expect(resumedMidFan).toBeGreaterThan(10);
+      expect(resumedWithSlices).toBeGreaterThan(0);
+    },
+  );
 
   test('rows modified while the window is read, stamped after it, all arrive by the next sync', () => {
     for (let seed = 1; seed <= 20; seed++) {
@@ -234,7 +245,14 @@ describe('sliced reading of one window', () => {
       const windowEnd = T0 + 700_000;
       const { touched, mutate } = hostileChanges(rows, rand, windowEnd, 0.5, 6);
       const before = new Map(rows.map((r) => [r.id, r.value]));
-      const run = slicedSync(rows, windowEnd, fresh(), { bounds: 'inclusive', pageSize: 50, maxReaders: 6, rand, mutate, trustingMutant: true });
+      const run = slicedSync(rows, windowEnd, fresh(), {
+        bounds: 'inclusive',
+        pageSize: 50,
+        maxReaders: 6,
+        rand,
+        mutate,
+        trustingMutant: true,
+      });
       const got = new Set(run.emitted);
       lost += [...before].filter(([id, value]) => !touched.has(id) && value < windowEnd - 1000 && !got.has(id)).length;
     }
@@ -245,13 +263,23 @@ describe('sliced reading of one window', () => {
     const set = new SliceSet(fresh(T0), T0 + 99_000);
     const top = set.top;
     top.pos = { from: T0 + 10_000, lastValue: T0 + 10_500, idsAtLast: [1] };
-    const page = (first: number, last: number, ids: number[], end = false): FanPage => ({ end, first: T0 + first, last: T0 + last, idsAtLast: ids });
+    const page = (first: number, last: number, ids: number[], end = false): FanPage => ({
+      end,
+      first: T0 + first,
+      last: T0 + last,
+      idsAtLast: ids,
+    });
     set.startFan(top, { from: T0 - 1000, to: T0 + 100_000, page: 1 }, page(0, 10_500, [1]), [
       { from: T0 + 9000, page: 1 },
       { from: T0 + 8000, page: 2 },
       { from: T0 + 7000, page: 3 },
     ]);
-    expect([set.claimLink(top), set.claimLink(top), set.claimLink(top), set.claimLink(top)]).toEqual([0, 1, 2, undefined]);
+    expect([set.claimLink(top), set.claimLink(top), set.claimLink(top), set.claimLink(top)]).toEqual([
+      0,
+      1,
+      2,
+      undefined,
+    ]);
     // Link 1 answers first: link 0's stretch is a gap up to link 1's first second, the rest continues after link 1.
     set.recordFanPage(top, 1, page(30_200, 40_700, [9]));
     expect(set.checkpoint()).toEqual({
@@ -274,10 +302,14 @@ describe('sliced reading of one window', () => {
     const set = new SliceSet(fresh(T0), T0 + 99_000);
     const top = set.top;
     top.pos = { from: T0 + 10_000, lastValue: T0 + 10_500, idsAtLast: [1] };
-    set.startFan(top, { to: T0 + 100_000, page: 1 }, { end: false, first: T0, last: T0 + 10_500, idsAtLast: [1] }, [{ from: T0 + 9000, page: 1 }]);
+    set.startFan(top, { to: T0 + 100_000, page: 1 }, { end: false, first: T0, last: T0 + 10_500, idsAtLast: [1] }, [
+      { from: T0 + 9000, page: 1 },
+    ]);
     set.claimLink(top);
     set.recordFanPage(top, 0, { end: true, first: T0 + 10_500, last: T0 + 20_000, idsAtLast: [4] });
-    expect(set.checkpoint().pending).toEqual([{ pos: { from: T0 + 10_000, lastValue: T0 + 10_500, idsAtLast: [1] }, targetEnd: T0 + 10_000 }]);
+    expect(set.checkpoint().pending).toEqual([
+      { pos: { from: T0 + 10_000, lastValue: T0 + 10_500, idsAtLast: [1] }, targetEnd: T0 + 10_000 },
+    ]);
   });
 
   test('a resumed plan reads every pending range to its own end, even past the new window end (clock moved back, end_date)', () => {
@@ -320,7 +352,11 @@ describe('fan links', () => {
     const values = Array.from({ length: 100 }, (_, i) => T0 + i * 3000 + (i % 2) * 250);
     const links = planFanLinks(values, T0 - 1000, 100, 1000);
     // Row offsets each link starts at: the skipped rows plus whole pages.
-    const starts = links.map((l) => (l.from === T0 - 1000 ? 0 : values.findIndex((v) => Math.floor(v / 1000) * 1000 >= l.from!)) + (l.page - 1) * 100);
+    const starts = links.map(
+      (l) =>
+        (l.from === T0 - 1000 ? 0 : values.findIndex((v) => Math.floor(v / 1000) * 1000 >= l.from!)) +
+        (l.page - 1) * 100,
+    );
     let end = 100;
     for (const start of starts) {
       expect(start).toBe(end - FAN_OVERLAP);
@@ -342,7 +378,9 @@ describe('fan links', () => {
     const links = planFanLinks(values, T0 - 1000, 100, 400);
     const first = links[0];
     if (first) {
-      const start = values.findIndex((v) => first.from === T0 - 1000 || Math.floor(v / 1000) * 1000 >= first.from!) + (first.page - 1) * 100;
+      const start =
+        values.findIndex((v) => first.from === T0 - 1000 || Math.floor(v / 1000) * 1000 >= first.from!) +
+        (first.page - 1) * 100;
       expect(values[start]!).toBeLessThan(T0 + 60_000);
     }
   });
@@ -382,7 +420,7 @@ describe('readers in flight', () => {
     expect(spareReaders({ ...base, latencyMs: undefined }, 30)).toBe(1);
   });
 
-  test("the first, cold page counts at half: 2.5 s pages after a 120 ms first page fan out in one wave", () => {
+  test('the first, cold page counts at half: 2.5 s pages after a 120 ms first page fan out in one wave', () => {
     const pacer = new Pacer(() => base);
     pacer.report('orders', 24);
     pacer.processed(120);

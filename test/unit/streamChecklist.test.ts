@@ -10,7 +10,10 @@ import { CHILD_STREAMS, STREAMS } from '../../src/streams/definitions.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NAMES = [...STREAMS.map((s) => s.name), ...CHILD_STREAMS.map((s) => s.name)];
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const streamsSection = README.slice(README.indexOf('## Streams'), README.indexOf('\n## ', README.indexOf('## Streams') + 1));
+const streamsSection = README.slice(
+  README.indexOf('## Streams'),
+  README.indexOf('\n## ', README.indexOf('## Streams') + 1),
+);
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -20,16 +23,19 @@ afterAll(async () => sim.close());
 
 describe.each(NAMES)('%s', (name) => {
   test('1. has a JSON Schema in schemas/', () => expect(existsSync(join(ROOT, 'schemas', `${name}.json`))).toBe(true));
-  test('2. has its generated record type (npm run gen:types)', () => expect(existsSync(join(ROOT, 'src', 'generated', `${name}.ts`))).toBe(true));
+  test('2. has its generated record type (npm run gen:types)', () =>
+    expect(existsSync(join(ROOT, 'src', 'generated', `${name}.ts`))).toBe(true));
   test('3. is served by the simulator at its path', async () => {
     const parent = CHILD_STREAMS.find((c) => c.name === name)?.parent ?? name;
     const def = STREAMS.find((s) => s.name === parent)!;
     const { api_key, api_secret, base_url } = sim.config;
-    const response = await fetch(`${base_url}${def.path}`, { headers: { authorization: `Basic ${btoa(`${api_key}:${api_secret}`)}` } });
+    const response = await fetch(`${base_url}${def.path}`, {
+      headers: { authorization: `Basic ${btoa(`${api_key}:${api_secret}`)}` },
+    });
     expect(response.status).toBe(200);
     await response.arrayBuffer();
   });
-  test('4. has its row in the README\'s Streams table', () => expect(streamsSection).toContain(`| \`${name}\` |`));
+  test("4. has its row in the README's Streams table", () => expect(streamsSection).toContain(`| \`${name}\` |`));
 });
 
 test('the checklist sees every stream', () => expect(NAMES.length).toBeGreaterThanOrEqual(14));

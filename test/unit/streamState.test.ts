@@ -30,7 +30,11 @@ describe('pacific zone', () => {
 });
 
 describe('stream state', () => {
-  const pos: KeysetPosition = { from: wall('2024-05-01T10:00:00'), lastValue: wall('2024-05-01T10:00:00.250'), idsAtLast: [7, 9] };
+  const pos: KeysetPosition = {
+    from: wall('2024-05-01T10:00:00'),
+    lastValue: wall('2024-05-01T10:00:00.250'),
+    idsAtLast: [7, 9],
+  };
 
   test('serialises in UTC with a version and the cursor field, and reads back to the same position', () => {
     const state = serializeState(one(pos), 'modifyDate', pacificZone);
@@ -41,12 +45,24 @@ describe('stream state', () => {
       from: '2024-05-01T17:00:00.000Z',
       ids_at_cursor: [7, 9],
     });
-    expect(resumePoint(JSON.parse(JSON.stringify(state)), 'orders', 'modifyDate', pacificZone, undefined).plan.frontier).toEqual(pos);
+    expect(
+      resumePoint(JSON.parse(JSON.stringify(state)), 'orders', 'modifyDate', pacificZone, undefined).plan.frontier,
+    ).toEqual(pos);
   });
 
   test('a group in progress resumes from its page 1 (its count needs every page of one pass)', () => {
     const second = wall('2024-05-01T10:00:00');
-    const g: KeysetPosition = { ...pos, group: { ...newGroup(second), nextPage: 3, total: 1200, seen: [1, 2, 3], requests: 2, maxValue: wall('2024-05-01T10:00:00.900') } };
+    const g: KeysetPosition = {
+      ...pos,
+      group: {
+        ...newGroup(second),
+        nextPage: 3,
+        total: 1200,
+        seen: [1, 2, 3],
+        requests: 2,
+        maxValue: wall('2024-05-01T10:00:00.900'),
+      },
+    };
     const state = serializeState(one(g), 'modifyDate', pacificZone);
     expect(state.group).toEqual({ second: '2024-05-01T17:00:00.000Z' });
     const back = resumePoint(state, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier;
@@ -59,19 +75,37 @@ describe('stream state', () => {
       cursor_field: 'modifyDate',
       cursor: '2024-05-01T17:00:00.250Z',
       from: '2024-05-01T17:00:00.000Z',
-      group: { second: '2024-05-01T17:00:00.000Z', next_page: 4, total: 900, ids_at_max: [5], restarts: 1, requests: 6, max_total: 900, before: 2, stepped_back: 1, head: 77 },
+      group: {
+        second: '2024-05-01T17:00:00.000Z',
+        next_page: 4,
+        total: 900,
+        ids_at_max: [5],
+        restarts: 1,
+        requests: 6,
+        max_total: 900,
+        before: 2,
+        stepped_back: 1,
+        head: 77,
+      },
     };
-    expect(resumePoint(old, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier.group).toEqual(newGroup(wall('2024-05-01T10:00:00')));
+    expect(resumePoint(old, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier.group).toEqual(
+      newGroup(wall('2024-05-01T10:00:00')),
+    );
     const skipped = { ...old, group: undefined, skip: { page: 3, through: '2024-05-01T17:00:00.000Z', total: 900 } };
     expect(resumePoint(skipped, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier.skip).toBeUndefined();
   });
 
   test('no state starts at start_date, or at the beginning of history', () => {
-    expect(resumePoint(undefined, 'orders', 'modifyDate', pacificZone, wall('2024-01-01T00:00:00.500')).plan.frontier).toEqual({
+    expect(
+      resumePoint(undefined, 'orders', 'modifyDate', pacificZone, wall('2024-01-01T00:00:00.500')).plan.frontier,
+    ).toEqual({
       from: wall('2024-01-01T00:00:00'),
       idsAtLast: [],
     });
-    expect(resumePoint({}, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier).toEqual({ from: undefined, idsAtLast: [] });
+    expect(resumePoint({}, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier).toEqual({
+      from: undefined,
+      idsAtLast: [],
+    });
   });
 
   test('a switched cursor field re-reads from the start, saying so', () => {
@@ -82,21 +116,34 @@ describe('stream state', () => {
   });
 
   test("other connectors' plain {cursor: value} state is accepted, Pacific or UTC", () => {
-    expect(resumePoint({ modifyDate: '2024-05-01T10:00:00.1234567' }, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier.from).toBe(
-      wall('2024-05-01T10:00:00'),
-    );
-    expect(resumePoint({ modifyDate: '2024-05-01T17:00:00Z' }, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier.from).toBe(
-      wall('2024-05-01T10:00:00'),
-    );
+    expect(
+      resumePoint({ modifyDate: '2024-05-01T10:00:00.1234567' }, 'orders', 'modifyDate', pacificZone, undefined).plan
+        .frontier.from,
+    ).toBe(wall('2024-05-01T10:00:00'));
+    expect(
+      resumePoint({ modifyDate: '2024-05-01T17:00:00Z' }, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier
+        .from,
+    ).toBe(wall('2024-05-01T10:00:00'));
   });
 
   test("a child stream's plain state may name the cursor its own way (order_items: orderModifyDate)", () => {
-    const r = resumePoint({ orderModifyDate: '2024-05-01T17:00:00Z' }, 'order_items', 'modifyDate', pacificZone, undefined, 'orderModifyDate');
+    const r = resumePoint(
+      { orderModifyDate: '2024-05-01T17:00:00Z' },
+      'order_items',
+      'modifyDate',
+      pacificZone,
+      undefined,
+      'orderModifyDate',
+    );
     expect(r.plan.frontier.from).toBe(wall('2024-05-01T10:00:00'));
   });
 
   test('a cursor inside the fall-back hour rewinds to the start of that hour', () => {
-    const inHour = serializeState(one({ from: wall('2024-11-03T01:40:00'), lastValue: wall('2024-11-03T01:40:00'), idsAtLast: [1] }), 'modifyDate', pacificZone);
+    const inHour = serializeState(
+      one({ from: wall('2024-11-03T01:40:00'), lastValue: wall('2024-11-03T01:40:00'), idsAtLast: [1] }),
+      'modifyDate',
+      pacificZone,
+    );
     const r = resumePoint(inHour, 'orders', 'modifyDate', pacificZone, undefined);
     expect(r.plan.frontier).toEqual({ from: wall('2024-11-03T01:00:00'), idsAtLast: [] });
     expect(r.note).toMatch(/fall-back/);
@@ -107,11 +154,23 @@ describe('stream state', () => {
     ['wrong version', { version: 9, cursor_field: 'modifyDate' }, /unsupported version 9/],
     ['bad cursor', { version: 1, cursor_field: 'modifyDate', cursor: 'yesterday' }, /cursor: not a date-time/],
     ['bad ids', { version: 1, cursor_field: 'modifyDate', ids_at_cursor: [{}] }, /ids_at_cursor: must be an array/],
-    ['bad group', { version: 1, cursor_field: 'modifyDate', group: { second: 'soon' } }, /group\.second: not a date-time/],
+    [
+      'bad group',
+      { version: 1, cursor_field: 'modifyDate', group: { second: 'soon' } },
+      /group\.second: not a date-time/,
+    ],
     ['foreign', { foo: 1 }, /not a state this connector wrote/],
     ['bad slices', { version: 2, cursor_field: 'modifyDate', slices: {} }, /slices: must be an array/],
-    ['slice without end', { version: 2, cursor_field: 'modifyDate', slices: [{ from: '2024-01-01T00:00:00Z' }] }, /slices\[0\]\.to: not a date-time/],
-    ['null id', { version: 1, cursor_field: 'modifyDate', ids_at_cursor: [null] }, /ids_at_cursor: must be an array of record ids/],
+    [
+      'slice without end',
+      { version: 2, cursor_field: 'modifyDate', slices: [{ from: '2024-01-01T00:00:00Z' }] },
+      /slices\[0\]\.to: not a date-time/,
+    ],
+    [
+      'null id',
+      { version: 1, cursor_field: 'modifyDate', ids_at_cursor: [null] },
+      /ids_at_cursor: must be an array of record ids/,
+    ],
   ])('malformed state (%s) is a config error naming the stream', (_name, raw, message) => {
     expect(() => resumePoint(raw, 'orders', 'modifyDate', pacificZone, undefined)).toThrow(ConfigError);
     expect(() => resumePoint(raw, 'orders', 'modifyDate', pacificZone, undefined)).toThrow(message);
@@ -123,13 +182,20 @@ describe('stream state', () => {
       frontier: { from: wall('2024-05-02T00:00:00'), lastValue: wall('2024-05-02T00:00:00.500'), idsAtLast: [3] },
       pending: [
         { pos: { from: wall('2024-05-01T01:00:00'), idsAtLast: [] }, targetEnd: wall('2024-05-01T05:59:59') },
-        { pos: { from: wall('2024-05-01T06:00:01'), lastValue: wall('2024-05-01T06:00:01.125'), idsAtLast: [8, 9] }, targetEnd: wall('2024-05-01T11:59:59') },
+        {
+          pos: { from: wall('2024-05-01T06:00:01'), lastValue: wall('2024-05-01T06:00:01.125'), idsAtLast: [8, 9] },
+          targetEnd: wall('2024-05-01T11:59:59'),
+        },
       ],
     };
     const state = checkedState(plan, 'modifyDate', pacificZone);
     expect(state.version).toBe(2);
-    expect(state).toMatchObject({ slices: [{ to: '2024-05-01T12:59:59.000Z', from: '2024-05-01T08:00:00.000Z' }, { ids_at_cursor: [8, 9] }] });
-    expect(resumePoint(JSON.parse(JSON.stringify(state)), 'orders', 'modifyDate', pacificZone, undefined).plan).toEqual(plan);
+    expect(state).toMatchObject({
+      slices: [{ to: '2024-05-01T12:59:59.000Z', from: '2024-05-01T08:00:00.000Z' }, { ids_at_cursor: [8, 9] }],
+    });
+    expect(resumePoint(JSON.parse(JSON.stringify(state)), 'orders', 'modifyDate', pacificZone, undefined).plan).toEqual(
+      plan,
+    );
   });
 
   test('with nothing open below the frontier the state collapses to version 1', () => {
@@ -137,7 +203,14 @@ describe('stream state', () => {
   });
 
   test('null optional fields (as Python clients write them) read as absent', () => {
-    const raw = { version: 1, cursor_field: 'modifyDate', cursor: '2024-05-01T17:00:00.250Z', from: null, ids_at_cursor: null, group: null };
+    const raw = {
+      version: 1,
+      cursor_field: 'modifyDate',
+      cursor: '2024-05-01T17:00:00.250Z',
+      from: null,
+      ids_at_cursor: null,
+      group: null,
+    };
     expect(resumePoint(raw, 'orders', 'modifyDate', pacificZone, undefined).plan.frontier).toEqual({
       from: wall('2024-05-01T10:00:00'),
       lastValue: wall('2024-05-01T10:00:00.250'),
@@ -146,6 +219,8 @@ describe('stream state', () => {
   });
 
   test('a checkpoint that would not read back is a bug reported before it is emitted', () => {
-    expect(() => checkedState(one({ from: wall('2024-05-01T10:00:00'), idsAtLast: [NaN] }), 'modifyDate', pacificZone)).toThrow(/would not read back/);
+    expect(() =>
+      checkedState(one({ from: wall('2024-05-01T10:00:00'), idsAtLast: [NaN] }), 'modifyDate', pacificZone),
+    ).toThrow(/would not read back/);
   });
 });

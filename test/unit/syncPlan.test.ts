@@ -11,7 +11,11 @@ const wall = (s: string) => Date.parse(`${s}Z`);
 const inc = (name: string, cursorField: string): SelectedStream => ({ name, syncMode: 'incremental', cursorField });
 const full = (name: string): SelectedStream => ({ name, syncMode: 'full_refresh' });
 const stateAt = (wallTime: string, cursorField: string) =>
-  serializeState({ frontier: { from: wall(wallTime), lastValue: wall(wallTime), idsAtLast: [1] }, pending: [] }, cursorField, pacificZone);
+  serializeState(
+    { frontier: { from: wall(wallTime), lastValue: wall(wallTime), idsAtLast: [1] }, pending: [] },
+    cursorField,
+    pacificZone,
+  );
 
 function plan(streams: SelectedStream[], overrides: Partial<SyncPlanInput> = {}) {
   return planSync({ streams, state: new Map(), lookbackDays: () => 0, zone: pacificZone, ...overrides });
@@ -34,7 +38,9 @@ describe('jobs', () => {
   });
 
   test('full refresh plans no cursor; incremental gets its cursor and lookback', () => {
-    const { jobs } = plan([full('products'), inc('shipments', 'createDate')], { lookbackDays: (def) => (def.name === 'shipments' ? 7 : 0) });
+    const { jobs } = plan([full('products'), inc('shipments', 'createDate')], {
+      lookbackDays: (def) => (def.name === 'shipments' ? 7 : 0),
+    });
     expect(jobs[0]!.incremental).toBeUndefined();
     expect(jobs[1]!.incremental).toMatchObject({ cursor: { field: 'createDate' }, lookbackDays: 7 });
   });
@@ -54,7 +60,10 @@ describe('where each resumes', () => {
   test('a stored state resumes there, with no note', () => {
     const state = new Map([['orders', stateAt('2024-05-01T10:00:00', 'modifyDate')]]);
     const result = plan([inc('orders', 'modifyDate')], { state });
-    expect(result.jobs[0]!.incremental!.resume.frontier).toMatchObject({ lastValue: wall('2024-05-01T10:00:00'), idsAtLast: [1] });
+    expect(result.jobs[0]!.incremental!.resume.frontier).toMatchObject({
+      lastValue: wall('2024-05-01T10:00:00'),
+      idsAtLast: [1],
+    });
     expect(result.notes).toEqual([]);
   });
 
@@ -64,19 +73,31 @@ describe('where each resumes', () => {
       ['order_items', stateAt('2024-05-01T10:00:00', 'modifyDate')],
     ]);
     const result = plan([inc('orders', 'modifyDate'), inc('order_items', 'orderModifyDate')], { state });
-    expect(result.jobs[0]!.incremental!.resume).toEqual({ frontier: { from: wall('2024-05-01T10:00:00'), idsAtLast: [] }, pending: [] });
-    expect(result.notes).toEqual([{ level: 'info', message: expect.stringMatching(/^orders and order_items: the states differ; reading from the earliest/) }]);
+    expect(result.jobs[0]!.incremental!.resume).toEqual({
+      frontier: { from: wall('2024-05-01T10:00:00'), idsAtLast: [] },
+      pending: [],
+    });
+    expect(result.notes).toEqual([
+      {
+        level: 'info',
+        message: expect.stringMatching(/^orders and order_items: the states differ; reading from the earliest/),
+      },
+    ]);
   });
 
   test('a state of another cursor field re-reads from the start with a WARN', () => {
     const state = new Map([['orders', stateAt('2024-05-01T10:00:00', 'createDate')]]);
     const result = plan([inc('orders', 'modifyDate')], { state });
     expect(result.jobs[0]!.incremental!.resume.frontier).toEqual({ from: undefined, idsAtLast: [] });
-    expect(result.notes).toEqual([{ level: 'warn', message: expect.stringMatching(/cursor changed from createDate to modifyDate/) }]);
+    expect(result.notes).toEqual([
+      { level: 'warn', message: expect.stringMatching(/cursor changed from createDate to modifyDate/) },
+    ]);
   });
 
   test('a broken state is a config error before any request, naming the stream', () => {
-    const state = new Map<string, unknown>([['orders', { version: 1, cursor_field: 'modifyDate', cursor: 'yesterday' }]]);
+    const state = new Map<string, unknown>([
+      ['orders', { version: 1, cursor_field: 'modifyDate', cursor: 'yesterday' }],
+    ]);
     expect(() => plan([inc('orders', 'modifyDate')], { state })).toThrow(ConfigError);
     expect(() => plan([inc('orders', 'modifyDate')], { state })).toThrow(/orders/);
   });

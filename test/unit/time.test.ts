@@ -166,7 +166,9 @@ describe('parsePacificWallClock', () => {
     expect(parsePacificWallClock('2024-01-02 03:04:05')).toBe(Date.UTC(2024, 0, 2, 3, 4, 5));
     expect(parsePacificWallClock('2024-01-02T03:04:05.6789')).toBe(Date.UTC(2024, 0, 2, 3, 4, 5, 678));
     expect(parsePacificWallClock('2024-01-02')).toBe(Date.UTC(2024, 0, 2));
-    expect(parsePacificWallClock('2024-11-03T01:30:00')! < parsePacificWallClock('2024-11-03T01:30:00.001')!).toBe(true);
+    expect(parsePacificWallClock('2024-11-03T01:30:00')! < parsePacificWallClock('2024-11-03T01:30:00.001')!).toBe(
+      true,
+    );
   });
 
   test('null for zoned or unparseable values', () => {
@@ -227,7 +229,9 @@ describe('property: agrees with an Intl-based search', () => {
     for (let i = 0; i < 5_000; i++) {
       const day = transitionDays[Math.floor(random() * transitionDays.length)]!;
       // 00:00–04:00 wall clock, millisecond resolution.
-      const wall = new Date(Date.parse(`${day}T00:00:00Z`) + Math.floor(random() * 4 * 3_600_000)).toISOString().slice(0, 23);
+      const wall = new Date(Date.parse(`${day}T00:00:00Z`) + Math.floor(random() * 4 * 3_600_000))
+        .toISOString()
+        .slice(0, 23);
       const expected = oracle(wall);
       const hour = Number(wall.slice(11, 13));
       if (hour === 2 && day.slice(5, 7) === '03') gaps++;

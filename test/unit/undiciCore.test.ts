@@ -19,7 +19,9 @@ describe("undici's pools loaded without its index", () => {
       `const cache = Object.keys(createRequire(import.meta.url).cache);`,
       `console.log(typeof Pool.prototype.request, cache.some((f) => f.endsWith('/undici/index.js')));`,
     ].join('\n');
-    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString().trim()).toBe('function false');
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script]).toString().trim()).toBe(
+      'function false',
+    );
   });
 
   test('a Pool makes a request', async () => {

@@ -14,12 +14,24 @@ function runtime(): { config: Validator; catalog: Validator } {
   const ajv = createAjv();
   const protocol = json('protocol/airbyte_protocol.json') as { $id: string };
   ajv.addSchema(protocol);
-  return { config: ajv.compile(json('spec.json') as object), catalog: ajv.getSchema(`${protocol.$id}#/definitions/ConfiguredAirbyteCatalog`)! };
+  return {
+    config: ajv.compile(json('spec.json') as object),
+    catalog: ajv.getSchema(`${protocol.$id}#/definitions/ConfiguredAirbyteCatalog`)!,
+  };
 }
 
 function verdict(validate: Validator, input: unknown) {
   const ok = validate(input);
-  return { ok, first: ok ? null : { path: validate.errors?.[0]?.instancePath, keyword: validate.errors?.[0]?.keyword, message: validate.errors?.[0]?.message } };
+  return {
+    ok,
+    first: ok
+      ? null
+      : {
+          path: validate.errors?.[0]?.instancePath,
+          keyword: validate.errors?.[0]?.keyword,
+          message: validate.errors?.[0]?.message,
+        },
+  };
 }
 
 const configs: unknown[] = [

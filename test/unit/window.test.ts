@@ -16,7 +16,13 @@ const MIN = 60 * S;
 
 function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
-  return { lines, debug: () => {}, info: () => {}, warn: (m) => lines.push(`WARN ${m}`), error: (m) => lines.push(`ERROR ${m}`) };
+  return {
+    lines,
+    debug: () => {},
+    info: () => {},
+    warn: (m) => lines.push(`WARN ${m}`),
+    error: (m) => lines.push(`ERROR ${m}`),
+  };
 }
 
 function window(opts: Partial<SyncWindowOptions> = {}) {
@@ -57,14 +63,22 @@ describe('SyncWindow', () => {
     const { w, logger } = window();
     w.observe(undefined, T - 5 * S);
     expect(iso(w.settled())).toBe('2026-06-15T11:58:54.000Z');
-    expect(logger.lines).toEqual([expect.stringMatching(/^WARN ShipStation's response carried no Date header: .*this machine's clock minus the settle margin \(60 s\)/)]);
+    expect(logger.lines).toEqual([
+      expect.stringMatching(
+        /^WARN ShipStation's response carried no Date header: .*this machine's clock minus the settle margin \(60 s\)/,
+      ),
+    ]);
   });
 
   test('a Date ahead of this machine’s clock by more than two minutes: this machine’s clock, with a WARN to check it', () => {
     const { w, logger } = window();
     w.observe(T + 10 * MIN, T - 2 * S);
     expect(iso(w.settled())).toBe('2026-06-15T11:58:57.000Z');
-    expect(logger.lines).toEqual([expect.stringMatching(/^WARN ShipStation's clock \(its Date header\) is 602 s ahead of this machine's: this sync reads up to this machine's time; check its clock/)]);
+    expect(logger.lines).toEqual([
+      expect.stringMatching(
+        /^WARN ShipStation's clock \(its Date header\) is 602 s ahead of this machine's: this sync reads up to this machine's time; check its clock/,
+      ),
+    ]);
   });
 
   test('a Date ahead by less than two minutes: still this machine’s clock, not worth a WARN', () => {
@@ -78,7 +92,11 @@ describe('SyncWindow', () => {
     const far = window();
     far.w.observe(T - 3 * MIN, T);
     expect(iso(far.w.settled())).toBe('2026-06-15T11:55:59.000Z');
-    expect(far.logger.lines).toEqual([expect.stringMatching(/^WARN ShipStation's clock \(its Date header\) is 180 s behind this machine's: this sync reads up to ShipStation's time/)]);
+    expect(far.logger.lines).toEqual([
+      expect.stringMatching(
+        /^WARN ShipStation's clock \(its Date header\) is 180 s behind this machine's: this sync reads up to ShipStation's time/,
+      ),
+    ]);
 
     const near = window();
     near.w.observe(T - 2 * MIN + S, T);

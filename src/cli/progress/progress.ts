@@ -59,7 +59,11 @@ export function duration(ms: number): string {
 const isFinished = (p: StreamProgress) => p.status === 'COMPLETE' || p.status === 'INCOMPLETE';
 
 /** What each stream shows now: shares, counts and ETAs (from the budget, for every stream at once). */
-export function viewStreams(streams: readonly StreamProgress[], opts: Pick<ProgressOptions, 'pageSize' | 'budget' | 'parentOf'>, now: number): StreamView[] {
+export function viewStreams(
+  streams: readonly StreamProgress[],
+  opts: Pick<ProgressOptions, 'pageSize' | 'budget' | 'parentOf'>,
+  now: number,
+): StreamView[] {
   const byName = new Map(streams.map((s) => [s.name, s]));
   // A child stream has no estimate of its own: it is as far as the parent whose pages it is cut from.
   const source = (s: StreamProgress) => byName.get(opts.parentOf?.(s.name) ?? '') ?? s;
@@ -67,7 +71,10 @@ export function viewStreams(streams: readonly StreamProgress[], opts: Pick<Progr
   for (const s of streams) {
     const from = source(s);
     if (from !== s || isFinished(s)) continue;
-    needs.set(s.name, from.estimate === undefined ? undefined : requestsFor(from.estimate - from.emitted, opts.pageSize));
+    needs.set(
+      s.name,
+      from.estimate === undefined ? undefined : requestsFor(from.estimate - from.emitted, opts.pageSize),
+    );
   }
   const budget = opts.budget?.();
   const etas = budget ? etaByStream(needs, budget) : new Map<string, number | undefined>();
@@ -75,9 +82,17 @@ export function viewStreams(streams: readonly StreamProgress[], opts: Pick<Progr
     const from = source(s);
     const finished = isFinished(s);
     const known = from.estimate !== undefined && from.estimate > 0;
-    const done = finished && s.status === 'COMPLETE' ? 1 : known ? Math.min(1, from.emitted / from.estimate!) : undefined;
+    const done =
+      finished && s.status === 'COMPLETE' ? 1 : known ? Math.min(1, from.emitted / from.estimate!) : undefined;
     const etaMs = atLeastPace(etas.get(from.name), from, budget, now);
-    const eta = s.status === 'COMPLETE' ? 'done' : s.status === 'INCOMPLETE' ? 'stopped' : etaMs === undefined ? '?' : duration(etaMs);
+    const eta =
+      s.status === 'COMPLETE'
+        ? 'done'
+        : s.status === 'INCOMPLETE'
+          ? 'stopped'
+          : etaMs === undefined
+            ? '?'
+            : duration(etaMs);
     const waiting = !finished && s.rateLimitedUntil !== undefined && s.rateLimitedUntil > now;
     return {
       name: s.name,
@@ -100,9 +115,15 @@ export function viewStreams(streams: readonly StreamProgress[], opts: Pick<Progr
  * bound by its own CPU under a generous limit): the records left at the stream's pace so far. Within the first
  * window the pace is left out, as a start-up or a first burst says nothing of it.
  */
-function atLeastPace(budgetMs: number | undefined, s: StreamProgress, budget: Capacity | undefined, now: number): number | undefined {
+function atLeastPace(
+  budgetMs: number | undefined,
+  s: StreamProgress,
+  budget: Capacity | undefined,
+  now: number,
+): number | undefined {
   const elapsed = now - s.startedAt;
-  if (budgetMs === undefined || !budget || elapsed < budget.windowMs || s.emitted <= 0 || s.estimate === undefined) return budgetMs;
+  if (budgetMs === undefined || !budget || elapsed < budget.windowMs || s.emitted <= 0 || s.estimate === undefined)
+    return budgetMs;
   return Math.max(budgetMs, ((s.estimate - s.emitted) * elapsed) / s.emitted);
 }
 
@@ -118,11 +139,15 @@ function bar(done: number | undefined, width: number): string {
  * shortens the name, before any of those would be cut.
  */
 export function streamLine(v: StreamView, nameWidth: number, columns: number): string {
-  const records = v.total !== undefined ? `${v.emitted.toLocaleString('en-US')}/${v.total.toLocaleString('en-US')}` : v.emitted.toLocaleString('en-US');
+  const records =
+    v.total !== undefined
+      ? `${v.emitted.toLocaleString('en-US')}/${v.total.toLocaleString('en-US')}`
+      : v.emitted.toLocaleString('en-US');
   const tail = [`ETA ${v.eta}`, v.status, ...(v.waitS !== undefined ? [`rate limit ${v.waitS}s`] : [])].join('  ');
   const optional = [`${records} records`, ...(v.child ? [] : [plural(v.pages, 'page'), plural(v.requests, 'request')])];
   const name = v.name.padEnd(nameWidth);
-  const compose = (parts: string[], barWidth: number) => [name, ...(barWidth > 0 ? [bar(v.done, barWidth)] : []), ...parts, tail].join('  ');
+  const compose = (parts: string[], barWidth: number) =>
+    [name, ...(barWidth > 0 ? [bar(v.done, barWidth)] : []), ...parts, tail].join('  ');
   for (let keep = optional.length; keep >= 0; keep--) {
     const parts = optional.slice(0, keep);
     // A bar is worth showing with at least 10 cells (plus brackets and a separator).
@@ -159,7 +184,10 @@ export function terminalLines(views: readonly StreamView[], columns: number, row
   const room = Math.max(0, rows - 2);
   const shown = active.slice(0, room);
   const summary = summaryLine(views, active.length - shown.length);
-  return [...shown.map((v) => streamLine(v, nameWidth, columns)), summary.length <= columns ? summary : summary.slice(0, columns)];
+  return [
+    ...shown.map((v) => streamLine(v, nameWidth, columns)),
+    summary.length <= columns ? summary : summary.slice(0, columns),
+  ];
 }
 
 /** The plain lines for a log (no terminal): one per stream still running, then the totals. */
@@ -168,7 +196,10 @@ export function plainLines(views: readonly StreamView[]): string[] {
   return [
     `progress: ${summaryLine(views, 0)}`,
     ...active.map((v) => {
-      const records = v.total !== undefined ? `${v.emitted.toLocaleString('en-US')}/${v.total.toLocaleString('en-US')}` : v.emitted.toLocaleString('en-US');
+      const records =
+        v.total !== undefined
+          ? `${v.emitted.toLocaleString('en-US')}/${v.total.toLocaleString('en-US')}`
+          : v.emitted.toLocaleString('en-US');
       const wait = v.waitS !== undefined ? `, rate limit ${v.waitS}s` : '';
       return `progress: ${v.name} ${records} records${v.child ? '' : `, ${plural(v.pages, 'page')}`}, ETA ${v.eta}${wait}`;
     }),
@@ -213,9 +244,20 @@ export function startProgress(streams: readonly StreamProgress[], opts: Progress
 export function summaryTable(streams: readonly StreamProgress[], now: number): string {
   const rows = [
     ['stream', 'status', 'records', 'pages', 'requests', 'time'],
-    ...streams.map((s) => [s.name, s.status, String(s.emitted), String(s.pages), String(s.requests), duration((s.finishedAt ?? now) - s.startedAt)]),
+    ...streams.map((s) => [
+      s.name,
+      s.status,
+      String(s.emitted),
+      String(s.pages),
+      String(s.requests),
+      duration((s.finishedAt ?? now) - s.startedAt),
+    ]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const fmt = (r: string[]) => r.map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, c) => (c >= 2 && c <= 4 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join('  ')
+      .trimEnd();
   return `\n${fmt(rows[0]!)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.slice(1).map(fmt).join('\n')}\n`;
 }

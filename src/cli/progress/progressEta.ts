@@ -4,7 +4,6 @@
 // measured early lies: the first window's burst runs at network speed, the next ones wait for the window.
 import type { Capacity } from '../../budget/capacity.js';
 
-
 /**
  * Milliseconds until `n` more requests have been sent and answered: first what the current window has left,
  * then one window after another, each carrying `limit` requests or as many as `maxConcurrent` connections get
@@ -17,7 +16,10 @@ export function timeForRequests(n: number, b: Capacity): number {
   const sendTime = (count: number) => Math.ceil(count / slots) * latency;
   const available = Math.max(0, b.available);
   if (n <= available) return sendTime(n);
-  const untilWindowEnd = Math.max(sendTime(available), b.windowEndsAt === undefined ? b.windowMs : b.windowEndsAt - b.now);
+  const untilWindowEnd = Math.max(
+    sendTime(available),
+    b.windowEndsAt === undefined ? b.windowMs : b.windowEndsAt - b.now,
+  );
   const perWindow = Math.max(1, latency > 0 ? Math.min(b.limit, Math.floor(b.windowMs / latency) * slots) : b.limit);
   const left = n - available;
   const windowsAfter = Math.ceil(left / perWindow);
@@ -30,7 +32,10 @@ export function timeForRequests(n: number, b: Capacity): number {
  * needing r requests is done once every stream has had min(r, its own need) served. Undefined for a stream
  * whose need is unknown; the unknown ones are left out of the others' shares.
  */
-export function etaByStream(needs: ReadonlyMap<string, number | undefined>, b: Capacity): Map<string, number | undefined> {
+export function etaByStream(
+  needs: ReadonlyMap<string, number | undefined>,
+  b: Capacity,
+): Map<string, number | undefined> {
   const known = [...needs.values()].filter((r): r is number => r !== undefined);
   const etas = new Map<string, number | undefined>();
   for (const [name, need] of needs) {

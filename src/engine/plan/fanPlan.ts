@@ -43,7 +43,8 @@ export function fanShifts(values: readonly (number | null)[], baseFrom: number |
     let j = i;
     while (j + 1 < values.length && floorSecond(values[j + 1]!) === second) j++;
     const following = j + 1 < values.length ? floorSecond(values[j + 1]!) : undefined;
-    if (following !== undefined && second + 1000 < following && usable(second + 1000)) shifts.push({ least: j + 1, most: j + 1, from: second + 1000 });
+    if (following !== undefined && second + 1000 < following && usable(second + 1000))
+      shifts.push({ least: j + 1, most: j + 1, from: second + 1000 });
     // Not page 1's last second: rows of it beyond page 1 could be skipped too.
     else if (following !== undefined && usable(second)) shifts.push({ least: i, most: j + 1, from: second });
     i = j + 1;
@@ -81,7 +82,15 @@ export function planFanLinks(
       // Those rows are read on by keyset, the run as one group by one reader, not as a gap and a rest both
       // holding its second.
       const start = values[most + (page - 1) * pageSize];
-      if (links.length === 0 && last !== null && last !== undefined && start !== null && start !== undefined && start >= last) continue;
+      if (
+        links.length === 0 &&
+        last !== null &&
+        last !== undefined &&
+        start !== null &&
+        start !== undefined &&
+        start >= last
+      )
+        continue;
       const earliestEnd = least + page * pageSize;
       if (earliestEnd > end && (!best || earliestEnd > best.end)) best = { end: earliestEnd, link: { from, page } };
     }

@@ -104,8 +104,6 @@ export interface ShortPages {
   rounds: number;
 }
 
-
-
 export interface PageOutcome {
   /** Indexes of the rows to emit, in order. */
   emit: number[];
@@ -115,7 +113,21 @@ export interface PageOutcome {
 
 /** A group about to read `second` from its own page 1. */
 export function newGroup(second: number): GroupProgress {
-  return { second, nextPage: 1, before: [], after: [], inSecond: [], passSeen: [], seen: [], shrank: false, idsAtMax: [], restarts: 0, passes: 0, requests: 0, steppedBack: 0 };
+  return {
+    second,
+    nextPage: 1,
+    before: [],
+    after: [],
+    inSecond: [],
+    passSeen: [],
+    seen: [],
+    shrank: false,
+    idsAtMax: [],
+    restarts: 0,
+    passes: 0,
+    requests: 0,
+    steppedBack: 0,
+  };
 }
 
 /** A group whose rows keep changing under us is a live bulk edit; give up (transiently) rather than loop. */
@@ -133,7 +145,13 @@ export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest
     return { from: g - EDGE_MS, to: Math.min(g, targetEnd) + EDGE_MS, page: pos.group.nextPage };
   }
   if (pos.from !== undefined && pos.from > targetEnd) return null;
-  if (pos.short?.probe !== undefined) return { from: pos.from === undefined ? undefined : pos.from - EDGE_MS, to: targetEnd + EDGE_MS, page: pos.short.probe, size: 1 };
+  if (pos.short?.probe !== undefined)
+    return {
+      from: pos.from === undefined ? undefined : pos.from - EDGE_MS,
+      to: targetEnd + EDGE_MS,
+      page: pos.short.probe,
+      size: 1,
+    };
   const skip = pos.skip ? { page: pos.skip.page, size: pos.skip.size } : { page: 1 };
   return { from: pos.from === undefined ? undefined : pos.from - EDGE_MS, to: targetEnd + EDGE_MS, ...skip };
 }
@@ -145,7 +163,6 @@ export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest
 export function maxGroupRequests(maxTotal: number, pageSize: number, passes: number, steppedBack = 0): number {
   return (passes + 2) * (Math.ceil(maxTotal / pageSize) + 1) + steppedBack + 3;
 }
-
 
 interface PageView {
   rows: readonly PageRow[];
@@ -168,7 +185,11 @@ function alreadyRead(pos: KeysetPosition, row: PageRow): boolean {
 }
 
 /** Rows of a page to emit from a position (indexes), and whether rows past `targetEnd` came back. */
-export function rowsToEmit(pos: KeysetPosition, rows: readonly PageRow[], targetEnd: number): { emit: number[]; beyond: boolean } {
+export function rowsToEmit(
+  pos: KeysetPosition,
+  rows: readonly PageRow[],
+  targetEnd: number,
+): { emit: number[]; beyond: boolean } {
   const emit: number[] = [];
   let beyond = false;
   rows.forEach((row, i) => {
@@ -192,7 +213,14 @@ export function applyPage(
 ): PageOutcome {
   const size = request.size ?? pageSize;
   const trusted = plausibleTotal(total, request.page, rows.length, size);
-  const view: PageView = { rows, total: trusted, more: !endsRows(rows.length, trusted, request.page, size), page: request.page, pageSize: size, targetEnd };
+  const view: PageView = {
+    rows,
+    total: trusted,
+    more: !endsRows(rows.length, trusted, request.page, size),
+    page: request.page,
+    pageSize: size,
+    targetEnd,
+  };
   if (pos.group) return applyGroupPage(pos, pos.group, view);
   if (pos.short?.probe !== undefined) return applyProbe(pos, pos.short, rows, targetEnd);
   if (pos.skip) {
@@ -215,7 +243,8 @@ export function applyPage(
 function applyProbe(pos: KeysetPosition, short: ShortPages, rows: readonly PageRow[], targetEnd: number): PageOutcome {
   const rest = { from: pos.from, lastValue: pos.lastValue, idsAtLast: pos.idsAtLast };
   const row = rows[0];
-  if (row === undefined || (row.value !== null && floorSecond(row.value) > targetEnd)) return { emit: [], next: rest, done: true };
+  if (row === undefined || (row.value !== null && floorSecond(row.value) > targetEnd))
+    return { emit: [], next: rest, done: true };
   checkShortRounds(short.rounds);
   return { emit: [], next: { ...rest, short: { rounds: short.rounds } }, done: false };
 }
@@ -269,7 +298,11 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: nu
   // after it tells whether the range ends (applyProbe). Only full pages can be stuck in one second.
   if (rows.length < pageSize && !pos.skip) {
     if (emit.length > 0) return { emit, next, done: false };
-    return { emit, next: { ...next, short: { probe: rows.length + 1, rounds: (pos.short?.rounds ?? 0) + 1 } }, done: false };
+    return {
+      emit,
+      next: { ...next, short: { probe: rows.length + 1, rounds: (pos.short?.rounds ?? 0) + 1 } },
+      done: false,
+    };
   }
   checkCursorProgress(from);
   if (pos.skip && emit.length === 0) {
@@ -290,7 +323,11 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
   if (more && group.total === total) checkPageMoved(rows, group.head);
   const requests = group.requests + 1;
   const maxTotal = Math.max(group.maxTotal ?? 0, total);
-  checkPageBound(requests, maxGroupRequests(maxTotal, pageSize, group.passes + group.restarts, group.steppedBack), maxTotal);
+  checkPageBound(
+    requests,
+    maxGroupRequests(maxTotal, pageSize, group.passes + group.restarts, group.steppedBack),
+    maxTotal,
+  );
   const known = new Set(group.seen);
   const seen = [...group.seen];
   const inPass = new Set(group.passSeen);
@@ -337,16 +374,38 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
         `records sharing the cursor second ${describeSecond(g)} kept changing while being read (its query's total went from ${group.total} to ${total}, ${MAX_GROUP_RESTARTS} re-reads); the next sync resumes here`,
       );
     }
-    const again = { nextPage: 1, before: [], after: [], inSecond: [], passSeen: [], seen: [], seenAtPass: undefined, shrank: false, total: undefined, head: undefined, restarts: group.restarts + 1 };
+    const again = {
+      nextPage: 1,
+      before: [],
+      after: [],
+      inSecond: [],
+      passSeen: [],
+      seen: [],
+      seenAtPass: undefined,
+      shrank: false,
+      total: undefined,
+      head: undefined,
+      restarts: group.restarts + 1,
+    };
     return { emit, next: { ...pos, group: { ...group, ...tracked, ...again } }, done: false };
   }
   if (group.total !== undefined && total < group.total) {
     // Rows left since the previous page: as many rows may have moved up onto pages already read.
     const back = Math.ceil((group.total - total) / pageSize);
-    const stepped = { nextPage: Math.max(1, page - back), steppedBack: group.steppedBack + back + 1, shrank: true, head: undefined };
+    const stepped = {
+      nextPage: Math.max(1, page - back),
+      steppedBack: group.steppedBack + back + 1,
+      shrank: true,
+      head: undefined,
+    };
     return { emit, next: { ...pos, group: { ...group, ...tracked, seen, total, ...stepped } }, done: false };
   }
-  if (more) return { emit, next: { ...pos, group: { ...group, ...tracked, total, seen, nextPage: page + 1, head: pageFingerprint(rows) } }, done: false };
+  if (more)
+    return {
+      emit,
+      next: { ...pos, group: { ...group, ...tracked, total, seen, nextPage: page + 1, head: pageFingerprint(rows) } },
+      done: false,
+    };
 
   // The pass reached the end of the query. The second's rows are the total less the other seconds' rows on its
   // pages; every one has been read once as many distinct ids of it were seen (at least as many, when rows left:
@@ -364,11 +423,26 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
     }
     // More ids than rows with no row gone: the second's rows changed unseen; count them afresh.
     const kept = seen.length > ofSecond ? [] : seen;
-    const again = { nextPage: 1, before: [], after: [], inSecond: [], passSeen: [], seen: kept, seenAtPass: kept.length, total, head: undefined, passes: group.passes + 1 };
+    const again = {
+      nextPage: 1,
+      before: [],
+      after: [],
+      inSecond: [],
+      passSeen: [],
+      seen: kept,
+      seenAtPass: kept.length,
+      total,
+      head: undefined,
+      passes: group.passes + 1,
+    };
     return { emit, next: { ...pos, group: { ...group, ...tracked, ...again } }, done: false };
   }
   const lastValue = maxValue ?? pos.lastValue;
-  const next: KeysetPosition = { from: g + 1000, lastValue, idsAtLast: maxValue !== undefined ? idsAtMax : pos.idsAtLast };
+  const next: KeysetPosition = {
+    from: g + 1000,
+    lastValue,
+    idsAtLast: maxValue !== undefined ? idsAtMax : pos.idsAtLast,
+  };
   // The next query starts at this second (the overlap): its rows come first, all done.
   const skip = skipPast(ofSecond, pageSize, g);
   if (skip) next.skip = skip;

@@ -35,7 +35,12 @@ export function nextChainLink(end: number, pageSize: number, overlap = CHAIN_OVE
 }
 
 /** The links after a full page 1 of `pageSize` rows until the planned pages hold `total` rows. */
-export function planPageChain(pageSize: number, total: number, overlap = CHAIN_OVERLAP, maxLinks = 20_000): ChainLink[] {
+export function planPageChain(
+  pageSize: number,
+  total: number,
+  overlap = CHAIN_OVERLAP,
+  maxLinks = 20_000,
+): ChainLink[] {
   const links: ChainLink[] = [];
   let end = pageSize;
   while (end < total && links.length < maxLinks) {

@@ -24,6 +24,7 @@ export function spareReaders(c: ReaderCapacity, pagesLeft: number, processMs?: n
   let want = Math.min(pagesLeft, c.maxConcurrent);
   // Until a response tells the latency, one request at a time; then as many as keep this process busy.
   if (c.latencyMs === undefined) want = Math.min(want, 1);
-  else if (processMs !== undefined && processMs > 0) want = Math.min(want, Math.max(MIN_IN_FLIGHT, Math.ceil(c.latencyMs / processMs) + 1));
+  else if (processMs !== undefined && processMs > 0)
+    want = Math.min(want, Math.max(MIN_IN_FLIGHT, Math.ceil(c.latencyMs / processMs) + 1));
   return Math.max(0, want - busy);
 }

@@ -33,11 +33,14 @@ export function keysetRows(rows: readonly ApiRecord[], { cursorField, idField, r
   let previous: number | undefined;
   return rows.map((row, i) => {
     const id = row[idField];
-    if (!usableId(id)) throw new ServerFault(`record ${i + 1} of the page has no usable primary key '${idField}' (${describe(id)})`);
+    if (!usableId(id))
+      throw new ServerFault(`record ${i + 1} of the page has no usable primary key '${idField}' (${describe(id)})`);
     const value = parseWallMs(row[cursorField]);
     if (value !== null) {
       if (previous !== undefined && value < previous) {
-        throw new ServerFault(`records are not sorted by ${cursorField} ascending as requested (record ${i + 1} goes back in time)`);
+        throw new ServerFault(
+          `records are not sorted by ${cursorField} ascending as requested (record ${i + 1} goes back in time)`,
+        );
       }
       if (request.from !== undefined && floorSecond(value) < request.from - START_TOLERANCE_MS) {
         throw new ServerFault(
@@ -54,7 +57,8 @@ export function keysetRows(rows: readonly ApiRecord[], { cursorField, idField, r
 export function fullRefreshIds(rows: readonly ApiRecord[], idField: string): RecordId[] {
   return rows.map((row, i) => {
     const id = row[idField];
-    if (!usableId(id)) throw new ServerFault(`record ${i + 1} of the page has no usable primary key '${idField}' (${describe(id)})`);
+    if (!usableId(id))
+      throw new ServerFault(`record ${i + 1} of the page has no usable primary key '${idField}' (${describe(id)})`);
     return id;
   });
 }
@@ -69,7 +73,12 @@ function describe(value: unknown): string {
  * A total the page itself does not contradict, else undefined: an integer counting at least the rows up to
  * the end of this page, or, for an empty page, no more than the pages before it held.
  */
-export function plausibleTotal(total: number | undefined, page: number, rows: number, pageSize: number): number | undefined {
+export function plausibleTotal(
+  total: number | undefined,
+  page: number,
+  rows: number,
+  pageSize: number,
+): number | undefined {
   if (total === undefined || !Number.isInteger(total) || total < 0) return undefined;
   const before = (page - 1) * pageSize;
   return (rows > 0 ? total >= before + rows : total <= before) ? total : undefined;
@@ -107,32 +116,42 @@ export const MAX_SHORT_ROUNDS = 8;
  */
 export function checkPageMoved(rows: readonly PageRow[], previous: string | undefined): void {
   if (previous !== undefined && pageFingerprint(rows) === previous) {
-    throw new ServerFault('two pages in a row hold the very same records although no record left: the server appears to ignore the page parameter');
+    throw new ServerFault(
+      'two pages in a row hold the very same records although no record left: the server appears to ignore the page parameter',
+    );
   }
 }
 
 /** `rounds` short pages in a row of rows already read, while the row after them exists: pages are cut short. */
 export function checkShortRounds(rounds: number): void {
   if (rounds >= MAX_SHORT_ROUNDS) {
-    throw new ServerFault(`${rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`);
+    throw new ServerFault(
+      `${rounds} times in a row ShipStation served a short page of records already read while the record after them was there: it cuts its pages short`,
+    );
   }
 }
 
 /** Page numbers over one query past every bound a total allows, and still no short page: `page` is ignored. */
 export function checkPageBound(requests: number, bound: number, maxTotal: number): void {
-  if (requests > bound) throw new ServerFault(`${requests} pages for ${maxTotal} records and still no short page: the server appears to ignore the page parameter`);
+  if (requests > bound)
+    throw new ServerFault(
+      `${requests} pages for ${maxTotal} records and still no short page: the server appears to ignore the page parameter`,
+    );
 }
 
 /** A page with rows must order them: at least one must carry a usable value of the field it is sorted by. */
 export function checkSortValues(rows: readonly PageRow[], field: string): void {
   if (rows.length > 0 && rows.every((row) => row.value === null)) {
-    throw new ServerFault(`no record of the page carries a usable ${field}, which orders the pages: they cannot be proven to meet`);
+    throw new ServerFault(
+      `no record of the page carries a usable ${field}, which orders the pages: they cannot be proven to meet`,
+    );
   }
 }
 
 /** A full page that brought no progress must at least carry a cursor value to read its second by. */
 export function checkCursorProgress(from: number | undefined): asserts from is number {
-  if (from === undefined) throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
+  if (from === undefined)
+    throw new ServerFault('paging made no progress: the records of a full page carry no usable cursor value');
 }
 
 /** Rows sharing one second are counted against their query's total: without a total they cannot be. */
@@ -149,8 +168,16 @@ export function checkCountable(total: number | undefined, second: number): asser
  * id the others had not, so the total is wrong; else equal values may come back in another order each read.
  * Transient: the next sync resumes at the checkpoint before the second.
  */
-export function groupCountFault(second: number, reported: number, served: number, passes: number, stuck: boolean): TransientError {
-  const why = stuck ? 'the last read found none the others had not: its total is wrong' : 'its total is wrong, or records sharing one value come back in a different order on every read';
+export function groupCountFault(
+  second: number,
+  reported: number,
+  served: number,
+  passes: number,
+  stuck: boolean,
+): TransientError {
+  const why = stuck
+    ? 'the last read found none the others had not: its total is wrong'
+    : 'its total is wrong, or records sharing one value come back in a different order on every read';
   return new TransientError(
     `ShipStation reported ${reported} records for the cursor second ${describeSecond(second)} but served ${served} distinct ones over ${passes} reads of them ` +
       `(${why}); the stream stopped at its last checkpoint and the next sync resumes there`,

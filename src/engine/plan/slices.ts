@@ -149,7 +149,14 @@ export class SliceSet {
    * or fans out when this was its page 1 with more pages to come (`fanOut`: readers may share it) and links can
    * be planned that overlap (fanPlan.ts); `fanned` says so.
    */
-  applyKeysetPage(slice: Slice, request: PageRequest, rows: readonly PageRow[], total: number | undefined, pageSize: number, fanOut: boolean): { emit: number[]; fanned: boolean } {
+  applyKeysetPage(
+    slice: Slice,
+    request: PageRequest,
+    rows: readonly PageRow[],
+    total: number | undefined,
+    pageSize: number,
+    fanOut: boolean,
+  ): { emit: number[]; fanned: boolean } {
     const atStart = request.page === 1 && !slice.pos.group && !slice.pos.skip;
     const outcome = applyPage(slice.pos, request, rows, total, pageSize, slice.targetEnd);
     slice.pos = outcome.next;
@@ -158,7 +165,8 @@ export class SliceSet {
       return { emit: outcome.emit, fanned: false };
     }
     const trusted = plausibleTotal(total, request.page, rows.length, pageSize);
-    if (!fanOut || !atStart || outcome.next.group || trusted === undefined || rows.length < pageSize) return { emit: outcome.emit, fanned: false };
+    if (!fanOut || !atStart || outcome.next.group || trusted === undefined || rows.length < pageSize)
+      return { emit: outcome.emit, fanned: false };
     const links = planFanLinks(
       rows.map((r) => r.value),
       request.from,
@@ -175,11 +183,24 @@ export class SliceSet {
    * out, the rows it holds are not emitted again; until then the head is held back (the reader keeps those
    * rows) and the page proves nothing. Links after it that were waiting on it are released in turn, in order.
    */
-  applyLinkPage(slice: Slice, link: number, rows: readonly PageRow[], total: number | undefined, pageSize: number): LinkOutcome {
+  applyLinkPage(
+    slice: Slice,
+    link: number,
+    rows: readonly PageRow[],
+    total: number | undefined,
+    pageSize: number,
+  ): LinkOutcome {
     const fan = slice.fan!;
     const request = this.linkRequest(slice, link);
     const { emit, beyond } = rowsToEmit(fan.start, rows, slice.targetEnd);
-    const result = fanPageOf(rows, slice.targetEnd, plausibleTotal(total, request.page, rows.length, pageSize), request.page, pageSize, beyond);
+    const result = fanPageOf(
+      rows,
+      slice.targetEnd,
+      plausibleTotal(total, request.page, rows.length, pageSize),
+      request.page,
+      pageSize,
+      beyond,
+    );
     const before = fan.pages.get(link === 0 ? PAGE_ONE : link - 1);
     const outcome: LinkOutcome = { emit, hold: [], release: [] };
     if (before && !before.held) outcome.emit = emit.filter((i) => !repeats(before, rows[i]!));
@@ -203,7 +224,14 @@ export class SliceSet {
 
   /** Starts fanning a slice after its page 1 (read at `request`), with the links planned from that page. */
   startFan(slice: Slice, request: PageRequest, page1: FanPage, links: FanLink[]): void {
-    slice.fan = { request: { from: request.from, to: request.to }, links, next: 0, pages: new Map([[PAGE_ONE, page1]]), pending: new Set(), start: slice.pos };
+    slice.fan = {
+      request: { from: request.from, to: request.to },
+      links,
+      next: 0,
+      pages: new Map([[PAGE_ONE, page1]]),
+      pending: new Set(),
+      start: slice.pos,
+    };
   }
 
   /** The request of a fan's link. */
@@ -273,9 +301,18 @@ function repeats(before: FanPage, row: PageRow): boolean {
  * What a fanned page tells: its first and last cursor values within the slice, the ids at the last, whether
  * the rows end on it (a short page whose total promises no more, or rows past the slice), and its end rows.
  */
-export function fanPageOf(rows: readonly PageRow[], targetEnd: number, total: number | undefined, page: number, pageSize: number, beyond: boolean): FanPage {
+export function fanPageOf(
+  rows: readonly PageRow[],
+  targetEnd: number,
+  total: number | undefined,
+  page: number,
+  pageSize: number,
+  beyond: boolean,
+): FanPage {
   const end = beyond || endsRows(rows.length, total, page, pageSize);
-  const inside = rows.filter((r): r is PageRow & { value: number } => r.value !== null && floorSecond(r.value) <= targetEnd);
+  const inside = rows.filter(
+    (r): r is PageRow & { value: number } => r.value !== null && floorSecond(r.value) <= targetEnd,
+  );
   const first = inside[0]?.value;
   const last = inside[inside.length - 1]?.value;
   const idsAtLast = inside.filter((r) => r.value === last).map((r) => r.id);
@@ -299,7 +336,10 @@ export function overlaps(coveredTo: number | undefined, page: FanPage): boolean 
  * second of its first row), and the rest after the highest proven row (`open` unless a page that ended the
  * rows was reached).
  */
-export function fanRanges(slice: Slice, meets = overlaps): { gaps: Range[]; rest: { pos: KeysetPosition; open: boolean } } {
+export function fanRanges(
+  slice: Slice,
+  meets = overlaps,
+): { gaps: Range[]; rest: { pos: KeysetPosition; open: boolean } } {
   const fan = slice.fan!;
   const gaps: Range[] = [];
   let pos = fan.start;

@@ -78,9 +78,13 @@ export function checkedState(plan: ResumePlan, cursorField: string, zone: WallCl
   const text = JSON.stringify(state);
   let again: string;
   try {
-    again = JSON.stringify(serializeState(parseOwnState(JSON.parse(text) as Record<string, unknown>, 'state', zone), cursorField, zone));
+    again = JSON.stringify(
+      serializeState(parseOwnState(JSON.parse(text) as Record<string, unknown>, 'state', zone), cursorField, zone),
+    );
   } catch (err) {
-    throw new SystemError(`a checkpoint would not read back (${err instanceof Error ? err.message : String(err)}): ${text.slice(0, 300)}`);
+    throw new SystemError(
+      `a checkpoint would not read back (${err instanceof Error ? err.message : String(err)}): ${text.slice(0, 300)}`,
+    );
   }
   if (again !== text) throw new SystemError(`a checkpoint would not read back as itself: ${text.slice(0, 300)}`);
   return state;
@@ -100,7 +104,10 @@ export function resumePoint(
   /** The cursor's name in the plain `{"<cursor>": value}` form, when the stream calls it differently (children). */
   plainKey: string = cursorField,
 ): ResumePoint {
-  const fresh: ResumePlan = { frontier: { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] }, pending: [] };
+  const fresh: ResumePlan = {
+    frontier: { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] },
+    pending: [],
+  };
   if (raw === undefined || raw === null) return { plan: fresh };
   const where = `state for stream '${stream}'`;
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${where}: must be an object`);
@@ -131,14 +138,17 @@ export function resumePoint(
 /** A version 1 or 2 state, exactly as written (no DST rewind): the inverse of serializeState. */
 function parseOwnState(s: Record<string, unknown>, where: string, zone: WallClockZone): ResumePlan {
   if (s.version !== STATE_VERSION && s.version !== SLICED_STATE_VERSION) {
-    throw new ConfigError(`${where}: unsupported version ${JSON.stringify(s.version)} (expected ${STATE_VERSION} or ${SLICED_STATE_VERSION})`);
+    throw new ConfigError(
+      `${where}: unsupported version ${JSON.stringify(s.version)} (expected ${STATE_VERSION} or ${SLICED_STATE_VERSION})`,
+    );
   }
   const frontier = parsePosition(s, where, zone);
   if (s.version === STATE_VERSION || s.slices === undefined || s.slices === null) return { frontier, pending: [] };
   if (!Array.isArray(s.slices)) throw new ConfigError(`${where}.slices: must be an array`);
   const pending = s.slices.map((slice: unknown, i) => {
     const at = `${where}.slices[${i}]`;
-    if (typeof slice !== 'object' || slice === null || Array.isArray(slice)) throw new ConfigError(`${at}: must be an object`);
+    if (typeof slice !== 'object' || slice === null || Array.isArray(slice))
+      throw new ConfigError(`${at}: must be an object`);
     const o = slice as Record<string, unknown>;
     return { pos: parsePosition(o, at, zone), targetEnd: floorSecond(instantToWall(o.to, `${at}.to`, zone)) };
   });
@@ -148,18 +158,25 @@ function parseOwnState(s: Record<string, unknown>, where: string, zone: WallCloc
 function parsePosition(s: Record<string, unknown>, where: string, zone: WallClockZone): KeysetPosition {
   const lastValue = optional(s.cursor) === undefined ? undefined : instantToWall(s.cursor, `${where}.cursor`, zone);
   const from =
-    optional(s.from) === undefined ? (lastValue === undefined ? undefined : floorSecond(lastValue)) : floorSecond(instantToWall(s.from, `${where}.from`, zone));
+    optional(s.from) === undefined
+      ? lastValue === undefined
+        ? undefined
+        : floorSecond(lastValue)
+      : floorSecond(instantToWall(s.from, `${where}.from`, zone));
   const position: KeysetPosition = { from, lastValue, idsAtLast: ids(s.ids_at_cursor, `${where}.ids_at_cursor`) };
   const g = optional(s.group);
   if (g !== undefined) {
     // Older versions stored a group's page and counts too; a group always starts again from its page 1.
     if (typeof g !== 'object' || Array.isArray(g)) throw new ConfigError(`${where}.group: must be an object`);
-    position.group = newGroup(floorSecond(instantToWall((g as Record<string, unknown>).second, `${where}.group.second`, zone)));
+    position.group = newGroup(
+      floorSecond(instantToWall((g as Record<string, unknown>).second, `${where}.group.second`, zone)),
+    );
   }
   const skip = optional(s.skip);
   if (skip !== undefined) {
     const o = (typeof skip === 'object' && !Array.isArray(skip) ? skip : {}) as Record<string, unknown>;
-    if (typeof o.page !== 'number' || !Number.isInteger(o.page) || o.page < 2) throw new ConfigError(`${where}.skip.page: must be an integer of at least 2`);
+    if (typeof o.page !== 'number' || !Number.isInteger(o.page) || o.page < 2)
+      throw new ConfigError(`${where}.skip.page: must be an integer of at least 2`);
     const head = typeof o.head === 'string' && o.head !== '' ? o.head : undefined;
     // Older versions skipped by whole pages of the reader's size: a skip without its size starts again at page 1.
     if (typeof o.size !== 'number' || !Number.isInteger(o.size) || o.size < 1 || o.size > 500) return position;
@@ -178,7 +195,10 @@ function optional(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
-function rewindFallBack(pos: KeysetPosition, zone: WallClockZone): { position: KeysetPosition; note: string } | undefined {
+function rewindFallBack(
+  pos: KeysetPosition,
+  zone: WallClockZone,
+): { position: KeysetPosition; note: string } | undefined {
   if (pos.from === undefined || pos.group || !zone.isAmbiguous(pos.from)) return undefined;
   const hourStart = Math.floor(pos.from / 3_600_000) * 3_600_000;
   return {
@@ -189,7 +209,10 @@ function rewindFallBack(pos: KeysetPosition, zone: WallClockZone): { position: K
 
 function ids(value: unknown, where: string): RecordId[] {
   if (optional(value) === undefined) return [];
-  if (!Array.isArray(value) || !value.every((v) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v !== ''))) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((v) => (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v !== ''))
+  ) {
     throw new ConfigError(`${where}: must be an array of record ids (numbers or non-empty strings)`);
   }
   return value as RecordId[];
@@ -201,7 +224,8 @@ function instantToWall(value: unknown, where: string, zone: WallClockZone): numb
     if (/(Z|[+-]\d{2}:?\d{2})$/.test(value)) {
       const utc = Date.parse(value);
       // The Pacific rules are known for 1900–9999 only (src/time/pacific.ts); outside that it is no cursor of ours.
-      if (!Number.isNaN(utc) && (utc < EARLIEST_UTC || utc >= END_UTC)) throw new ConfigError(`${where}: ${JSON.stringify(value)} is out of range (years 1900–9999)`);
+      if (!Number.isNaN(utc) && (utc < EARLIEST_UTC || utc >= END_UTC))
+        throw new ConfigError(`${where}: ${JSON.stringify(value)} is out of range (years 1900–9999)`);
       // Date.parse rolls impossible days over (02-30 → 03-01); the connector's own parser refuses them.
       if (!Number.isNaN(utc) && pacificToUtc(value) !== null) return zone.utcToWall(utc);
     } else {

@@ -62,7 +62,10 @@ export function planSync({ streams, state, startDate, lookbackDays, zone }: Sync
     });
     const resume = mergePlans(plans);
     if (plans.some((p) => JSON.stringify(p) !== JSON.stringify(resume))) {
-      notes.push({ level: 'info', message: `${names.join(' and ')}: the states differ; reading from the earliest, so the streams further ahead re-read some records` });
+      notes.push({
+        level: 'info',
+        message: `${names.join(' and ')}: the states differ; reading from the earliest, so the streams further ahead re-read some records`,
+      });
     }
     job.incremental = { cursor, resume, lookbackDays: lookbackDays(def) };
   }
@@ -93,5 +96,8 @@ function groupJobs(streams: readonly SelectedStream[]): StreamJob[] {
 function modeOf(job: StreamJob): { syncMode: SelectedStream['syncMode']; cursor?: string } {
   if (job.parent) return { syncMode: job.parent.syncMode, cursor: job.parent.cursorField };
   const { def, selected } = job.children[0]!;
-  return { syncMode: selected.syncMode, cursor: selected.cursorField === undefined ? undefined : childCursors(def)[selected.cursorField] };
+  return {
+    syncMode: selected.syncMode,
+    cursor: selected.cursorField === undefined ? undefined : childCursors(def)[selected.cursorField],
+  };
 }

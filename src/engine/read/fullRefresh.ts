@@ -13,7 +13,14 @@ import { readEnvelope, type ApiRecord } from '../plan/envelope.js';
 import { OPEN_WINDOW, readIncremental, type ReaderPacer } from './incremental.js';
 import type { PageRow, RecordId } from '../plan/page.js';
 import { checkShortRounds, checkSortValues, endsRows, keysetRows, plausibleTotal } from '../plan/serverChecks.js';
-import { CHAIN_OVERLAP, linkStart, nextChainLink, planPageChain, straddleLink, type ChainLink } from '../plan/pageChain.js';
+import {
+  CHAIN_OVERLAP,
+  linkStart,
+  nextChainLink,
+  planPageChain,
+  straddleLink,
+  type ChainLink,
+} from '../plan/pageChain.js';
 import type { ReadTarget } from './streamContext.js';
 import type { WallClockZone } from '../../time/zone.js';
 import { WorkerPool } from './workerPool.js';
@@ -28,7 +35,12 @@ export interface FullRefreshOptions {
 /** Pages read around one gap (or past the last proven row) without closing it, before giving up for this sync. */
 export const MAX_FUTILE_PAGES = 8;
 
-export async function readFullRefresh(def: StreamDefinition, ctx: ReadTarget, opts: FullRefreshOptions, pacer: ReaderPacer): Promise<void> {
+export async function readFullRefresh(
+  def: StreamDefinition,
+  ctx: ReadTarget,
+  opts: FullRefreshOptions,
+  pacer: ReaderPacer,
+): Promise<void> {
   if (def.envelope === null || def.singleRequest === true) {
     await ctx.read(def.path, { ...def.params }, async (body, response) => {
       const result = readEnvelope(body, def.path, def.envelope);
@@ -38,7 +50,17 @@ export async function readFullRefresh(def: StreamDefinition, ctx: ReadTarget, op
   } else if (def.fullRefreshCursor !== undefined) {
     const cursor = def.cursors![def.fullRefreshCursor]!;
     const fresh = { idsAtLast: [] };
-    const plan = { cursor, resume: { frontier: fresh, pending: [] }, window: OPEN_WINDOW, pageSize: opts.pageSize, zone: opts.zone, lookbackDays: 0, maxSlices: opts.maxSlices, fresh, checkpoints: false };
+    const plan = {
+      cursor,
+      resume: { frontier: fresh, pending: [] },
+      window: OPEN_WINDOW,
+      pageSize: opts.pageSize,
+      zone: opts.zone,
+      lookbackDays: 0,
+      maxSlices: opts.maxSlices,
+      fresh,
+      checkpoints: false,
+    };
     await readIncremental({ ...def, lookbackExtraCursors: undefined }, ctx, plan, pacer);
   } else {
     await new PageChainReader(def, ctx, opts, pacer).read();
@@ -117,7 +139,8 @@ class PageChainReader {
     });
     if (first.end) return;
     if (first.count < this.size) first = await this.askPageOneAgain(first, held);
-    if (this.opts.maxSlices > 1 && first.total !== undefined) await this.fetchPlanned(first, planPageChain(this.size, first.total));
+    if (this.opts.maxSlices > 1 && first.total !== undefined)
+      await this.fetchPlanned(first, planPageChain(this.size, first.total));
     // Gaps between answers that do not overlap, then whatever follows the last proven row.
     for (;;) {
       const sweep = this.sweep();
@@ -147,7 +170,9 @@ class PageChainReader {
     if (again.count === first.count && first.count > CHAIN_OVERLAP) {
       this.size = first.count;
       first.link = again.link = { page: 1, size: this.size };
-      this.ctx.logger.info(`${this.def.name}: ShipStation served ${this.size} records where ${asked} were asked; asking for ${this.size} a page from now on`);
+      this.ctx.logger.info(
+        `${this.def.name}: ShipStation served ${this.size} records where ${asked} were asked; asking for ${this.size} a page from now on`,
+      );
     }
     return again.count > first.count ? again : first;
   }
@@ -212,7 +237,12 @@ class PageChainReader {
    * holds. Every other row a page holds goes out: the sweep counts each answer's rows as read, and a page that
    * reaches past `next` (one cut short) holds rows nothing else has emitted.
    */
-  private async cover(after: Key, tail: readonly string[], offset: number, next: { first: Key; last: Key } | undefined): Promise<void> {
+  private async cover(
+    after: Key,
+    tail: readonly string[],
+    offset: number,
+    next: { first: Key; last: Key } | undefined,
+  ): Promise<void> {
     const before = next?.first;
     const size = this.size;
     let covered = after;
@@ -226,17 +256,21 @@ class PageChainReader {
     for (;;) {
       if (futile >= MAX_FUTILE_PAGES) {
         // What the pages showed: rows deleted or created meanwhile move them; pages cut short end early.
-        const short = cut > 0 ? ` or came back short (${cut} of them held fewer records than asked while more followed)` : '';
+        const short =
+          cut > 0 ? ` or came back short (${cut} of them held fewer records than asked while more followed)` : '';
         throw new TransientError(
           `${this.def.name}: ${MAX_FUTILE_PAGES} pages in a row did not show where the records continue: ShipStation's pages moved while they were read${short}; the next sync reads the stream again`,
         );
       }
-      const link = (before === undefined ? nextChainLink(at, size) : undefined) ?? straddleLink(Math.max(0, at - 1), size);
+      const link =
+        (before === undefined ? nextChainLink(at, size) : undefined) ?? straddleLink(Math.max(0, at - 1), size);
       const from = covered;
       const repeated = out;
       const keep = (row: PageRow) =>
         row.value === null ||
-        (!this.less(row as Key, from) && !repeated.includes(rowKey(row)) && (next === undefined || !this.less(next.first, row as Key) || this.less(next.last, row as Key)));
+        (!this.less(row as Key, from) &&
+          !repeated.includes(rowKey(row)) &&
+          (next === undefined || !this.less(next.first, row as Key) || this.less(next.last, row as Key)));
       const answer = await this.fetch(link, (_, rows, records, asOf) =>
         this.ctx.records(
           records.filter((__, i) => keep(rows[i]!)),
@@ -264,11 +298,13 @@ class PageChainReader {
         // total promises rows the server does not serve), or a page cut short. The one row after it tells: none,
         // and this answer ends the rows for the sweep; one (emitted: the sweep counts every answer's rows as
         // read), and the same page is asked again.
-        const probe = await this.fetch({ page: linkStart(link) + answer.count + 1, size: 1 }, (_, rows, records, asOf) =>
-          this.ctx.records(
-            records.filter((__, i) => keep(rows[i]!)),
-            asOf,
-          ),
+        const probe = await this.fetch(
+          { page: linkStart(link) + answer.count + 1, size: 1 },
+          (_, rows, records, asOf) =>
+            this.ctx.records(
+              records.filter((__, i) => keep(rows[i]!)),
+              asOf,
+            ),
         );
         if (probe.count === 0) {
           answer.end = true;
@@ -291,10 +327,12 @@ class PageChainReader {
     let tail = page1!.tail;
     let coveredEnd = servedEnd(page1!);
     const gaps: Gap[] = [];
-    const order = (a: Answer, b: Answer) => (this.less(a.first!, b.first!) ? -1 : this.less(b.first!, a.first!) ? 1 : 0);
+    const order = (a: Answer, b: Answer) =>
+      this.less(a.first!, b.first!) ? -1 : this.less(b.first!, a.first!) ? 1 : 0;
     const sorted = rest.filter((a) => a.first !== undefined).sort(order);
     for (const a of sorted) {
-      if (!this.less(a.first!, covered)) gaps.push({ after: covered, tail, next: { first: a.first!, last: a.last! }, offset: coveredEnd });
+      if (!this.less(a.first!, covered))
+        gaps.push({ after: covered, tail, next: { first: a.first!, last: a.last! }, offset: coveredEnd });
       if (this.less(covered, a.last!)) {
         covered = a.last!;
         tail = a.tail;
@@ -306,16 +344,24 @@ class PageChainReader {
   }
 
   /** One page: checked, turned into what it shows, then handed to `emit` with its rows. */
-  private fetch(link: ChainLink, emit: (answer: Answer, rows: PageRow[], records: ApiRecord[], asOf?: number) => Promise<void>): Promise<Answer> {
+  private fetch(
+    link: ChainLink,
+    emit: (answer: Answer, rows: PageRow[], records: ApiRecord[], asOf?: number) => Promise<void>,
+  ): Promise<Answer> {
     const { def, ctx, sort } = this;
     const query = { ...def.params, sortBy: sort.sortBy, sortDir: sort.sortDir, page: link.page, pageSize: link.size };
     return ctx.read(def.path, query, async (body, response) => {
       const result = readEnvelope(body, def.path, def.envelope);
       await ctx.estimateRows(result.total);
-      const rows = keysetRows(result.rows, { cursorField: sort.field, idField: def.primaryKey[0]!, request: { to: Infinity, page: link.page } });
+      const rows = keysetRows(result.rows, {
+        cursorField: sort.field,
+        idField: def.primaryKey[0]!,
+        request: { to: Infinity, page: link.page },
+      });
       const valued = rows.filter((r): r is Key => r.value !== null);
       for (let i = 1; i < valued.length && this.idsOrderTies; i++) {
-        if (valued[i]!.value === valued[i - 1]!.value && compareIds(valued[i - 1]!.id, valued[i]!.id) >= 0) this.idsOrderTies = false;
+        if (valued[i]!.value === valued[i - 1]!.value && compareIds(valued[i - 1]!.id, valued[i]!.id) >= 0)
+          this.idsOrderTies = false;
       }
       checkSortValues(rows, sort.field);
       const total = plausibleTotal(result.total, link.page, rows.length, link.size);

@@ -50,10 +50,17 @@ export interface ReaderPacer {
   report(stream: string, pagesLeft: number): void;
 }
 
-export async function readIncremental(def: StreamDefinition, ctx: ReadTarget, plan: IncrementalPlan, pacer: ReaderPacer): Promise<void> {
+export async function readIncremental(
+  def: StreamDefinition,
+  ctx: ReadTarget,
+  plan: IncrementalPlan,
+  pacer: ReaderPacer,
+): Promise<void> {
   const resume = plan.checkpoints ? checkStoredFrontier(def.name, ctx, plan) : plan.resume;
   const set = new SliceSet(resume, plan.window.provisional);
-  const save = plan.checkpoints ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.zone) }) : async () => {};
+  const save = plan.checkpoints
+    ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.zone) })
+    : async () => {};
   const reader = new SliceReader(def, ctx, plan, pacer, save);
   await reader.read(set);
   if (plan.lookbackDays > 0) {
@@ -76,10 +83,21 @@ export async function readIncremental(def: StreamDefinition, ctx: ReadTarget, pl
  */
 function checkStoredFrontier(stream: string, ctx: ReadTarget, plan: IncrementalPlan): ResumePlan {
   const { frontier } = plan.resume;
-  if (frontier.lastValue !== undefined || frontier.group || frontier.from === undefined || frontier.from <= plan.window.provisional) return plan.resume;
+  if (
+    frontier.lastValue !== undefined ||
+    frontier.group ||
+    frontier.from === undefined ||
+    frontier.from <= plan.window.provisional
+  )
+    return plan.resume;
   const from = new Date(plan.zone.wallToUtc(frontier.from)).toISOString();
-  const start = plan.fresh.from === undefined ? 'the beginning of its history' : new Date(plan.zone.wallToUtc(plan.fresh.from)).toISOString();
-  ctx.logger.warn(`${stream}: the stored position ${from} lies in the future and no record was read there; reading from ${start} instead`);
+  const start =
+    plan.fresh.from === undefined
+      ? 'the beginning of its history'
+      : new Date(plan.zone.wallToUtc(plan.fresh.from)).toISOString();
+  ctx.logger.warn(
+    `${stream}: the stored position ${from} lies in the future and no record was read there; reading from ${start} instead`,
+  );
   return { ...plan.resume, frontier: plan.fresh };
 }
 
@@ -168,10 +186,20 @@ class SliceReader {
 
   private rows(body: unknown, request: PageRequest) {
     const page = readEnvelope(body, this.def.path, this.def.envelope);
-    return { page, rows: keysetRows(page.rows, { cursorField: this.plan.cursor.field, idField: this.idField, request }) };
+    return {
+      page,
+      rows: keysetRows(page.rows, { cursorField: this.plan.cursor.field, idField: this.idField, request }),
+    };
   }
 
-  private async readKeyset(set: SliceSet, slice: Slice, pool: WorkerPool, settle: () => void, report: () => void, widen: () => void): Promise<void> {
+  private async readKeyset(
+    set: SliceSet,
+    slice: Slice,
+    pool: WorkerPool,
+    settle: () => void,
+    report: () => void,
+    widen: () => void,
+  ): Promise<void> {
     const { ctx, plan } = this;
     for (;;) {
       if (pool.failed) return;
@@ -195,11 +223,16 @@ class SliceReader {
         const total = plausibleTotal(page.total, request.page, rows.length, pageSize);
         if (first && this.pageSize === pageSize) {
           // A page that brought nothing new may be the end of the rows, its total promising more than there are.
-          const served = total !== undefined && step.emit.length > 0 && rows.length < pageSize && total > rows.length ? rows.length : undefined;
+          const served =
+            total !== undefined && step.emit.length > 0 && rows.length < pageSize && total > rows.length
+              ? rows.length
+              : undefined;
           if (served !== undefined && served === this.servedShort) {
             // The server serves fewer rows a page than asked: ask for what it serves, so page numbers mean the same rows.
             this.pageSize = served;
-            ctx.logger.info(`${this.def.name}: ShipStation served ${served} records where ${pageSize} were asked; asking for ${served} a page from now on`);
+            ctx.logger.info(
+              `${this.def.name}: ShipStation served ${served} records where ${pageSize} were asked; asking for ${served} a page from now on`,
+            );
           }
           this.servedShort = served === this.servedShort ? undefined : served;
         }
@@ -225,7 +258,12 @@ class SliceReader {
     await this.ctx.read(this.def.path, this.query(request), async (body, response) => {
       const { page, rows } = this.rows(body, request);
       const step = set.applyLinkPage(slice, link, rows, page.total, pageSize);
-      if (step.hold.length > 0) this.heldOf(fan).set(link, { rows: step.hold.map((i) => rows[i]!), records: step.hold.map((i) => page.rows[i]!), asOf: response.serverTime });
+      if (step.hold.length > 0)
+        this.heldOf(fan).set(link, {
+          rows: step.hold.map((i) => rows[i]!),
+          records: step.hold.map((i) => page.rows[i]!),
+          asOf: response.serverTime,
+        });
       // The page's rows and every head it releases are handed over before any wait: the answer already counts
       // those links as proven, so a checkpoint another reader writes meanwhile must follow all of their rows.
       const handed = [

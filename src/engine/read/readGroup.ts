@@ -63,6 +63,9 @@ export class ReadGroup implements ReadTarget {
   }
 
   async checkpoint(streamState: Record<string, unknown>): Promise<void> {
-    await Promise.all([this.parent?.checkpoint(streamState), ...this.children.map((child) => child.ctx.checkpoint(streamState))]);
+    await Promise.all([
+      this.parent?.checkpoint(streamState),
+      ...this.children.map((child) => child.ctx.checkpoint(streamState)),
+    ]);
   }
 }

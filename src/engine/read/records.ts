@@ -29,7 +29,12 @@ export function createValueConverter(stream: string, logger: Logger): RecordConv
  * `alreadyConverted: true` for child streams: their rows are cut from parent records whose values the
  * parent's converter has already converted (converting a date-time again would fail on the UTC form).
  */
-export function createRecordPreparer(stream: string, logger: Logger, validate: boolean, { alreadyConverted = false } = {}): RecordConverter {
+export function createRecordPreparer(
+  stream: string,
+  logger: Logger,
+  validate: boolean,
+  { alreadyConverted = false } = {},
+): RecordConverter {
   const schema = loadStreamSchema(stream);
   const convert = alreadyConverted ? () => {} : createValueConverter(stream, logger);
   const drift = createSchemaDriftDetector(schema, (path) =>

@@ -73,7 +73,13 @@ class Session {
     setMaxListeners(0, this.controller.signal);
     this.stopSignals = this.cancelOnSignals();
     emitter.onClose(() => this.controller.abort(new TransientError('stdout was closed')));
-    this.window = new SyncWindow({ startedAt: Date.now(), settleMs: config.settleMs, endDate: config.endDate, zone: pacificZone, logger });
+    this.window = new SyncWindow({
+      startedAt: Date.now(),
+      settleMs: config.settleMs,
+      endDate: config.endDate,
+      zone: pacificZone,
+      logger,
+    });
     this.client = createShipStationClient({
       ...connectionOptions(config),
       maxConcurrent: config.maxConcurrency,
@@ -109,7 +115,9 @@ class Session {
     const { logger } = this.input;
     const cancel = (signal: string) => () => {
       logger.warn(`received ${signal}: stopping; each stream's last checkpoint has been emitted`);
-      this.controller.abort(new TransientError(`sync cancelled by ${signal}; the next sync resumes from the last checkpoint`));
+      this.controller.abort(
+        new TransientError(`sync cancelled by ${signal}; the next sync resumes from the last checkpoint`),
+      );
     };
     const onTerm = cancel('SIGTERM');
     const onInt = cancel('SIGINT');
@@ -132,7 +140,15 @@ class Session {
 
   private contextFor(name: string, prepare: RecordConverter): StreamContext {
     const { emitter, logger } = this.input;
-    const ctx = new StreamContext({ name, api: this.api, emitter, logger, prepare, signal: this.controller.signal, timer: this.pacer });
+    const ctx = new StreamContext({
+      name,
+      api: this.api,
+      emitter,
+      logger,
+      prepare,
+      signal: this.controller.signal,
+      timer: this.pacer,
+    });
     this.contexts.set(name, ctx);
     return ctx;
   }
@@ -141,11 +157,16 @@ class Session {
   private groupFor(job: StreamJob): ReadGroup {
     const { config, logger } = this.input;
     const { def } = job;
-    const parent = job.parent ? this.contextFor(def.name, createRecordPreparer(def.name, logger, config.validateRecords)) : undefined;
+    const parent = job.parent
+      ? this.contextFor(def.name, createRecordPreparer(def.name, logger, config.validateRecords))
+      : undefined;
     const children = job.children.map(({ def: child }) => ({
       def: child,
       // Child rows are cut from parent records already converted to UTC.
-      ctx: this.contextFor(child.name, createRecordPreparer(child.name, logger, config.validateRecords, { alreadyConverted: true })),
+      ctx: this.contextFor(
+        child.name,
+        createRecordPreparer(child.name, logger, config.validateRecords, { alreadyConverted: true }),
+      ),
     }));
     return new ReadGroup(parent, children, createValueConverter(def.name, logger));
   }
@@ -158,10 +179,17 @@ class Session {
     try {
       const common = { pageSize: config.pageSize, maxSlices: config.maxParallelSlices, zone: pacificZone };
       if (job.incremental) {
-        await readIncremental(def, group, { ...common, ...job.incremental, window: this.window, fresh, checkpoints: true }, this.pacer);
+        await readIncremental(
+          def,
+          group,
+          { ...common, ...job.incremental, window: this.window, fresh, checkpoints: true },
+          this.pacer,
+        );
       } else await readFullRefresh(def, group, common, this.pacer);
       for (const ctx of members) {
-        logger.info(`${ctx.name}: ${ctx.emitted} records in ${ctx.requests} requests${ctx.name === def.name ? '' : ` (read from ${def.name})`}`);
+        logger.info(
+          `${ctx.name}: ${ctx.emitted} records in ${ctx.requests} requests${ctx.name === def.name ? '' : ` (read from ${def.name})`}`,
+        );
         await ctx.setStatus('COMPLETE');
       }
       return true;

@@ -1,7 +1,12 @@
 // What a stream reader needs from the sync around it: the API, record preparation, and one way out for
 // everything it emits (records, checkpoints, status, estimate). Readers never touch stdout themselves.
 import type { Emitter } from '../../protocol/emitter.js';
-import { estimateTraceMessage, streamStateMessage, streamStatusMessage, type StreamStatus } from '../../protocol/messages.js';
+import {
+  estimateTraceMessage,
+  streamStateMessage,
+  streamStatusMessage,
+  type StreamStatus,
+} from '../../protocol/messages.js';
 import type { Logger } from '../../protocol/logger.js';
 import type { ApiRecord } from '../plan/envelope.js';
 import type { Query } from '../../shipstation/client.js';

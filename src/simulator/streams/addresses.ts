@@ -1,6 +1,15 @@
 // People and addresses shared by the stream generators: names, phones, localities and postal addresses with
 // the mix of nulls and empty strings real ShipStation records carry, and the name-only billTo most orders have.
-import { COMPANIES, FIRST_NAMES, FOREIGN_LOCALITIES, LAST_NAMES, STREET_NAMES, US_LOCALITIES, ADDRESS_VERIFIED, type Locality } from '../pools.js';
+import {
+  COMPANIES,
+  FIRST_NAMES,
+  FOREIGN_LOCALITIES,
+  LAST_NAMES,
+  STREET_NAMES,
+  US_LOCALITIES,
+  ADDRESS_VERIFIED,
+  type Locality,
+} from '../pools.js';
 import type { Rng } from '../random.js';
 import type { ApiAddress } from '../records.js';
 

@@ -62,7 +62,13 @@ export class CustomersStream extends TableStream<Column> {
   constructor(ctx: GenContext, count: number) {
     super(ctx, ['createDate', 'modifyDate', 'createUtc', 'nameRank'], count);
     this.generatedCount = count;
-    const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.customerDates)), 0.01);
+    const created = chronologicalInstants(
+      count,
+      ctx.range,
+      ctx.pins,
+      new Rng(hash32(ctx.seed, TAGS.customerDates)),
+      0.01,
+    );
     const pinned = new Set(ctx.pins);
     this.ids = new IdSequence(ctx.seed, TAGS.customer, 40_000_000, 9_000_000);
     for (let row = 0; row < count; row++) {
@@ -72,7 +78,11 @@ export class CustomersStream extends TableStream<Column> {
       this.table.append({
         id,
         createDate: wallTicksFromUtc(createUtc),
-        modifyDate: wallAfter(createUtc, pinned.has(createUtc) ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range), ctx.range),
+        modifyDate: wallAfter(
+          createUtc,
+          pinned.has(createUtc) ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range),
+          ctx.range,
+        ),
         createUtc,
         nameRank: 0,
       });
@@ -91,7 +101,15 @@ export class CustomersStream extends TableStream<Column> {
       const id = this.ids.next();
       const core = this.coreAt(row, id);
       this.cores.push(core);
-      rows.push(this.table.append({ id, createDate: stamp.ticks, modifyDate: stamp.ticks, createUtc: stamp.utc, nameRank: nameRank(core.name) }));
+      rows.push(
+        this.table.append({
+          id,
+          createDate: stamp.ticks,
+          modifyDate: stamp.ticks,
+          createUtc: stamp.utc,
+          nameRank: nameRank(core.name),
+        }),
+      );
     }
     this.appended();
     return rows;
@@ -131,11 +149,23 @@ export class CustomersStream extends TableStream<Column> {
       usernames.push({
         customerUserId: 60_000_000 + row * 4 + k,
         customerId: core.customerId,
-        createDate: !dated ? null : fresh ? createDate : formatWall(wallAfter(createUtc, linked, this.ctx.range), 'fixed7'),
-        modifyDate: !dated ? null : fresh ? createDate : formatWall(wallAfter(createUtc, linked + modifyLagMs(rng, createUtc + linked, this.ctx.range), this.ctx.range), 'fixed7'),
+        createDate: !dated
+          ? null
+          : fresh
+            ? createDate
+            : formatWall(wallAfter(createUtc, linked, this.ctx.range), 'fixed7'),
+        modifyDate: !dated
+          ? null
+          : fresh
+            ? createDate
+            : formatWall(
+                wallAfter(createUtc, linked + modifyLagMs(rng, createUtc + linked, this.ctx.range), this.ctx.range),
+                'fixed7',
+              ),
         marketplaceId: marketplace.marketplaceId,
         marketplace: marketplace.name,
-        username: k === 0 ? core.email : `${emailLocalPart(core.name)}${k}@${marketplace.name.toLowerCase()}.example.com`,
+        username:
+          k === 0 ? core.email : `${emailLocalPart(core.name)}${k}@${marketplace.name.toLowerCase()}.example.com`,
       });
     }
     return {

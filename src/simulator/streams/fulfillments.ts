@@ -37,15 +37,31 @@ export class FulfillmentsStream extends TableStream<Column> {
     private readonly orders: OrdersStream,
   ) {
     super(ctx, ['createDate', 'createUtc', 'shipDate', 'orderRow', 'orderId'], count);
-    const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.fulfillmentDates)), 0.01);
+    const created = chronologicalInstants(
+      count,
+      ctx.range,
+      ctx.pins,
+      new Rng(hash32(ctx.seed, TAGS.fulfillmentDates)),
+      0.01,
+    );
     const orderIds = orders.table.col('id');
     const ids = new IdSequence(ctx.seed, TAGS.fulfillment, 5_000_000, 900_000);
     for (let row = 0; row < count; row++) {
       const rng = recordRng(ctx.seed, TAGS.fulfillmentDates, row);
       const createUtc = created[row] as number;
-      const orderRow = Math.max(0, lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 5 * DAY_MS)) - rng.int(0, 3));
+      const orderRow = Math.max(
+        0,
+        lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 5 * DAY_MS)) - rng.int(0, 3),
+      );
       const createDate = wallTicksFromUtc(createUtc);
-      this.table.append({ id: ids.next(), createDate, createUtc, shipDate: wallMidnight(createDate), orderRow, orderId: orderIds[orderRow] as number });
+      this.table.append({
+        id: ids.next(),
+        createDate,
+        createUtc,
+        shipDate: wallMidnight(createDate),
+        orderRow,
+        orderId: orderIds[orderRow] as number,
+      });
     }
     this.buildIndexes();
   }
@@ -70,7 +86,9 @@ export class FulfillmentsStream extends TableStream<Column> {
       // Unlike shipments, fulfillments print shipDate as a midnight datetime ("…T00:00:00.0000000").
       shipDate: formatWall(table.col('shipDate')[row] as number, 'fixed7'),
       voidDate: voided ? formatWall(wallAfter(createUtc, rng.int(3_600_000, 3 * DAY_MS), range), 'fixed7') : null,
-      deliveryDate: rng.chance(0.6) ? null : formatWall(wallAfter(createUtc, rng.int(DAY_MS, 6 * DAY_MS), range), 'fixed7'),
+      deliveryDate: rng.chance(0.6)
+        ? null
+        : formatWall(wallAfter(createUtc, rng.int(DAY_MS, 6 * DAY_MS), range), 'fixed7'),
       carrierCode: rng.pick(CARRIERS),
       fulfillmentProviderCode: provider,
       fulfillmentServiceCode: provider ? 'standard' : null,

@@ -29,7 +29,11 @@ export class IdSequence {
 /** Rank of each row's string under case-insensitive ordinal comparison (equal strings share a rank). */
 export function stringRanks(values: readonly string[]): Float64Array {
   const upper = values.map((v) => v.toUpperCase());
-  const order = upper.map((_, i) => i).sort((a, b) => ((upper[a] as string) < (upper[b] as string) ? -1 : (upper[a] as string) > (upper[b] as string) ? 1 : a - b));
+  const order = upper
+    .map((_, i) => i)
+    .sort((a, b) =>
+      (upper[a] as string) < (upper[b] as string) ? -1 : (upper[a] as string) > (upper[b] as string) ? 1 : a - b,
+    );
   const ranks = new Float64Array(values.length);
   let rank = 0;
   for (let i = 0; i < order.length; i++) {

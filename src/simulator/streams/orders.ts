@@ -4,7 +4,17 @@
 // orders reference customers, stores and warehouses.
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { TICKS_PER_DAY, TICKS_PER_MS, formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
-import { CARRIER_SERVICES, CONFIRMATIONS, CUSTOMER_NOTES, INTERNAL_NOTES, OPTION_VALUES, ORDER_SOURCES, PACKAGE_CODES, PAYMENT_METHODS, TAGS as TAG_POOL } from '../pools.js';
+import {
+  CARRIER_SERVICES,
+  CONFIRMATIONS,
+  CUSTOMER_NOTES,
+  INTERNAL_NOTES,
+  OPTION_VALUES,
+  ORDER_SOURCES,
+  PACKAGE_CODES,
+  PAYMENT_METHODS,
+  TAGS as TAG_POOL,
+} from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiAddress, ApiCustomsItem, ApiOrder, ApiOrderItem } from '../records.js';
 import { nameOnlyAddress, personName, postalAddress } from './addresses.js';
@@ -68,7 +78,13 @@ export class OrdersStream extends TableStream<Column> {
     private readonly refs: OrderRefs,
   ) {
     super(ctx, ['createDate', 'orderDate', 'modifyDate', 'version', 'shipped'], count);
-    this.createdUtc = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.orderDates)), 0.015);
+    this.createdUtc = chronologicalInstants(
+      count,
+      ctx.range,
+      ctx.pins,
+      new Rng(hash32(ctx.seed, TAGS.orderDates)),
+      0.015,
+    );
     const pinned = new Set(ctx.pins);
     this.ids = new IdSequence(ctx.seed, TAGS.order, 100_000_000, 9_000_000);
     for (let row = 0; row < count; row++) {
@@ -76,7 +92,11 @@ export class OrdersStream extends TableStream<Column> {
       const createUtc = this.createdUtc[row] as number;
       const isPin = pinned.has(createUtc);
       // Marketplace order dates are whole seconds and precede the import into ShipStation.
-      const orderLag = isPin ? rng.int(0, 300_000) : rng.chance(0.7) ? rng.int(0, 7_200_000) : rng.int(0, 3 * 86_400_000);
+      const orderLag = isPin
+        ? rng.int(0, 300_000)
+        : rng.chance(0.7)
+          ? rng.int(0, 7_200_000)
+          : rng.int(0, 3 * 86_400_000);
       const orderUtc = Math.floor((createUtc - orderLag) / 1000) * 1000;
       const id = this.ids.next();
       const createSub = !isPin && rng.chance(SUB_MS_SHARE) ? rng.int(1, 9_999) : 0;
@@ -86,7 +106,10 @@ export class OrdersStream extends TableStream<Column> {
         id,
         createDate: wallTicksFromUtc(createUtc, createSub),
         orderDate: wallTicksFromUtc(orderUtc),
-        modifyDate: modifyLag === 0 ? wallTicksFromUtc(createUtc, createSub) : wallAfter(createUtc, modifyLag, ctx.range) + modifySub,
+        modifyDate:
+          modifyLag === 0
+            ? wallTicksFromUtc(createUtc, createSub)
+            : wallAfter(createUtc, modifyLag, ctx.range) + modifySub,
         version: 0,
         shipped: 0,
       });
@@ -264,7 +287,9 @@ export class OrdersStream extends TableStream<Column> {
       createDate: formatWall(createTicks, 'fixed7'),
       modifyDate: formatWall(table.col('modifyDate')[row] as number, 'fixed7'),
       paymentDate: baseStatus === 'awaiting_payment' ? null : formatWall(orderTicks, 'fixed7'),
-      shipByDate: rng.chance(0.5) ? null : formatWall(wallMidnight(orderTicks) + rng.int(2, 7) * TICKS_PER_DAY, 'fixed7'),
+      shipByDate: rng.chance(0.5)
+        ? null
+        : formatWall(wallMidnight(orderTicks) + rng.int(2, 7) * TICKS_PER_DAY, 'fixed7'),
       orderStatus,
       customerId: customer ? customer.customerId : null,
       customerUsername: customer ? customer.email : null,
@@ -286,13 +311,23 @@ export class OrdersStream extends TableStream<Column> {
       serviceCode: carrier ? carrier.serviceCode : null,
       packageCode: carrier ? rng.pick(PACKAGE_CODES) : null,
       confirmation: carrier ? rng.pick(CONFIRMATIONS) : null,
-      shipDate: baseStatus === 'shipped' || rng.chance(0.2) ? formatWall(dayOfCreate + rng.int(0, 3) * TICKS_PER_DAY, 'date') : null,
-      holdUntilDate: baseStatus === 'on_hold' ? formatWall(dayOfCreate + rng.int(3, 14) * TICKS_PER_DAY, 'fixed7') : null,
+      shipDate:
+        baseStatus === 'shipped' || rng.chance(0.2)
+          ? formatWall(dayOfCreate + rng.int(0, 3) * TICKS_PER_DAY, 'date')
+          : null,
+      holdUntilDate:
+        baseStatus === 'on_hold' ? formatWall(dayOfCreate + rng.int(3, 14) * TICKS_PER_DAY, 'fixed7') : null,
       weight: { value: items.reduce((sum, item) => sum + item.weight.value * item.quantity, 0), units: 'ounces' },
-      dimensions: rng.chance(0.4) ? null : { units: 'inches', length: rng.int(4, 40), width: rng.int(3, 20), height: rng.int(1, 12) },
+      dimensions: rng.chance(0.4)
+        ? null
+        : { units: 'inches', length: rng.int(4, 40), width: rng.int(3, 20), height: rng.int(1, 12) },
       insuranceOptions: rng.chance(0.8)
         ? { provider: null, insureShipment: false, insuredValue: 0 }
-        : { provider: rng.chance(0.5) ? 'carrier' : 'shipsurance', insureShipment: true, insuredValue: round2(orderTotal) },
+        : {
+            provider: rng.chance(0.5) ? 'carrier' : 'shipsurance',
+            insureShipment: true,
+            insuredValue: round2(orderTotal),
+          },
       internationalOptions: international
         ? { contents: 'merchandise', customsItems: this.customsItems(row, items, rng), nonDelivery: 'return_to_sender' }
         : { contents: null, customsItems: null, nonDelivery: null },

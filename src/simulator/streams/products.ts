@@ -3,7 +3,15 @@
 // inactive and hidden unless showInactive=true.
 import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
 import { formatWall, wallTicksFromUtc } from '../pacificTime.js';
-import { CARRIER_SERVICES, CONFIRMATIONS, PACKAGE_CODES, PRODUCT_ADJECTIVES, PRODUCT_CATEGORIES, PRODUCT_NOUNS, SKU_PREFIXES } from '../pools.js';
+import {
+  CARRIER_SERVICES,
+  CONFIRMATIONS,
+  PACKAGE_CODES,
+  PRODUCT_ADJECTIVES,
+  PRODUCT_CATEGORIES,
+  PRODUCT_NOUNS,
+  SKU_PREFIXES,
+} from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiProduct } from '../records.js';
 import { IdSequence, stringRanks } from './ids.js';
@@ -44,7 +52,13 @@ export class ProductsStream extends TableStream<Column> {
 
   constructor(ctx: GenContext, count: number) {
     super(ctx, ['createDate', 'modifyDate', 'active', 'skuRank'], count);
-    const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.productDates)), 0.01);
+    const created = chronologicalInstants(
+      count,
+      ctx.range,
+      ctx.pins,
+      new Rng(hash32(ctx.seed, TAGS.productDates)),
+      0.01,
+    );
     const pinned = new Set(ctx.pins);
     const ids = new IdSequence(ctx.seed, TAGS.product, 7_000_000, 900_000);
     for (let row = 0; row < count; row++) {
@@ -54,7 +68,11 @@ export class ProductsStream extends TableStream<Column> {
       this.table.append({
         id,
         createDate: wallTicksFromUtc(createUtc),
-        modifyDate: wallAfter(createUtc, pinned.has(createUtc) ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range), ctx.range),
+        modifyDate: wallAfter(
+          createUtc,
+          pinned.has(createUtc) ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range),
+          ctx.range,
+        ),
         active: isActive(row) ? 1 : 0,
         skuRank: 0,
       });

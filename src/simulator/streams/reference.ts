@@ -1,6 +1,13 @@
 // The account's reference lists, each served whole in one response: carriers, marketplaces, users, webhooks
 // and tags. Built once from the seed. Field names follow public SDK types (see README.md, Assumptions).
-import { CARRIER_ACCOUNTS, MARKETPLACES, MORE_MARKETPLACES, TAGS as TAG_POOL, TAG_COLORS, WEBHOOK_EVENTS } from '../pools.js';
+import {
+  CARRIER_ACCOUNTS,
+  MARKETPLACES,
+  MORE_MARKETPLACES,
+  TAGS as TAG_POOL,
+  TAG_COLORS,
+  WEBHOOK_EVENTS,
+} from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiAccountTag, ApiCarrier, ApiMarketplace, ApiUser, ApiWebhook } from '../records.js';
 import { personName } from './addresses.js';
@@ -46,17 +53,31 @@ export class CarriersList extends FixedList<ApiCarrier> {
 
 /** Marketplace capabilities: fixed per marketplace (ShipStation's catalog, the same for every account). */
 function capabilities(marketplaceId: number): Omit<ApiMarketplace, 'name' | 'marketplaceId'> {
-  if (marketplaceId === 0) return { canRefresh: false, supportsCustomMappings: false, supportsCustomStatuses: false, canConfirmShipments: false };
+  if (marketplaceId === 0)
+    return {
+      canRefresh: false,
+      supportsCustomMappings: false,
+      supportsCustomStatuses: false,
+      canConfirmShipments: false,
+    };
   const h = hash32(marketplaceId, 77);
-  return { canRefresh: true, supportsCustomMappings: (h & 1) === 1, supportsCustomStatuses: (h & 2) === 2, canConfirmShipments: (h & 4) !== 4 || marketplaceId === 2 };
+  return {
+    canRefresh: true,
+    supportsCustomMappings: (h & 1) === 1,
+    supportsCustomStatuses: (h & 2) === 2,
+    canConfirmShipments: (h & 4) !== 4 || marketplaceId === 2,
+  };
 }
 
 /** Every marketplace stores refer to, and a few more, by name (case-insensitive). Independent of the seed. */
 export class MarketplacesList extends FixedList<ApiMarketplace> {
   constructor() {
     super();
-    const all = [...MARKETPLACES, ...MORE_MARKETPLACES].sort((a, b) => a.name.toUpperCase().localeCompare(b.name.toUpperCase()));
-    for (const m of all) this.records.push({ name: m.name, marketplaceId: m.marketplaceId, ...capabilities(m.marketplaceId) });
+    const all = [...MARKETPLACES, ...MORE_MARKETPLACES].sort((a, b) =>
+      a.name.toUpperCase().localeCompare(b.name.toUpperCase()),
+    );
+    for (const m of all)
+      this.records.push({ name: m.name, marketplaceId: m.marketplaceId, ...capabilities(m.marketplaceId) });
   }
 }
 

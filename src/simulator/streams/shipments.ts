@@ -50,7 +50,13 @@ export class ShipmentsStream extends TableStream<Column> {
     private readonly refs: ShipmentRefs,
   ) {
     super(ctx, ['createDate', 'shipDate', 'voidDate', 'voided', 'orderRow', 'orderId'], count);
-    const created = chronologicalInstants(count, ctx.range, ctx.pins, new Rng(hash32(ctx.seed, TAGS.shipmentDates)), 0.01);
+    const created = chronologicalInstants(
+      count,
+      ctx.range,
+      ctx.pins,
+      new Rng(hash32(ctx.seed, TAGS.shipmentDates)),
+      0.01,
+    );
     const pinned = new Set(ctx.pins);
     const orders = refs.orders;
     const orderIds = orders.table.col('id');
@@ -60,8 +66,14 @@ export class ShipmentsStream extends TableStream<Column> {
       const rng = recordRng(ctx.seed, TAGS.shipmentDates, row);
       const createUtc = created[row] as number;
       // Ship an order created between ten minutes and three days earlier (or the first order, if none is).
-      const orderRow = Math.max(0, lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 3 * 86_400_000)) - rng.int(0, 3));
-      const createDate = wallTicksFromUtc(createUtc, !pinned.has(createUtc) && rng.chance(0.05) ? rng.int(1, 9_999) : 0);
+      const orderRow = Math.max(
+        0,
+        lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 3 * 86_400_000)) - rng.int(0, 3),
+      );
+      const createDate = wallTicksFromUtc(
+        createUtc,
+        !pinned.has(createUtc) && rng.chance(0.05) ? rng.int(1, 9_999) : 0,
+      );
       const voided = rng.chance(0.04);
       this.table.append({
         id: this.ids.next(),
@@ -149,11 +161,19 @@ export class ShipmentsStream extends TableStream<Column> {
       notifyErrorMessage: notified || rng.chance(0.5) ? null : 'Marketplace rejected the tracking number',
       shipTo: { ...shipTo, residential: rng.chance(0.7) ? null : shipTo.residential } satisfies ApiShipmentAddress,
       weight: { value: rng.int(1, 160), units: 'ounces' },
-      dimensions: rng.chance(0.6) ? null : { units: 'inches', length: rng.int(4, 30), width: rng.int(3, 20), height: rng.int(1, 12) },
+      dimensions: rng.chance(0.6)
+        ? null
+        : { units: 'inches', length: rng.int(4, 30), width: rng.int(3, 20), height: rng.int(1, 12) },
       insuranceOptions: { provider: null, insureShipment: false, insuredValue: 0 },
       advancedOptions: rng.chance(0.6)
         ? null
-        : { billToParty: null, billToAccount: null, billToPostalCode: null, billToCountryCode: null, storeId: stores.count > 0 ? stores.idAt(orderRow % stores.count) : null },
+        : {
+            billToParty: null,
+            billToAccount: null,
+            billToPostalCode: null,
+            billToCountryCode: null,
+            storeId: stores.count > 0 ? stores.idAt(orderRow % stores.count) : null,
+          },
       shipmentItems: options.includeShipmentItems ? this.items(row, orderRow) : null,
       labelData: null,
       formData: null,

@@ -38,7 +38,9 @@ export class StoresStream {
         publicEmail: rng.chance(0.5) ? '' : `hello${k}@example.com`,
         website: rng.chance(0.7) ? '' : `https://www${k}.example.com`,
         refreshDate: refreshed ? formatWall(wallAfter(refreshUtc, 0, ctx.range), 'trimmed') : null,
-        lastRefreshAttempt: refreshed ? formatWall(wallAfter(refreshUtc, rng.int(1_000, 60_000), ctx.range), 'trimmed') : null,
+        lastRefreshAttempt: refreshed
+          ? formatWall(wallAfter(refreshUtc, rng.int(1_000, 60_000), ctx.range), 'trimmed')
+          : null,
         createDate: formatWall(wallAfter(createUtc, 0, ctx.range), 'trimmed'),
         modifyDate: formatWall(wallAfter(createUtc, rng.int(60_000, 90 * 86_400_000), ctx.range), 'trimmed'),
         autoRefresh: !manual && rng.chance(0.7),
