@@ -76,9 +76,14 @@ export function lastAtOrBefore(instants: Float64Array, t: number): number {
   return lo - 1;
 }
 
+/** The instant `utc + lagMs`, rounded like SQL datetime and kept before the range end. */
+export function utcAfter(utcMs: number, lagMs: number, range: UtcRange): number {
+  return sqlDatetimeMs(Math.min(utcMs + lagMs, range.endUtc - 10));
+}
+
 /** Wall ticks of `utc + lagMs`, rounded like SQL datetime and kept before the range end. */
 export function wallAfter(utcMs: number, lagMs: number, range: UtcRange): number {
-  return wallTicksFromUtc(sqlDatetimeMs(Math.min(utcMs + lagMs, range.endUtc - 10)));
+  return wallTicksFromUtc(utcAfter(utcMs, lagMs, range));
 }
 
 /**

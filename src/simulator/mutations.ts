@@ -141,10 +141,7 @@ export class Mutator {
             : this.pickLive(orders, count);
         // A bulk edit's one shared stamp is what defines it: one jitter draw for all its rows.
         stamps = this.stamps(now, rows.length, spec.op === 'bulkEditOrders');
-        orders.touch(
-          rows,
-          stamps.map((stamp) => stamp.ticks),
-        );
+        orders.touch(rows, stamps);
         ids = orders.table.col('id');
         break;
       case 'createOrders':
@@ -160,10 +157,7 @@ export class Mutator {
           rows = pickDistinct(this.rng, live.length, count).map((i) => live[i] as number);
         }
         stamps = this.stamps(now, rows.length, false);
-        shipments.void(
-          rows,
-          stamps.map((stamp) => stamp.ticks),
-        );
+        shipments.void(rows, stamps);
         ids = shipments.table.col('id');
         break;
       }
@@ -172,10 +166,7 @@ export class Mutator {
           ? this.rowsOf(orders.table, spec.orderIds, 'orderId')
           : Array.from({ length: count }, () => orders.liveRowAt(this.rng.int(0, orders.count - 1)));
         stamps = this.stamps(now, orderRows.length, false);
-        rows = shipments.create(
-          orderRows,
-          stamps.map((stamp) => stamp.ticks),
-        );
+        rows = shipments.create(orderRows, stamps);
         ids = shipments.table.col('id');
         break;
       }

@@ -6,12 +6,15 @@ import { formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { FULFILLMENT_PROVIDERS } from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiFulfillment } from '../records.js';
+import { utcTicks } from '../utcTime.js';
 import { IdSequence } from './ids.js';
 import type { OrdersStream } from './orders.js';
 import { TAGS, type GenContext, type StreamParams } from './pagedStream.js';
 import { TableStream } from './tableStream.js';
 
-type Column = 'createDate' | 'createUtc' | 'shipDate' | 'orderRow' | 'orderId';
+// createdAt: createUtc as UTC ticks (for v2). shipDate, a wall midnight, is numerically the UTC ticks of that
+// day's UTC midnight, which is how v2 prints ship dates.
+type Column = 'createDate' | 'createUtc' | 'shipDate' | 'orderRow' | 'orderId' | 'createdAt';
 
 const PARAMS: StreamParams<Column> = {
   dateRanges: [
@@ -36,7 +39,7 @@ export class FulfillmentsStream extends TableStream<Column> {
     count: number,
     private readonly orders: OrdersStream,
   ) {
-    super(ctx, ['createDate', 'createUtc', 'shipDate', 'orderRow', 'orderId'], count);
+    super(ctx, ['createDate', 'createUtc', 'shipDate', 'orderRow', 'orderId', 'createdAt'], count);
     const created = chronologicalInstants(
       count,
       ctx.range,
@@ -61,6 +64,7 @@ export class FulfillmentsStream extends TableStream<Column> {
         shipDate: wallMidnight(createDate),
         orderRow,
         orderId: orderIds[orderRow] as number,
+        createdAt: utcTicks(createUtc),
       });
     }
     this.buildIndexes();

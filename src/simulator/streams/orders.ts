@@ -2,7 +2,7 @@
 // is re-derived on demand from (seed, row, version), so a million orders stay cheap. An edit bumps the version (new
 // status and notes) and the modifyDate; orders can also be created and deleted mid-run. Items reference products;
 // orders reference customers, stores and warehouses.
-import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
+import { chronologicalInstants, modifyLagMs, utcAfter } from '../instants.js';
 import { TICKS_PER_DAY, TICKS_PER_MS, formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import {
   CARRIER_SERVICES,
@@ -17,6 +17,7 @@ import {
 } from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiAddress, ApiCustomsItem, ApiOrder, ApiOrderItem } from '../records.js';
+import { utcTicks } from '../utcTime.js';
 import { nameOnlyAddress, personName, postalAddress } from './addresses.js';
 import type { CustomerCore, CustomersStream } from './customers.js';
 import { IdSequence } from './ids.js';
@@ -26,7 +27,9 @@ import type { StoresStream } from './stores.js';
 import { TableStream } from './tableStream.js';
 import type { WarehousesStream } from './warehouses.js';
 
-type Column = 'createDate' | 'orderDate' | 'modifyDate' | 'version' | 'shipped';
+// createdAt and modifiedAt: the same instants as UTC ticks, which v2 sorts and filters on (wall ticks repeat in the
+// fall-back hour).
+type Column = 'createDate' | 'orderDate' | 'modifyDate' | 'version' | 'shipped' | 'createdAt' | 'modifiedAt';
 
 export interface OrderRefs {
   readonly products: ProductsStream;
@@ -77,7 +80,7 @@ export class OrdersStream extends TableStream<Column> {
     count: number,
     private readonly refs: OrderRefs,
   ) {
-    super(ctx, ['createDate', 'orderDate', 'modifyDate', 'version', 'shipped'], count);
+    super(ctx, ['createDate', 'orderDate', 'modifyDate', 'version', 'shipped', 'createdAt', 'modifiedAt'], count);
     this.createdUtc = chronologicalInstants(
       count,
       ctx.range,
@@ -102,16 +105,17 @@ export class OrdersStream extends TableStream<Column> {
       const createSub = !isPin && rng.chance(SUB_MS_SHARE) ? rng.int(1, 9_999) : 0;
       const modifyLag = isPin ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range);
       const modifySub = !isPin && rng.chance(SUB_MS_SHARE) ? rng.int(1, 9_999) : 0;
+      const modifyUtc = modifyLag === 0 ? createUtc : utcAfter(createUtc, modifyLag, ctx.range);
+      const modifySubTicks = modifyLag === 0 ? createSub : modifySub;
       this.table.append({
         id,
         createDate: wallTicksFromUtc(createUtc, createSub),
         orderDate: wallTicksFromUtc(orderUtc),
-        modifyDate:
-          modifyLag === 0
-            ? wallTicksFromUtc(createUtc, createSub)
-            : wallAfter(createUtc, modifyLag, ctx.range) + modifySub,
+        modifyDate: wallTicksFromUtc(modifyUtc, modifySubTicks),
         version: 0,
         shipped: 0,
+        createdAt: utcTicks(createUtc, createSub),
+        modifiedAt: utcTicks(modifyUtc, modifySubTicks),
       });
     }
     this.buildIndexes();
@@ -124,15 +128,18 @@ export class OrdersStream extends TableStream<Column> {
     this.changed(rows, ['shipped']);
   }
 
-  /** Gives the rows new modifyDates (wall ticks, one per row) and bumps their version (which re-derives status and notes). */
-  touch(rows: readonly number[], modifyTicks: readonly number[]): void {
+  /** Gives the rows new modifyDates (one stamp per row) and bumps their version (which re-derives status and notes). */
+  touch(rows: readonly number[], stamps: readonly Stamp[]): void {
     const version = this.table.col('version');
     const modify = this.table.col('modifyDate');
+    const modifiedAt = this.table.col('modifiedAt');
     rows.forEach((row, k) => {
+      const stamp = stamps[k] as Stamp;
       version[row] = (version[row] as number) + 1;
-      modify[row] = modifyTicks[k] as number;
+      modify[row] = stamp.ticks;
+      modifiedAt[row] = utcTicks(stamp.utc);
     });
-    this.changed(rows, ['version', 'modifyDate']);
+    this.changed(rows, ['version', 'modifyDate', 'modifiedAt']);
   }
 
   /** Appends one new order per stamp (its createDate and modifyDate) and returns their rows. */
@@ -149,6 +156,8 @@ export class OrdersStream extends TableStream<Column> {
           modifyDate: stamp.ticks,
           version: 0,
           shipped: 0,
+          createdAt: utcTicks(stamp.utc),
+          modifiedAt: utcTicks(stamp.utc),
         }),
       );
     }

@@ -1,7 +1,7 @@
 // The /products stream: a catalogue fixed at start (order items copy its cores), filtered on createDate by
 // startDate/endDate and sorted by SKU (case-insensitive), ModifyDate or CreateDate. Every twelfth product is
 // inactive and hidden unless showInactive=true.
-import { chronologicalInstants, modifyLagMs, wallAfter } from '../instants.js';
+import { chronologicalInstants, modifyLagMs, utcAfter } from '../instants.js';
 import { formatWall, wallTicksFromUtc } from '../pacificTime.js';
 import {
   CARRIER_SERVICES,
@@ -14,12 +14,14 @@ import {
 } from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiProduct } from '../records.js';
+import { utcTicks } from '../utcTime.js';
 import { IdSequence, stringRanks } from './ids.js';
 import { TAGS, type GenContext, type StreamParams } from './pagedStream.js';
 import { TableStream } from './tableStream.js';
 import { someTags } from './tags.js';
 
-type Column = 'createDate' | 'modifyDate' | 'active' | 'skuRank';
+// createdAt, modifiedAt: the same instants as UTC ticks (for v2).
+type Column = 'createDate' | 'modifyDate' | 'active' | 'skuRank' | 'createdAt' | 'modifiedAt';
 
 /** The product fields order items copy. */
 export interface ProductCore {
@@ -51,7 +53,7 @@ export class ProductsStream extends TableStream<Column> {
   private readonly cores: ProductCore[] = [];
 
   constructor(ctx: GenContext, count: number) {
-    super(ctx, ['createDate', 'modifyDate', 'active', 'skuRank'], count);
+    super(ctx, ['createDate', 'modifyDate', 'active', 'skuRank', 'createdAt', 'modifiedAt'], count);
     const created = chronologicalInstants(
       count,
       ctx.range,
@@ -65,16 +67,19 @@ export class ProductsStream extends TableStream<Column> {
       const rng = recordRng(ctx.seed, TAGS.productDates, row);
       const createUtc = created[row] as number;
       const id = ids.next();
+      const modifyUtc = utcAfter(
+        createUtc,
+        pinned.has(createUtc) ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range),
+        ctx.range,
+      );
       this.table.append({
         id,
         createDate: wallTicksFromUtc(createUtc),
-        modifyDate: wallAfter(
-          createUtc,
-          pinned.has(createUtc) ? rng.int(0, 60_000) : modifyLagMs(rng, createUtc, ctx.range),
-          ctx.range,
-        ),
+        modifyDate: wallTicksFromUtc(modifyUtc),
         active: isActive(row) ? 1 : 0,
         skuRank: 0,
+        createdAt: utcTicks(createUtc),
+        modifiedAt: utcTicks(modifyUtc),
       });
       this.cores.push(this.coreAt(row, id));
     }

@@ -1,19 +1,30 @@
 // The /shipments stream: labels for earlier orders; generating a non-voided one marks its order shipped. Shipments
 // have no modifyDate, so a void mid-run shows only through voided and voidDate, and a shipment created mid-run leaves
 // its order as it is. Items (the order's, adjustments left out) come only with includeShipmentItems=true.
-import { chronologicalInstants, lastAtOrBefore, wallAfter } from '../instants.js';
+import { chronologicalInstants, lastAtOrBefore, utcAfter } from '../instants.js';
 import { TICKS_PER_DAY, formatWall, formatWallOrNull, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { CARRIER_SERVICES, CONFIRMATIONS, PACKAGE_CODES, type CarrierService } from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiShipment, ApiShipmentAddress, ApiShipmentItem } from '../records.js';
+import { utcTicks } from '../utcTime.js';
 import { IdSequence } from './ids.js';
 import type { OrdersStream } from './orders.js';
-import { TAGS, type GenContext, type RenderOptions, type StreamParams } from './pagedStream.js';
+import { TAGS, type GenContext, type RenderOptions, type Stamp, type StreamParams } from './pagedStream.js';
 import type { StoresStream } from './stores.js';
 import { TableStream } from './tableStream.js';
 import type { WarehousesStream } from './warehouses.js';
 
-type Column = 'createDate' | 'shipDate' | 'voidDate' | 'voided' | 'orderRow' | 'orderId';
+// createdAt, voidedAt: the same instants as UTC ticks (for v2); modifiedAt: the last change, creation or void.
+type Column =
+  | 'createDate'
+  | 'shipDate'
+  | 'voidDate'
+  | 'voided'
+  | 'orderRow'
+  | 'orderId'
+  | 'createdAt'
+  | 'voidedAt'
+  | 'modifiedAt';
 
 export interface ShipmentRefs {
   readonly orders: OrdersStream;
@@ -49,7 +60,11 @@ export class ShipmentsStream extends TableStream<Column> {
     count: number,
     private readonly refs: ShipmentRefs,
   ) {
-    super(ctx, ['createDate', 'shipDate', 'voidDate', 'voided', 'orderRow', 'orderId'], count);
+    super(
+      ctx,
+      ['createDate', 'shipDate', 'voidDate', 'voided', 'orderRow', 'orderId', 'createdAt', 'voidedAt', 'modifiedAt'],
+      count,
+    );
     const created = chronologicalInstants(
       count,
       ctx.range,
@@ -70,19 +85,25 @@ export class ShipmentsStream extends TableStream<Column> {
         0,
         lastAtOrBefore(orders.createdUtc, createUtc - rng.int(600_000, 3 * 86_400_000)) - rng.int(0, 3),
       );
-      const createDate = wallTicksFromUtc(
-        createUtc,
-        !pinned.has(createUtc) && rng.chance(0.05) ? rng.int(1, 9_999) : 0,
-      );
+      const createSub = !pinned.has(createUtc) && rng.chance(0.05) ? rng.int(1, 9_999) : 0;
+      const createDate = wallTicksFromUtc(createUtc, createSub);
       const voided = rng.chance(0.04);
+      const id = this.ids.next();
+      // Drawn in this order (next day, then the void delay) so the data match what it always was.
+      const nextDay = rng.chance(0.3);
+      const voidUtc = voided ? utcAfter(createUtc, rng.int(3_600_000, 5 * 86_400_000), ctx.range) : NaN;
+      const createdAt = utcTicks(createUtc, createSub);
       this.table.append({
-        id: this.ids.next(),
+        id,
         createDate,
-        shipDate: wallMidnight(createDate) + (rng.chance(0.3) ? TICKS_PER_DAY : 0),
-        voidDate: voided ? wallAfter(createUtc, rng.int(3_600_000, 5 * 86_400_000), ctx.range) : NaN,
+        shipDate: wallMidnight(createDate) + (nextDay ? TICKS_PER_DAY : 0),
+        voidDate: voided ? wallTicksFromUtc(voidUtc) : NaN,
         voided: voided ? 1 : 0,
         orderRow,
         orderId: orderIds[orderRow] as number,
+        createdAt,
+        voidedAt: voided ? utcTicks(voidUtc) : NaN,
+        modifiedAt: voided ? utcTicks(voidUtc) : createdAt,
       });
       if (!voided) shippedOrders.push(orderRow);
     }
@@ -98,30 +119,37 @@ export class ShipmentsStream extends TableStream<Column> {
     return rows;
   }
 
-  /** Voids the rows, each with its voidDate (wall ticks, one per row). */
-  void(rows: readonly number[], voidTicks: readonly number[]): void {
+  /** Voids the rows, each with its voidDate (one stamp per row). */
+  void(rows: readonly number[], stamps: readonly Stamp[]): void {
     const voided = this.table.col('voided');
     const voidDate = this.table.col('voidDate');
+    const voidedAt = this.table.col('voidedAt');
+    const modifiedAt = this.table.col('modifiedAt');
     rows.forEach((row, k) => {
+      const stamp = stamps[k] as Stamp;
       voided[row] = 1;
-      voidDate[row] = voidTicks[k] as number;
+      voidDate[row] = stamp.ticks;
+      voidedAt[row] = modifiedAt[row] = utcTicks(stamp.utc);
     });
-    this.changed(rows, ['voided', 'voidDate']);
+    this.changed(rows, ['voided', 'voidDate', 'voidedAt', 'modifiedAt']);
   }
 
-  /** Appends one shipment per order row, created at the matching wall ticks, and returns their rows. */
-  create(orderRows: readonly number[], createTicks: readonly number[]): number[] {
+  /** Appends one shipment per order row, created at the matching stamp, and returns their rows. */
+  create(orderRows: readonly number[], stamps: readonly Stamp[]): number[] {
     const orderIds = this.refs.orders.table.col('id');
     const rows = orderRows.map((orderRow, k) => {
-      const ticks = createTicks[k] as number;
+      const stamp = stamps[k] as Stamp;
       return this.table.append({
         id: this.ids.next(),
-        createDate: ticks,
-        shipDate: wallMidnight(ticks),
+        createDate: stamp.ticks,
+        shipDate: wallMidnight(stamp.ticks),
         voidDate: NaN,
         voided: 0,
         orderRow,
         orderId: orderIds[orderRow] as number,
+        createdAt: utcTicks(stamp.utc),
+        voidedAt: NaN,
+        modifiedAt: utcTicks(stamp.utc),
       });
     });
     this.appended();

@@ -41,6 +41,11 @@ export abstract class TableStream<C extends string> implements PagedStream<C> {
 
   abstract render(row: number, options: RenderOptions): ApiRecord;
 
+  /** Adds a sorted index on a column the v1 endpoint does not sort by (v2's UTC columns), kept up to date from now on. */
+  addIndex(column: C): void {
+    if (!this.indexes.has(column)) this.indexes.set(column, new SortedIndex<C>(this.table, column));
+  }
+
   /**
    * Sorts the rows appended so far on id and on every column the endpoint's sortBy values and default sort
    * name, so each sort it accepts has its index. The constructor calls it once its rows are generated.
