@@ -111,6 +111,7 @@ function parseFaults(body: JsonObject): FaultOptions {
   return {
     rates,
     htmlShare: optNumber(body, 'htmlShare'),
+    emptyBodyShare: optNumber(body, 'emptyBodyShare'),
     latencyMs: optNumber(body, 'latencyMs'),
     slowBodyChunks: optNumber(body, 'slowBodyChunks'),
     slowBodyDelayMs: optNumber(body, 'slowBodyDelayMs'),
@@ -145,7 +146,13 @@ function parsePaging(body: JsonObject): PagingOptions {
 function parseFailNext(body: JsonObject): FailNextSpec {
   const kind = optString(body, 'kind');
   if (kind === undefined || !isFaultKind(kind)) throw new InputError(`kind must be one of ${FAULT_KINDS.join(', ')}`);
-  return { kind, count: optNumber(body, 'count'), path: optString(body, 'path'), html: optBoolean(body, 'html') };
+  return {
+    kind,
+    count: optNumber(body, 'count'),
+    path: optString(body, 'path'),
+    html: optBoolean(body, 'html'),
+    empty: optBoolean(body, 'empty'),
+  };
 }
 
 /** Streams the truth as JSON lines, honouring back-pressure so millions of records never sit in memory. */

@@ -24,6 +24,8 @@ export interface FaultPlan {
   readonly replace: ExclusiveFault | null;
   /** For injected 5xx: send an HTML body instead of JSON. */
   readonly html: boolean;
+  /** For injected 5xx that are not HTML: send an empty body (as v2 documents its 500s). */
+  readonly empty: boolean;
   readonly latency: boolean;
   readonly slowBody: boolean;
 }
@@ -36,6 +38,8 @@ export interface FailNextSpec {
   readonly path?: string;
   /** For 5xx kinds: HTML body (default: true for 502/503, false for 500). */
   readonly html?: boolean;
+  /** For 5xx kinds that are not HTML: an empty body (default false). */
+  readonly empty?: boolean;
 }
 
 interface Pending {
@@ -43,6 +47,7 @@ interface Pending {
   remaining: number;
   readonly path: string | null;
   readonly html: boolean;
+  readonly empty: boolean;
 }
 
 const FAULT_SEED_TAG = 0xfa17;
@@ -79,6 +84,7 @@ export class FaultInjector {
       remaining: count,
       path: spec.path === undefined ? null : canonicalPath(spec.path),
       html: spec.html ?? (spec.kind === 'error502' || spec.kind === 'error503'),
+      empty: spec.empty ?? false,
     });
   }
 
@@ -101,15 +107,18 @@ export class FaultInjector {
       case 'slowBody':
         return { ...draw, slowBody: true };
       default:
-        return { ...draw, replace: targeted.kind as ExclusiveFault, html: targeted.html };
+        return { ...draw, replace: targeted.kind as ExclusiveFault, html: targeted.html, empty: targeted.empty };
     }
   }
 
   /** The random part of a request's plan. Always makes four draws. */
   draw(): FaultPlan {
-    const { rates, htmlShare } = this.current;
+    const { rates, htmlShare, emptyBodyShare } = this.current;
     const u = this.rng.next();
-    const html = this.rng.next() < htmlShare;
+    // One draw decides the body: HTML below htmlShare; above it, empty for the emptyBodyShare of the rest.
+    const bodyDraw = this.rng.next();
+    const html = bodyDraw < htmlShare;
+    const empty = !html && (bodyDraw - htmlShare) / (1 - htmlShare) < emptyBodyShare;
     const latency = this.rng.next() < rates.latency;
     const slowBody = this.rng.next() < rates.slowBody;
     let cumulative = 0;
@@ -121,7 +130,7 @@ export class FaultInjector {
         break;
       }
     }
-    return { replace, html, latency, slowBody };
+    return { replace, html, empty, latency, slowBody };
   }
 
   private take(path: string, accepts: (kind: FaultKind) => boolean): Pending | null {

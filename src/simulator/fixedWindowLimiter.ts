@@ -1,11 +1,19 @@
-// The API rate limit: a fixed window per API key with the X-Rate-Limit-Limit/-Remaining/-Reset headers
-// ShipStation sends (default 40 requests a minute, the standard plan's budget). consume() stands in for the other
-// applications that share a key's budget.
+// The API rate limit: a fixed window per API key (default 40 requests a minute in v1, the standard plan's budget;
+// 200 in v2). It reports what is left of the window; each dialect turns that into its own headers (v1's
+// X-Rate-Limit-*, v2's Retry-After on a 429). consume() stands in for the other applications sharing a key's budget.
 import type { RateLimitOptions } from './options.js';
 
-export interface RateLimitVerdict {
+/** Where a key's window stands after a request. */
+export interface RateLimitWindow {
+  readonly limit: number;
+  /** Units left in the window after this request. */
+  readonly remaining: number;
+  /** Whole seconds until the window ends, rounded up (at least 1). */
+  readonly resetSeconds: number;
+}
+
+export interface RateLimitVerdict extends RateLimitWindow {
   readonly allowed: boolean;
-  readonly headers: Readonly<Record<string, string>>;
 }
 
 interface Window {
@@ -16,8 +24,7 @@ interface Window {
 /**
  * Fixed window per API key, the counter ASP.NET rate-limit middleware uses (ShipStation's header names match):
  * a window opens at the first request after the previous one expired and lasts exactly `windowMs`; each allowed
- * request uses one unit; a rejected (429) request uses none. `X-Rate-Limit-Reset` is the whole seconds left in
- * the window, rounded up.
+ * request uses one unit; a rejected (429) request uses none.
  */
 export class FixedWindowLimiter {
   private readonly windows = new Map<string, Window>();
@@ -32,13 +39,13 @@ export class FixedWindowLimiter {
     const window = this.current(key, now);
     const allowed = window.used < this.options.limit;
     if (allowed) window.used++;
-    return { allowed, headers: this.headers(window, now, allowed ? this.options.limit - window.used : 0) };
+    return { allowed, ...this.state(window, now, allowed ? this.options.limit - window.used : 0) };
   }
 
-  /** Headers for a response that did not go through `take` (an injected 429): reports no budget left. */
-  peekExhausted(key: string): Readonly<Record<string, string>> {
+  /** The window of a response that did not go through `take` (an injected 429): reports no budget left. */
+  peekExhausted(key: string): RateLimitWindow {
     const now = this.clock();
-    return this.headers(this.current(key, now), now, 0);
+    return this.state(this.current(key, now), now, 0);
   }
 
   /** Simulates another application spending `units` of this key's current window. */
@@ -56,11 +63,11 @@ export class FixedWindowLimiter {
     return window;
   }
 
-  private headers(window: Window, now: number, remaining: number): Record<string, string> {
+  private state(window: Window, now: number, remaining: number): RateLimitWindow {
     return {
-      'X-Rate-Limit-Limit': String(this.options.limit),
-      'X-Rate-Limit-Remaining': String(remaining),
-      'X-Rate-Limit-Reset': String(Math.ceil((window.start + this.options.windowMs - now) / 1000)),
+      limit: this.options.limit,
+      remaining,
+      resetSeconds: Math.ceil((window.start + this.options.windowMs - now) / 1000),
     };
   }
 }

@@ -33,6 +33,8 @@ export interface FaultOptions {
   readonly rates?: Partial<FaultRates>;
   /** Share of injected 5xx responses sent as HTML (text/html) instead of JSON. */
   readonly htmlShare?: number;
+  /** Share of the other (non-HTML) injected 5xx sent with an empty body, as v2 documents its 500s. */
+  readonly emptyBodyShare?: number;
   /** Delay added before responding when a latency fault hits. */
   readonly latencyMs?: number;
   /** A slow body is sent in this many chunks… */
@@ -180,6 +182,7 @@ export const NO_FAULTS: FaultRates = {
 export const DEFAULT_FAULTS: ResolvedFaultOptions = {
   rates: NO_FAULTS,
   htmlShare: 0.5,
+  emptyBodyShare: 0,
   latencyMs: 1000,
   slowBodyChunks: 5,
   slowBodyDelayMs: 200,
@@ -225,6 +228,7 @@ export function resolveFaults(base: ResolvedFaultOptions, update: FaultOptions):
   return {
     rates,
     htmlShare: requireRate('faults.htmlShare', update.htmlShare ?? base.htmlShare),
+    emptyBodyShare: requireRate('faults.emptyBodyShare', update.emptyBodyShare ?? base.emptyBodyShare),
     latencyMs: requireInt('faults.latencyMs', update.latencyMs ?? base.latencyMs, 0, 600_000),
     slowBodyChunks: requireInt('faults.slowBodyChunks', update.slowBodyChunks ?? base.slowBodyChunks, 2, 10_000),
     slowBodyDelayMs: requireInt('faults.slowBodyDelayMs', update.slowBodyDelayMs ?? base.slowBodyDelayMs, 0, 600_000),

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { handleApiRequest, type ApiDeps } from './apiPipeline.js';
 import { CONTROL_PREFIX, handleControlRequest } from './controlRoutes.js';
 import { Dataset } from './dataset.js';
+import { v1Dialect } from './dialect.js';
 import { FaultInjector, type FailNextSpec } from './faults.js';
 import { Mutator, type MutationResult, type MutationSpec } from './mutations.js';
 import {
@@ -97,7 +98,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   });
   const faults = new FaultInjector(options.faults, options.seed);
   const deps: ApiDeps = {
-    dataset,
+    dialect: v1Dialect(dataset, options),
     options,
     limiter: options.rateLimit ? new FixedWindowLimiter(options.rateLimit, options.clock) : null,
     faults,
