@@ -1,7 +1,7 @@
 // The /fulfillments stream: orders marked shipped outside ShipStation labels, each for an earlier order (the first
 // one when none is earlier), never changed by mutations. Filters on createDate, shipDate and orderId; shipDate
 // prints as a midnight datetime, unlike the date-only shipDate of shipments.
-import { chronologicalInstants, lastAtOrBefore, wallAfter } from '../instants.js';
+import { chronologicalInstants, lastAtOrBefore, utcAfter } from '../instants.js';
 import { formatWall, wallMidnight, wallTicksFromUtc } from '../pacificTime.js';
 import { FULFILLMENT_PROVIDERS } from '../pools.js';
 import { Rng, hash32, recordRng } from '../random.js';
@@ -71,6 +71,11 @@ export class FulfillmentsStream extends TableStream<Column> {
   }
 
   render(row: number): ApiFulfillment {
+    return this.derive(row).record;
+  }
+
+  /** The record with the UTC instants of its void and delivery dates (v2 prints those, v1 their Pacific wall time). */
+  derive(row: number): { record: ApiFulfillment; voidUtc: number | null; deliveryUtc: number | null } {
     const table = this.table;
     const rng = recordRng(this.ctx.seed, TAGS.fulfillment, row);
     const orderRow = table.col('orderRow')[row] as number;
@@ -79,29 +84,35 @@ export class FulfillmentsStream extends TableStream<Column> {
     const provider = rng.chance(0.8) ? null : rng.pick(FULFILLMENT_PROVIDERS);
     const notified = rng.chance(0.9);
     const range = this.ctx.range;
-    return {
+    // Drawn in the order the fields are listed, so every record stays what it always was.
+    const userId = rng.uuid();
+    const trackingNumber = rng.digits(12);
+    const voidUtc = voided ? utcAfter(createUtc, rng.int(3_600_000, 3 * DAY_MS), range) : null;
+    const deliveryUtc = rng.chance(0.6) ? null : utcAfter(createUtc, rng.int(DAY_MS, 6 * DAY_MS), range);
+    const carrierCode = rng.pick(CARRIERS);
+    const fulfillmentFee = provider ? rng.money(1, 6) : 0;
+    const record: ApiFulfillment = {
       fulfillmentId: table.col('id')[row] as number,
       orderId: table.col('orderId')[row] as number,
       orderNumber: this.orders.orderNumber(orderRow),
-      userId: rng.uuid(),
+      userId,
       customerEmail: this.orders.customer(orderRow)?.email ?? null,
-      trackingNumber: rng.digits(12),
+      trackingNumber,
       createDate: formatWall(table.col('createDate')[row] as number, 'fixed7'),
       // Unlike shipments, fulfillments print shipDate as a midnight datetime ("…T00:00:00.0000000").
       shipDate: formatWall(table.col('shipDate')[row] as number, 'fixed7'),
-      voidDate: voided ? formatWall(wallAfter(createUtc, rng.int(3_600_000, 3 * DAY_MS), range), 'fixed7') : null,
-      deliveryDate: rng.chance(0.6)
-        ? null
-        : formatWall(wallAfter(createUtc, rng.int(DAY_MS, 6 * DAY_MS), range), 'fixed7'),
-      carrierCode: rng.pick(CARRIERS),
+      voidDate: voidUtc === null ? null : formatWall(wallTicksFromUtc(voidUtc), 'fixed7'),
+      deliveryDate: deliveryUtc === null ? null : formatWall(wallTicksFromUtc(deliveryUtc), 'fixed7'),
+      carrierCode,
       fulfillmentProviderCode: provider,
       fulfillmentServiceCode: provider ? 'standard' : null,
-      fulfillmentFee: provider ? rng.money(1, 6) : 0,
+      fulfillmentFee,
       voidRequested: voided,
       voided,
       marketplaceNotified: notified,
       notifyErrorMessage: notified || rng.chance(0.5) ? null : 'Order not found on marketplace',
       shipTo: this.orders.address(orderRow),
     };
+    return { record, voidUtc, deliveryUtc };
   }
 }
