@@ -3,10 +3,11 @@
 // benchmarks and trying the connector; prints one JSON line (its URL and a config) and serves until SIGTERM.
 import { CliUsageError, HELP } from '../simulator/cliArgs.js';
 import { runCli } from '../simulator/cliMain.js';
+import type { ApiVersion } from '../simulator/options.js';
 import type { Simulator } from '../simulator/simulator.js';
 
 // Signal handlers go in first, so a signal arriving while the data is being built still exits cleanly.
-let sim: Simulator | null = null;
+let sim: Simulator<ApiVersion> | null = null;
 const stop = (signal: string): void => {
   process.stderr.write(`shipstation simulator: ${signal}, shutting down\n`);
   void (sim ? sim.close() : Promise.resolve()).then(() => process.exit(0));

@@ -3,6 +3,7 @@
 // (RangeError naming the option), the same check the in-process API gets.
 import { parseArgs } from 'node:util';
 import {
+  API_VERSIONS,
   DEFAULT_COUNTS,
   DEFAULT_CREDENTIALS,
   DEFAULT_DATE_RANGE,
@@ -10,6 +11,9 @@ import {
   DEFAULT_NO_ACCESS_CREDENTIALS,
   DEFAULT_PAGING,
   DEFAULT_RATE_LIMIT,
+  DEFAULT_V2_KEYS,
+  DEFAULT_V2_RATE_LIMIT,
+  type ApiVersion,
   type FaultRates,
   type SimulatorOptions,
   type StreamCounts,
@@ -30,6 +34,12 @@ const FAULT_FLAGS: Readonly<Record<string, keyof FaultRates>> = {
 };
 
 const STRING_FLAGS = [
+  'api',
+  'v2-api-key',
+  'v2-no-access-key',
+  'v2-date-suffix',
+  'v2-pages-quirk',
+  'empty-body-share',
   'port',
   'seed',
   ...COUNTED_STREAMS,
@@ -63,15 +73,19 @@ const STRING_FLAGS = [
   'total-drift',
 ] as const;
 
-export const HELP = `ShipStation v1 simulator — serves on 127.0.0.1, prints one JSON line with the connection config, logs to stderr.
+export const HELP = `ShipStation simulator (API v1, or v2 with --api v2) — serves on 127.0.0.1, prints one JSON line with the
+connection config, logs to stderr.
 
 Usage: node dist/bin/shipstation-simulator.js [options]
 
 Server
+  --api v1|v2              the API spoken (default v1): v2 serves /v2/… views of the same data, API-Key auth,
+                           Retry-After on 429s and no X-Rate-Limit-* headers; its config has api_version "v2"
   --port N                 port to listen on (default 0: a free port; see base_url in the output)
   --seed N                 seed for data, faults and mutation choices (default 1)
   --timeline-limit N       request-timeline entries kept for /__sim/stats (default 10000)
-  --config-out FILE        also write the connector's config (api_key, api_secret, base_url) to FILE
+  --config-out FILE        also write the connector's config (api_key, api_secret, base_url; v2: api_key,
+                           base_url, api_version) to FILE
 
 Data
 ${COUNTED_STREAMS.map((s) => `  --${s.padEnd(23)}number of ${s} (default ${DEFAULT_COUNTS[s]})`).join('\n')}
@@ -106,7 +120,7 @@ Latency (every API response; default none)
                            e.g. --page-latency-ms 500 --record-latency-ms 4)
 
 Rate limit (fixed window per API key)
-  --rate-limit N           requests per window (default ${DEFAULT_RATE_LIMIT.limit})
+  --rate-limit N           requests per window (default ${DEFAULT_RATE_LIMIT.limit}; v2: ${DEFAULT_V2_RATE_LIMIT.limit})
   --rate-window-ms N       window length in ms (default ${DEFAULT_RATE_LIMIT.windowMs})
   --no-rate-limit          disable rate limiting and its headers
 
@@ -118,11 +132,19 @@ Faults (probability per API request, 0–1; deterministic by seed)
   --fault-slow-body R      send the body in --slow-body-chunks chunks (default ${DEFAULT_FAULTS.slowBodyChunks})
                            --slow-body-delay-ms apart (default ${DEFAULT_FAULTS.slowBodyDelayMs})
   --html-share R           share of injected 5xx with an HTML body (default ${DEFAULT_FAULTS.htmlShare})
+  --empty-body-share R     share of the other injected 5xx with an empty body (default ${DEFAULT_FAULTS.emptyBodyShare})
 
 Credentials
   --api-key S  --api-secret S             default account (default ${DEFAULT_CREDENTIALS.apiKey} / ${DEFAULT_CREDENTIALS.apiSecret})
   --no-access-key S  --no-access-secret S account without API access → 403
                                           (default ${DEFAULT_NO_ACCESS_CREDENTIALS.apiKey} / ${DEFAULT_NO_ACCESS_CREDENTIALS.apiSecret})
+  --v2-api-key S           v2: the account's API-Key (default ${DEFAULT_V2_KEYS.apiKey})
+  --v2-no-access-key S     v2: a key without API access → 403 (default ${DEFAULT_V2_KEYS.noAccessKey})
+
+v2 only
+  --v2-date-suffix MODE    dates end in Z (default) | +00:00 | mixed (either, per record)
+  --v2-pages-quirk MODE    'pages': off (default: ceil(total/page_size), 0 when empty) | singlePage (0 when one
+                           page holds the result) | always (0)
 
   --help                   show this help
 
@@ -174,7 +196,21 @@ function parseQuirks(value: string | undefined): Partial<Record<PagedStreamName,
 }
 
 /** The simulator's options, and where to write the connector's config (--config-out), if anywhere. */
-export type CliOptions = SimulatorOptions & { configOut?: string };
+export type CliOptions = SimulatorOptions<ApiVersion> & { configOut?: string };
+
+function apiFlag(value: string | undefined): ApiVersion {
+  if (value === undefined) return 'v1';
+  if (!(API_VERSIONS as readonly string[]).includes(value))
+    throw new CliUsageError(`--api expects ${API_VERSIONS.join(' or ')}, got '${value}'`);
+  return value as ApiVersion;
+}
+
+function pagesQuirk(value: string | undefined): PagesQuirk | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'off' && value !== 'singlePage' && value !== 'always')
+    throw new CliUsageError(`--v2-pages-quirk expects off, singlePage or always, got '${value}'`);
+  return value;
+}
 
 /** Parses the command line; null means --help was asked for. Throws CliUsageError. */
 export function parseCliArgs(argv: readonly string[]): CliOptions | null {
@@ -214,6 +250,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
     const value = real(flag);
     if (value !== undefined) rates[rate] = value;
   }
+  const api = apiFlag(text('api'));
+  const v2ApiKey = text('v2-api-key');
+  const v2NoAccessKey = text('v2-no-access-key');
+  const defaultLimit = api === 'v2' ? DEFAULT_V2_RATE_LIMIT : DEFAULT_RATE_LIMIT;
   const start = text('start');
   const end = text('end');
   const limit = int('rate-limit');
@@ -223,6 +263,13 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
   const noAccessKey = text('no-access-key');
   const noAccessSecret = text('no-access-secret');
   return {
+    api,
+    v2Keys: {
+      ...(v2ApiKey !== undefined && { apiKey: v2ApiKey }),
+      ...(v2NoAccessKey !== undefined && { noAccessKey: v2NoAccessKey }),
+    },
+    v2DateSuffix: text('v2-date-suffix') as CliOptions['v2DateSuffix'],
+    v2PagesQuirk: pagesQuirk(text('v2-pages-quirk')),
     configOut: text('config-out'),
     port: int('port') ?? 0,
     seed: int('seed'),
@@ -234,10 +281,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
     rateLimit:
       values['no-rate-limit'] === true
         ? null
-        : { limit: limit ?? DEFAULT_RATE_LIMIT.limit, windowMs: windowMs ?? DEFAULT_RATE_LIMIT.windowMs },
+        : { limit: limit ?? defaultLimit.limit, windowMs: windowMs ?? defaultLimit.windowMs },
     faults: {
       rates,
       htmlShare: real('html-share'),
+      emptyBodyShare: real('empty-body-share'),
       latencyMs: int('latency-ms'),
       slowBodyChunks: int('slow-body-chunks'),
       slowBodyDelayMs: int('slow-body-delay-ms'),

@@ -4,13 +4,18 @@
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { HELP, parseCliArgs } from './cliArgs.js';
+import type { ApiVersion } from './options.js';
 import { startSimulator, type Simulator } from './simulator.js';
 
 /**
  * Runs the CLI: starts the simulator and writes exactly one JSON line with the connection config to `stdout`;
  * everything else goes to `stderr`. Returns null after --help.
  */
-export async function runCli(argv: readonly string[], stdout: Writable, stderr: Writable): Promise<Simulator | null> {
+export async function runCli(
+  argv: readonly string[],
+  stdout: Writable,
+  stderr: Writable,
+): Promise<Simulator<ApiVersion> | null> {
   const parsed = parseCliArgs(argv);
   if (parsed === null) {
     stderr.write(HELP);
@@ -33,7 +38,7 @@ export async function runCli(argv: readonly string[], stdout: Writable, stderr: 
   // With --clock-start the clock is not the machine's: say where it stands, so logs and stamps can be read.
   const clock = options.clock ? `; clock at ${new Date(sim.options.clock()).toISOString()}` : '';
   stderr.write(
-    `shipstation simulator listening on ${sim.baseUrl} (seed ${sim.options.seed}; ${counts}; rate limit ${limit}${clock}; ready in ${Date.now() - started} ms)\n`,
+    `shipstation simulator listening on ${sim.baseUrl} (${sim.api === 'v2' ? 'API v2; ' : ''}seed ${sim.options.seed}; ${counts}; rate limit ${limit}${clock}; ready in ${Date.now() - started} ms)\n`,
   );
   return sim;
 }

@@ -14,10 +14,9 @@ import {
   type JsonObject,
 } from './jsonInput.js';
 import { MUTATION_OPS, type MutationOp, type MutationSpec } from './mutations.js';
-import type { FaultOptions, FaultRates, PagingOptions } from './options.js';
+import type { ApiVersion, FaultOptions, FaultRates, PagingOptions } from './options.js';
 import type { ScheduleTrigger } from './scheduler.js';
 import type { Simulator } from './simulator.js';
-import { isStreamName } from './streams/pagedStream.js';
 
 /** Test-control endpoints live under this prefix: no auth, no rate limit, no faults, not counted in stats. */
 export const CONTROL_PREFIX = '/__sim/';
@@ -156,17 +155,18 @@ function parseFailNext(body: JsonObject): FailNextSpec {
 }
 
 /** Streams the truth as JSON lines, honouring back-pressure so millions of records never sit in memory. */
-async function streamTruth(res: ServerResponse, sim: Simulator, stream: string): Promise<void> {
-  if (!isStreamName(stream)) {
+async function streamTruth(res: ServerResponse, sim: Simulator<ApiVersion>, stream: string): Promise<void> {
+  // The dialect's own names: v2's labels are unknown to v1 and v1's orders to v2.
+  if (!(sim.streams as readonly string[]).includes(stream)) {
     sendJson(res, 404, { Message: `unknown stream ${stream}` });
     return;
   }
   res.writeHead(200, {
     'Content-Type': 'application/x-ndjson; charset=utf-8',
-    'X-Total-Count': String(sim.truthCount(stream)),
+    'X-Total-Count': String(sim.truthCount(stream as Parameters<typeof sim.truthCount>[0])),
   });
   let batch = '';
-  for (const record of sim.truth(stream)) {
+  for (const record of sim.truth(stream as Parameters<typeof sim.truth>[0])) {
     batch += `${JSON.stringify(record)}\n`;
     if (batch.length < 256 * 1024) continue;
     const flushed = res.write(batch);
@@ -182,7 +182,7 @@ async function streamTruth(res: ServerResponse, sim: Simulator, stream: string):
   res.end(batch);
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, sim: Simulator): Promise<void> {
+async function route(req: IncomingMessage, res: ServerResponse, sim: Simulator<ApiVersion>): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = url.pathname.slice(CONTROL_PREFIX.length).replace(/\/+$/, '');
   const method = req.method ?? 'GET';
@@ -230,7 +230,11 @@ async function route(req: IncomingMessage, res: ServerResponse, sim: Simulator):
   sendJson(res, 404, { Message: `unknown control endpoint ${method} ${url.pathname}` });
 }
 
-export async function handleControlRequest(req: IncomingMessage, res: ServerResponse, sim: Simulator): Promise<void> {
+export async function handleControlRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  sim: Simulator<ApiVersion>,
+): Promise<void> {
   try {
     await route(req, res, sim);
   } catch (error) {

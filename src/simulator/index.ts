@@ -1,6 +1,19 @@
-// Public entry point of the ShipStation v1 simulator. See README.md in this folder.
-export { startSimulator, HOST, type Simulator, type ConnectorConfig, type MutateApi } from './simulator.js';
+// Public entry point of the ShipStation simulator (API v1, or v2 with `api: 'v2'`). See README.md in this folder.
 export {
+  startSimulator,
+  HOST,
+  type Simulator,
+  type ConnectorConfig,
+  type V2ConnectorConfig,
+  type DialectTypes,
+  type MutateApi,
+} from './simulator.js';
+export {
+  API_VERSIONS,
+  DEFAULT_V2_KEYS,
+  DEFAULT_V2_RATE_LIMIT,
+  type ApiVersion,
+  type V2Keys,
   DEFAULT_COUNTS,
   DEFAULT_CREDENTIALS,
   DEFAULT_DATE_RANGE,
@@ -37,3 +50,14 @@ export {
   type CountedStreamName,
 } from './streams/pagedStream.js';
 export type * from './records.js';
+export {
+  V2_STREAM_NAMES,
+  V2_PAGED_STREAMS,
+  V2_LIST_STREAMS,
+  v2Path,
+  type V2StreamName,
+  type V2PagedStreamName,
+  type V2ListStreamName,
+} from './v2/endpoint.js';
+export { V2_DATE_SUFFIXES, type V2DateSuffix } from './v2/context.js';
+export type * from './v2/records.js';

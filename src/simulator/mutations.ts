@@ -47,7 +47,21 @@ export interface MutationResult {
   readonly at: string;
   /** With `stampJitterMs`: each record's own stamp, in `ids` order (a bulk edit's are all `at`). */
   readonly stamps?: string[];
+  /**
+   * v2 mode only: the ids of the v2 records changed (`se-<orderId>` shipments for order changes, `se-<shipmentId>`
+   * labels for shipment changes, none for customers, which v2 has not), and the stamps as v2 prints them (UTC).
+   */
+  readonly v2Ids?: string[];
+  readonly atUtc?: string;
+  readonly stampsUtc?: string[];
 }
+
+/** Adds what another dialect reports to a result: given the shared stamp and each record's (null for deletions). */
+export type ResultDecorator = (
+  result: MutationResult,
+  shared: Stamp,
+  stamps: readonly Stamp[] | null,
+) => MutationResult;
 
 /** How mutations date what they change (see `stampLagMs` and `stampJitterMs` in the options). */
 export interface StampOptions {
@@ -95,6 +109,7 @@ export class Mutator {
     private readonly clock: () => number,
     seed: number,
     private readonly stamping: StampOptions = { lagMs: 0, jitterMs: 0 },
+    private readonly decorate: ResultDecorator | null = null,
   ) {
     this.rng = new Rng(hash32(seed, MUTATION_SEED_TAG));
     this.jitterRng = new Rng(hash32(seed, JITTER_SEED_TAG));
@@ -193,7 +208,7 @@ export class Mutator {
         break;
     }
     const shared = spec.op === 'bulkEditOrders' && stamps?.[0] ? stamps[0] : now;
-    const result: MutationResult = {
+    const plain: MutationResult = {
       op: spec.op,
       ids: rows.map((row) => ids[row] as number),
       at: formatWall(shared.ticks, 'fixed7'),
@@ -201,6 +216,7 @@ export class Mutator {
         ? { stamps: stamps.map((stamp) => formatWall(stamp.ticks, 'fixed7')) }
         : {}),
     };
+    const result = this.decorate ? this.decorate(plain, shared, stamps) : plain;
     this.history.push(result);
     return result;
   }

@@ -4,12 +4,23 @@
 import { MAX_PAGE_SIZE, type PagesQuirk } from './paging.js';
 import { SUPPORTED_YEARS, utcOfPacificMidnight } from './pacificTime.js';
 import { COUNTED_STREAMS, PAGED_STREAMS, type CountedStreamName, type PagedStreamName } from './streams/pagedStream.js';
+import { V2_DATE_SUFFIXES, type V2DateSuffix } from './v2/context.js';
+
+/** Which ShipStation API the simulator speaks: v1 (ssapi.shipstation.com) or v2 (api.shipstation.com/v2). */
+export const API_VERSIONS = ['v1', 'v2'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
 
 export type StreamCounts = Record<CountedStreamName, number>;
 
 export interface Credentials {
   readonly apiKey: string;
   readonly apiSecret: string;
+}
+
+/** v2 keys (sent alone in the `API-Key` header): the account with data, and an account without API access. */
+export interface V2Keys {
+  readonly apiKey: string;
+  readonly noAccessKey: string;
 }
 
 /** Fixed window: `limit` requests per key per `windowMs`. */
@@ -80,13 +91,21 @@ export interface PagingOptions {
 
 export type ResolvedPaging = { readonly [K in keyof PagingOptions]-?: Exclude<PagingOptions[K], undefined> };
 
-export interface SimulatorOptions extends PagingOptions {
+export interface SimulatorOptions<A extends ApiVersion = 'v1'> extends PagingOptions {
+  /** The API spoken (default v1). One simulator speaks one: v1 paths are unknown to v2 and the other way round. */
+  readonly api?: A;
+  /** v2 only: the keys of the account with data and of the one without API access. */
+  readonly v2Keys?: Partial<V2Keys>;
+  /** v2 only: how dates end: `Z` (default), `+00:00`, or either per record (`mixed`). */
+  readonly v2DateSuffix?: V2DateSuffix;
+  /** v2 only: how `pages` is reported (default off: ceil(total/page_size), so 0 only when empty). */
+  readonly v2PagesQuirk?: PagesQuirk;
   /** Seeds the data, the fault draws and the mutation choices. Same seed + options → identical responses. */
   readonly seed?: number;
   readonly counts?: Partial<StreamCounts>;
   /** Pacific calendar days, inclusive: `{ start: '2023-01-01', end: '2025-06-30' }`. */
   readonly dateRange?: { readonly start: string; readonly end: string };
-  /** null disables rate limiting (and its headers). */
+  /** null disables rate limiting (and its headers). Default 40 a minute in v1, 200 in v2. */
   readonly rateLimit?: RateLimitOptions | null;
   readonly faults?: FaultOptions;
   readonly credentials?: Partial<Credentials>;
@@ -119,6 +138,10 @@ export interface SimulatorOptions extends PagingOptions {
 }
 
 export interface ResolvedOptions extends ResolvedPaging {
+  readonly api: ApiVersion;
+  readonly v2Keys: V2Keys;
+  readonly v2DateSuffix: V2DateSuffix;
+  readonly v2PagesQuirk: PagesQuirk;
   readonly seed: number;
   readonly counts: StreamCounts;
   readonly range: { readonly startUtc: number; readonly endUtc: number };
@@ -150,6 +173,13 @@ export const DEFAULT_COUNTS: StreamCounts = {
 };
 export const DEFAULT_DATE_RANGE = { start: '2023-01-01', end: '2025-06-30' } as const;
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 40, windowMs: 60_000 };
+/** v2's documented default: 200 requests a minute. */
+export const DEFAULT_V2_RATE_LIMIT: RateLimitOptions = { limit: 200, windowMs: 60_000 };
+/** 32 characters, like a real v2 key, and unlike v1's key and secret. */
+export const DEFAULT_V2_KEYS: V2Keys = {
+  apiKey: 'simV2k8Qm3Tz7Wc1Lp5Xr9Hd2Jn6Bf4Y',
+  noAccessKey: 'simV2noAccess4Kq8Zr2Mt6Wy1Pb5Hx9',
+};
 export const DEFAULT_CREDENTIALS: Credentials = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' };
 export const DEFAULT_NO_ACCESS_CREDENTIALS: Credentials = {
   apiKey: 'sim-no-access-key',
@@ -250,7 +280,7 @@ export function resolvePaging(base: ResolvedPaging, update: PagingOptions): Reso
   };
 }
 
-export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+export function resolveOptions(options: SimulatorOptions<ApiVersion> = {}): ResolvedOptions {
   const counts = { ...DEFAULT_COUNTS, ...options.counts };
   for (const name of COUNTED_STREAMS)
     requireInt(`counts.${name}`, counts[name], 0, name === 'orders' || name === 'shipments' ? MAX_ORDERS : 1_000_000);
@@ -263,7 +293,9 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   const range = { startUtc: utcOfPacificMidnight(sy, sm, sd), endUtc: utcOfPacificMidnight(ey, em, ed + 1) };
   if (range.endUtc <= range.startUtc) throw new RangeError('dateRange.end must not be before dateRange.start');
 
-  const rateLimit = options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit;
+  const api = requireChoice('api', options.api ?? 'v1', API_VERSIONS);
+  const rateLimit =
+    options.rateLimit === undefined ? (api === 'v2' ? DEFAULT_V2_RATE_LIMIT : DEFAULT_RATE_LIMIT) : options.rateLimit;
   if (rateLimit) {
     requireInt('rateLimit.limit', rateLimit.limit, 1, 1_000_000);
     requireInt('rateLimit.windowMs', rateLimit.windowMs, 1, 86_400_000);
@@ -279,9 +311,16 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   const noAccessCredentials = { ...DEFAULT_NO_ACCESS_CREDENTIALS, ...options.noAccessCredentials };
   if (credentials.apiKey === noAccessCredentials.apiKey)
     throw new RangeError('the default and no-access accounts need different API keys');
+  const v2Keys = { ...DEFAULT_V2_KEYS, ...options.v2Keys };
+  if (v2Keys.apiKey === '' || v2Keys.apiKey === v2Keys.noAccessKey)
+    throw new RangeError('v2Keys.apiKey must be non-empty and differ from v2Keys.noAccessKey');
 
   return {
     ...resolvePaging(DEFAULT_PAGING, options),
+    api,
+    v2Keys,
+    v2DateSuffix: requireChoice('v2DateSuffix', options.v2DateSuffix ?? 'Z', V2_DATE_SUFFIXES),
+    v2PagesQuirk: requireChoice('v2PagesQuirk', options.v2PagesQuirk ?? 'off', PAGES_QUIRKS),
     seed: requireInt('seed', options.seed ?? 1, 0, 0xffffffff),
     counts,
     range,

@@ -1,16 +1,18 @@
 // Starts the simulator: builds the dataset and wires options, faults, rate limiter, paging lies, stats and
-// scheduler into one HTTP server on 127.0.0.1, and returns the Simulator handle tests drive in process (the same
-// operations the /__sim/ control endpoints offer over HTTP), with connector configs whose settle margin covers the lag.
+// scheduler into one HTTP server on 127.0.0.1 speaking v1 or v2 (the `api` option picks the dialect; v2 serves views
+// of the same dataset), and returns the Simulator handle tests drive in process (the same operations the /__sim/
+// control endpoints offer over HTTP), with connector configs whose settle margin covers the lag.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest, type ApiDeps } from './apiPipeline.js';
 import { CONTROL_PREFIX, handleControlRequest } from './controlRoutes.js';
 import { Dataset } from './dataset.js';
-import { v1Dialect } from './dialect.js';
+import { v1Dialect, type ApiDialect } from './dialect.js';
 import { FaultInjector, type FailNextSpec } from './faults.js';
-import { Mutator, type MutationResult, type MutationSpec } from './mutations.js';
+import { Mutator, type MutationResult, type MutationSpec, type ResultDecorator } from './mutations.js';
 import {
   resolveOptions,
+  type ApiVersion,
   type FaultOptions,
   type PagingOptions,
   type ResolvedOptions,
@@ -23,7 +25,13 @@ import type { ApiRecord } from './records.js';
 import { PendingTimers } from './responses.js';
 import { Scheduler, type ScheduleTrigger, type ScheduledMutation } from './scheduler.js';
 import { Stats, type StatsSnapshot } from './stats.js';
-import type { StreamName } from './streams/pagedStream.js';
+import { STREAM_NAMES, type StreamName } from './streams/pagedStream.js';
+import { formatUtc, utcTicks } from './utcTime.js';
+import { seId } from './v2/context.js';
+import { v2Dialect } from './v2/dialect.js';
+import { V2_STREAM_NAMES, type V2StreamName } from './v2/endpoint.js';
+import type { V2Record } from './v2/records.js';
+import { V2Data } from './v2/v2Data.js';
 
 export const HOST = '127.0.0.1';
 
@@ -37,6 +45,20 @@ export interface ConnectorConfig {
   readonly api_secret: string;
   readonly base_url: string;
   readonly settle_seconds: number;
+}
+
+/** The connector's configuration for v2: one key, no secret, and the dialect named. */
+export interface V2ConnectorConfig {
+  readonly api_key: string;
+  readonly base_url: string;
+  readonly api_version: 'v2';
+  readonly settle_seconds: number;
+}
+
+/** What differs in the handle between the dialects: its configs, stream names and records. */
+export interface DialectTypes {
+  readonly v1: { readonly config: ConnectorConfig; readonly stream: StreamName; readonly record: ApiRecord };
+  readonly v2: { readonly config: V2ConnectorConfig; readonly stream: V2StreamName; readonly record: V2Record };
 }
 
 /** The options of one mutation kind (its spec without `op`). */
@@ -57,20 +79,27 @@ export interface MutateApi {
   apply(spec: MutationSpec): MutationResult;
 }
 
-export interface Simulator {
+export interface Simulator<A extends ApiVersion = 'v1'> {
+  /** The dialect spoken. */
+  readonly api: A;
   /** `http://127.0.0.1:<port>` */
   readonly baseUrl: string;
   readonly port: number;
   readonly options: ResolvedOptions;
-  /** Default account: valid key and secret. */
-  readonly config: ConnectorConfig;
-  /** Valid key and secret of an account without API access (every API call → 403). */
-  readonly noAccessConfig: ConnectorConfig;
+  /** Default account: valid key and secret (v2: the key). */
+  readonly config: DialectTypes[A]['config'];
+  /** Valid credentials of an account without API access (every API call → 403). */
+  readonly noAccessConfig: DialectTypes[A]['config'];
+  /** The stream names `truth` takes in this dialect. */
+  readonly streams: readonly DialectTypes[A]['stream'][];
   stats(): StatsSnapshot;
   resetStats(): void;
-  /** Current records in API form (includeShipmentItems=true, showInactive=true), in id order; deleted ones are gone. */
-  truth(stream: StreamName): Generator<ApiRecord, void, undefined>;
-  truthCount(stream: StreamName): number;
+  /**
+   * Current records in API form, in id order; deleted ones are gone. v1: includeShipmentItems=true,
+   * showInactive=true. v2: the v2 streams as the API prints them (before any date normalisation by a connector).
+   */
+  truth(stream: DialectTypes[A]['stream']): Generator<DialectTypes[A]['record'], void, undefined>;
+  truthCount(stream: DialectTypes[A]['stream']): number;
   readonly mutate: MutateApi;
   /** Every mutation applied so far, in order. */
   mutationLog(): readonly MutationResult[];
@@ -89,16 +118,45 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
+/** v2's view of a mutation result: the v2 ids changed and the stamps in UTC. */
+const v2Decorator: ResultDecorator = (result, shared, stamps) => {
+  const v2Ids = result.op.endsWith('Customers') ? [] : result.ids.map(seId);
+  const utc = (utcMs: number): string => formatUtc(utcTicks(utcMs));
+  return {
+    ...result,
+    v2Ids,
+    atUtc: utc(shared.utc),
+    ...(result.stamps && stamps ? { stampsUtc: stamps.map((stamp) => utc(stamp.utc)) } : {}),
+  };
+};
+
+export function startSimulator(input: SimulatorOptions<'v2'> & { readonly api: 'v2' }): Promise<Simulator<'v2'>>;
+export function startSimulator(input?: SimulatorOptions<'v1'>): Promise<Simulator<'v1'>>;
+export function startSimulator(input: SimulatorOptions<ApiVersion>): Promise<Simulator<ApiVersion>>;
+export async function startSimulator(input: SimulatorOptions<ApiVersion> = {}): Promise<Simulator<ApiVersion>> {
   const options = resolveOptions(input);
   const dataset = new Dataset(options);
-  const mutator = new Mutator(dataset, options.clock, options.seed, {
-    lagMs: options.stampLagMs,
-    jitterMs: options.stampJitterMs,
-  });
+  const v2 = options.api === 'v2';
+  const mutator = new Mutator(
+    dataset,
+    options.clock,
+    options.seed,
+    { lagMs: options.stampLagMs, jitterMs: options.stampJitterMs },
+    v2 ? v2Decorator : null,
+  );
   const faults = new FaultInjector(options.faults, options.seed);
+  // Links in v2 bodies name the server's own address, known once it listens.
+  let baseUrl = '';
+  const v2Data = v2 ? new V2Data(dataset, options.seed, options.range, options.v2DateSuffix) : null;
+  const dialect: ApiDialect = v2Data
+    ? v2Dialect(v2Data, options, {
+        baseUrl: () => baseUrl,
+        pagesQuirk: options.v2PagesQuirk,
+        filterBounds: options.filterBounds,
+      })
+    : v1Dialect(dataset, options);
   const deps: ApiDeps = {
-    dialect: v1Dialect(dataset, options),
+    dialect,
     options,
     limiter: options.rateLimit ? new FixedWindowLimiter(options.rateLimit, options.clock) : null,
     faults,
@@ -109,7 +167,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   };
 
   // Assigned before the first request can arrive (listening resolves before any connection is handled).
-  let simulator!: Simulator;
+  let simulator!: Simulator<ApiVersion>;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if ((req.url ?? '').startsWith(CONTROL_PREFIX)) void handleControlRequest(req, res, simulator);
     else handleApiRequest(req, res, deps);
@@ -122,32 +180,45 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const baseUrl = `http://${HOST}:${port}`;
+  baseUrl = `http://${HOST}:${port}`;
   const apply = (spec: MutationSpec): MutationResult => mutator.apply(spec);
   const lag = options.stampLagMs + options.stampJitterMs;
   const settleSeconds = lag === 0 ? 0 : Math.ceil(lag / 1000) + 1;
   let closing: Promise<void> | null = null;
 
+  const v2Config = (apiKey: string): V2ConnectorConfig => ({
+    api_key: apiKey,
+    base_url: baseUrl,
+    api_version: 'v2',
+    settle_seconds: settleSeconds,
+  });
+  const v1Config = (credentials: ResolvedOptions['credentials']): ConnectorConfig => ({
+    api_key: credentials.apiKey,
+    api_secret: credentials.apiSecret,
+    base_url: baseUrl,
+    settle_seconds: settleSeconds,
+  });
+  const streams: readonly string[] = v2Data ? V2_STREAM_NAMES : STREAM_NAMES;
+  // The names a caller may pass depend on the dialect; a wrong one is a RangeError, not an empty stream.
+  const checked = (stream: string): string => {
+    if (!streams.includes(stream)) throw new RangeError(`unknown ${options.api} stream ${stream}`);
+    return stream;
+  };
+
   simulator = {
+    api: options.api,
     baseUrl,
     port,
     options,
-    config: {
-      api_key: options.credentials.apiKey,
-      api_secret: options.credentials.apiSecret,
-      base_url: baseUrl,
-      settle_seconds: settleSeconds,
-    },
-    noAccessConfig: {
-      api_key: options.noAccessCredentials.apiKey,
-      api_secret: options.noAccessCredentials.apiSecret,
-      base_url: baseUrl,
-      settle_seconds: settleSeconds,
-    },
+    config: v2Data ? v2Config(options.v2Keys.apiKey) : v1Config(options.credentials),
+    noAccessConfig: v2Data ? v2Config(options.v2Keys.noAccessKey) : v1Config(options.noAccessCredentials),
+    streams: streams as Simulator<ApiVersion>['streams'],
     stats: () => deps.stats.snapshot(),
     resetStats: () => deps.stats.reset(),
-    truth: (stream) => dataset.truth(stream),
-    truthCount: (stream) => dataset.count(stream),
+    truth: (stream) =>
+      v2Data ? v2Data.truth(checked(stream) as V2StreamName) : dataset.truth(checked(stream) as StreamName),
+    truthCount: (stream) =>
+      v2Data ? v2Data.count(checked(stream) as V2StreamName) : dataset.count(checked(stream) as StreamName),
     mutate: {
       modifyOrders: (spec = {}) => apply({ op: 'modifyOrders', ...spec }),
       createOrders: (spec = {}) => apply({ op: 'createOrders', ...spec }),

@@ -31,9 +31,9 @@ export function formatUtc(ticks: number, suffix: UtcSuffix = 'Z'): string {
   return `${date}T${time}${digits ? `.${digits}` : ''}${suffix}`;
 }
 
-/** Midnight UTC of a calendar day `YYYY-MM-DD`, as the API's `date` fields print it. */
-export function utcMidnight(day: string, suffix: UtcSuffix = 'Z'): string {
-  return `${day}T00:00:00${suffix}`;
+/** Midnight UTC of a calendar day `YYYY-MM-DD`, as the API's `date` fields print it (`withMs`: `.000` too). */
+export function utcMidnight(day: string, suffix: UtcSuffix = 'Z', withMs = false): string {
+  return `${day}T00:00:00${withMs ? '.000' : ''}${suffix}`;
 }
 
 // ISO 8601 date-time with an offset, or a bare date (midnight UTC). Fractions beyond 7 digits are cut.

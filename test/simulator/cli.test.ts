@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
 import { CliUsageError, HELP, parseCliArgs } from '../../src/simulator/cliArgs.js';
 import { runCli } from '../../src/simulator/cliMain.js';
+import type { Simulator } from '../../src/simulator/index.js';
 import { apiGet } from './helpers.js';
 
 function capture(): { stream: PassThrough; text: () => string } {
@@ -55,7 +56,7 @@ describe('CLI', () => {
       });
       expect(printed.no_access_config.api_key).toBe('sim-no-access-key');
       expect(err.text()).toMatch(/listening on/);
-      const response = await apiGet<{ total: number }>(sim!, '/orders', {}, printed.config);
+      const response = await apiGet<{ total: number }>(sim as Simulator, '/orders', {}, printed.config);
       expect(response.body.total).toBe(120);
       expect(response.headers.get('x-rate-limit-limit')).toBe('7');
     } finally {
@@ -215,7 +216,9 @@ describe('CLI', () => {
         body: JSON.stringify({ op: 'modifyOrders', count: 1 }),
       });
       expect(((await mutated.json()) as { at: string }).at).toMatch(/^2026-11-01T01:40:0\d\.\d{7}$/);
-      const response = await apiGet<{ orders: unknown[]; total: number }>(sim!, '/orders', { pageSize: 500 });
+      const response = await apiGet<{ orders: unknown[]; total: number }>(sim as Simulator, '/orders', {
+        pageSize: 500,
+      });
       expect(response.headers.get('date')).toMatch(/^Sun, 01 Nov 2026 08:39:0\d GMT$/);
       expect(response.body.orders).toHaveLength(20);
       expect(response.body.total).toBe(49);

@@ -17,10 +17,6 @@ export type PagedStreamName = (typeof PAGED_STREAMS)[number];
 export type StreamName = (typeof STREAM_NAMES)[number];
 export type CountedStreamName = (typeof COUNTED_STREAMS)[number];
 
-export function isStreamName(value: string): value is StreamName {
-  return (STREAM_NAMES as readonly string[]).includes(value);
-}
-
 /** A pair of `…Start`/`…End` query parameters filtering one date column. */
 export interface DateRangeParam<C extends string> {
   readonly startParam: string;
