@@ -687,6 +687,20 @@ describe('v2 mode: auth, shapes and truth', () => {
     for (const length of [0, 1, 2, 3, 7]) expect(lengths.has(length)).toBe(true);
   });
 
+  test('the fall-back hour’s repeated wall time is two UTC instants in v2 (PDT and PST passes of 01:12:34.567)', async () => {
+    const created = new Set(v2Truth<Row>(sim, 'shipments').map((s) => s.created_at));
+    expect(created.has('2024-11-03T08:12:34.567Z')).toBe(true);
+    expect(created.has('2024-11-03T09:12:34.567Z')).toBe(true);
+    const hour = await v2All(sim, '/v2/shipments', {
+      created_at_start: '2024-11-03T08:00:00Z',
+      created_at_end: '2024-11-03T09:59:59.9999999Z',
+      sort_dir: 'asc',
+    });
+    const times = hour.map((s) => s.created_at as string);
+    expect(times).toEqual([...times].sort());
+    expect(times).toEqual(expect.arrayContaining(['2024-11-03T08:12:34.567Z', '2024-11-03T09:12:34.567Z']));
+  });
+
   test('the truth is what the API serves: every stream read whole equals truth() (in id order), and truthCount', async () => {
     for (const stream of ['shipments', 'labels', 'fulfillments', 'products', 'batches'] as const) {
       const read = await v2All<Row>(
