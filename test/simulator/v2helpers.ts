@@ -33,6 +33,19 @@ export function startV2(options: SimulatorOptions<'v2'> = {}): Promise<V2Sim> {
   return startSimulator({ rateLimit: null, ...options, api: 'v2' });
 }
 
+/**
+ * A GET, tried once more when the connection was reset: a test that blocks the event loop for seconds (building the
+ * truth) lets the server's keep-alive timer close a pooled socket just as the next request goes out on it.
+ */
+async function get(target: string, headers: Record<string, string>): Promise<Response> {
+  try {
+    return await fetch(target, { headers });
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    return fetch(target, { headers });
+  }
+}
+
 function url(sim: V2Sim, path: string, query: Query): string {
   const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]));
   const tail = search.toString();
@@ -46,7 +59,7 @@ export async function v2Get<T = unknown>(
   query: Query = {},
   headers: Record<string, string> = { 'API-Key': sim.config.api_key },
 ): Promise<V2Response<T>> {
-  const response = await fetch(url(sim, path, query), { headers });
+  const response = await get(url(sim, path, query), headers);
   const text = await response.text();
   const json = (response.headers.get('content-type') ?? '').includes('json') && text !== '';
   return { status: response.status, headers: response.headers, text, body: (json ? JSON.parse(text) : text) as T };
@@ -74,7 +87,7 @@ export async function v2All<R = Row>(sim: V2Sim, path: string, query: Query = {}
   const out: R[] = [];
   let next: string | undefined = url(sim, path, { page_size: 500, ...query });
   while (next !== undefined) {
-    const response = await fetch(next, { headers: { 'API-Key': sim.config.api_key } });
+    const response = await get(next, { 'API-Key': sim.config.api_key });
     const body = (await response.json()) as Row & { links: V2Page['links'] };
     if (response.status !== 200) throw new Error(`GET ${next} → ${response.status}`);
     out.push(...(body[key] as R[]));
