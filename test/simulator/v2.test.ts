@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { V2_STREAM_NAMES, v2Path } from '../../src/simulator/index.js';
 import { apiGet, start } from './helpers.js';
-import { DATE_TIME, SE_ID, startV2, v2All, v2Get, v2Page, v2Truth, type V2Sim } from './v2helpers.js';
+import { DATE_TIME, SE_ID, get, startV2, v2All, v2Get, v2Page, v2Truth, type V2Sim } from './v2helpers.js';
 
 type Row = Record<string, unknown>;
 
@@ -719,13 +719,13 @@ describe('v2 mode: auth, shapes and truth', () => {
 
   test('truth takes v2 names only; the control endpoint streams v2 truth and refuses v1 names', async () => {
     expect(() => [...sim.truth('orders' as never)]).toThrow(RangeError);
-    const labels = await fetch(`${sim.baseUrl}/__sim/truth/labels`);
+    const labels = await get(`${sim.baseUrl}/__sim/truth/labels`);
     expect(labels.status).toBe(200);
     expect(labels.headers.get('x-total-count')).toBe(String(sim.truthCount('labels')));
-    const first = (await labels.text()).split('\n')[0] as string;
+    const first = labels.text.split('\n')[0] as string;
     expect(JSON.parse(first)).toEqual(v2Truth(sim, 'labels')[0]);
-    expect((await fetch(`${sim.baseUrl}/__sim/truth/orders`)).status).toBe(404);
-    const config = (await (await fetch(`${sim.baseUrl}/__sim/config`)).json()) as Row;
+    expect((await get(`${sim.baseUrl}/__sim/truth/orders`)).status).toBe(404);
+    const config = JSON.parse((await get(`${sim.baseUrl}/__sim/config`)).text) as Row;
     expect(config).toEqual({ base_url: sim.baseUrl, config: sim.config, no_access_config: sim.noAccessConfig });
   });
 

@@ -1,5 +1,6 @@
 // Helpers of the v2-mode tests: a v2 simulator without rate limiting unless asked, GETs with the API-Key header, a
 // list page unwrapped, and reading a whole query by following its `next` links.
+import { get as httpGet } from 'node:http';
 import {
   startSimulator,
   type Simulator,
@@ -33,17 +34,37 @@ export function startV2(options: SimulatorOptions<'v2'> = {}): Promise<V2Sim> {
   return startSimulator({ rateLimit: null, ...options, api: 'v2' });
 }
 
+/** A finished GET: status, headers and body text. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+}
+
 /**
- * A GET, tried once more when the connection was reset: a test that blocks the event loop for seconds (building the
- * truth) lets the server's keep-alive timer close a pooled socket just as the next request goes out on it.
+ * A GET on a connection of its own (no keep-alive pool): a test that blocks the event loop for seconds (building
+ * the truth) would otherwise let the server's keep-alive timer close a pooled socket just as the next request
+ * goes out on it.
  */
-async function get(target: string, headers: Record<string, string>): Promise<Response> {
-  try {
-    return await fetch(target, { headers });
-  } catch (error) {
-    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
-    return fetch(target, { headers });
-  }
+export function get(target: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(target, { headers, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const replyHeaders = new Headers();
+        for (const [name, value] of Object.entries(response.headers))
+          if (value !== undefined) replyHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: replyHeaders,
+          text: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+  });
 }
 
 function url(sim: V2Sim, path: string, query: Query): string {
@@ -60,7 +81,7 @@ export async function v2Get<T = unknown>(
   headers: Record<string, string> = { 'API-Key': sim.config.api_key },
 ): Promise<V2Response<T>> {
   const response = await get(url(sim, path, query), headers);
-  const text = await response.text();
+  const text = response.text;
   const json = (response.headers.get('content-type') ?? '').includes('json') && text !== '';
   return { status: response.status, headers: response.headers, text, body: (json ? JSON.parse(text) : text) as T };
 }
@@ -88,7 +109,7 @@ export async function v2All<R = Row>(sim: V2Sim, path: string, query: Query = {}
   let next: string | undefined = url(sim, path, { page_size: 500, ...query });
   while (next !== undefined) {
     const response = await get(next, { 'API-Key': sim.config.api_key });
-    const body = (await response.json()) as Row & { links: V2Page['links'] };
+    const body = JSON.parse(response.text) as Row & { links: V2Page['links'] };
     if (response.status !== 200) throw new Error(`GET ${next} → ${response.status}`);
     out.push(...(body[key] as R[]));
     next = body.links.next.href;
