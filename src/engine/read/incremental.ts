@@ -70,7 +70,20 @@ export async function readIncremental(
     await reader.read(new SliceSet({ frontier: { from, idsAtLast: [] }, pending: [] }, windowEnd - 1000));
     for (const cursor of def.lookbackExtraCursors ?? []) {
       ctx.logger.info(`${def.name}: re-scanning the last ${plan.lookbackDays} days by ${cursor.field}`);
-      await windowPass(def, ctx, cursor, from, windowEnd, reader.pageSize, save);
+      // The API cannot sort by this date: its window is a fixed filter, read by keyset on the stream's own
+      // cursor with every proof of the main read (short pages, totals, ties), from the beginning of history.
+      const filtered: StreamDefinition = {
+        ...def,
+        params: {
+          ...def.params,
+          [cursor.startParam]: formatWallFilter(from),
+          [cursor.endParam]: formatWallFilter(windowEnd),
+        },
+      };
+      const passReader = new SliceReader(filtered, ctx, plan, pacer, save);
+      await passReader.read(
+        new SliceSet({ frontier: { from: undefined, idsAtLast: [] }, pending: [] }, windowEnd - 1000),
+      );
     }
   }
   await save();
@@ -298,38 +311,4 @@ interface Held {
   rows: PageRow[];
   records: ApiRecord[];
   asOf?: number;
-}
-
-/**
- * Page numbers over a window on a field the API cannot sort by (voidDate). Rows entering the window while
- * it is read can only push others to a later page (read twice), and a row missed that way is still inside
- * the trailing window at the next sync.
- */
-async function windowPass(
-  def: StreamDefinition,
-  ctx: ReadTarget,
-  cursor: CursorDefinition,
-  from: number,
-  windowEnd: number,
-  pageSize: number,
-  checkpoint: () => Promise<void>,
-): Promise<void> {
-  for (let page = 1; ; page++) {
-    const query = {
-      ...def.params,
-      [cursor.startParam]: formatWallFilter(from),
-      [cursor.endParam]: formatWallFilter(windowEnd),
-      sortBy: cursor.sortBy,
-      sortDir: 'ASC',
-      page,
-      pageSize,
-    };
-    const full = await ctx.read(def.path, query, async (body, response) => {
-      const result = readEnvelope(body, def.path, def.envelope);
-      await ctx.records(result.rows, response.serverTime);
-      await checkpoint();
-      return result.rows.length >= pageSize;
-    });
-    if (!full) return;
-  }
 }
