@@ -13,14 +13,8 @@ export async function discover(config) {
   });
   if (code !== 0 || kept.length !== 1) throw new Error(`discover failed (exit ${code})`);
   const streams = JSON.parse(kept[0]).catalog.streams;
-  const children = new Set();
-  try {
-    const defs = await import(`${DIST}/streams/definitions.js`);
-    for (const parent of defs.STREAMS ?? [])
-      for (const child of defs.childStreamsOf?.(parent.name) ?? []) children.add(child.name);
-  } catch {
-    /* no child streams in this build */
-  }
+  const { CHILD_STREAMS } = await import(`${DIST}/streams/definitions.js`);
+  const children = new Set(CHILD_STREAMS.map((child) => child.name));
   return { streams, children, parents: streams.map((s) => s.name).filter((n) => !children.has(n)) };
 }
 

@@ -15,8 +15,8 @@ import { keysetRows } from '../plan/serverChecks.js';
 import { SliceSet, type Fan, type ResumePlan, type Slice } from '../plan/slices.js';
 import type { ReadTarget } from './streamContext.js';
 import { checkedState } from '../plan/streamState.js';
-import type { WallClockZone } from '../../time/zone.js';
-import { floorSecond, formatWallFilter } from '../../time/wallClock.js';
+import type { DateRange, Dialect } from '../../dialects/dialect.js';
+import { floorSecond } from '../../time/wallClock.js';
 import { WorkerPool } from './workerPool.js';
 
 /** The window's last second (wall ms): an upper bound until the server has told its time, then final. */
@@ -33,7 +33,8 @@ export interface IncrementalPlan {
   resume: ResumePlan;
   window: WindowTarget;
   pageSize: number;
-  zone: WallClockZone;
+  /** The API's words for a list request, its clock and how it writes dates. */
+  dialect: Dialect;
   /** Days of trailing window to re-read after the main pass (0 = none). */
   lookbackDays: number;
   /** Slices read at once at most (1 = strictly in cursor order). */
@@ -59,7 +60,7 @@ export async function readIncremental(
   const resume = plan.checkpoints ? checkStoredFrontier(def.name, ctx, plan) : plan.resume;
   const set = new SliceSet(resume, plan.window.provisional);
   const save = plan.checkpoints
-    ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.zone) })
+    ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.dialect.zone) })
     : async () => {};
   const reader = new SliceReader(def, ctx, plan, pacer, save);
   await reader.read(set);
@@ -72,15 +73,7 @@ export async function readIncremental(
       ctx.logger.info(`${def.name}: re-scanning the last ${plan.lookbackDays} days by ${cursor.field}`);
       // The API cannot sort by this date: its window is a fixed filter, read by keyset on the stream's own
       // cursor with every proof of the main read (short pages, totals, ties), from the beginning of history.
-      const filtered: StreamDefinition = {
-        ...def,
-        params: {
-          ...def.params,
-          [cursor.startParam]: formatWallFilter(from),
-          [cursor.endParam]: formatWallFilter(windowEnd),
-        },
-      };
-      const passReader = new SliceReader(filtered, ctx, plan, pacer, save);
+      const passReader = new SliceReader(def, ctx, plan, pacer, save, { ...cursor, from, to: windowEnd });
       await passReader.read(
         new SliceSet({ frontier: { from: undefined, idsAtLast: [] }, pending: [] }, windowEnd - 1000),
       );
@@ -103,11 +96,11 @@ function checkStoredFrontier(stream: string, ctx: ReadTarget, plan: IncrementalP
     frontier.from <= plan.window.provisional
   )
     return plan.resume;
-  const from = new Date(plan.zone.wallToUtc(frontier.from)).toISOString();
+  const from = new Date(plan.dialect.zone.wallToUtc(frontier.from)).toISOString();
   const start =
     plan.fresh.from === undefined
       ? 'the beginning of its history'
-      : new Date(plan.zone.wallToUtc(plan.fresh.from)).toISOString();
+      : new Date(plan.dialect.zone.wallToUtc(plan.fresh.from)).toISOString();
   ctx.logger.warn(
     `${stream}: the stored position ${from} lies in the future and no record was read there; reading from ${start} instead`,
   );
@@ -139,6 +132,8 @@ class SliceReader {
     private readonly plan: IncrementalPlan,
     private readonly pacer: ReaderPacer,
     private readonly save: () => Promise<void>,
+    /** A fixed filter on another date (a re-scan of voids) beside the cursor's own range. */
+    private readonly filter?: DateRange,
   ) {
     this.pageSize = plan.pageSize;
     this.idField = def.primaryKey[0]!;
@@ -185,23 +180,29 @@ class SliceReader {
   }
 
   private query(request: PageRequest) {
-    const { cursor } = this.plan;
-    return {
-      ...this.def.params,
-      ...(request.from !== undefined ? { [cursor.startParam]: formatWallFilter(request.from) } : {}),
-      ...(Number.isFinite(request.to) ? { [cursor.endParam]: formatWallFilter(request.to) } : {}),
-      sortBy: cursor.sortBy,
-      sortDir: 'ASC',
+    const { cursor, dialect } = this.plan;
+    return dialect.listQuery({
+      params: this.def.params,
+      ranges: [
+        { ...cursor, from: request.from, to: Number.isFinite(request.to) ? request.to : undefined },
+        ...(this.filter ? [this.filter] : []),
+      ],
+      sort: { by: cursor.sortBy, dir: 'ASC' },
       page: request.page,
       pageSize: request.size ?? this.pageSize,
-    };
+    });
   }
 
   private rows(body: unknown, request: PageRequest) {
     const page = readEnvelope(body, this.def.path, this.def.envelope);
     return {
       page,
-      rows: keysetRows(page.rows, { cursorField: this.plan.cursor.field, idField: this.idField, request }),
+      rows: keysetRows(page.rows, {
+        cursorField: this.plan.cursor.field,
+        idField: this.idField,
+        request,
+        dates: this.plan.dialect.dates,
+      }),
     };
   }
 
