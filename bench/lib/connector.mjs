@@ -93,7 +93,11 @@ let mainFn;
 /** The connector's main() in this process, stdout discarded (see `sink`). */
 export async function readInProcess(args, sinkOptions = {}) {
   process.env.SHIPSTATION_PROGRESS = 'off';
-  mainFn ??= (await import(`${DIST}/cli/main.js`)).main;
+  if (!mainFn) {
+    // As every entry point in src/bin does before anything reads a date.
+    (await import(`${DIST}/time/processZone.js`)).useUtcProcessZone();
+    mainFn = (await import(`${DIST}/cli/main.js`)).main;
+  }
   const out = sink(sinkOptions);
   const code = await mainFn(args, { stdout: out.stream, stderr: sink().stream });
   return { code, kept: out.kept, counted: out.counter.n };
