@@ -13,14 +13,8 @@ export async function discover(config) {
   });
   if (code !== 0 || kept.length !== 1) throw new Error(`discover failed (exit ${code})`);
   const streams = JSON.parse(kept[0]).catalog.streams;
-  const children = new Set();
-  try {
-    const defs = await import(`${DIST}/streams/definitions.js`);
-    for (const parent of defs.STREAMS ?? [])
-      for (const child of defs.childStreamsOf?.(parent.name) ?? []) children.add(child.name);
-  } catch {
-    /* no child streams in this build */
-  }
+  const { CHILD_STREAMS } = await import(`${DIST}/streams/definitions.js`);
+  const children = new Set(CHILD_STREAMS.map((child) => child.name));
   return { streams, children, parents: streams.map((s) => s.name).filter((n) => !children.has(n)) };
 }
 
@@ -99,7 +93,11 @@ let mainFn;
 /** The connector's main() in this process, stdout discarded (see `sink`). */
 export async function readInProcess(args, sinkOptions = {}) {
   process.env.SHIPSTATION_PROGRESS = 'off';
-  mainFn ??= (await import(`${DIST}/cli/main.js`)).main;
+  if (!mainFn) {
+    // As every entry point in src/bin does before anything reads a date.
+    (await import(`${DIST}/time/processZone.js`)).useUtcProcessZone();
+    mainFn = (await import(`${DIST}/cli/main.js`)).main;
+  }
   const out = sink(sinkOptions);
   const code = await mainFn(args, { stdout: out.stream, stderr: sink().stream });
   return { code, kept: out.kept, counted: out.counter.n };

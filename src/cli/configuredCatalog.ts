@@ -55,16 +55,17 @@ export async function runCatalogTool(argv: string[], io: { stdout: Writable; std
     io.stderr.write(`error: --config FILE is required (the config read will use)\n\n${CATALOG_USAGE}`);
     return 2;
   }
-  const [{ parseConfig }, { readJsonFile }, { buildCatalog }, { ConfigError }] = await Promise.all([
+  const [{ parseConfig }, { readJsonFile }, { buildCatalog }, { ConfigError }, { dialectFor }] = await Promise.all([
     import('../config.js'),
     import('./inputs.js'),
     import('../streams/catalog.js'),
     import('../errors.js'),
+    import('../dialects/index.js'),
   ]);
   try {
     // As discover: the config must be one read accepts, so the catalog is not made for a config that fails.
-    parseConfig(readJsonFile(values.config, 'config'));
-    const offered = buildCatalog().streams;
+    const config = parseConfig(readJsonFile(values.config, 'config'));
+    const offered = buildCatalog(dialectFor(config).streams).streams;
     const wanted = values.streams
       ?.split(',')
       .map((s) => s.trim())

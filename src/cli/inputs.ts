@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { configuredCatalog } from '../generated/validators.js';
 import { jsonErrorOffset, lineAndColumn } from './jsonSyntax.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental } from '../streams/children.js';
-import { allStreamNames, findChildStream, findStream } from '../streams/definitions.js';
+import type { StreamSet } from '../streams/streamSet.js';
 import { isIncremental, type SelectedStream } from '../streams/types.js';
 
 export function readJsonFile(path: string, what: string): unknown {
@@ -77,7 +77,7 @@ function withoutNulls(value: unknown, below = 0): unknown {
 const validateCatalog: Validator = configuredCatalog;
 
 /** Validates a configured catalog against the protocol and against what this connector offers. */
-export function parseCatalog(input: unknown): SelectedStream[] {
+export function parseCatalog(input: unknown, offered: StreamSet): SelectedStream[] {
   const raw = optionalFieldsAbsent(input);
   const validate = validateCatalog;
   if (!validate(raw)) {
@@ -89,24 +89,25 @@ export function parseCatalog(input: unknown): SelectedStream[] {
   const selected = catalog.streams.map((configured: ConfiguredAirbyteStream, i): SelectedStream => {
     const name = configured.stream.name;
     const where = `catalog.streams[${i}]`;
-    const def = findStream(name);
-    const child = def ? undefined : findChildStream(name);
+    const def = offered.find(name);
+    const child = def ? undefined : offered.findChild(name);
+    const parent = child && offered.parentOf(child);
     if (!def && !child) {
       throw new ConfigError(
-        `${where}: unknown stream '${quoted(name)}' (this connector offers ${allStreamNames().join(', ')})`,
+        `${where}: unknown stream '${quoted(name)}' (this connector offers ${offered.names().join(', ')})`,
       );
     }
     if (seen.has(name)) throw new ConfigError(`${where}: stream '${name}' is listed twice`);
     seen.add(name);
     const syncMode = configured.sync_mode ?? 'full_refresh';
     if (syncMode === 'full_refresh') return { name, syncMode };
-    if (!(def ? isIncremental(def) : childIsIncremental(child!))) {
+    if (!(def ? isIncremental(def) : childIsIncremental(child!, parent!))) {
       throw new ConfigError(`${where}: stream '${name}' does not support incremental sync (full_refresh only)`);
     }
-    const choices = def ? Object.keys(def.cursors ?? {}) : Object.keys(childCursors(child!));
+    const choices = def ? Object.keys(def.cursors ?? {}) : Object.keys(childCursors(child!, parent!));
     const requested = configured.cursor_field ?? [];
     if (requested.length === 0)
-      return { name, syncMode, cursorField: def ? def.defaultCursor : childDefaultCursor(child!) };
+      return { name, syncMode, cursorField: def ? def.defaultCursor : childDefaultCursor(child!, parent!) };
     const cursorField = requested.join('.');
     if (!choices.includes(cursorField)) {
       throw new ConfigError(
@@ -115,7 +116,7 @@ export function parseCatalog(input: unknown): SelectedStream[] {
     }
     return { name, syncMode, cursorField };
   });
-  checkChildrenMatchParents(selected);
+  checkChildrenMatchParents(selected, offered);
   return selected;
 }
 
@@ -137,21 +138,22 @@ function optionalFieldsAbsent(input: unknown): unknown {
  * A parent and its children are read by the same requests, so when both are selected they must agree on the
  * sync mode and cursor; a mismatch is a config error naming both rather than a silent choice for the user.
  */
-function checkChildrenMatchParents(selected: SelectedStream[]): void {
+function checkChildrenMatchParents(selected: SelectedStream[], offered: StreamSet): void {
   const byName = new Map(selected.map((s) => [s.name, s]));
   for (const s of selected) {
-    const child = findChildStream(s.name);
+    const child = offered.findChild(s.name);
     const parent = child && byName.get(child.parent);
     if (!child || !parent) continue;
+    const parentDef = offered.parentOf(child);
     if (parent.syncMode !== s.syncMode) {
       throw new ConfigError(
         `catalog: '${s.name}' (${s.syncMode}) is read from the pages of '${parent.name}' (${parent.syncMode}); select both with the same sync mode`,
       );
     }
-    if (s.syncMode === 'incremental' && childCursors(child)[s.cursorField!] !== parent.cursorField) {
+    if (s.syncMode === 'incremental' && childCursors(child, parentDef)[s.cursorField!] !== parent.cursorField) {
       throw new ConfigError(
         `catalog: '${s.name}' cursor '${s.cursorField}' does not match '${parent.name}' cursor '${parent.cursorField}'; ` +
-          `use '${childCursorFor(child, parent.cursorField!) ?? '?'}' for '${s.name}'`,
+          `use '${childCursorFor(child, parentDef, parent.cursorField!) ?? '?'}' for '${s.name}'`,
       );
     }
   }

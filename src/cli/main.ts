@@ -14,6 +14,7 @@ import { reportUnfinished } from './finishGuard.js';
 import { errorTrace, EXIT_FAILED, EXIT_OK, EXIT_USAGE } from '../protocol/failure.js';
 import { readSpec } from '../spec.js';
 import { packageVersion } from '../version.js';
+import type { StreamSet } from '../streams/streamSet.js';
 
 export const USAGE = `usage: shipstation-source <command> [options]
 
@@ -98,15 +99,22 @@ export async function main(
       case 'check':
         return await check(emitter, values.config!, values.debug === true);
       case 'discover': {
-        await loadConfig(emitter, values.config!);
-        const { buildCatalog } = await import('../streams/catalog.js');
-        await emitter.emit(catalogMessage(buildCatalog()));
+        const config = await loadConfig(emitter, values.config!);
+        const [{ buildCatalog }, { dialectFor }] = await Promise.all([
+          import('../streams/catalog.js'),
+          import('../dialects/index.js'),
+        ]);
+        await emitter.emit(catalogMessage(buildCatalog(dialectFor(config).streams)));
         return EXIT_OK;
       }
       case 'read': {
         const config = await loadConfig(emitter, values.config!, Date.now());
-        const { parseCatalog, parseStateInput, readJsonFile } = await import('./inputs.js');
-        const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'));
+        const [{ parseCatalog, parseStateInput, readJsonFile }, { dialectFor }] = await Promise.all([
+          import('./inputs.js'),
+          import('../dialects/index.js'),
+        ]);
+        const dialect = dialectFor(config);
+        const streams = parseCatalog(readJsonFile(values.catalog!, 'catalog'), dialect.streams);
         const state =
           values.state === undefined
             ? new Map<string, unknown>()
@@ -114,10 +122,10 @@ export async function main(
         const logger = emitterLogger(emitter, values.debug ? 'DEBUG' : config.logLevel);
         // The HTTP stack loads only for the commands that talk to ShipStation: spec and discover start faster.
         const { runSync } = await import('../engine/read/session.js');
-        const watch = await progressWatcher(io.stderr, config.pageSize);
+        const watch = await progressWatcher(io.stderr, config.pageSize, dialect.streams);
         const disarm = exitSoonAfterSignal();
         try {
-          return await runSync({ config, streams, state, emitter, logger, watch });
+          return await runSync({ config, dialect, streams, state, emitter, logger, watch });
         } finally {
           disarm();
         }
@@ -153,7 +161,8 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
   }
   const logger = emitterLogger(emitter, debug ? 'DEBUG' : config.logLevel);
   const { runCheck } = await import('../engine/read/check.js');
-  const failure = await runCheck(config, logger);
+  const { dialectFor } = await import('../dialects/index.js');
+  const failure = await runCheck(config, dialectFor(config), logger);
   await emitter.emit(
     failure === null ? connectionStatusMessage('SUCCEEDED') : connectionStatusMessage('FAILED', failure),
   );
@@ -177,11 +186,14 @@ async function loadConfig(emitter: Emitter, path: string, now?: number): Promise
 
 /** SHIPSTATION_PROGRESS=off silences the stderr progress view; its interval off a terminal is 60 s by default. */
 /** The progress view on stderr (SHIPSTATION_PROGRESS=off silences it; _INTERVAL sets its pace off a terminal). */
-async function progressWatcher(stderr: Writable, pageSize: number): Promise<SyncWatcher | undefined> {
+async function progressWatcher(
+  stderr: Writable,
+  pageSize: number,
+  offered: StreamSet,
+): Promise<SyncWatcher | undefined> {
   const setting = process.env.SHIPSTATION_PROGRESS;
   if (setting === 'off' || setting === '0') return undefined;
   const { startProgress } = await import('./progress/progress.js');
-  const { findChildStream } = await import('../streams/definitions.js');
   const interval = Number(process.env.SHIPSTATION_PROGRESS_INTERVAL ?? 60);
   const intervalSeconds = Number.isFinite(interval) && interval > 0 ? interval : 60;
   return (streams, budget) =>
@@ -190,7 +202,7 @@ async function progressWatcher(stderr: Writable, pageSize: number): Promise<Sync
       intervalSeconds,
       pageSize,
       budget,
-      parentOf: (name) => findChildStream(name)?.parent,
+      parentOf: (name) => offered.findChild(name)?.parent,
     });
 }
 

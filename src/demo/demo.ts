@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { silentLogger } from '../protocol/logger.js';
 import { startSimulator, type Simulator, type StreamName } from '../simulator/index.js';
+import { v1 } from '../dialects/v1.js';
 import { createValueConverter } from '../engine/read/records.js';
 import { CHILD_STREAMS, STREAMS } from '../streams/definitions.js';
 import { loadStreamSchema } from '../streams/schemas.js';
@@ -232,7 +233,7 @@ async function verify(
     const loaded = new Map(
       (await readBack(db, def.name, columnsOf(loadStreamSchema(def.name)))).map((r) => [r[key], r]),
     );
-    const convert = createValueConverter(def.name, silentLogger);
+    const convert = createValueConverter(def.name, silentLogger, v1.dates);
     let same = true;
     let truthCount = 0;
     for (const record of sim.truth(def.name as StreamName)) {

@@ -1,8 +1,8 @@
-// discover's catalog, derived from the stream definitions and schemas/.
+// discover's catalog, derived from a dialect's stream set and schemas/.
 import type { AirbyteCatalog, AirbyteStream } from '../generated/protocol.js';
 import { childCursors, childDefaultCursor, childIsIncremental } from './children.js';
-import { childStreamsOf, STREAMS } from './definitions.js';
 import { loadStreamSchema } from './schemas.js';
+import type { StreamSet } from './streamSet.js';
 import { isIncremental, type ChildStreamDefinition, type StreamDefinition } from './types.js';
 
 function entry(
@@ -33,17 +33,20 @@ export function airbyteStream(def: StreamDefinition): AirbyteStream {
 }
 
 /** A child stream offers its parent's sync modes, its cursor being the carried copy of the parent's. */
-export function airbyteChildStream(def: ChildStreamDefinition): AirbyteStream {
+export function airbyteChildStream(def: ChildStreamDefinition, parent: StreamDefinition): AirbyteStream {
   return entry(
     def.name,
     def.primaryKey,
-    childIsIncremental(def) ? Object.keys(childCursors(def)) : [],
-    childDefaultCursor(def),
+    childIsIncremental(def, parent) ? Object.keys(childCursors(def, parent)) : [],
+    childDefaultCursor(def, parent),
   );
 }
 
-export function buildCatalog(): AirbyteCatalog {
+export function buildCatalog(offered: StreamSet): AirbyteCatalog {
   return {
-    streams: STREAMS.flatMap((def) => [airbyteStream(def), ...childStreamsOf(def.name).map(airbyteChildStream)]),
+    streams: offered.streams.flatMap((def) => [
+      airbyteStream(def),
+      ...offered.childrenOf(def.name).map((child) => airbyteChildStream(child, def)),
+    ]),
   };
 }

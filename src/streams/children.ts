@@ -1,22 +1,14 @@
 // Child streams: rows unnested from a parent's records, and the parent properties a child inherits
 // (sync modes and cursor choices). Pure functions over the definitions.
-import { findStream } from './definitions.js';
 import { isIncremental, type ChildStreamDefinition, type StreamDefinition } from './types.js';
 
 type Row = Record<string, unknown>;
-
-export function parentOf(child: ChildStreamDefinition): StreamDefinition {
-  const parent = findStream(child.parent);
-  if (!parent) throw new Error(`child stream ${child.name}: unknown parent ${child.parent}`);
-  return parent;
-}
 
 /**
  * The child's cursor choices: child field → the parent cursor it carries. A child is incremental exactly when
  * its parent is, on the same cursor (STATE is the parent's position).
  */
-export function childCursors(child: ChildStreamDefinition): Record<string, string> {
-  const parent = parentOf(child);
+export function childCursors(child: ChildStreamDefinition, parent: StreamDefinition): Record<string, string> {
   const cursors: Record<string, string> = {};
   for (const [childField, parentField] of Object.entries(child.carry)) {
     if (parent.cursors?.[parentField]) cursors[childField] = parentField;
@@ -24,22 +16,26 @@ export function childCursors(child: ChildStreamDefinition): Record<string, strin
   return cursors;
 }
 
-export function childIsIncremental(child: ChildStreamDefinition): boolean {
-  return isIncremental(parentOf(child)) && Object.keys(childCursors(child)).length > 0;
+export function childIsIncremental(child: ChildStreamDefinition, parent: StreamDefinition): boolean {
+  return isIncremental(parent) && Object.keys(childCursors(child, parent)).length > 0;
 }
 
 /** The child field carrying the parent's default cursor. */
-export function childDefaultCursor(child: ChildStreamDefinition): string | undefined {
-  const defaultCursor = parentOf(child).defaultCursor;
+export function childDefaultCursor(child: ChildStreamDefinition, parent: StreamDefinition): string | undefined {
+  const { defaultCursor } = parent;
   return (
-    (defaultCursor === undefined ? undefined : childCursorFor(child, defaultCursor)) ??
-    Object.keys(childCursors(child))[0]
+    (defaultCursor === undefined ? undefined : childCursorFor(child, parent, defaultCursor)) ??
+    Object.keys(childCursors(child, parent))[0]
   );
 }
 
 /** The child field carrying a given parent cursor (the inverse of childCursors). */
-export function childCursorFor(child: ChildStreamDefinition, parentCursor: string): string | undefined {
-  const cursors = childCursors(child);
+export function childCursorFor(
+  child: ChildStreamDefinition,
+  parent: StreamDefinition,
+  parentCursor: string,
+): string | undefined {
+  const cursors = childCursors(child, parent);
   return Object.keys(cursors).find((field) => cursors[field] === parentCursor);
 }
 

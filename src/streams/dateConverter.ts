@@ -1,7 +1,6 @@
-// Rewrites a record's Pacific date-times as UTC in place, and its calendar dates as `YYYY-MM-DD`. Which fields
+// Rewrites a record's date-times (as the dialect's server writes them) as UTC in place, and its calendar dates as `YYYY-MM-DD`. Which fields
 // are which comes from the stream schema (`airbyte_type: timestamp_with_timezone`; `format: date`), compiled
 // once into a plan so records are not matched against the schema one by one.
-import { pacificToUtc } from '../time/pacific.js';
 import type { Logger } from '../protocol/logger.js';
 import type { JsonSchema } from './schemas.js';
 
@@ -27,7 +26,13 @@ interface ValuePlan {
 /** `asOfUtc`: when the server wrote the record (its response's Date), which settles fall-back-hour stamps. */
 export type DateConverter = (record: JsonObject, asOfUtc?: number) => void;
 
-export function createDateConverter(stream: string, schema: JsonSchema, logger: Logger): DateConverter {
+/** `toUtc`: the dialect's reading of a server date-time as UTC with `Z` (null when it is none). */
+export function createDateConverter(
+  stream: string,
+  schema: JsonSchema,
+  logger: Logger,
+  toUtc: (value: string, asOfUtc?: number) => string | null,
+): DateConverter {
   const plan = planObject(schema, '');
   const warned = new Set<string>();
   const reportOnce = (
@@ -45,7 +50,7 @@ export function createDateConverter(stream: string, schema: JsonSchema, logger: 
     for (const { key, path } of objectPlan.dates) {
       const value = target[key];
       if (value === null || value === undefined) continue;
-      const utc = typeof value === 'string' ? pacificToUtc(value, asOf) : null;
+      const utc = typeof value === 'string' ? toUtc(value, asOf) : null;
       if (utc === null) reportOnce(path, value);
       else target[key] = utc;
     }

@@ -1,4 +1,4 @@
-// The streams, as data. Adding a table = one definition here + one schema in schemas/.
+// ShipStation v1's streams, as data (dialects/v1.ts offers them as a StreamSet). Adding a table: CONTRIBUTING.md.
 import type { ChildStreamDefinition, StreamDefinition } from './types.js';
 
 const createDate = (sortBy = 'CreateDate') => ({
@@ -146,24 +146,3 @@ export const CHILD_STREAMS: readonly ChildStreamDefinition[] = [
       'One row per shipment item (shipments.shipmentItems) with shipmentId and itemIndex; read with shipments at no extra request.',
   },
 ];
-
-const BY_NAME = new Map(STREAMS.map((s) => [s.name, s]));
-const CHILD_BY_NAME = new Map(CHILD_STREAMS.map((s) => [s.name, s]));
-
-/** A stream read by requests of its own (not a child stream). */
-export function findStream(name: string): StreamDefinition | undefined {
-  return BY_NAME.get(name);
-}
-
-export function findChildStream(name: string): ChildStreamDefinition | undefined {
-  return CHILD_BY_NAME.get(name);
-}
-
-export function childStreamsOf(parent: string): ChildStreamDefinition[] {
-  return CHILD_STREAMS.filter((c) => c.parent === parent);
-}
-
-/** Every stream name the catalog offers, each parent followed by its children. */
-export function allStreamNames(): string[] {
-  return STREAMS.flatMap((s) => [s.name, ...childStreamsOf(s.name).map((c) => c.name)]);
-}

@@ -19,8 +19,9 @@ import {
   type Simulator,
 } from '../helpers/sim.js';
 import { SYNC } from './helpers.js';
+import { v1 } from '../../src/dialects/v1.js';
 
-const CATALOG = buildCatalog().streams;
+const CATALOG = buildCatalog(v1.streams).streams;
 
 interface SyncRun {
   code: number | null;

@@ -6,6 +6,7 @@ import { buildCatalog } from '../../src/streams/catalog.js';
 import { CHILD_STREAMS, STREAMS } from '../../src/streams/definitions.js';
 import { expectedRecord } from './expected.js';
 import { ofType, writeFiles, type Message } from './cli.js';
+import { v1 } from '../../src/dialects/v1.js';
 
 export type { Simulator };
 
@@ -21,7 +22,7 @@ export interface Selection {
 }
 
 export function configuredCatalog(selections: Selection[]) {
-  const offered = buildCatalog().streams;
+  const offered = buildCatalog(v1.streams).streams;
   return {
     streams: selections.map(({ name, mode, cursor }) => {
       const stream = offered.find((s) => s.name === name);

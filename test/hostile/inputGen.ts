@@ -9,6 +9,7 @@ import { ROOT } from '../helpers/cli.js';
 import { configuredCatalog, type Selection } from '../helpers/sim.js';
 import { childDefaultCursor } from '../../src/streams/children.js';
 import { CHILD_STREAMS, STREAMS } from '../../src/streams/definitions.js';
+import { v1 } from '../../src/dialects/v1.js';
 
 export type Command = 'spec' | 'check' | 'discover' | 'read';
 
@@ -437,7 +438,8 @@ function generateState(rng: Rng, incremental: readonly string[], labels: string[
   const name = rng.chance(0.85) ? rng.pick(incremental) : rng.pick(['stores', 'nope', '', 'x'.repeat(10_000)]);
   const def = STREAMS.find((s) => s.name === name);
   const child = CHILD_STREAMS.find((s) => s.name === name);
-  const cursorField = def?.defaultCursor ?? (child ? childDefaultCursor(child) : 'modifyDate');
+  const cursorField =
+    def?.defaultCursor ?? (child ? childDefaultCursor(child, v1.streams.parentOf(child)) : 'modifyDate');
   const streamState: Record<string, unknown> = {
     version: 1,
     cursor_field: cursorField,

@@ -4,10 +4,10 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
 import { configuredCatalog, lastStates, recordsOf, statesOf } from '../helpers/sim.js';
-import { allStreamNames } from '../../src/streams/definitions.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { expectNoSecret, expectNoStack, outcome, read } from './run.js';
 import { order, orders, startHostile, wall, type HostileServer } from './server.js';
+import { v1 } from '../../src/dialects/v1.js';
 
 let server: HostileServer | undefined;
 afterEach(async () => {
@@ -19,7 +19,7 @@ const BOM = '\uFEFF';
 
 /** A configured stream the way Airbyte's Python models serialise it: every optional field present, as null. */
 function pythonStyle(name: string, syncMode: 'incremental' | 'full_refresh') {
-  const offered = buildCatalog().streams.find((s) => s.name === name)!;
+  const offered = buildCatalog(v1.streams).streams.find((s) => s.name === name)!;
   return {
     stream: {
       name,
@@ -203,7 +203,7 @@ describe('input values past every bound (found by test/hostile/generated.test.ts
     });
     configError(
       r,
-      `catalog.streams[0]: unknown stream 'x\\n${'y'.repeat(78)}…' (this connector offers ${allStreamNames().join(', ')})`,
+      `catalog.streams[0]: unknown stream 'x\\n${'y'.repeat(78)}…' (this connector offers ${v1.streams.names().join(', ')})`,
     );
   });
 });

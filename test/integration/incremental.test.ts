@@ -216,4 +216,21 @@ describe('incremental sync', () => {
     // One keyset pass over the trailing day plus one voidDate pass.
     expect(sim.stats().byPath['/shipments']).toBeLessThanOrEqual(3);
   });
+
+  test('the voidDate re-scan reads on past short pages: every void comes back', async () => {
+    sim = await simulator({ seed: 21, counts: { orders: 400, shipments: 600, fulfillments: 10 } });
+    const first = await runCli(readArgs(sim, incremental(['shipments'])));
+    const voided = sim.mutate.voidShipments({ count: 120 }).ids;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    sim.setPaging({ shortPageRate: 0.5 });
+    const rescan = await runCli(
+      readArgs(sim, incremental(['shipments']), {
+        state: lastStates(first.messages),
+        config: { shipments_lookback_days: 1, page_size: 20 },
+      }),
+    );
+    expect(rescan.code).toBe(0);
+    const back = byId(recordsOf(rescan.messages, 'shipments'), 'shipments');
+    expect(voided.filter((id) => back.get(id)?.voided !== true)).toEqual([]);
+  });
 });

@@ -16,11 +16,11 @@ import {
   childRows,
 } from '../../src/streams/children.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
-import { findChildStream } from '../../src/streams/definitions.js';
 import { ConfigError } from '../../src/errors.js';
+import { v1 } from '../../src/dialects/v1.js';
 
-const orderItems = findChildStream('order_items')!;
-const shipmentItems = findChildStream('shipment_items')!;
+const orderItems = v1.streams.findChild('order_items')!;
+const shipmentItems = v1.streams.findChild('shipment_items')!;
 
 describe('childRows', () => {
   test('one row per element, carried parent fields first, in parent then element order', () => {
@@ -64,15 +64,20 @@ describe('childRows', () => {
 
 describe('inherited cursors and modes', () => {
   test('a child offers its parent cursors under the carried names, the default mapped too', () => {
-    expect(childCursors(orderItems)).toEqual({ orderModifyDate: 'modifyDate', orderCreateDate: 'createDate' });
-    expect(childDefaultCursor(orderItems)).toBe('orderModifyDate');
-    expect(childCursorFor(orderItems, 'createDate')).toBe('orderCreateDate');
-    expect(childCursors(shipmentItems)).toEqual({ shipmentCreateDate: 'createDate' });
-    expect(childIsIncremental(shipmentItems)).toBe(true);
+    expect(childCursors(orderItems, v1.streams.parentOf(orderItems))).toEqual({
+      orderModifyDate: 'modifyDate',
+      orderCreateDate: 'createDate',
+    });
+    expect(childDefaultCursor(orderItems, v1.streams.parentOf(orderItems))).toBe('orderModifyDate');
+    expect(childCursorFor(orderItems, v1.streams.parentOf(orderItems), 'createDate')).toBe('orderCreateDate');
+    expect(childCursors(shipmentItems, v1.streams.parentOf(shipmentItems))).toEqual({
+      shipmentCreateDate: 'createDate',
+    });
+    expect(childIsIncremental(shipmentItems, v1.streams.parentOf(shipmentItems))).toBe(true);
   });
 
   test('every stream of the catalog has a key; no name twice', () => {
-    const streams = buildCatalog().streams;
+    const streams = buildCatalog(v1.streams).streams;
     expect(new Set(streams.map((s) => s.name)).size).toBe(streams.length);
     for (const s of streams) expect(s.source_defined_primary_key?.length).toBeGreaterThan(0);
   });
@@ -87,21 +92,27 @@ const configured = (name: string, syncMode: 'full_refresh' | 'incremental', curs
 
 describe('parseCatalog with children', () => {
   test('a child alone, or with its parent in the same mode and cursor, is accepted', () => {
-    expect(parseCatalog({ streams: [configured('order_items', 'incremental')] })).toEqual([
+    expect(parseCatalog({ streams: [configured('order_items', 'incremental')] }, v1.streams)).toEqual([
       { name: 'order_items', syncMode: 'incremental', cursorField: 'orderModifyDate' },
     ]);
     expect(
-      parseCatalog({
-        streams: [
-          configured('orders', 'incremental', 'createDate'),
-          configured('order_items', 'incremental', 'orderCreateDate'),
-        ],
-      }),
+      parseCatalog(
+        {
+          streams: [
+            configured('orders', 'incremental', 'createDate'),
+            configured('order_items', 'incremental', 'orderCreateDate'),
+          ],
+        },
+        v1.streams,
+      ),
     ).toHaveLength(2);
     expect(
-      parseCatalog({
-        streams: [configured('shipment_items', 'full_refresh'), configured('shipments', 'full_refresh')],
-      }),
+      parseCatalog(
+        {
+          streams: [configured('shipment_items', 'full_refresh'), configured('shipments', 'full_refresh')],
+        },
+        v1.streams,
+      ),
     ).toHaveLength(2);
   });
 
@@ -121,8 +132,8 @@ describe('parseCatalog with children', () => {
       /unknown stream 'line_items'.*orders, order_items, shipments, shipment_items,.*tags/,
     ],
   ])('rejected: %#', (streams, pattern) => {
-    expect(() => parseCatalog({ streams })).toThrow(ConfigError);
-    expect(() => parseCatalog({ streams })).toThrow(pattern);
+    expect(() => parseCatalog({ streams }, v1.streams)).toThrow(ConfigError);
+    expect(() => parseCatalog({ streams }, v1.streams)).toThrow(pattern);
   });
 });
 

@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { Logger } from '../../src/protocol/logger.js';
 import { createDateConverter, dateTimePaths } from '../../src/streams/dateConverter.js';
 import { loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
+import { v1 } from '../../src/dialects/v1.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/examples', import.meta.url));
 
@@ -74,7 +75,7 @@ const testSchema: JsonSchema = {
 
 describe('createDateConverter', () => {
   test('converts nested objects and array elements in place', () => {
-    const convert = createDateConverter('test', testSchema, recordingLogger());
+    const convert = createDateConverter('test', testSchema, recordingLogger(), v1.dates.toUtc);
     const record: Record<string, unknown> = {
       id: 1,
       at: '2024-07-01T00:00:00.1234567',
@@ -103,7 +104,7 @@ describe('createDateConverter', () => {
 
   test('leaves nulls, absent fields and unexpected shapes alone without warning', () => {
     const logger = recordingLogger();
-    const convert = createDateConverter('test', testSchema, logger);
+    const convert = createDateConverter('test', testSchema, logger, v1.dates.toUtc);
     const record: Record<string, unknown> = { at: null, inner: null, list: null, either: 'x' };
     convert(record);
     convert({ inner: 'not an object', list: { at: 'not an array' } });
@@ -112,7 +113,7 @@ describe('createDateConverter', () => {
   });
 
   test('a bare date in a date-time field is read as midnight Pacific', () => {
-    const convert = createDateConverter('test', testSchema, recordingLogger());
+    const convert = createDateConverter('test', testSchema, recordingLogger(), v1.dates.toUtc);
     const record: Record<string, unknown> = { at: '2024-12-25' };
     convert(record);
     expect(record.at).toBe('2024-12-25T08:00:00.000Z');
@@ -120,7 +121,7 @@ describe('createDateConverter', () => {
 
   test('unparseable values pass through with one WARN per field path per converter', () => {
     const logger = recordingLogger();
-    const convert = createDateConverter('orders', testSchema, logger);
+    const convert = createDateConverter('orders', testSchema, logger, v1.dates.toUtc);
     for (let i = 0; i < 3; i++) {
       const record: Record<string, unknown> = {
         at: 'soon',
@@ -136,13 +137,13 @@ describe('createDateConverter', () => {
     expect(logger.warnings[2]).toMatch(/^orders: list\[\]\.at holds "never"/);
     // A new run (new converter) reports again.
     const nextRun = recordingLogger();
-    createDateConverter('orders', testSchema, nextRun)({ at: 'soon' });
+    createDateConverter('orders', testSchema, nextRun, v1.dates.toUtc)({ at: 'soon' });
     expect(nextRun.warnings).toHaveLength(1);
   });
 
   test('calendar dates (format: date) keep their date: a midnight date-time loses its time, a time of day is reported', () => {
     const logger = recordingLogger();
-    const convert = createDateConverter('orders', testSchema, logger);
+    const convert = createDateConverter('orders', testSchema, logger, v1.dates.toUtc);
     const values = ['2024-07-01', '2024-07-01T00:00:00.0000000', '2024-07-01T00:00:00', '2024-07-01T13:45:00.5'];
     const out = values.map((day) => {
       const record: Record<string, unknown> = { day };
@@ -154,7 +155,7 @@ describe('createDateConverter', () => {
       'orders: day holds "2024-07-01T13:45:00.5", a date with a time of day; emitted its date (reported once per run)',
     ]);
     const odd: Record<string, unknown> = { day: 'July 1st' };
-    createDateConverter('orders', testSchema, logger)(odd);
+    createDateConverter('orders', testSchema, logger, v1.dates.toUtc)(odd);
     expect(odd.day).toBe('July 1st');
     expect(logger.warnings[1]).toMatch(
       /^orders: day holds "July 1st", which is not a date; passed through unconverted/,
@@ -166,6 +167,7 @@ describe('createDateConverter', () => {
       'test',
       { type: 'object', properties: { a: { type: 'string' } } },
       recordingLogger(),
+      v1.dates.toUtc,
     );
     const record = { a: '2024-01-01T00:00:00' };
     convert(record);
@@ -176,7 +178,7 @@ describe('createDateConverter', () => {
 describe('reference examples end to end', () => {
   const run = (stream: string, records: Record<string, unknown>[]) => {
     const logger = recordingLogger();
-    const convert = createDateConverter(stream, loadStreamSchema(stream), logger);
+    const convert = createDateConverter(stream, loadStreamSchema(stream), logger, v1.dates.toUtc);
     for (const record of records) convert(record);
     expect(logger.warnings).toEqual([]);
     return records;

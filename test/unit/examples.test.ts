@@ -10,6 +10,7 @@ import { configuredCatalog } from '../../src/cli/configuredCatalog.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { STREAMS, CHILD_STREAMS } from '../../src/streams/definitions.js';
 import { ROOT } from '../helpers/cli.js';
+import { v1 } from '../../src/dialects/v1.js';
 
 const example = (name: string) => JSON.parse(readFileSync(join(ROOT, 'examples', name), 'utf8')) as unknown;
 
@@ -22,14 +23,14 @@ describe('examples/', () => {
   });
 
   test('configured_catalog.json selects every stream, with the real schemas: what npm run catalog prints', () => {
-    const selected = parseCatalog(example('configured_catalog.json'));
+    const selected = parseCatalog(example('configured_catalog.json'), v1.streams);
     expect(selected.map((s) => s.name).sort()).toEqual([...STREAMS, ...CHILD_STREAMS].map((s) => s.name).sort());
-    expect(example('configured_catalog.json')).toEqual(configuredCatalog(buildCatalog().streams));
+    expect(example('configured_catalog.json')).toEqual(configuredCatalog(buildCatalog(v1.streams).streams));
   });
 
   test('state.json covers every incremental stream, child streams included (else they re-read everything)', () => {
     const states = parseStateInput(example('state.json'));
-    const selected = parseCatalog(example('configured_catalog.json'));
+    const selected = parseCatalog(example('configured_catalog.json'), v1.streams);
     expect([...states.keys()].sort()).toEqual(
       selected
         .filter((s) => s.syncMode === 'incremental')

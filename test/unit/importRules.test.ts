@@ -47,7 +47,7 @@ const RULES: { room: string; why: string; local: string[]; packages: RegExp }[] 
   {
     room: 'engine/plan',
     why: 'planners are pure: no I/O, no clock, no client; testable as functions of their inputs',
-    local: ['engine/plan', 'errors', 'time', 'streams', 'budget/capacity'],
+    local: ['engine/plan', 'errors', 'time', 'streams', 'budget/capacity', 'dialects/dialect'],
     packages: /^$/,
   },
   {
@@ -61,6 +61,12 @@ const RULES: { room: string; why: string; local: string[]; packages: RegExp }[] 
     why: 'the destination reads Airbyte messages from any source, not our engine',
     local: ['destination'],
     packages: /^(node:|@duckdb\/node-api$)/,
+  },
+  {
+    room: 'dialects',
+    why: 'a dialect gathers what one API says (streams, dates, words) and knows nothing of how pages are read',
+    local: ['dialects', 'streams', 'time', 'config'],
+    packages: /^$/,
   },
   {
     room: 'time',
@@ -83,7 +89,7 @@ const RULES: { room: string; why: string; local: string[]; packages: RegExp }[] 
   {
     room: 'engine/read',
     why: 'the read loops are below the CLI: they never reach up to commands or destinations',
-    local: ['engine', 'budget', 'config', 'errors', 'protocol', 'shipstation', 'streams', 'time'],
+    local: ['engine', 'budget', 'config', 'dialects', 'errors', 'protocol', 'shipstation', 'streams', 'time'],
     packages: /^node:/,
   },
 ];

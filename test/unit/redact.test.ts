@@ -18,6 +18,7 @@ import { createRedactor, secretForms } from '../../src/protocol/redact.js';
 import { connectorSpecification } from '../../src/cli/main.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import type { AirbyteMessage } from '../../src/generated/protocol.js';
+import { v1 } from '../../src/dialects/v1.js';
 
 const example = (name: string, key: string) =>
   (
@@ -81,7 +82,7 @@ function messagesWith(key: string, secret: string): AirbyteMessage[] {
   const basic = `Basic ${Buffer.from(`${key}:${secret}`).toString('base64')}`;
   return [
     specMessage(connectorSpecification()),
-    catalogMessage(buildCatalog()),
+    catalogMessage(buildCatalog(v1.streams)),
     connectionStatusMessage('FAILED', `ShipStation rejected ${key}`),
     logMessage('WARN', `GET /orders?x=${encodeURIComponent(secret)} failed; header was ${basic}`),
     streamStatusMessage('orders', 'RUNNING', 1_700_000_000_000),

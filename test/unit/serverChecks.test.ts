@@ -1,6 +1,7 @@
 // Every server check of src/engine/plan/serverChecks.ts against a table of pages it must pass and pages it must
 // refuse: a check that passes a lying page lets state move past rows never read.
 import { describe, expect, test } from '@jest/globals';
+import { v1 } from '../../src/dialects/v1.js';
 import { ServerFault, TransientError } from '../../src/errors.js';
 import type { PageRow } from '../../src/engine/plan/page.js';
 import {
@@ -41,7 +42,12 @@ describe('usableId', () => {
 });
 
 describe('keysetRows', () => {
-  const facts = { cursorField: 'modifyDate', idField: 'orderId', request: { from: FROM, to: Infinity, page: 1 } };
+  const facts = {
+    cursorField: 'modifyDate',
+    idField: 'orderId',
+    request: { from: FROM, to: Infinity, page: 1 },
+    dates: v1.dates,
+  };
   test.each([
     [
       'ascending values',

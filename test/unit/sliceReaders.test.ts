@@ -7,13 +7,13 @@ import { describe, expect, test } from '@jest/globals';
 import { readIncremental, type IncrementalPlan } from '../../src/engine/read/incremental.js';
 import type { ReadTarget } from '../../src/engine/read/streamContext.js';
 import type { ResumePlan } from '../../src/engine/plan/slices.js';
-import { findStream } from '../../src/streams/definitions.js';
 import { silentLogger } from '../../src/protocol/logger.js';
 import { mulberry32, serve, type Row } from '../helpers/keysetModel.js';
+import { v1 } from '../../src/dialects/v1.js';
 
 const T0 = Date.UTC(2024, 0, 1);
 const utcZone = { wallToUtc: (v: number) => v, utcToWall: (v: number) => v, isAmbiguous: () => false };
-const orders = findStream('orders')!;
+const orders = v1.streams.find('orders')!;
 const wall = (ms: number) => new Date(ms).toISOString().slice(0, 23);
 const filterMs = (value: unknown) =>
   typeof value === 'string' ? Date.parse(`${value.replace(' ', 'T')}Z`) : undefined;
@@ -74,7 +74,7 @@ describe('readers sharing slices and fans, with real awaits', () => {
         resume,
         window: { provisional: windowEnd, settled: () => windowEnd },
         pageSize: 10,
-        zone: utcZone,
+        dialect: { ...v1, zone: utcZone },
         lookbackDays: 0,
         maxSlices: 4,
         fresh: { idsAtLast: [] },

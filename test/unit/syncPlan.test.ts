@@ -1,6 +1,7 @@
 // The pure sync plan (src/engine/plan/syncPlan.ts): which readers a catalog makes, which cursor each reads by,
 // where each resumes, and what a person is told, before any request goes out.
 import { describe, expect, test } from '@jest/globals';
+import { v1 } from '../../src/dialects/v1.js';
 import { planSync, type SyncPlanInput } from '../../src/engine/plan/syncPlan.js';
 import { serializeState } from '../../src/engine/plan/streamState.js';
 import { ConfigError } from '../../src/errors.js';
@@ -18,7 +19,14 @@ const stateAt = (wallTime: string, cursorField: string) =>
   );
 
 function plan(streams: SelectedStream[], overrides: Partial<SyncPlanInput> = {}) {
-  return planSync({ streams, state: new Map(), lookbackDays: () => 0, zone: pacificZone, ...overrides });
+  return planSync({
+    offered: v1.streams,
+    streams,
+    state: new Map(),
+    lookbackDays: () => 0,
+    zone: pacificZone,
+    ...overrides,
+  });
 }
 
 describe('jobs', () => {

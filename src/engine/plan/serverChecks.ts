@@ -5,7 +5,8 @@
 import { ServerFault, TransientError } from '../../errors.js';
 import type { ApiRecord } from './envelope.js';
 import type { PageRequest, PageRow, RecordId } from './page.js';
-import { floorSecond, formatWallFilter, parseWallMs } from '../../time/wallClock.js';
+import type { ServerDates } from '../../dialects/dialect.js';
+import { floorSecond } from '../../time/wallClock.js';
 
 /**
  * Rows a page may hold below the requested start, in seconds: a server comparing instants instead of wall
@@ -23,19 +24,24 @@ export interface KeysetPageFacts {
   cursorField: string;
   idField: string;
   request: PageRequest;
+  /** How the server writes its date-times (the dialect's). */
+  dates: Pick<ServerDates, 'parse' | 'formatFilter'>;
 }
 
 /**
  * The cursor value and id of each row, after checking: every id usable, cursor values ascending (ties in any
  * order), none far below the requested start. Rows after the requested end are the reader's to drop.
  */
-export function keysetRows(rows: readonly ApiRecord[], { cursorField, idField, request }: KeysetPageFacts): PageRow[] {
+export function keysetRows(
+  rows: readonly ApiRecord[],
+  { cursorField, idField, request, dates }: KeysetPageFacts,
+): PageRow[] {
   let previous: number | undefined;
   return rows.map((row, i) => {
     const id = row[idField];
     if (!usableId(id))
       throw new ServerFault(`record ${i + 1} of the page has no usable primary key '${idField}' (${describe(id)})`);
-    const value = parseWallMs(row[cursorField]);
+    const value = dates.parse(row[cursorField]);
     if (value !== null) {
       if (previous !== undefined && value < previous) {
         throw new ServerFault(
@@ -44,7 +50,7 @@ export function keysetRows(rows: readonly ApiRecord[], { cursorField, idField, r
       }
       if (request.from !== undefined && floorSecond(value) < request.from - START_TOLERANCE_MS) {
         throw new ServerFault(
-          `a record's ${cursorField} (${String(row[cursorField])}) lies before the requested start ${formatWallFilter(request.from)}: the date filter was ignored`,
+          `a record's ${cursorField} (${String(row[cursorField])}) lies before the requested start ${dates.formatFilter(request.from)}: the date filter was ignored`,
         );
       }
       previous = value;

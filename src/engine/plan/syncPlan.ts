@@ -4,7 +4,7 @@
 // error, not a half-done sync. What a person should hear about (a cursor switched, states that differ) comes
 // back as notes for the caller to log.
 import { childCursorFor, childCursors } from '../../streams/children.js';
-import { findChildStream, findStream } from '../../streams/definitions.js';
+import type { StreamSet } from '../../streams/streamSet.js';
 import type { ChildStreamDefinition, CursorDefinition, SelectedStream, StreamDefinition } from '../../streams/types.js';
 import type { WallClockZone } from '../../time/zone.js';
 import { floorSecond } from '../../time/wallClock.js';
@@ -32,6 +32,8 @@ export interface SyncPlan {
 }
 
 export interface SyncPlanInput {
+  /** The dialect's streams the selection names. */
+  offered: StreamSet;
   streams: readonly SelectedStream[];
   state: ReadonlyMap<string, unknown>;
   /** config.start_date (UTC ms), if any. */
@@ -41,11 +43,11 @@ export interface SyncPlanInput {
   zone: WallClockZone;
 }
 
-export function planSync({ streams, state, startDate, lookbackDays, zone }: SyncPlanInput): SyncPlan {
+export function planSync({ offered, streams, state, startDate, lookbackDays, zone }: SyncPlanInput): SyncPlan {
   const startWall = startDate === undefined ? undefined : zone.utcToWall(startDate);
   const fresh: KeysetPosition = { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] };
   const notes: SyncPlan['notes'] = [];
-  const jobs = groupJobs(streams);
+  const jobs = groupJobs(offered, streams);
   for (const job of jobs) {
     const { def } = job;
     const mode = modeOf(job);
@@ -54,7 +56,9 @@ export function planSync({ streams, state, startDate, lookbackDays, zone }: Sync
     // Each selected stream of the group resumes from its own state; the group reads from the earliest.
     const names = [...(job.parent ? [def.name] : []), ...job.children.map((c) => c.def.name)];
     // A child names the parent's cursor its own way (order_items: orderModifyDate for orders' modifyDate).
-    const plainKeys = new Map(job.children.map(({ def: child }) => [child.name, childCursorFor(child, cursor.field)]));
+    const plainKeys = new Map(
+      job.children.map(({ def: child }) => [child.name, childCursorFor(child, def, cursor.field)]),
+    );
     const plans = names.map((name) => {
       const point = resumePoint(state.get(name), name, cursor.field, zone, startWall, plainKeys.get(name));
       if (point.note) notes.push({ level: 'warn', message: point.note });
@@ -73,7 +77,7 @@ export function planSync({ streams, state, startDate, lookbackDays, zone }: Sync
 }
 
 /** Groups the selected streams by the API stream they are read from, in catalog order. */
-function groupJobs(streams: readonly SelectedStream[]): StreamJob[] {
+function groupJobs(offered: StreamSet, streams: readonly SelectedStream[]): StreamJob[] {
   const jobs = new Map<string, StreamJob>();
   const jobFor = (def: StreamDefinition): StreamJob => {
     let job = jobs.get(def.name);
@@ -81,13 +85,13 @@ function groupJobs(streams: readonly SelectedStream[]): StreamJob[] {
     return job;
   };
   for (const selected of streams) {
-    const def = findStream(selected.name);
+    const def = offered.find(selected.name);
     if (def) {
       jobFor(def).parent = selected;
       continue;
     }
-    const child = findChildStream(selected.name)!;
-    jobFor(findStream(child.parent)!).children.push({ def: child, selected });
+    const child = offered.findChild(selected.name)!;
+    jobFor(offered.parentOf(child)).children.push({ def: child, selected });
   }
   return [...jobs.values()];
 }
@@ -98,6 +102,6 @@ function modeOf(job: StreamJob): { syncMode: SelectedStream['syncMode']; cursor?
   const { def, selected } = job.children[0]!;
   return {
     syncMode: selected.syncMode,
-    cursor: selected.cursorField === undefined ? undefined : childCursors(def)[selected.cursorField],
+    cursor: selected.cursorField === undefined ? undefined : childCursors(def, job.def)[selected.cursorField],
   };
 }

@@ -4,8 +4,9 @@ import { connectionOptions, type Config } from '../../config.js';
 import { asConnectorError } from '../../errors.js';
 import type { Logger } from '../../protocol/logger.js';
 import { createShipStationClient } from '../../shipstation/client.js';
+import type { Dialect } from '../../dialects/dialect.js';
 
-export async function runCheck(config: Config, logger: Logger): Promise<string | null> {
+export async function runCheck(config: Config, dialect: Dialect, logger: Logger): Promise<string | null> {
   const client = createShipStationClient({
     ...connectionOptions(config),
     maxConcurrent: 1,
@@ -14,7 +15,7 @@ export async function runCheck(config: Config, logger: Logger): Promise<string |
     logger,
   });
   try {
-    await client.getJson('/warehouses');
+    await client.getJson(dialect.checkPath);
     return null;
   } catch (err) {
     return asConnectorError(err).message;

@@ -22,14 +22,14 @@ import {
   type ChainLink,
 } from '../plan/pageChain.js';
 import type { ReadTarget } from './streamContext.js';
-import type { WallClockZone } from '../../time/zone.js';
+import type { Dialect } from '../../dialects/dialect.js';
 import { WorkerPool } from './workerPool.js';
 
 export interface FullRefreshOptions {
   pageSize: number;
   /** Requests of the stream at once at most (1 = one page after another). */
   maxSlices: number;
-  zone: WallClockZone;
+  dialect: Dialect;
 }
 
 /** Pages read around one gap (or past the last proven row) without closing it, before giving up for this sync. */
@@ -55,7 +55,7 @@ export async function readFullRefresh(
       resume: { frontier: fresh, pending: [] },
       window: OPEN_WINDOW,
       pageSize: opts.pageSize,
-      zone: opts.zone,
+      dialect: opts.dialect,
       lookbackDays: 0,
       maxSlices: opts.maxSlices,
       fresh,
@@ -349,7 +349,12 @@ class PageChainReader {
     emit: (answer: Answer, rows: PageRow[], records: ApiRecord[], asOf?: number) => Promise<void>,
   ): Promise<Answer> {
     const { def, ctx, sort } = this;
-    const query = { ...def.params, sortBy: sort.sortBy, sortDir: sort.sortDir, page: link.page, pageSize: link.size };
+    const query = this.opts.dialect.listQuery({
+      params: def.params,
+      sort: { by: sort.sortBy, dir: sort.sortDir },
+      page: link.page,
+      pageSize: link.size,
+    });
     return ctx.read(def.path, query, async (body, response) => {
       const result = readEnvelope(body, def.path, def.envelope);
       await ctx.estimateRows(result.total);
@@ -357,6 +362,7 @@ class PageChainReader {
         cursorField: sort.field,
         idField: def.primaryKey[0]!,
         request: { to: Infinity, page: link.page },
+        dates: this.opts.dialect.dates,
       });
       const valued = rows.filter((r): r is Key => r.value !== null);
       for (let i = 1; i < valued.length && this.idsOrderTies; i++) {

@@ -15,8 +15,8 @@ import { keysetRows } from '../plan/serverChecks.js';
 import { SliceSet, type Fan, type ResumePlan, type Slice } from '../plan/slices.js';
 import type { ReadTarget } from './streamContext.js';
 import { checkedState } from '../plan/streamState.js';
-import type { WallClockZone } from '../../time/zone.js';
-import { floorSecond, formatWallFilter } from '../../time/wallClock.js';
+import type { DateRange, Dialect } from '../../dialects/dialect.js';
+import { floorSecond } from '../../time/wallClock.js';
 import { WorkerPool } from './workerPool.js';
 
 /** The window's last second (wall ms): an upper bound until the server has told its time, then final. */
@@ -33,7 +33,8 @@ export interface IncrementalPlan {
   resume: ResumePlan;
   window: WindowTarget;
   pageSize: number;
-  zone: WallClockZone;
+  /** The API's words for a list request, its clock and how it writes dates. */
+  dialect: Dialect;
   /** Days of trailing window to re-read after the main pass (0 = none). */
   lookbackDays: number;
   /** Slices read at once at most (1 = strictly in cursor order). */
@@ -59,7 +60,7 @@ export async function readIncremental(
   const resume = plan.checkpoints ? checkStoredFrontier(def.name, ctx, plan) : plan.resume;
   const set = new SliceSet(resume, plan.window.provisional);
   const save = plan.checkpoints
-    ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.zone) })
+    ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.dialect.zone) })
     : async () => {};
   const reader = new SliceReader(def, ctx, plan, pacer, save);
   await reader.read(set);
@@ -70,7 +71,12 @@ export async function readIncremental(
     await reader.read(new SliceSet({ frontier: { from, idsAtLast: [] }, pending: [] }, windowEnd - 1000));
     for (const cursor of def.lookbackExtraCursors ?? []) {
       ctx.logger.info(`${def.name}: re-scanning the last ${plan.lookbackDays} days by ${cursor.field}`);
-      await windowPass(def, ctx, cursor, from, windowEnd, reader.pageSize, save);
+      // The API cannot sort by this date: its window is a fixed filter, read by keyset on the stream's own
+      // cursor with every proof of the main read (short pages, totals, ties), from the beginning of history.
+      const passReader = new SliceReader(def, ctx, plan, pacer, save, { ...cursor, from, to: windowEnd });
+      await passReader.read(
+        new SliceSet({ frontier: { from: undefined, idsAtLast: [] }, pending: [] }, windowEnd - 1000),
+      );
     }
   }
   await save();
@@ -90,11 +96,11 @@ function checkStoredFrontier(stream: string, ctx: ReadTarget, plan: IncrementalP
     frontier.from <= plan.window.provisional
   )
     return plan.resume;
-  const from = new Date(plan.zone.wallToUtc(frontier.from)).toISOString();
+  const from = new Date(plan.dialect.zone.wallToUtc(frontier.from)).toISOString();
   const start =
     plan.fresh.from === undefined
       ? 'the beginning of its history'
-      : new Date(plan.zone.wallToUtc(plan.fresh.from)).toISOString();
+      : new Date(plan.dialect.zone.wallToUtc(plan.fresh.from)).toISOString();
   ctx.logger.warn(
     `${stream}: the stored position ${from} lies in the future and no record was read there; reading from ${start} instead`,
   );
@@ -126,6 +132,8 @@ class SliceReader {
     private readonly plan: IncrementalPlan,
     private readonly pacer: ReaderPacer,
     private readonly save: () => Promise<void>,
+    /** A fixed filter on another date (a re-scan of voids) beside the cursor's own range. */
+    private readonly filter?: DateRange,
   ) {
     this.pageSize = plan.pageSize;
     this.idField = def.primaryKey[0]!;
@@ -172,23 +180,29 @@ class SliceReader {
   }
 
   private query(request: PageRequest) {
-    const { cursor } = this.plan;
-    return {
-      ...this.def.params,
-      ...(request.from !== undefined ? { [cursor.startParam]: formatWallFilter(request.from) } : {}),
-      ...(Number.isFinite(request.to) ? { [cursor.endParam]: formatWallFilter(request.to) } : {}),
-      sortBy: cursor.sortBy,
-      sortDir: 'ASC',
+    const { cursor, dialect } = this.plan;
+    return dialect.listQuery({
+      params: this.def.params,
+      ranges: [
+        { ...cursor, from: request.from, to: Number.isFinite(request.to) ? request.to : undefined },
+        ...(this.filter ? [this.filter] : []),
+      ],
+      sort: { by: cursor.sortBy, dir: 'ASC' },
       page: request.page,
       pageSize: request.size ?? this.pageSize,
-    };
+    });
   }
 
   private rows(body: unknown, request: PageRequest) {
     const page = readEnvelope(body, this.def.path, this.def.envelope);
     return {
       page,
-      rows: keysetRows(page.rows, { cursorField: this.plan.cursor.field, idField: this.idField, request }),
+      rows: keysetRows(page.rows, {
+        cursorField: this.plan.cursor.field,
+        idField: this.idField,
+        request,
+        dates: this.plan.dialect.dates,
+      }),
     };
   }
 
@@ -298,38 +312,4 @@ interface Held {
   rows: PageRow[];
   records: ApiRecord[];
   asOf?: number;
-}
-
-/**
- * Page numbers over a window on a field the API cannot sort by (voidDate). Rows entering the window while
- * it is read can only push others to a later page (read twice), and a row missed that way is still inside
- * the trailing window at the next sync.
- */
-async function windowPass(
-  def: StreamDefinition,
-  ctx: ReadTarget,
-  cursor: CursorDefinition,
-  from: number,
-  windowEnd: number,
-  pageSize: number,
-  checkpoint: () => Promise<void>,
-): Promise<void> {
-  for (let page = 1; ; page++) {
-    const query = {
-      ...def.params,
-      [cursor.startParam]: formatWallFilter(from),
-      [cursor.endParam]: formatWallFilter(windowEnd),
-      sortBy: cursor.sortBy,
-      sortDir: 'ASC',
-      page,
-      pageSize,
-    };
-    const full = await ctx.read(def.path, query, async (body, response) => {
-      const result = readEnvelope(body, def.path, def.envelope);
-      await ctx.records(result.rows, response.serverTime);
-      await checkpoint();
-      return result.rows.length >= pageSize;
-    });
-    if (!full) return;
-  }
 }

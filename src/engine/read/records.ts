@@ -7,17 +7,18 @@ import { createQuirkNormalizer } from '../../streams/quirks.js';
 import { createSchemaDriftDetector } from '../../streams/schemaDrift.js';
 import { createSchemaAjv, loadStreamSchema } from '../../streams/schemas.js';
 import type { ApiRecord } from '../plan/envelope.js';
+import type { ServerDates } from '../../dialects/dialect.js';
 
 /** Invalid records logged per stream before going quiet: enough to debug, not a flood. */
 const MAX_VALIDATION_WARNINGS = 5;
 
 /** Every value conversion an emitted record of `stream` goes through, in place. */
-/** Converts one record in place; `asOfUtc` is when the server wrote it (see pacificToUtc). */
+/** Converts one record in place; `asOfUtc` is when the server wrote it (see ServerDates.toUtc). */
 export type RecordConverter = (record: ApiRecord, asOfUtc?: number) => void;
 
-export function createValueConverter(stream: string, logger: Logger): RecordConverter {
+export function createValueConverter(stream: string, logger: Logger, serverDates: ServerDates): RecordConverter {
   const schema = loadStreamSchema(stream);
-  const dates = createDateConverter(stream, schema, logger);
+  const dates = createDateConverter(stream, schema, logger, serverDates.toUtc);
   const quirks = createQuirkNormalizer(stream, schema, logger);
   return (record, asOfUtc) => {
     dates(record, asOfUtc);
@@ -26,17 +27,17 @@ export function createValueConverter(stream: string, logger: Logger): RecordConv
 }
 
 /**
- * `alreadyConverted: true` for child streams: their rows are cut from parent records whose values the
- * parent's converter has already converted (converting a date-time again would fail on the UTC form).
+ * `dates`: how the server writes date-times; `'converted'` for child streams, whose rows are cut from parent
+ * records the parent's converter has already converted (converting a date-time again would fail on the UTC form).
  */
 export function createRecordPreparer(
   stream: string,
   logger: Logger,
   validate: boolean,
-  { alreadyConverted = false } = {},
+  dates: ServerDates | 'converted',
 ): RecordConverter {
   const schema = loadStreamSchema(stream);
-  const convert = alreadyConverted ? () => {} : createValueConverter(stream, logger);
+  const convert = dates === 'converted' ? () => {} : createValueConverter(stream, logger, dates);
   const drift = createSchemaDriftDetector(schema, (path) =>
     logger.warn(`${stream}: field '${path}' is in the data but not in the stream schema (schema drift)`),
   );

@@ -12,7 +12,7 @@ import { errorTrace } from '../../protocol/failure.js';
 import type { Logger } from '../../protocol/logger.js';
 import { createShipStationClient, type ShipStationClient } from '../../shipstation/client.js';
 import type { SelectedStream } from '../../streams/types.js';
-import { pacificZone } from '../../time/pacificZone.js';
+import type { Dialect } from '../../dialects/dialect.js';
 import type { KeysetPosition } from '../plan/keyset.js';
 import { planSync, type StreamJob } from '../plan/syncPlan.js';
 import { readFullRefresh } from './fullRefresh.js';
@@ -31,6 +31,8 @@ export type SyncWatcher = (streams: readonly StreamProgress[], budget: () => Cap
 
 export interface SyncInput {
   config: Config;
+  /** The API the config names: its streams, clock and words. */
+  dialect: Dialect;
   streams: SelectedStream[];
   state: Map<string, unknown>;
   emitter: Emitter;
@@ -39,14 +41,15 @@ export interface SyncInput {
 }
 
 export async function runSync(input: SyncInput): Promise<number> {
-  const { config, logger } = input;
+  const { config, logger, dialect } = input;
   // Every state is read before the first request: a bad one is a config error, not a half-done sync.
   const plan = planSync({
+    offered: dialect.streams,
     streams: input.streams,
     state: input.state,
     startDate: config.startDate,
     lookbackDays: (def) => (def.lookbackConfigKey ? config[def.lookbackConfigKey] : 0),
-    zone: pacificZone,
+    zone: dialect.zone,
   });
   for (const note of plan.notes) logger[note.level](note.message);
   const session = new Session(input);
@@ -77,7 +80,7 @@ class Session {
       startedAt: Date.now(),
       settleMs: config.settleMs,
       endDate: config.endDate,
-      zone: pacificZone,
+      zone: input.dialect.zone,
       logger,
     });
     this.client = createShipStationClient({
@@ -158,17 +161,17 @@ class Session {
     const { config, logger } = this.input;
     const { def } = job;
     const parent = job.parent
-      ? this.contextFor(def.name, createRecordPreparer(def.name, logger, config.validateRecords))
+      ? this.contextFor(
+          def.name,
+          createRecordPreparer(def.name, logger, config.validateRecords, this.input.dialect.dates),
+        )
       : undefined;
     const children = job.children.map(({ def: child }) => ({
       def: child,
       // Child rows are cut from parent records already converted to UTC.
-      ctx: this.contextFor(
-        child.name,
-        createRecordPreparer(child.name, logger, config.validateRecords, { alreadyConverted: true }),
-      ),
+      ctx: this.contextFor(child.name, createRecordPreparer(child.name, logger, config.validateRecords, 'converted')),
     }));
-    return new ReadGroup(parent, children, createValueConverter(def.name, logger));
+    return new ReadGroup(parent, children, createValueConverter(def.name, logger, this.input.dialect.dates));
   }
 
   private async runJob(job: StreamJob, group: ReadGroup, fresh: KeysetPosition): Promise<boolean> {
@@ -177,7 +180,7 @@ class Session {
     const members = group.contexts;
     for (const ctx of members) await ctx.setStatus('STARTED');
     try {
-      const common = { pageSize: config.pageSize, maxSlices: config.maxParallelSlices, zone: pacificZone };
+      const common = { pageSize: config.pageSize, maxSlices: config.maxParallelSlices, dialect: this.input.dialect };
       if (job.incremental) {
         await readIncremental(
           def,
