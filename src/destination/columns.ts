@@ -165,7 +165,10 @@ export function isTimestamp(text: string): boolean {
 
 /** How a value goes into its column. */
 export const DIRECT = 0;
-/** Exactly, but only as text cast in SQL (DuckDB reads a JSON number into a DECIMAL through a double). */
+/**
+ * Exactly, but only as text cast in SQL: DuckDB reads a JSON number into a DECIMAL through a double, and prints
+ * long numbers in a JSON value back differently; a cast from text keeps either as written.
+ */
 export const AS_TEXT = 1;
 export const MISFIT = 2;
 export type Fit = typeof DIRECT | typeof AS_TEXT | typeof MISFIT;
@@ -185,10 +188,10 @@ function fitsBigint(m: Member, raw: Buffer): boolean {
   return Number.isSafeInteger(Number(text)) && exactAsDouble(text);
 }
 
-/** Numbers a double holds exactly: the scanner judged the others; long plain integers are judged here. */
+/** Numbers a double holds exactly: up to 15 significant digits always; longer ones are checked. */
 function fitsDouble(m: Member, raw: Buffer): boolean {
-  if (m.inexact) return false;
-  return !m.plain || m.intDigits <= 15 || exactAsDouble(raw.toString('latin1', m.start, m.end));
+  if (!m.long && (!m.plain || m.intDigits <= 15)) return true;
+  return exactAsDouble(raw.toString('latin1', m.start, m.end));
 }
 
 /**
@@ -219,7 +222,8 @@ export function fitting(type: ColumnType, m: Member, raw: Buffer): Fit {
     case 'BOOLEAN':
       return m.kind === TRUE || m.kind === FALSE ? DIRECT : MISFIT;
     case 'JSON':
-      return m.inexact ? MISFIT : DIRECT;
+      // DuckDB's JSON reader would print a long number back differently: such a value goes as text, kept as is.
+      return m.long ? AS_TEXT : DIRECT;
     case 'BIGINT':
       return m.kind === NUMBER && fitsBigint(m, raw) ? DIRECT : MISFIT;
     case 'DOUBLE':

@@ -33,7 +33,7 @@ export async function moveExtrasIntoColumn(
       if (!value || how === MISFIT) continue;
       const rest = members.filter((m) => m.key !== column.name).map((m) => raw.toString('utf8', m.keyAt, m.end));
       const v = raw.toString('utf8', value.start, value.end);
-      const line = `{"r":${String(rowid)},"v":${how === AS_TEXT ? 'null' : v},"t":${how === AS_TEXT ? `"${v}"` : 'null'},"x":${rest.length ? JSON.stringify(`{${rest.join(',')}}`) : 'null'}}`;
+      const line = `{"r":${String(rowid)},"v":${how === AS_TEXT ? 'null' : v},"t":${how === AS_TEXT ? JSON.stringify(v) : 'null'},"x":${rest.length ? JSON.stringify(`{${rest.join(',')}}`) : 'null'}}`;
       segments.append(line, undefined, '\n');
       moved++;
     }
@@ -44,7 +44,7 @@ export async function moveExtrasIntoColumn(
     const dated = column.type === 'TIMESTAMPTZ' || column.type === 'DATE';
     const typed = dated
       ? `CAST(s.v AS ${column.type})`
-      : scaleOf(column.type) >= 0
+      : scaleOf(column.type) >= 0 || column.type === 'JSON'
         ? `COALESCE(CAST(s.t AS ${column.type}), s.v)`
         : 's.v';
     await db.run(

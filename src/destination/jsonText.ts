@@ -1,6 +1,7 @@
 // A message line's JSON text read without building its values: where each member of the first three levels
 // lies in the line's bytes (the message, its record, the record's data), what kind of value it is, and what of it
-// DuckDB would refuse or change (a lone UTF-16 surrogate, a key twice in one object, a number a double cannot hold).
+// DuckDB would refuse or change (a lone UTF-16 surrogate, a key twice in one object, a number with more digits
+// than a double holds).
 // The loader copies values from these byte ranges, so nothing it stores was re-serialised from parsed numbers.
 // Iterative, so nesting depth costs memory, not stack; as strict as JSON.parse (a test compares the two).
 
@@ -25,6 +26,8 @@ const LISTED_DEPTH = 3;
 
 export interface Member {
   key: string;
+  /** The key's number among the names seen so far (-1 when it has none): per-key facts can live in an array. */
+  id: number;
   /** Byte offsets in the line: the key's opening quote, the value's first byte, one past its last. */
   keyAt: number;
   start: number;
@@ -32,8 +35,12 @@ export interface Member {
   kind: Kind;
   /** A string holding an escape: its bytes are not its text. */
   escaped: boolean;
-  /** A number, here or nested, whose value a double does not hold exactly; plain integers are never inexact. */
-  inexact: boolean;
+  /**
+   * A number, here or nested, with more significant digits than 15 or an exponent near a double's limits: a
+   * double may not hold it, and DuckDB's JSON reader may print it back differently. Plain integers never are:
+   * DuckDB keeps them as written at any size.
+   */
+  long: boolean;
   /** Numbers: written as a plain integer (no fraction, no exponent). */
   plain: boolean;
   /** Numbers: digits before the point without leading zeros, after it without trailing zeros; an exponent. */
@@ -63,38 +70,60 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-const newMember = (key: string, keyAt: number, start: number): Member => ({
+const newMember = (key: string, id: number, keyAt: number, start: number): Member => ({
   key,
+  id,
   keyAt,
   start,
   end: start,
   kind: NULL,
   escaped: false,
-  inexact: false,
+  long: false,
   plain: false,
   intDigits: 0,
   fracDigits: 0,
   exponent: false,
 });
 
+interface KeyName {
+  bytes: Buffer;
+  name: string;
+  id: number;
+}
+
 /**
- * Key names, decoded once: records repeat the same keys line after line. Bounded, so a stream of ever new keys
- * costs a decode each rather than memory.
+ * Key names, decoded once: records repeat the same keys line after line, mostly in the same order, so the key
+ * at a place is first compared with the one found there last time. Bounded, so a stream of ever new keys costs
+ * a decode each rather than memory.
  */
 class KeyNames {
-  private readonly byHash = new Map<number, Array<{ bytes: Buffer; name: string; id: number }>>();
+  private readonly byHash = new Map<number, KeyName[]>();
+  /** Per depth, the key found last at each index of an object. */
+  private readonly recent: KeyName[][] = [[], [], [], []];
   private count = 0;
   static readonly MAX = 4096;
 
-  /** The name of the key in buf[start, end) (no escapes), and its id (-1 when not kept). */
-  lookup(buf: Buffer, start: number, end: number, hash: number): { name: string; id: number } {
+  /** The key in buf[start, end) (no escapes) at `index` of an object at `depth`. */
+  at(buf: Buffer, start: number, end: number, depth: number, index: number): KeyName {
+    const row = this.recent[depth]!;
+    const guess = row[index];
+    if (guess && sameBytes(guess.bytes, buf, start, end)) return guess;
+    let hash = 0;
+    for (let k = start; k < end; k++) hash = (Math.imul(hash, 31) + buf[k]!) | 0;
+    const found = this.lookup(buf, start, end, hash);
+    if (index < 256) row[index] = found;
+    return found;
+  }
+
+  private lookup(buf: Buffer, start: number, end: number, hash: number): KeyName {
     const candidates = this.byHash.get(hash);
     if (candidates) {
       for (const c of candidates) if (sameBytes(c.bytes, buf, start, end)) return c;
     }
     const name = buf.toString('utf8', start, end);
-    if (this.count >= KeyNames.MAX) return { name, id: -1 };
-    const entry = { bytes: Buffer.from(buf.subarray(start, end)), name, id: this.count++ };
+    const bytes = Buffer.from(buf.subarray(start, end));
+    if (this.count >= KeyNames.MAX) return { bytes, name, id: -1 };
+    const entry = { bytes, name, id: this.count++ };
     if (candidates) candidates.push(entry);
     else this.byHash.set(hash, [entry]);
     return entry;
@@ -213,20 +242,17 @@ class Scanner {
         if (!list) {
           this.skipString();
         } else {
-          // The key's hash is taken on the way: it names the key in the table of known names.
-          let hash = 0;
           i++;
           while (i < to) {
             const k = buf[i]!;
             if (k === 34 || k === 92 || k < 32) break;
-            hash = (Math.imul(hash, 31) + k) | 0;
             i++;
           }
           let key: string;
           let id = -1;
           if (i < to && buf[i] === 34) {
             this.i = i + 1;
-            ({ name: key, id } = keyNames.lookup(buf, keyAt + 1, i, hash));
+            ({ name: key, id } = keyNames.at(buf, keyAt + 1, i, this.closers.length, list.length));
           } else {
             this.skipString();
             key = JSON.parse(buf.toString('utf8', keyAt, this.i)) as string;
@@ -239,7 +265,7 @@ class Scanner {
           } else if (id >= 0) {
             seenIn[id] = serial;
           }
-          pending = newMember(key, keyAt, 0);
+          pending = newMember(key, id, keyAt, 0);
           list.push(pending);
         }
         i = this.skipSpace();
@@ -292,16 +318,16 @@ class Scanner {
     if (member) {
       member.end = this.i;
       // What an inner value holds, its listed parent holds too.
-      if (member.inexact) this.markInexact();
+      if (member.long) this.markLong();
     }
   }
 
-  /** Marks the innermost open listed member as holding an inexact number. */
-  private markInexact(): void {
+  /** Marks the innermost open listed member as holding a long number. */
+  private markLong(): void {
     for (let d = this.open.length - 1; d >= 0; d--) {
       const m = this.open[d];
       if (m) {
-        m.inexact = true;
+        m.long = true;
         return;
       }
     }
@@ -425,22 +451,21 @@ class Scanner {
     }
     this.i = i;
     const plain = !fraction && !exponent;
-    let inexact = false;
+    let long = false;
     if (!plain && firstNonZero >= 0) {
       // Up to 15 significant digits in a double's normal range always read back as themselves.
       const significant = lastNonZero - firstNonZero + 1 - (firstNonZero < pointAt && lastNonZero > pointAt ? 1 : 0);
       const magnitude = exp + (firstNonZero < pointAt ? pointAt - firstNonZero : pointAt - firstNonZero + 1);
-      if (significant > 15 || magnitude > 300 || magnitude < -290)
-        inexact = !exactAsDouble(buf.toString('latin1', start, i));
+      long = significant > 15 || magnitude > 300 || magnitude < -290;
     }
-    if (inexact) this.markInexact();
+    if (long) this.markLong();
     if (member) {
       member.kind = NUMBER;
       member.plain = plain;
       member.intDigits = intDigits;
       member.fracDigits = fracDigits;
       member.exponent = exponent;
-      if (inexact) member.inexact = true;
+      if (long) member.long = true;
     }
   }
 }

@@ -8,7 +8,12 @@ export function summaryLines(summary: LoadSummary, file: string): string[] {
   const rows = [...summary.streams]
     .filter(([, r]) => r.rows > r.rejected)
     .map(([name, r]) => `${name} ${r.rows - r.rejected}`);
-  out.push(`loaded into ${file}: ${rows.length ? rows.join(', ') : 'no records'}; ${summary.states} states`);
+  const records = rows.length ? rows.join(', ') : 'no records';
+  out.push(
+    summary.stopped
+      ? `stopped before the input ended: received ${records}; committed what its ${summary.states} states cover in ${file}`
+      : `loaded into ${file}: ${records}; ${summary.states} states`,
+  );
   for (const [name, report] of summary.streams) {
     for (const [field, n] of report.misfits)
       out.push(

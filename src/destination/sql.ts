@@ -29,7 +29,8 @@ export const CREATE_REJECTED = `CREATE TABLE IF NOT EXISTS ${REJECTED_TABLE} (st
 
 /** Dates and date-times are read as text and cast in SQL, with the session's UTC zone for a missing offset. */
 const castLater = (c: Column) => c.type === 'TIMESTAMPTZ' || c.type === 'DATE';
-const isDecimal = (c: Column) => scaleOf(c.type) >= 0;
+/** Columns whose values may come as text (`t`): decimals and JSON (see columns.ts, AS_TEXT). */
+const asText = (c: Column) => scaleOf(c.type) >= 0 || c.type === 'JSON';
 
 /** The longest line DuckDB's JSON reader takes by default; a batch holding longer lines raises it for itself. */
 export const MIN_OBJECT_BYTES = 16 * 1024 * 1024;
@@ -38,8 +39,8 @@ export const MIN_OBJECT_BYTES = 16 * 1024 * 1024;
  * The rows of segment files (see stage.ts): `_airbyte_seq`, then the stream table's columns (or only `only` of
  * them). The reader types every value as its column declares; the stage let through only values of that JSON type
  * that the type holds exactly, so nothing is coerced, and a cast that still fails stops the load (it is never
- * turned into NULL). Decimals staged as text (`t`) win over the same field read as a number; the extras, staged as
- * text, become JSON by a cast that keeps the text as it is.
+ * turned into NULL). Values staged as text (`t`: decimals, JSON with long numbers) win over the same field read
+ * as JSON; they and the extras (text too) are cast, which keeps JSON text as it is.
  */
 export function readSegments(
   plan: StreamPlan,
@@ -50,12 +51,12 @@ export function readSegments(
   const columns = only ? plan.columns.filter((c) => only.includes(c.name)) : plan.columns;
   const fields = columns.map((c) => `${quote(c.name)} ${castLater(c) ? 'VARCHAR' : c.type}`).join(', ');
   const record = `STRUCT(${[only ? '' : 'emitted_at DOUBLE', fields ? `data STRUCT(${fields})` : ''].filter(Boolean).join(', ')})`;
-  const decimals = only ? [] : columns.filter(isDecimal);
+  const texts = only ? [] : columns.filter(asText);
   const value = (c: Column) => {
     const v = `m.record.data.${quote(c.name)}`;
     const typed = castLater(c)
       ? `CAST(${v} AS ${c.type})`
-      : isDecimal(c) && !only
+      : asText(c) && !only
         ? `COALESCE(CAST(t.${quote(c.name)} AS ${c.type}), ${v})`
         : v;
     return `${typed} AS ${quote(c.name)}`;
@@ -66,10 +67,10 @@ export function readSegments(
       `CAST(epoch_ms(CAST(trunc(m.record.emitted_at) AS BIGINT)) AS TIMESTAMPTZ) AS ${quote(EXTRACTED_AT)}`,
       `CAST(x AS JSON) AS ${quote(EXTRAS)}`,
     );
-  const texts = decimals.length
-    ? `t: ${literal(`STRUCT(${decimals.map((c) => `${quote(c.name)} VARCHAR`).join(', ')})`)}, `
+  const textStruct = texts.length
+    ? `t: ${literal(`STRUCT(${texts.map((c) => `${quote(c.name)} VARCHAR`).join(', ')})`)}, `
     : '';
-  const types = `{s: 'BIGINT', ${only ? '' : "x: 'VARCHAR', "}${texts}m: ${literal(`STRUCT(record ${record})`)}}`;
+  const types = `{s: 'BIGINT', ${only ? '' : "x: 'VARCHAR', "}${textStruct}m: ${literal(`STRUCT(record ${record})`)}}`;
   return `SELECT ${select.join(', ')} FROM read_json([${files.map(literal).join(', ')}], format = 'newline_delimited', maximum_object_size = ${objectBytes(longest)}, columns = ${types})`;
 }
 

@@ -2,8 +2,8 @@
 // stream's segments as `{"s":<line number>,"m":<the message line as received>}`. Nothing is re-serialised and no
 // value crosses into DuckDB one at a time: DuckDB's JSON reader parses and types the lines in bulk. A record with
 // values that do not fit their column exactly, or fields the schema does not declare, is rebuilt from the line's
-// own text: the fields that fit as they were, the others whole into `"x"` (the extras, as text), and decimals
-// DuckDB would read through a double into `"t"`, as text. A record that cannot be stored as received (a flaw the
+// own text: the fields that fit as they were, the others whole into `"x"` (the extras, as text), and values
+// DuckDB would read through a double (decimals, long numbers in JSON) into `"t"`, as text. A record that cannot be stored as received (a flaw the
 // reader found, or a primary key that does not fit) goes whole to a third file, for the rejected table.
 // For a deduplicated stream, each record's key and cursor also go to a small second file, so that choosing the
 // rows to merge does not parse the records twice.
@@ -37,8 +37,16 @@ const NAMED_REJECTS = 5;
 
 const bump = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
 
+/** What the stage knows of a field name: its column type (none: undeclared) and whether it is in the key. */
+interface FieldFacts {
+  type: ColumnType | undefined;
+  key: boolean;
+}
+
 export class Stage {
   private readonly types: Map<string, ColumnType>;
+  /** FieldFacts by the scanner's key id: one array read per field instead of map lookups. */
+  private readonly facts: FieldFacts[] = [];
   private readonly records: Segments;
   private readonly keys: Segments | undefined;
   private readonly rejects: Segments;
@@ -68,12 +76,12 @@ export class Stage {
     let plain = true;
     let keys = 0;
     for (const f of fields) {
-      const type = this.types.get(f.key);
+      const { type, key } = this.factsOf(f);
       if (type === undefined || fitting(type, f, raw) !== DIRECT) {
         plain = false;
         break;
       }
-      if (f.kind !== NULL && this.primaryKey.includes(f.key)) keys++;
+      if (key && f.kind !== NULL) keys++;
     }
     if (plain && keys === this.primaryKey.length) {
       this.keys?.append(this.keyLine(record, fields), undefined, '\n');
@@ -81,6 +89,14 @@ export class Stage {
       return;
     }
     this.rebuild(record);
+  }
+
+  private factsOf(f: Member): FieldFacts {
+    const known = f.id >= 0 ? this.facts[f.id] : undefined;
+    if (known) return known;
+    const facts = { type: this.types.get(f.key), key: this.primaryKey.includes(f.key) };
+    if (f.id >= 0) this.facts[f.id] = facts;
+    return facts;
   }
 
   /** The record without what does not fit: the fields that do as written, the others as text beside them. */
@@ -113,7 +129,7 @@ export class Stage {
     let line = `{"s":${record.line}`;
     if (extras.length) line += `,"x":${JSON.stringify(`{${extras.map(text).join(',')}}`)}`;
     if (texts.length)
-      line += `,"t":{${texts.map((f) => `${JSON.stringify(f.key)}:"${raw.toString('latin1', f.start, f.end)}"`).join(',')}}`;
+      line += `,"t":{${texts.map((f) => `${JSON.stringify(f.key)}:${JSON.stringify(raw.toString('utf8', f.start, f.end))}`).join(',')}}`;
     line += `,"m":{"record":{"emitted_at":${record.emittedAt},"data":{${kept.map(text).join(',')}}}}}\n`;
     this.keys?.append(this.keyLine(record, kept), undefined, '\n');
     this.records.append(line, undefined, '');

@@ -7,15 +7,22 @@ import { ROOT, writeFiles } from '../helpers/cli.js';
 export const LOAD = join(ROOT, 'dist', 'bin', 'shipstation-load.js');
 export const SYNC = join(ROOT, 'dist', 'bin', 'shipstation-sync.js');
 
-export function loadLines(database: string, lines: unknown[], catalog?: unknown) {
-  const args = [
+/** Lines are messages (as JSON), text, or bytes (sent as they are); a catalog given as text is written as it is. */
+export function loadLines(database: string, lines: unknown[], catalog?: unknown, args: string[] = []) {
+  const argv = [
     LOAD,
     '--duckdb',
     database,
     ...(catalog === undefined ? [] : ['--catalog', writeFiles({ 'catalog.json': catalog })['catalog.json']!]),
+    ...args,
   ];
-  const input = `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
-  return spawnSync(process.execPath, args, {
+  const input = Buffer.concat(
+    lines.flatMap((l) => [
+      Buffer.isBuffer(l) ? l : Buffer.from(typeof l === 'string' ? l : JSON.stringify(l)),
+      Buffer.from('\n'),
+    ]),
+  );
+  return spawnSync(process.execPath, argv, {
     input,
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },

@@ -149,17 +149,19 @@ describe('members: where each value lies, and what it is', () => {
     expect(r.members![0]!.duplicate).toBe('x');
   });
 
-  test('numbers: their shape, and whether a double holds them (plain integers are exact in JSON at any size)', () => {
+  test('numbers: their shape, and whether they are long (plain integers never are: DuckDB keeps them at any size)', () => {
     const [a, b, c, d, e] = scanJson(
       Buffer.from(
         '{"a":120,"b":-0.50,"c":1.5e3,"d":[0.1,[1.0000000000000000000001]],"e":123456789012345678901234567890}',
       ),
     ).members!;
-    expect(a).toMatchObject({ plain: true, intDigits: 3, fracDigits: 0, exponent: false, inexact: false });
-    expect(b).toMatchObject({ plain: false, intDigits: 0, fracDigits: 1, exponent: false, inexact: false });
-    expect(c).toMatchObject({ plain: false, intDigits: 1, fracDigits: 1, exponent: true, inexact: false });
-    expect(d).toMatchObject({ inexact: true });
-    expect(e).toMatchObject({ plain: true, intDigits: 30, inexact: false });
+    expect(a).toMatchObject({ plain: true, intDigits: 3, fracDigits: 0, exponent: false, long: false });
+    expect(b).toMatchObject({ plain: false, intDigits: 0, fracDigits: 1, exponent: false, long: false });
+    expect(c).toMatchObject({ plain: false, intDigits: 1, fracDigits: 1, exponent: true, long: false });
+    expect(d).toMatchObject({ long: true });
+    expect(e).toMatchObject({ plain: true, intDigits: 30, long: false });
+    const [f, g, h] = scanJson(Buffer.from('{"f":0.30000000000000004,"g":1e-300,"h":[123456789012345]}')).members!;
+    expect([f!.long, g!.long, h!.long]).toEqual([true, true, false]);
   });
 
   test.each([
