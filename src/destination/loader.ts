@@ -1,7 +1,8 @@
 // Reads a source's Airbyte messages and loads them through a writer. Any source's output will do, into any
 // destination: the loader knows only the protocol, the configured catalog and the Writer interface.
 import type { Readable } from 'node:stream';
-import { lines, parseMessage, MalformedMessageError } from './messageReader.js';
+import { DestinationError } from './errors.js';
+import { lines, MalformedMessageError, parseMessage } from './messageReader.js';
 import type { StreamReport, Writer } from './writer.js';
 
 export interface LoadSummary {
@@ -51,8 +52,9 @@ export async function load(input: Readable, writer: Writer, say: Say, options: L
   } catch (err) {
     // Reading ended by the signal is a stop, not a failure.
     if (!options.signal?.aborted) {
-      // What the states before a malformed line cover is sound: keep it, then stop.
-      if (err instanceof MalformedMessageError) await writer.commitStates();
+      // What the states before a bad line (or a full disk) cover is sound: keep it, then stop. When committing
+      // is what failed, trying again fails the same way: the first error is the one to report.
+      if (err instanceof DestinationError) await writer.commitStates().catch(() => undefined);
       throw err;
     }
   } finally {
