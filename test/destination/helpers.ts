@@ -8,7 +8,13 @@ export const LOAD = join(ROOT, 'dist', 'bin', 'shipstation-load.js');
 export const SYNC = join(ROOT, 'dist', 'bin', 'shipstation-sync.js');
 
 /** Lines are messages (as JSON), text, or bytes (sent as they are); a catalog given as text is written as it is. */
-export function loadLines(database: string, lines: unknown[], catalog?: unknown, args: string[] = []) {
+export function loadLines(
+  database: string,
+  lines: unknown[],
+  catalog?: unknown,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+) {
   const argv = [
     LOAD,
     '--duckdb',
@@ -25,7 +31,7 @@ export function loadLines(database: string, lines: unknown[], catalog?: unknown,
   return spawnSync(process.execPath, argv, {
     input,
     encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
     timeout: 60_000,
   });
 }
