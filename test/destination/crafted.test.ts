@@ -31,8 +31,15 @@ const stream = (name: string) => ({
 const catalog = {
   streams: [
     { stream: stream('t'), sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: ['at'] },
-    // Optional fields given as null, as the connector accepts them.
-    { stream: stream('u'), sync_mode: 'incremental', destination_sync_mode: 'append_dedup', cursor_field: null },
+    // Optional fields given as null (as Airbyte's Python models write them), as the connector accepts them.
+    {
+      stream: { ...stream('u'), namespace: null, default_cursor_field: null, source_defined_cursor: null },
+      sync_mode: 'incremental',
+      destination_sync_mode: 'append_dedup',
+      cursor_field: null,
+      primary_key: null,
+      generation_id: null,
+    },
   ],
 };
 const db = () => join(tempDir(), 'crafted.duckdb');

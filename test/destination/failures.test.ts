@@ -60,7 +60,9 @@ function fullAfter(limit: number): SegmentFiles {
   };
 }
 
-const mine = () => readdirSync(tmpdir()).filter((n) => n.startsWith(`shipstation-load-${process.pid}-`));
+/** The temporary folders of a process (this one, or a command it ran). */
+const foldersOf = (pid = process.pid) => readdirSync(tmpdir()).filter((n) => n.startsWith(`shipstation-load-${pid}-`));
+const mine = () => foldersOf();
 
 describe('a full disk', () => {
   afterEach(() => expect(mine()).toEqual([]));
@@ -99,6 +101,7 @@ describe('a full disk', () => {
     symlinkSync('/dev/full', `${file}.wal`);
     const r = loadLines(file, input(30).slice(11), catalog);
     unlinkSync(`${file}.wal`);
+    expect(foldersOf(r.pid)).toEqual([]);
     expect([r.status, r.stderr.trim().split('\n').at(-1)]).toEqual([
       1,
       `shipstation-load: no space left on the device holding ${file}: nothing of the batch being written was committed; free space and run again (the next run resumes from the stored state)`,
@@ -114,6 +117,7 @@ describe('the file system and other processes', () => {
     const holder = await DuckDBInstance.create(file);
     try {
       const r = loadLines(file, input(10), catalog);
+      expect(foldersOf(r.pid)).toEqual([]);
       expect([r.status, r.stderr]).toEqual([
         1,
         `shipstation-load: ${file} is in use by another process (${process.execPath}, PID ${process.pid}), a sync or a query: wait for it to finish or stop it, then run again\n`,
@@ -138,11 +142,13 @@ describe('the file system and other processes', () => {
     const file = path();
     const r = loadLines(file, input(1), catalog);
     expect([r.status, r.stderr]).toEqual([1, `shipstation-load: ${file}${says}\n`]);
+    expect(foldersOf(r.pid)).toEqual([]);
   });
 
   const sysfs = existsSync('/sys/kernel');
   (sysfs ? test : test.skip)('a folder it may not write to (sysfs refuses even root): one sentence, exit 1', () => {
     const r = loadLines('/sys/kernel/shop.duckdb', input(1), catalog);
+    expect(foldersOf(r.pid)).toEqual([]);
     expect([r.status, r.stderr]).toEqual([
       1,
       'shipstation-load: permission denied on /sys/kernel/shop.duckdb (or its folder, where DuckDB writes its .wal file): fix the permissions or choose another file\n',

@@ -2,7 +2,7 @@
 // while it reads, while the loader reads its input; what is complete is committed, the lock is released, the exit
 // code says which signal, and no process outlives the command (npm included). A connector killed by a signal is
 // reported as such. Each test waits for the point it aims at by watching processes and files, never the clock.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,12 +51,20 @@ interface Run {
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Commands started by the test running now: killed after it, so one that ignores a signal fails only its test. */
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 function start(command: string, args: string[], stdin: 'pipe' | 'ignore' = 'ignore', cwd = ROOT): Run {
   const child = spawn(command, args, {
     stdio: [stdin, 'ignore', 'pipe'],
     env: { ...process.env, NODE_OPTIONS: '', SHIPSTATION_PROGRESS: 'off' },
     cwd,
   });
+  started.push(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
