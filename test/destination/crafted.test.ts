@@ -4,7 +4,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/cli.js';
-import { loadLines, query } from './helpers.js';
+import { loadHere, loadLines, query } from './helpers.js';
 import { record, state } from './messages.js';
 
 const schema = {
@@ -312,14 +312,16 @@ describe('a schema change never rewrites a stored value', () => {
     async (_, before, after, stored, from, to, example) => {
       const file = db();
       expect(
-        loadLines(
-          file,
-          stored.map((v, i) => rec(`{"id":${i},"v":${v}}`)),
-          typed(before),
+        (
+          await loadHere(
+            file,
+            stored.map((v, i) => rec(`{"id":${i},"v":${v}}`)),
+            typed(before),
+          )
         ).status,
       ).toBe(0);
       const kept = await values(file);
-      const r = loadLines(file, [rec('{"id":9}')], typed(after));
+      const r = await loadHere(file, [rec('{"id":9}')], typed(after));
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(
         new RegExp(
@@ -368,23 +370,35 @@ describe('a schema change never rewrites a stored value', () => {
   ])('%s, when every value stays the same: converted', async (_, before, after, stored, expected, type) => {
     const file = db();
     expect(
-      loadLines(
-        file,
-        stored.map((v, i) => rec(`{"id":${i},"v":${v}}`)),
-        typed(before),
+      (
+        await loadHere(
+          file,
+          stored.map((v, i) => rec(`{"id":${i},"v":${v}}`)),
+          typed(before),
+        )
       ).status,
     ).toBe(0);
-    const r = loadLines(file, [], typed(after));
+    const r = await loadHere(file, [], typed(after));
     expect([r.status, r.stderr]).toEqual([0, `loaded into ${file}: no records; 0 states\n`]);
     const rows = await values(file);
     expect(rows.map((row) => row.v)).toEqual(expected);
     expect(new Set(rows.map((row) => row.t))).toEqual(new Set([type]));
   });
 
+  test('the command prints the sentence as its last line and exits 1', async () => {
+    const file = db();
+    expect(loadLines(file, [rec('{"id":1,"v":1.5}')], typed({ type: 'number' })).status).toBe(0);
+    const r = loadLines(file, [], typed({ type: 'integer' }));
+    expect([r.status, r.stderr.trim().split('\n').at(-1)]).toEqual([
+      1,
+      'shipstation-load: c.v: the stream\'s schema now declares BIGINT, but the table holds 1 DOUBLE value(s) that BIGINT would change (e.g. 1.5); nothing was changed. Rebuild the table from the source (shipstation-sync --full-refresh --streams c), or first keep the stored values under another name (ALTER TABLE "c" RENAME "v" TO "v_double") and run again',
+    ]);
+  });
+
   test('a column without values takes any new type', async () => {
     const file = db();
-    expect(loadLines(file, [rec('{"id":1}')], typed({ type: 'number' })).status).toBe(0);
-    expect(loadLines(file, [rec('{"id":2,"v":"now a string"}')], typed({ type: 'string' })).status).toBe(0);
+    expect((await loadHere(file, [rec('{"id":1}')], typed({ type: 'number' }))).status).toBe(0);
+    expect((await loadHere(file, [rec('{"id":2,"v":"now a string"}')], typed({ type: 'string' }))).status).toBe(0);
     expect(await values(file)).toEqual([
       { id: '1', v: null, t: 'VARCHAR' },
       { id: '2', v: 'now a string', t: 'VARCHAR' },
@@ -410,17 +424,19 @@ describe('a schema change never rewrites a stored value', () => {
       ],
     });
     expect(
-      loadLines(
-        file,
-        [
-          rec('{"id":1,"v":9007199254740993,"w":"stays"}'),
-          rec('{"id":2,"v":"not an integer"}'),
-          rec('{"id":3,"v":null}'),
-        ],
-        cat(none),
+      (
+        await loadHere(
+          file,
+          [
+            rec('{"id":1,"v":9007199254740993,"w":"stays"}'),
+            rec('{"id":2,"v":"not an integer"}'),
+            rec('{"id":3,"v":null}'),
+          ],
+          cat(none),
+        )
       ).status,
     ).toBe(0);
-    expect(loadLines(file, [], cat(gained)).status).toBe(0);
+    expect((await loadHere(file, [], cat(gained))).status).toBe(0);
     expect(
       await query(file, 'SELECT id, CAST(v AS VARCHAR) AS v, CAST(_airbyte_extras AS VARCHAR) AS x FROM c ORDER BY id'),
     ).toEqual([
