@@ -55,7 +55,13 @@ const ROW_GROUP_SIZE = 16_384;
  * DuckDB's own memory (past it, it spills to disk). One thread: the loader commits one batch at a time, and a
  * second thread costs more in coordination than it gains on a machine that also runs the connector.
  */
-const SETTINGS = { threads: '1', memory_limit: '128MB', preserve_insertion_order: 'false' };
+const MEMORY_MB = 128;
+const SETTINGS = { threads: '1', memory_limit: `${MEMORY_MB}MB`, preserve_insertion_order: 'false' };
+/**
+ * DuckDB's JSON reader holds about three copies of its longest line: a batch with long lines (up to the loader's
+ * line limit) gets room for four for the time of its commit, so a long record is never refused for memory.
+ */
+const memoryFor = (longest: number) => Math.max(MEMORY_MB, Math.ceil((4 * longest) / (1 << 20)) + 64);
 
 interface StreamSlot {
   plan: StreamPlan;
@@ -285,19 +291,25 @@ export class DuckDBWriter implements Writer {
       slot.state = undefined;
     }
     if (work.length === 0) return;
-    const running = this.transaction(async () => {
-      for (const { plan, batch, state } of work) {
-        const statements =
-          plan.mode === 'overwrite'
-            ? replaceWithSegments(plan, batch.records)
-            : batch.records.files.length
-              ? mergeSegments(plan, batch.records, batch.keys ?? { files: [], longest: 0 })
-              : [];
-        if (batch.rejected.files.length) statements.push(insertRejected(plan.name, batch.rejected));
-        for (const sql of statements) await this.db.run(sql);
-        if (state) await this.saveState(plan.name, state);
-      }
-    })
+    const longest = Math.max(
+      ...work.map(({ batch }) => Math.max(batch.records.longest, batch.keys?.longest ?? 0, batch.rejected.longest)),
+    );
+    const memory = memoryFor(longest);
+    const running = this.withMemory(memory, () =>
+      this.transaction(async () => {
+        for (const { plan, batch, state } of work) {
+          const statements =
+            plan.mode === 'overwrite'
+              ? replaceWithSegments(plan, batch.records)
+              : batch.records.files.length
+                ? mergeSegments(plan, batch.records, batch.keys ?? { files: [], longest: 0 })
+                : [];
+          if (batch.rejected.files.length) statements.push(insertRejected(plan.name, batch.rejected));
+          for (const sql of statements) await this.db.run(sql);
+          if (state) await this.saveState(plan.name, state);
+        }
+      }),
+    )
       .then(() => {
         for (const { stage, batch } of work) stage.release(batch);
       })
@@ -308,6 +320,17 @@ export class DuckDBWriter implements Writer {
     // Its failure surfaces at the next settled(); until then it must not count as unhandled.
     running.catch(() => undefined);
     this.committing = running;
+  }
+
+  /** Runs `body` with DuckDB's memory limit raised to `mb` (when that is more than usual), then lowers it again. */
+  private async withMemory(mb: number, body: () => Promise<void>): Promise<void> {
+    if (mb <= MEMORY_MB) return body();
+    await this.db.run(`SET memory_limit = '${mb}MB'`);
+    try {
+      await body();
+    } finally {
+      await this.db.run(`SET memory_limit = '${MEMORY_MB}MB'`);
+    }
   }
 
   /** The state's text as the source wrote it (a cast to JSON keeps the text): the next read gets it unchanged. */

@@ -240,6 +240,16 @@ describe('whole inputs and catalogs', () => {
     expect(await query(file, 'SELECT id FROM t')).toEqual([{ id: '1' }]);
   });
 
+  test('a record of 45 MB, under the line limit, is stored whole (DuckDB gets the memory it needs for it)', async () => {
+    const file = db();
+    const r = loadLines(file, [line(`{"id":1,"s":"${'x'.repeat(45 << 20)}"}`), line('{"id":2}')], catalog);
+    expect([r.status, r.stderr]).toEqual([0, `loaded into ${file}: t 2; 0 states\n`]);
+    expect(await query(file, 'SELECT id, length(s) AS n FROM t ORDER BY id')).toEqual([
+      { id: '1', n: String(45 << 20) },
+      { id: '2', n: null },
+    ]);
+  });
+
   test('a STATE is stored as the source wrote it (a big integer in it included)', async () => {
     const file = db();
     const text =
