@@ -250,12 +250,7 @@ export class DuckDBWriter implements Writer {
   }
 
   report(): Map<string, StreamReport> {
-    return new Map(
-      [...this.slots].map(([name, { stage }]) => {
-        const { rows, misfits, undeclared, rejected, firstRejected } = stage.counts;
-        return [name, { rows, misfits, undeclared, rejected, firstRejected }];
-      }),
-    );
+    return new Map([...this.slots].map(([name, { stage }]) => [name, stage.counts]));
   }
 
   /** Backpressure: waits for the running commit when too many records wait for it on disk. */

@@ -11,19 +11,7 @@ import { AS_TEXT, type Column, type ColumnType, DIRECT, fitting } from './column
 import { type Member, NULL } from './jsonText.js';
 import type { StreamPlan } from './loadPlan.js';
 import { type Batch, type SegmentFiles, Segments } from './segments.js';
-import type { RecordLine, Rejection } from './writer.js';
-
-export interface StageCounts {
-  /** Records received in this run, stored or set aside. */
-  rows: number;
-  /** Per field: values kept in the extras because they did not fit their column exactly. */
-  misfits: Map<string, number>;
-  /** Per field: values of fields the schema does not declare, kept in the extras. */
-  undeclared: Map<string, number>;
-  /** Records set aside whole (the rejected table), and the first few. */
-  rejected: number;
-  firstRejected: Rejection[];
-}
+import type { RecordLine, StreamReport } from './writer.js';
 
 /** What one commit takes: the record files, for a deduplicated stream the matching key files, the rejects. */
 export interface StagedBatch {
@@ -54,7 +42,14 @@ export class Stage {
   private readonly keyFields: readonly string[];
   /** Streams whose rows are merged by primary key: a record without a usable key would be merged with others. */
   private readonly primaryKey: readonly string[];
-  readonly counts: StageCounts = { rows: 0, misfits: new Map(), undeclared: new Map(), rejected: 0, firstRejected: [] };
+  /** What this run staged (writer.ts's StreamReport). */
+  readonly counts: StreamReport = {
+    rows: 0,
+    misfits: new Map(),
+    undeclared: new Map(),
+    rejected: 0,
+    firstRejected: [],
+  };
 
   constructor(dir: string, plan: StreamPlan, keyFields: readonly string[] | undefined, files?: SegmentFiles) {
     this.types = new Map(plan.columns.map((c: Column) => [c.name, c.type]));

@@ -17,32 +17,11 @@ import { nodeFiles, type SegmentFiles } from '../../src/destination/segments.js'
 import { removeStaleTempDirs } from '../../src/destination/tempFiles.js';
 import { tempDir, writeFiles } from '../helpers/cli.js';
 import { LOAD, loadLines, query } from './helpers.js';
-import { record, state } from './messages.js';
-
-const catalog = {
-  streams: [
-    {
-      stream: {
-        name: 'items',
-        json_schema: { type: 'object', properties: { id: { type: 'integer' }, pad: { type: ['null', 'string'] } } },
-        supported_sync_modes: ['incremental'],
-        source_defined_primary_key: [['id']],
-      },
-      sync_mode: 'incremental',
-      destination_sync_mode: 'append_dedup',
-    },
-  ],
-};
+import { itemsCatalog, itemsInput, state } from './messages.js';
 
 /** Records 1..n, a STATE after every tenth whose cursor is how many records it covers. */
-const input = (n: number) => {
-  const lines: unknown[] = [];
-  for (let id = 1; id <= n; id++) {
-    lines.push(record('items', { id, pad: 'x'.repeat(500) }));
-    if (id % 10 === 0) lines.push(state('items', String(id)));
-  }
-  return lines;
-};
+const input = (n: number) => itemsInput(1, n, 500, 10);
+const catalog = itemsCatalog;
 const text = (lines: unknown[]) => `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`;
 
 /** Node's files, until `limit` bytes are written: then every write fails as on a full disk. */

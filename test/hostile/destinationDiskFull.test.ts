@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLines, query } from '../destination/helpers.js';
-import { record, state } from '../destination/messages.js';
+import { itemsCatalog, itemsInput } from '../destination/messages.js';
 import { tempDir } from '../helpers/cli.js';
 
 const FULL = process.env.FAULT_MATRIX === 'full';
@@ -23,28 +23,8 @@ function mountSmallDisk(): boolean {
   }
 }
 
-const catalog = {
-  streams: [
-    {
-      stream: {
-        name: 'items',
-        json_schema: { type: 'object', properties: { id: { type: 'integer' }, pad: { type: ['null', 'string'] } } },
-        supported_sync_modes: ['incremental'],
-        source_defined_primary_key: [['id']],
-      },
-      sync_mode: 'incremental',
-      destination_sync_mode: 'append_dedup',
-    },
-  ],
-};
-const input = (from: number, to: number) => {
-  const lines: unknown[] = [];
-  for (let id = from; id <= to; id++) {
-    lines.push(record('items', { id, pad: `${id}`.repeat(200) }));
-    if (id % 100 === 0) lines.push(state('items', String(id)));
-  }
-  return lines;
-};
+const catalog = itemsCatalog;
+const input = (from: number, to: number) => itemsInput(from, to, 400, 100);
 
 const mounted = FULL && mountSmallDisk();
 const run = mounted ? test : test.skip;
