@@ -9,8 +9,12 @@ import type { FormatsPlugin } from 'ajv-formats';
 /** A compiled validator, ahead of time or not: true when valid, otherwise `errors` says why. */
 export type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-/** Annotation keywords used by Airbyte specs, stream schemas and the protocol schema: no validation effect. */
+/**
+ * Annotation keywords used by Airbyte specs, stream schemas and the protocol schema: no validation effect.
+ * `decimal_places` is ours: a money field's most decimal places, so a destination can store it exactly.
+ */
 const ANNOTATION_KEYWORDS = [
+  'decimal_places',
   'airbyte_secret',
   'airbyte_type',
   'airbyte_hidden',

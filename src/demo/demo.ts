@@ -19,7 +19,8 @@ import { columnsOf } from '../destination/columns.js';
 import { loadDuckDB } from '../destination/duckdb.js';
 import { readBack } from '../destination/readBack.js';
 import { summaryLines } from '../destination/report.js';
-import { sync, type SyncResult } from '../destination/syncRun.js';
+import type { LoadSummary } from '../destination/loader.js';
+import { sync } from '../destination/syncRun.js';
 import { budgetMinimumMs, oneAtATimeMs, SHIPSTATION, type Pace } from '../budget/pace.js';
 
 /** The demo's time runs this many times faster than ShipStation's. */
@@ -158,17 +159,25 @@ function connector(args: string[]): Promise<Run> {
   });
 }
 
+/** What the demo needs of a sync: the connector's exit code and the load's summary. */
+interface SyncResult {
+  code: number;
+  summary: LoadSummary;
+}
+
 /** A sync; the connector's progress view goes straight to this terminal (stderr). */
 async function runSync(config: string, database: string): Promise<SyncResult> {
-  const result = await sync({
+  const { connector, summary } = await sync({
     config,
     duckdb: database,
     say: (line) => say(`   ${line}`),
     env: { ...process.env, SHIPSTATION_PROGRESS_INTERVAL: '5' },
   });
-  for (const line of summaryLines(result.summary, 'shipstation.duckdb')) say(`   ${line}`);
-  say(`   connector exit code ${result.code}`);
-  return result;
+  if (!connector || !summary) throw new Error('the sync stopped before the connector ran');
+  for (const line of summaryLines(summary, 'shipstation.duckdb')) say(`   ${line}`);
+  const code = connector.signal ? 1 : (connector.code ?? 1);
+  say(`   connector exit code ${connector.signal ?? code}`);
+  return { code, summary };
 }
 
 /** This sync's pace here, and what the same requests cost against ShipStation itself. */

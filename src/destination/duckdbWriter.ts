@@ -3,29 +3,41 @@
 // and the state is written, in one transaction. So the database always holds exactly the records its stored
 // states cover (plus, after a clean end, the rows after the last state): a crash anywhere loses nothing the next
 // run will not read again, and the merge by primary key makes re-reads harmless.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { StreamPlan } from './loadPlan.js';
+import type { Column } from './columns.js';
 import { loadDuckDB } from './duckdb.js';
 import { DestinationError } from './errors.js';
+import { duckdbFailure } from './failures.js';
+import type { StreamPlan } from './loadPlan.js';
 import { lowerBackgroundPriority } from './priority.js';
-import { Stage, type StagedBatch } from './stage.js';
-import type { StreamReport, Writer } from './writer.js';
+import { conversion, conversionRefused } from './schemaChange.js';
+import type { SegmentFiles } from './segments.js';
 import {
   CATALOG_TABLE,
+  CREATE_REJECTED,
   STATE_TABLE,
   addColumn,
-  changeColumnType,
   createTable,
+  insertRejected,
   keyFields,
   literal,
   mergeSegments,
+  quote,
   replaceWithSegments,
   tableColumns,
   typeFromCatalog,
 } from './sql.js';
+import { Stage, type StagedBatch } from './stage.js';
+import { moveExtrasIntoColumn } from './extrasMove.js';
+import { makeTempDir } from './tempFiles.js';
+import type { RecordLine, StreamReport, Writer } from './writer.js';
+
+export interface WriterOptions {
+  /** How segment files are written (a stand-in that fails like a full disk, in tests). */
+  files?: SegmentFiles;
+}
 
 /** Commit at a STATE once this long has passed since the last commit (fewer, larger transactions). */
 const COMMIT_INTERVAL_MS = 1000;
@@ -43,13 +55,19 @@ const ROW_GROUP_SIZE = 16_384;
  * DuckDB's own memory (past it, it spills to disk). One thread: the loader commits one batch at a time, and a
  * second thread costs more in coordination than it gains on a machine that also runs the connector.
  */
-const SETTINGS = { threads: '1', memory_limit: '128MB', preserve_insertion_order: 'false' };
+const MEMORY_MB = 128;
+const SETTINGS = { threads: '1', memory_limit: `${MEMORY_MB}MB`, preserve_insertion_order: 'false' };
+/**
+ * DuckDB's JSON reader holds about three copies of its longest line: a batch with long lines (up to the loader's
+ * line limit) gets room for four for the time of its commit, so a long record is never refused for memory.
+ */
+const memoryFor = (longest: number) => Math.max(MEMORY_MB, Math.ceil((4 * longest) / (1 << 20)) + 64);
 
 interface StreamSlot {
   plan: StreamPlan;
   stage: Stage;
-  /** The last STATE received, not yet committed; the closed segments hold every record before it. */
-  state?: Record<string, unknown>;
+  /** The last STATE received (its text), not yet committed; the closed segments hold every record before it. */
+  state?: string;
   /** Overwrite streams: the stream completed (its table is replaced at the next commit), and was replaced. */
   complete: boolean;
   replaced: boolean;
@@ -64,47 +82,55 @@ export class DuckDBWriter implements Writer {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly db: DuckDBConnection,
+    /** The database file, for sentences. */
+    private readonly path: string,
     /** The segment files' folder, removed at close. */
     private readonly dir: string,
+    private readonly files: SegmentFiles | undefined,
   ) {}
 
-  static async open(path: string): Promise<DuckDBWriter> {
+  static async open(path: string, options: WriterOptions = {}): Promise<DuckDBWriter> {
     const duckdb = await loadDuckDB();
-    const dir = mkdtempSync(join(tmpdir(), 'shipstation-load-'));
-    const instance = await duckdb.DuckDBInstance.create(':memory:', {
-      ...SETTINGS,
-      temp_directory: join(dir, 'spill'),
-    });
-    const db = await instance.connect();
+    const dir = makeTempDir('load');
+    let instance: DuckDBInstance | undefined;
+    let db: DuckDBConnection | undefined;
     try {
-      // Attached rather than opened, for the row group size (an ATTACH option).
-      await db.run(`ATTACH ${literal(path)} AS ${DATABASE} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+      instance = await duckdb.DuckDBInstance.create(':memory:', { ...SETTINGS, temp_directory: join(dir, 'spill') });
+      db = await instance.connect();
+      try {
+        // Attached rather than opened, for the row group size (an ATTACH option).
+        await db.run(`ATTACH ${literal(path)} AS ${DATABASE} (ROW_GROUP_SIZE ${ROW_GROUP_SIZE})`);
+      } catch (err) {
+        const sentence = duckdbFailure(err, path);
+        throw sentence instanceof DestinationError
+          ? sentence
+          : new DestinationError(`cannot open the DuckDB file ${path}: ${(err as Error).message.split('\n')[0]}`);
+      }
+      await db.run(`USE ${DATABASE}`);
+      await db.run("SET TimeZone = 'UTC'");
+      await db.run(
+        `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
+      );
+      await db.run(
+        `CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (configured_catalog JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
+      );
+      await db.run(CREATE_REJECTED);
     } catch (err) {
-      db.closeSync();
-      instance.closeSync();
+      db?.closeSync();
+      instance?.closeSync();
       rmSync(dir, { recursive: true, force: true });
-      throw new DestinationError(`cannot open the DuckDB file ${path}: ${(err as Error).message}`);
+      throw duckdbFailure(err, path);
     }
-    await db.run(`USE ${DATABASE}`);
-    await db.run("SET TimeZone = 'UTC'");
-    await db.run(
-      `CREATE TABLE IF NOT EXISTS ${STATE_TABLE} (stream VARCHAR NOT NULL, state JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
-    );
-    await db.run(
-      `CREATE TABLE IF NOT EXISTS ${CATALOG_TABLE} (configured_catalog JSON NOT NULL, updated_at TIMESTAMPTZ NOT NULL)`,
-    );
     lowerBackgroundPriority();
-    return new DuckDBWriter(instance, db, dir);
+    return new DuckDBWriter(instance, db, path, dir, options.files);
   }
 
-  /** The stored per-stream states (the `state` objects of the STATE messages), for the next read. */
-  async states(streams?: readonly string[]): Promise<Array<Record<string, unknown>>> {
+  /** The stored per-stream states (the `state` objects of the STATE messages, as received), for the next read. */
+  async states(streams?: readonly string[]): Promise<string[]> {
     const rows = (
       await this.db.runAndReadAll(`SELECT stream, CAST(state AS VARCHAR) FROM ${STATE_TABLE} ORDER BY stream`)
     ).getRows();
-    return rows
-      .filter(([stream]) => !streams || streams.includes(String(stream)))
-      .map(([, state]) => JSON.parse(String(state)) as Record<string, unknown>);
+    return rows.filter(([stream]) => !streams || streams.includes(String(stream))).map(([, state]) => String(state));
   }
 
   /** The configured catalog of the last load that was given one. */
@@ -125,7 +151,7 @@ export class DuckDBWriter implements Writer {
       }
     });
     for (const plan of plans) {
-      const stage = new Stage(this.dir, plan.name, plan.columns, plan.mode === 'dedup' ? keyFields(plan) : undefined);
+      const stage = new Stage(this.dir, plan, plan.mode === 'dedup' ? keyFields(plan) : undefined, this.files);
       this.slots.set(plan.name, { plan, stage, complete: false, replaced: false });
     }
   }
@@ -147,25 +173,41 @@ export class DuckDBWriter implements Writer {
       const current = existing.get(column.name.toLowerCase());
       if (current === undefined) {
         await this.db.run(addColumn(plan.name, column));
+        // Rows loaded before the schema declared the field hold it in their extras: it moves into the column.
+        await moveExtrasIntoColumn(this.db, plan.name, column, this.dir);
       } else if (typeFromCatalog(current) !== column.type) {
-        try {
-          await this.db.run(changeColumnType(plan.name, column));
-        } catch (err) {
-          throw new DestinationError(
-            `${plan.name}.${column.name} is now ${column.type} in the stream's schema but holds ${current} values that do not convert (${(err as Error).message.split('\n')[0]}); rebuild the table with a full refresh (shipstation-sync --full-refresh)`,
-          );
-        }
+        await this.changeType(plan.name, column, current);
       }
     }
+  }
+
+  /** A column whose type the schema changed: converted only when no stored value would change. */
+  private async changeType(table: string, column: Column, current: string): Promise<void> {
+    const c = quote(column.name);
+    const alter = (using: string) =>
+      this.db.run(`ALTER TABLE ${quote(table)} ALTER COLUMN ${c} SET DATA TYPE ${column.type} USING ${using}`);
+    const count = async (where: string) =>
+      Number((await this.db.runAndReadAll(`SELECT count(*) FROM ${quote(table)} WHERE ${where}`)).getRows()[0]![0]);
+    const values = await count(`${c} IS NOT NULL`);
+    if (values === 0) return void (await alter(`CAST(${c} AS ${column.type})`));
+    const from = typeFromCatalog(current);
+    const how = from === undefined ? undefined : conversion(from, column.type, c);
+    const changed = how ? await count(`${c} IS NOT NULL AND (${how.changes})`) : values;
+    if (how && changed === 0) return void (await alter(how.using));
+    const example = (
+      await this.db.runAndReadAll(
+        `SELECT CAST(${c} AS VARCHAR) FROM ${quote(table)} WHERE ${c} IS NOT NULL${how ? ` AND (${how.changes})` : ''} LIMIT 1`,
+      )
+    ).getRows()[0]![0];
+    throw conversionRefused(table, column.name, current, column.type, changed, String(example));
   }
 
   has(stream: string): boolean {
     return this.slots.has(stream);
   }
 
-  /** A record: its line number, the line's bytes, and the fields parsed from it. */
-  record(stream: string, line: number, raw: Buffer, data: Record<string, unknown>, emittedAtMs: number): void {
-    this.slot(stream).stage.add(line, raw, data, emittedAtMs);
+  record(stream: string, record: RecordLine): void {
+    this.slot(stream).stage.add(record);
   }
 
   /**
@@ -173,10 +215,10 @@ export class DuckDBWriter implements Writer {
    * works on its own threads while the loader reads on) and at most one at a time: this one starts when none is
    * running and a second has passed since the last.
    */
-  async state(stream: string, state: Record<string, unknown>): Promise<void> {
+  async state(stream: string, _state: Record<string, unknown>, text: string): Promise<void> {
     const slot = this.slot(stream);
     slot.stage.cut();
-    slot.state = state;
+    slot.state = text;
     if (!this.committing && Date.now() - this.lastCommit >= COMMIT_INTERVAL_MS) await this.commit();
   }
 
@@ -208,12 +250,7 @@ export class DuckDBWriter implements Writer {
   }
 
   report(): Map<string, StreamReport> {
-    return new Map(
-      [...this.slots].map(([name, s]) => [
-        name,
-        { rows: s.stage.counts.rows, misfits: s.stage.counts.misfits, undeclared: s.stage.counts.undeclared },
-      ]),
-    );
+    return new Map([...this.slots].map(([name, { stage }]) => [name, stage.counts]));
   }
 
   /** Backpressure: waits for the running commit when too many records wait for it on disk. */
@@ -231,35 +268,43 @@ export class DuckDBWriter implements Writer {
 
   /**
    * Starts one transaction with everything pending: the closed segments of append and dedup streams with their
-   * states, and the replacement of completed overwrite streams. Records that arrive meanwhile go to new segments.
+   * states and rejected records, and the replacement of completed overwrite streams. Records that arrive
+   * meanwhile go to new segments.
    */
   private async commit(): Promise<void> {
     await this.settled();
-    const work: Array<{ plan: StreamPlan; batch: StagedBatch; state?: Record<string, unknown>; stage: Stage }> = [];
+    const work: Array<{ plan: StreamPlan; batch: StagedBatch; state?: string; stage: Stage }> = [];
     for (const slot of this.slots.values()) {
       if (slot.plan.mode === 'overwrite') {
         if (!slot.complete || slot.replaced) continue;
         slot.replaced = true;
       }
       const batch = slot.stage.take();
-      if (slot.plan.mode !== 'overwrite' && batch.records.files.length === 0 && slot.state === undefined) continue;
+      const empty = batch.records.files.length === 0 && batch.rejected.files.length === 0;
+      if (slot.plan.mode !== 'overwrite' && empty && slot.state === undefined) continue;
       work.push({ plan: slot.plan, batch, state: slot.state, stage: slot.stage });
       slot.state = undefined;
     }
     if (work.length === 0) return;
-    const running = this.transaction(async () => {
-      for (const { plan, batch, state } of work) {
-        const files = batch.records.files;
-        const statements =
-          plan.mode === 'overwrite'
-            ? replaceWithSegments(plan, files)
-            : files.length
-              ? mergeSegments(plan, files, batch.keys?.files ?? [])
-              : [];
-        for (const sql of statements) await this.db.run(sql);
-        if (state) await this.saveState(plan.name, state);
-      }
-    })
+    const longest = Math.max(
+      ...work.map(({ batch }) => Math.max(batch.records.longest, batch.keys?.longest ?? 0, batch.rejected.longest)),
+    );
+    const memory = memoryFor(longest);
+    const running = this.withMemory(memory, () =>
+      this.transaction(async () => {
+        for (const { plan, batch, state } of work) {
+          const statements =
+            plan.mode === 'overwrite'
+              ? replaceWithSegments(plan, batch.records)
+              : batch.records.files.length
+                ? mergeSegments(plan, batch.records, batch.keys ?? { files: [], longest: 0 })
+                : [];
+          if (batch.rejected.files.length) statements.push(insertRejected(plan.name, batch.rejected));
+          for (const sql of statements) await this.db.run(sql);
+          if (state) await this.saveState(plan.name, state);
+        }
+      }),
+    )
       .then(() => {
         for (const { stage, batch } of work) stage.release(batch);
       })
@@ -272,22 +317,37 @@ export class DuckDBWriter implements Writer {
     this.committing = running;
   }
 
-  private async saveState(stream: string, state: Record<string, unknown>): Promise<void> {
-    await this.db.run(`DELETE FROM ${STATE_TABLE} WHERE stream = ${literal(stream)}`);
-    await this.db.run(
-      `INSERT INTO ${STATE_TABLE} VALUES (${literal(stream)}, ${literal(JSON.stringify(state))}, now())`,
-    );
-  }
-
-  private async transaction(body: () => Promise<void>): Promise<void> {
-    await this.db.run('BEGIN TRANSACTION');
+  /** Runs `body` with DuckDB's memory limit raised to `mb` (when that is more than usual), then lowers it again. */
+  private async withMemory(mb: number, body: () => Promise<void>): Promise<void> {
+    if (mb <= MEMORY_MB) return body();
+    await this.db.run(`SET memory_limit = '${mb}MB'`);
     try {
       await body();
-    } catch (err) {
-      await this.db.run('ROLLBACK');
-      throw err;
+    } finally {
+      await this.db.run(`SET memory_limit = '${MEMORY_MB}MB'`);
     }
-    await this.db.run('COMMIT');
+  }
+
+  /** The state's text as the source wrote it (a cast to JSON keeps the text): the next read gets it unchanged. */
+  private async saveState(stream: string, text: string): Promise<void> {
+    await this.db.run(`DELETE FROM ${STATE_TABLE} WHERE stream = ${literal(stream)}`);
+    await this.db.run(`INSERT INTO ${STATE_TABLE} VALUES (${literal(stream)}, ${literal(text)}, now())`);
+  }
+
+  /** One transaction: all of it or nothing; a failure the environment caused (disk, lock) becomes a sentence. */
+  private async transaction(body: () => Promise<void>): Promise<void> {
+    try {
+      await this.db.run('BEGIN TRANSACTION');
+      try {
+        await body();
+      } catch (err) {
+        await this.db.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      await this.db.run('COMMIT');
+    } catch (err) {
+      throw duckdbFailure(err, this.path);
+    }
   }
 
   private slot(stream: string): StreamSlot {
@@ -302,9 +362,13 @@ export class DuckDBWriter implements Writer {
     this.closed = true;
     await this.committing?.catch(() => undefined);
     for (const slot of this.slots.values()) slot.stage.close();
-    this.db.closeSync();
-    this.instance.closeSync();
     rmSync(this.dir, { recursive: true, force: true });
+    try {
+      this.db.closeSync();
+      this.instance.closeSync();
+    } catch {
+      // A checkpoint at close failed (a full disk): every commit is in the .wal file, read at the next open.
+    }
   }
 
   /** For callers that query the loaded file (the demo, tests). */

@@ -62,7 +62,8 @@ export function planStreams(catalog: unknown): StreamPlan[] {
     if (mode === 'dedup' && primaryKey.length === 0)
       throw new DestinationError(`${at}: append_dedup needs a primary key`);
     let cursor: string | undefined;
-    if (entry.sync_mode === 'incremental' && entry.cursor_field !== undefined) {
+    // Optional catalog fields may be null (the connector accepts that too): null is absent.
+    if (entry.sync_mode === 'incremental' && entry.cursor_field != null) {
       cursor = topLevel(entry.cursor_field, `${at}.cursor_field`);
       if (!known.has(cursor))
         throw new DestinationError(`${at}: cursor field '${cursor}' is not in the stream's json_schema`);

@@ -1,7 +1,8 @@
 // Reads a source's Airbyte messages and loads them through a writer. Any source's output will do, into any
 // destination: the loader knows only the protocol, the configured catalog and the Writer interface.
 import type { Readable } from 'node:stream';
-import { lines, parseMessage, MalformedMessageError } from './messageReader.js';
+import { DestinationError } from './errors.js';
+import { lines, MalformedMessageError, parseMessage } from './messageReader.js';
 import type { StreamReport, Writer } from './writer.js';
 
 export interface LoadSummary {
@@ -15,15 +16,25 @@ export interface LoadSummary {
   notReplaced: string[];
   /** TRACE ERROR messages of the source. */
   errors: string[];
+  /** Reading stopped on a signal before the input ended: only what the states cover was committed. */
+  stopped: boolean;
 }
 
 export type Say = (line: string) => void;
+
+export interface LoadOptions {
+  /** The longest input line taken (messageReader.ts). */
+  maxLineBytes?: number;
+  /** Aborted (by a signal): reading stops at once, and what the states so far cover is committed. */
+  signal?: AbortSignal;
+}
 
 /**
  * Loads every message of `input`. On a malformed line what the states before it cover is committed and nothing
  * after them (the error names the line); the source's LOG messages at WARN and above, and its errors, are passed to `say`.
  */
-export async function load(input: Readable, writer: Writer, say: Say): Promise<LoadSummary> {
+
+export async function load(input: Readable, writer: Writer, say: Say, options: LoadOptions = {}): Promise<LoadSummary> {
   const summary: LoadSummary = {
     streams: new Map(),
     states: 0,
@@ -31,23 +42,45 @@ export async function load(input: Readable, writer: Writer, say: Say): Promise<L
     incomplete: [],
     notReplaced: [],
     errors: [],
+    stopped: false,
   };
+  const stop = () => input.destroy();
+  if (options.signal?.aborted) stop();
+  else options.signal?.addEventListener('abort', stop, { once: true });
   try {
-    await consume(input, writer, say, summary);
+    await consume(input, writer, say, summary, options);
   } catch (err) {
-    // What the states before a malformed line cover is sound: keep it, then stop.
-    if (err instanceof MalformedMessageError) await writer.commitStates();
-    throw err;
+    // Reading ended by the signal is a stop, not a failure.
+    if (!options.signal?.aborted) {
+      // What the states before a bad line (or a full disk) cover is sound: keep it, then stop. When committing
+      // is what failed, trying again fails the same way: the first error is the one to report.
+      if (err instanceof DestinationError) await writer.commitStates().catch(() => undefined);
+      throw err;
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
   }
-  summary.notReplaced = await writer.finish();
+  if (options.signal?.aborted) {
+    await writer.commitStates();
+    summary.stopped = true;
+  } else {
+    summary.notReplaced = await writer.finish();
+  }
   summary.streams = writer.report();
   return summary;
 }
 
-async function consume(input: Readable, writer: Writer, say: Say, summary: LoadSummary): Promise<void> {
-  for await (const batch of lines(input)) {
-    for (const { raw, text, line } of batch) {
-      const message = parseMessage(text, line);
+async function consume(
+  input: Readable,
+  writer: Writer,
+  say: Say,
+  summary: LoadSummary,
+  options: LoadOptions,
+): Promise<void> {
+  for await (const batch of lines(input, options.maxLineBytes)) {
+    if (options.signal?.aborted) return;
+    for (const { raw, line } of batch) {
+      const message = parseMessage(raw, line);
       switch (message.type) {
         case 'RECORD':
           if (!writer.has(message.stream))
@@ -55,7 +88,7 @@ async function consume(input: Readable, writer: Writer, say: Say, summary: LoadS
               line,
               `RECORD of stream '${message.stream}', which the configured catalog does not select`,
             );
-          writer.record(message.stream, line, raw, message.data, message.emittedAt);
+          writer.record(message.stream, message.record);
           break;
         case 'STATE':
           if (!writer.has(message.stream))
@@ -64,7 +97,7 @@ async function consume(input: Readable, writer: Writer, say: Say, summary: LoadS
               `STATE of stream '${message.stream}', which the configured catalog does not select`,
             );
           summary.states++;
-          await writer.state(message.stream, message.state);
+          await writer.state(message.stream, message.state, message.text);
           break;
         case 'STATUS':
           if (message.status === 'COMPLETE' && writer.has(message.stream)) {

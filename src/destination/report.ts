@@ -1,17 +1,37 @@
-// What a load tells the person who ran it (stderr): rows per stream, values kept aside, streams left as they were.
+// What a load tells the person who ran it (stderr): rows per stream, values and records kept aside (and where),
+// streams left as they were.
 import type { LoadSummary } from './loader.js';
+import { REJECTED_TABLE } from './sql.js';
 
 export function summaryLines(summary: LoadSummary, file: string): string[] {
   const out: string[] = [];
-  const rows = [...summary.streams].filter(([, r]) => r.rows > 0).map(([name, r]) => `${name} ${r.rows}`);
-  out.push(`loaded into ${file}: ${rows.length ? rows.join(', ') : 'no records'}; ${summary.states} states`);
+  const rows = [...summary.streams]
+    .filter(([, r]) => r.rows > r.rejected)
+    .map(([name, r]) => `${name} ${r.rows - r.rejected}`);
+  const records = rows.length ? rows.join(', ') : 'no records';
+  out.push(
+    summary.stopped
+      ? `stopped before the input ended: received ${records}; committed what its ${summary.states} states cover in ${file}`
+      : `loaded into ${file}: ${records}; ${summary.states} states`,
+  );
   for (const [name, report] of summary.streams) {
     for (const [field, n] of report.misfits)
-      out.push(`WARN ${name}.${field}: ${n} value(s) did not fit the column's type; kept in _airbyte_extras`);
+      out.push(
+        `WARN ${name}.${field}: ${n} value(s) did not fit the column's type exactly; kept as received in _airbyte_extras`,
+      );
     for (const [field, n] of report.undeclared)
       out.push(
-        `WARN ${name}.${field}: ${n} value(s) of a field the stream's schema does not declare; kept in _airbyte_extras`,
+        `WARN ${name}.${field}: ${n} value(s) of a field the stream's schema does not declare; kept as received in _airbyte_extras`,
       );
+    if (report.rejected > 0) {
+      out.push(
+        `WARN ${name}: ${report.rejected} record(s) could not be stored as received and were set aside whole in ${REJECTED_TABLE} (the table keeps its earlier rows for them):`,
+      );
+      for (const r of report.firstRejected)
+        out.push(`  input line ${r.line}${r.key === undefined ? '' : `, key ${r.key}`}: ${r.reason}`);
+      if (report.rejected > report.firstRejected.length)
+        out.push(`  … and ${report.rejected - report.firstRejected.length} more (SELECT * FROM ${REJECTED_TABLE})`);
+    }
   }
   for (const name of summary.notReplaced)
     out.push(`WARN ${name}: the stream did not complete; its table was left as it was`);

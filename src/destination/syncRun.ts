@@ -1,18 +1,20 @@
 // A sync into DuckDB as an orchestrator runs one: the configured catalog from `discover` (every stream,
 // incremental where supported, default cursors), the state from the database, the connector's real entry
 // point as a child process (`read --config --catalog --state`), and its stdout loaded as it comes.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planStreams } from './loadPlan.js';
-import { DestinationError } from './errors.js';
-import { load, type LoadSummary, type Say } from './loader.js';
 import { DuckDBWriter } from './duckdbWriter.js';
+import { DestinationError } from './errors.js';
+import { type LoadSummary, type Say, load } from './loader.js';
+import { planStreams } from './loadPlan.js';
+import { makeTempDir } from './tempFiles.js';
 
 const ENTRY = fileURLToPath(new URL('../bin/shipstation-source.js', import.meta.url));
+/** The connector stops within about 3 s of a SIGTERM (its exit guard); one that does not is killed. */
+const KILL_AFTER_MS = 10_000;
 
 export interface SyncOptions {
   config: string;
@@ -22,72 +24,110 @@ export interface SyncOptions {
   /** Read every stream from the start (incremental ones without state) and replace every table. */
   fullRefresh?: boolean;
   say: Say;
-  /** Called with the connector's process once it runs (to forward a cancellation). */
-  onConnector?: (child: ChildProcess) => void;
+  /** Aborted (a signal): the connector is asked to stop, or never started; what it sent is loaded. */
+  signal?: AbortSignal;
+  /** The longest line the loader takes. */
+  maxLineBytes?: number;
   env?: NodeJS.ProcessEnv;
 }
 
 export interface SyncResult {
-  /** The connector's exit code. */
-  code: number;
-  summary: LoadSummary;
+  /** How the connector ended; absent when the sync stopped before it ran. */
+  connector?: { code: number | null; signal: NodeJS.Signals | null };
+  summary?: LoadSummary;
 }
 
 interface DiscoveredStream {
   name: string;
   supported_sync_modes: string[];
-  default_cursor_field?: string[];
+  default_cursor_field?: string[] | null;
   [key: string]: unknown;
 }
 
 export async function sync(options: SyncOptions): Promise<SyncResult> {
-  const offered = await discover(options.config, options.env);
+  const { signal } = options;
+  if (signal?.aborted) return {};
+  const offered = await discover(options.config, options.env, signal);
+  if (offered === undefined) return {};
   const catalog = configuredCatalog(offered, options.streams, options.fullRefresh === true);
-  const dir = mkdtempSync(join(tmpdir(), 'shipstation-sync-'));
-  const writer = await DuckDBWriter.open(options.duckdb);
+  const dir = makeTempDir('sync');
   try {
-    await writer.prepare(planStreams(catalog), catalog);
-    const states = options.fullRefresh ? [] : await writer.states(catalog.streams.map((s) => s.stream.name));
-    const catalogPath = join(dir, 'configured_catalog.json');
-    writeFileSync(catalogPath, JSON.stringify(catalog));
-    const args = ['read', '--config', options.config, '--catalog', catalogPath];
-    if (states.length) {
-      writeFileSync(join(dir, 'state.json'), JSON.stringify(states));
-      args.push('--state', join(dir, 'state.json'));
-    }
-    const child = spawn(process.execPath, [ENTRY, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: options.env ?? process.env,
-    });
-    options.onConnector?.(child);
-    const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-    let summary: LoadSummary;
+    const writer = await DuckDBWriter.open(options.duckdb);
     try {
-      summary = await load(child.stdout, writer, options.say);
-    } catch (err) {
-      child.kill('SIGTERM');
-      await exited;
-      throw err;
+      await writer.prepare(planStreams(catalog), catalog);
+      const states = options.fullRefresh ? [] : await writer.states(catalog.streams.map((s) => s.stream.name));
+      if (signal?.aborted) return {};
+      const catalogPath = join(dir, 'configured_catalog.json');
+      writeFileSync(catalogPath, JSON.stringify(catalog));
+      const args = ['read', '--config', options.config, '--catalog', catalogPath];
+      if (states.length) {
+        // The states as the connector wrote them: never parsed and written again.
+        writeFileSync(join(dir, 'state.json'), `[${states.join(',')}]`);
+        args.push('--state', join(dir, 'state.json'));
+      }
+      const child = spawn(process.execPath, [ENTRY, ...args], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: options.env ?? process.env,
+      });
+      const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+      const stopChild = stopOnAbort(child, signal);
+      let summary: LoadSummary;
+      try {
+        summary = await load(child.stdout, writer, options.say, { maxLineBytes: options.maxLineBytes });
+      } catch (err) {
+        child.kill('SIGTERM');
+        await exited.catch(() => undefined);
+        throw err;
+      } finally {
+        stopChild();
+      }
+      const [code, killedBy] = await exited;
+      return { connector: { code, signal: killedBy }, summary };
+    } finally {
+      await writer.close();
     }
-    const [code] = await exited;
-    return { code: code ?? 1, summary };
   } finally {
-    await writer.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Runs `discover` and returns its streams; the connector's own error message when it fails. */
-async function discover(config: string, env?: NodeJS.ProcessEnv): Promise<DiscoveredStream[]> {
+/** On abort, SIGTERM to the child, and SIGKILL if it is still there after KILL_AFTER_MS; returns the undo. */
+function stopOnAbort(child: ChildProcess, signal: AbortSignal | undefined): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    child.kill('SIGTERM');
+    timer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
+    timer.unref();
+  };
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
+  return () => {
+    signal?.removeEventListener('abort', stop);
+    clearTimeout(timer);
+  };
+}
+
+/** Runs `discover` and returns its streams (undefined when stopped); the connector's own error when it fails. */
+async function discover(
+  config: string,
+  env: NodeJS.ProcessEnv | undefined,
+  signal: AbortSignal | undefined,
+): Promise<DiscoveredStream[] | undefined> {
   const child = spawn(process.execPath, [ENTRY, 'discover', '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: env ?? process.env,
   });
+  const stopChild = stopOnAbort(child, signal);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  await once(child, 'close');
+  try {
+    await once(child, 'close');
+  } finally {
+    stopChild();
+  }
+  if (signal?.aborted) return undefined;
   const messages = stdout
     .split('\n')
     .filter(Boolean)
@@ -120,7 +160,7 @@ export function configuredCatalog(offered: DiscoveredStream[], names: string[] |
           stream,
           sync_mode: incremental ? 'incremental' : 'full_refresh',
           destination_sync_mode: incremental && !fullRefresh ? 'append_dedup' : 'overwrite',
-          ...(incremental ? { cursor_field: stream.default_cursor_field } : {}),
+          ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
         };
       }),
   };

@@ -1,10 +1,10 @@
 // The loader through the Writer interface alone, with an in-memory writer and no DuckDB: what a destination is
 // handed, per stream and in which order (a state never ahead of the records it covers), and the load's summary.
 import { describe, expect, test } from '@jest/globals';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { load } from '../../src/destination/loader.js';
 import { MalformedMessageError } from '../../src/destination/messageReader.js';
-import type { StreamReport, Writer } from '../../src/destination/writer.js';
+import type { RecordLine, StreamReport, Writer } from '../../src/destination/writer.js';
 import { record, state, status } from './messages.js';
 
 /** Keeps records per stream and commits a state at once, noting how many of its stream's records it covers. */
@@ -26,8 +26,8 @@ class MemoryWriter implements Writer {
     return this.records.has(stream);
   }
 
-  record(stream: string, line: number, raw: Buffer, data: Record<string, unknown>): void {
-    this.records.get(stream)!.push({ line, raw: raw.toString('utf8'), data });
+  record(stream: string, record: RecordLine): void {
+    this.records.get(stream)!.push({ line: record.line, raw: record.raw.toString('utf8'), data: record.data() });
   }
 
   async state(stream: string, state: Record<string, unknown>): Promise<void> {
@@ -54,7 +54,7 @@ class MemoryWriter implements Writer {
     return new Map(
       [...this.records].map(([stream, rows]) => [
         stream,
-        { rows: rows.length, misfits: new Map(), undeclared: new Map() },
+        { rows: rows.length, misfits: new Map(), undeclared: new Map(), rejected: 0, firstRejected: [] },
       ]),
     );
   }
@@ -126,15 +126,16 @@ describe('the loader drives any Writer', () => {
     expect(writer.calls).toEqual(['finish']);
     expect(summary).toEqual({
       streams: new Map([
-        ['items', { rows: 3, misfits: new Map(), undeclared: new Map() }],
-        ['refs', { rows: 2, misfits: new Map(), undeclared: new Map() }],
-        ['orders', { rows: 1, misfits: new Map(), undeclared: new Map() }],
+        ['items', { rows: 3, misfits: new Map(), undeclared: new Map(), rejected: 0, firstRejected: [] }],
+        ['refs', { rows: 2, misfits: new Map(), undeclared: new Map(), rejected: 0, firstRejected: [] }],
+        ['orders', { rows: 1, misfits: new Map(), undeclared: new Map(), rejected: 0, firstRejected: [] }],
       ]),
       states: 3,
       complete: ['refs', 'items'],
       incomplete: ['orders'],
       notReplaced: ['orders'],
       errors: ['orders: 500 from the API'],
+      stopped: false,
     });
     expect(said).toEqual(['source WARN: slow page', 'source error: orders: 500 from the API']);
   });
@@ -164,5 +165,54 @@ describe('the loader drives any Writer', () => {
       load(input(text([record('items', { id: 1 }), record('ghosts', { id: 1 })])), writer, () => undefined),
     ).rejects.toThrow("input line 2: RECORD of stream 'ghosts', which the configured catalog does not select");
     expect(writer.calls).toEqual(['commitStates']);
+  });
+
+  test('stopped by a signal while the input is still open: reading ends at once, what the states cover is committed', async () => {
+    const writer = new MemoryWriter(['items'], []);
+    const stdin = new PassThrough();
+    const controller = new AbortController();
+    const loading = load(stdin, writer, () => undefined, { signal: controller.signal });
+    stdin.write(text([record('items', { id: 1 }), state('items', 'c1'), record('items', { id: 2 })]));
+    while (writer.records.get('items')!.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    const summary = await loading;
+    expect(summary.stopped).toBe(true);
+    expect(writer.calls).toEqual(['commitStates']);
+    expect(writer.commits).toEqual([{ stream: 'items', cursor: 'c1', covers: 1 }]);
+  });
+
+  test('a signal before the load starts: nothing is read, nothing but the (empty) states is committed', async () => {
+    const writer = new MemoryWriter(['items'], []);
+    const controller = new AbortController();
+    controller.abort();
+    const summary = await load(input(text([record('items', { id: 1 })])), writer, () => undefined, {
+      signal: controller.signal,
+    });
+    expect(summary.stopped).toBe(true);
+    expect(writer.records.get('items')).toEqual([]);
+    expect(writer.calls).toEqual(['commitStates']);
+  });
+
+  test('a line longer than the limit is refused by number as soon as it passes it, whatever follows', async () => {
+    const writer = new MemoryWriter(['items'], []);
+    const long = JSON.stringify(record('items', { id: 1, pad: 'x'.repeat(5000) }));
+    const loading = load(
+      input(text([record('items', { id: 0 }), long, record('items', { id: 2 })]), 512),
+      writer,
+      () => undefined,
+      {
+        maxLineBytes: 1000,
+      },
+    );
+    await expect(loading).rejects.toThrow(
+      /^input line 2: longer than 1,000 bytes, the most a line may hold; raise --max-line-mb/,
+    );
+    expect(writer.records.get('items')!.map((r) => r.data)).toEqual([{ id: 0 }]);
+  });
+
+  test('a byte-order mark before the first line is dropped, as the connector drops it', async () => {
+    const writer = new MemoryWriter(['items'], []);
+    await load(input(`\uFEFF${text([record('items', { id: 1 })])}`), writer, () => undefined);
+    expect(writer.records.get('items')!.map((r) => r.data)).toEqual([{ id: 1 }]);
   });
 });

@@ -197,7 +197,7 @@ describe('shipstation-load', () => {
       catalog,
     );
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^shipstation-load: input line 4: not a JSON message: /m);
+    expect(r.stderr).toMatch(/^shipstation-load: input line 4: not a JSON message \(unexpected end at byte 60\): /m);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(await query(file, 'SELECT id FROM items')).toEqual([{ id: '1' }]);
     expect(await query(file, 'SELECT count(*) AS n FROM _shipstation_state')).toEqual([{ n: '1' }]);

@@ -125,7 +125,7 @@ describe('shipstation-sync into DuckDB', () => {
       'orders.shipDate': 'DATE',
       'orders.orderId': 'BIGINT',
       'orders.items': 'JSON',
-      'orders.orderTotal': 'DOUBLE',
+      'orders.orderTotal': 'DECIMAL(18,4)',
       'orders.gift': 'BOOLEAN',
       'orders.orderStatus': 'VARCHAR',
     });

@@ -1,8 +1,11 @@
 // What real clients send: files with a BOM, catalogs and states with every optional field as null (Airbyte's
 // Python tooling), unknown extra fields. What must stay strict: impossible dates and cursors out of range are a
-// one-line config_error naming the field. And a record nested 5,000 levels deep does not break any sync.
+// one-line config_error naming the field. And a record nested 5,000 levels deep does not break any sync, nor
+// does a lone surrogate or a key given twice in a response.
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { runCli, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
+import { join } from 'node:path';
+import { loadLines, query } from '../destination/helpers.js';
+import { runCli, tempDir, traceErrors, writeFiles, type CliResult } from '../helpers/cli.js';
 import { configuredCatalog, lastStates, recordsOf, statesOf } from '../helpers/sim.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { expectNoSecret, expectNoStack, outcome, read } from './run.js';
@@ -242,5 +245,52 @@ describe('a record nested 5,000 levels deep', () => {
     });
     expect(recordsOf(second.messages, 'orders').length).toBeLessThanOrEqual(1);
     expectNoSecret(second, [server.config().api_key as string, server.config().api_secret as string]);
+  });
+});
+
+describe('what ShipStation could send that DuckDB would refuse', () => {
+  test('a lone surrogate passes the connector as sent (escaped); of a key given twice it keeps the last; the loader sets the first record aside and stores the second', async () => {
+    server = await startHostile({
+      data: {
+        '/orders': [
+          order(1, wall(1), { customerEmail: 'LONE' }),
+          order(2, wall(2), { customerUsername: 'TWICE' }),
+          order(3),
+        ],
+      },
+      text: (text) =>
+        text
+          .replace('"LONE"', '"x\\ud83d"')
+          .replace('"customerUsername":"TWICE"', '"customerUsername":"first","customerUsername":"second"'),
+    });
+    const r = await read(server, [{ name: 'orders', mode: 'incremental' }]);
+    expect(outcome(r, ['orders'])).toEqual({ code: 0, statuses: { orders: 'COMPLETE' }, invalid: [] });
+    const line = (id: number) => r.stdout.split('\n').find((l) => l.includes(`"orderId":${id},`))!;
+    // The value as the server sent it: the connector neither drops nor replaces the unpaired half.
+    expect(line(1)).toContain('"customerEmail":"x\\ud83d"');
+    // JSON.parse keeps a repeated key's last value; the connector emits it once (finding repeats would mean
+    // scanning every response a second time).
+    expect(line(2).match(/"customerUsername":"[^"]*"/g)).toEqual(['"customerUsername":"second"']);
+
+    const offered = buildCatalog().streams.find((s) => s.name === 'orders')!;
+    const database = join(tempDir(), 'orders.duckdb');
+    const loaded = loadLines(database, r.stdout.split('\n').filter(Boolean), {
+      streams: [
+        {
+          stream: offered,
+          sync_mode: 'incremental',
+          destination_sync_mode: 'append_dedup',
+          cursor_field: ['modifyDate'],
+        },
+      ],
+    });
+    expect(loaded.status).toBe(0);
+    expect(loaded.stderr).toMatch(
+      /key \{"orderId":1\}: a lone UTF-16 surrogate \(\\ud83d\) in field 'customerEmail', which DuckDB cannot store/,
+    );
+    expect(await query(database, 'SELECT orderId, customerUsername FROM orders ORDER BY orderId')).toEqual([
+      { orderId: '2', customerUsername: 'second' },
+      { orderId: '3', customerUsername: null },
+    ]);
   });
 });
