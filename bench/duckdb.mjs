@@ -10,7 +10,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configure, readArgs, readChild } from './lib/connector.mjs';
-import { figure, machineInfo, median, printTable, round, writeResults } from './lib/measure.mjs';
+import { figure, machineInfo, median, printTable, round, storedFigures, writeResults } from './lib/measure.mjs';
 import { DIST, ENTRY } from './lib/paths.mjs';
 import { LIMIT_OFF, catalogs, withSim } from './lib/scenarios.mjs';
 
@@ -116,14 +116,7 @@ async function main() {
       writeResults('duckdb', {
         machine,
         durationSeconds: round(seconds, 1),
-        figures: figures.map(({ id, label, value, goal, pass, detail }) => ({
-          id,
-          label,
-          value: round(value, 4),
-          goal,
-          pass,
-          detail,
-        })),
+        figures: storedFigures(figures),
         raw: { counts: COUNTS, bytes, runs },
       });
     });

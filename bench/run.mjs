@@ -11,6 +11,7 @@ import {
   minimumMs,
   printTable,
   round,
+  storedFigures,
   writeResults,
 } from './lib/measure.mjs';
 import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenarios.mjs';
@@ -396,14 +397,7 @@ async function main() {
   writeResults('bench', {
     machine,
     durationSeconds: round(seconds, 1),
-    figures: figures.map(({ id, label, value, goal, pass, detail }) => ({
-      id,
-      label,
-      value: round(value, 4),
-      goal,
-      pass,
-      detail,
-    })),
+    figures: storedFigures(figures),
     raw: {
       backfillBalanced: balanced,
       backfillOrdersHeavy: heavy,

@@ -1,6 +1,6 @@
 // npm run bench:startup (about a minute): only the start-up and small-sync figures of `npm run bench`
 // (bench/lib/startup.mjs), for checking them without the backfills.
-import { machineInfo, printTable, round, writeResults } from './lib/measure.mjs';
+import { machineInfo, printTable, round, storedFigures, writeResults } from './lib/measure.mjs';
 import { startupFigures } from './lib/startup.mjs';
 
 const log = (msg) => process.stderr.write(`[bench:startup] ${msg}\n`);
@@ -17,13 +17,6 @@ console.log(`\nbench:startup took ${seconds.toFixed(0)} s; results in bench/resu
 writeResults('startup', {
   machine,
   durationSeconds: round(seconds, 1),
-  figures: figures.map(({ id, label, value, goal, pass, detail }) => ({
-    id,
-    label,
-    value: round(value, 4),
-    goal,
-    pass,
-    detail,
-  })),
+  figures: storedFigures(figures),
   raw,
 });

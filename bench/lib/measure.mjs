@@ -130,6 +130,18 @@ export function printTable(title, figures) {
 }
 
 /** Merges one section into bench/results.json, keeping the other command's section. */
+/** Figures as results.json keeps them: the fields a reader compares, values to 4 digits. */
+export function storedFigures(figures) {
+  return figures.map(({ id, label, value, goal, pass, detail }) => ({
+    id,
+    label,
+    value: round(value, 4),
+    goal,
+    pass,
+    detail,
+  }));
+}
+
 export function writeResults(section, data) {
   let results = {};
   if (existsSync(RESULTS)) {
