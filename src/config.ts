@@ -5,13 +5,18 @@ import { describeAjvError, type Validator } from './ajv.js';
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './protocol/logger.js';
 import { validateBaseUrl } from './shipstation/baseUrl.js';
+import { type ApiVersion, looksLikeV1Token } from './shipstation/credentials.js';
+import { API_HOSTS, API_SETTINGS, V2_KEYS } from './shipstation/httpErrors.js';
 import type { ShipStationClientOptions } from './shipstation/client.js';
 import { config as configValidator } from './generated/validators.js';
 import { readSpec } from './spec.js';
 
 export interface Config {
+  /** Which ShipStation API the key is for: it chooses the dialect (src/dialects/). */
+  apiVersion: ApiVersion;
   apiKey: string;
-  apiSecret: string;
+  /** v1 only. */
+  apiSecret?: string;
   /** Sent as the x-partner header (accounts on a higher API tier); undefined = not sent. */
   partnerKey?: string;
   /** UTC instants (ms) bounding incremental streams; undefined = unbounded. */
@@ -49,6 +54,7 @@ export function connectionOptions(
 ): Pick<
   ShipStationClientOptions,
   | 'baseUrl'
+  | 'apiVersion'
   | 'apiKey'
   | 'apiSecret'
   | 'partnerKey'
@@ -57,10 +63,20 @@ export function connectionOptions(
   | 'requestTimeoutMs'
   | 'maxRetryTimeMs'
 > {
-  const { baseUrl, apiKey, apiSecret, partnerKey, maxResponseBytes, requestsPerMinute, requestTimeoutMs, maxRetryMs } =
-    config;
+  const {
+    baseUrl,
+    apiVersion,
+    apiKey,
+    apiSecret,
+    partnerKey,
+    maxResponseBytes,
+    requestsPerMinute,
+    requestTimeoutMs,
+    maxRetryMs,
+  } = config;
   return {
     baseUrl,
+    apiVersion,
     apiKey,
     apiSecret,
     partnerKey,
@@ -121,7 +137,6 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
     const first = validator.errors?.[0];
     throw new ConfigError(first ? describeConfigError(first, spec) : 'config: invalid');
   }
-  checkHeaderValues(input, (name) => written[name] ?? name);
   const value = <T>(name: string): T => (input[name] ?? spec.properties[name]?.default) as T;
   const startDate = optionalInstant(input.start_date, 'start_date');
   const endDate = optionalInstant(input.end_date, 'end_date');
@@ -134,19 +149,22 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
         'Set a date in the past, or leave it empty to read the whole history.',
     );
   }
-  const baseUrl = validateBaseUrl(value<string>('base_url')).href.replace(/\/+$/, '');
+  const apiVersion = chooseApiVersion(input, (name) => written[name] ?? name);
+  checkHeaderValues(input, apiVersion, (name) => written[name] ?? name);
+  const baseUrl = chooseBaseUrl(input.base_url, apiVersion);
   const envLevel = process.env.LOG_LEVEL?.toUpperCase();
   const logLevel =
     (['DEBUG', 'INFO', 'WARN', 'ERROR'] as const).find((l) => l === envLevel) ?? value<LogLevel>('log_level');
   return {
+    apiVersion,
     apiKey: value<string>('api_key'),
-    apiSecret: value<string>('api_secret'),
+    apiSecret: apiVersion === 'v1' ? value<string>('api_secret') : undefined,
     partnerKey: value<string | undefined>('partner_key') || undefined,
     startDate,
     endDate,
     baseUrl,
     pageSize: value<number>('page_size'),
-    requestsPerMinute: value<number>('requests_per_minute'),
+    requestsPerMinute: value<number | undefined>('requests_per_minute') ?? DEFAULT_REQUESTS_PER_MINUTE[apiVersion],
     maxConcurrency: value<number>('max_concurrency'),
     maxParallelSlices: value<number>('max_parallel_slices'),
     requestTimeoutMs: value<number>('request_timeout_seconds') * 1000,
@@ -158,6 +176,52 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
     logLevel,
     validateRecords: value<boolean>('validate_records'),
   };
+}
+
+/** ShipStation's default budgets: 40 a minute for v1 keys, 200 for API v2 keys. */
+const DEFAULT_REQUESTS_PER_MINUTE: Record<ApiVersion, number> = { v1: 40, v2: 200 };
+
+/**
+ * The API the credentials are for: `api_version` when set, else v1 for a key with a secret and v2 for a key
+ * alone. A v1 key pair is two 32-hex tokens; API v2 takes one key and no secret. Credentials of one kind given
+ * for the other get one sentence naming the key that is needed and where it is made.
+ */
+function chooseApiVersion(input: Record<string, unknown>, nameOf: (field: string) => string): ApiVersion {
+  const key = typeof input.api_key === 'string' ? input.api_key : '';
+  const secret = typeof input.api_secret === 'string' ? input.api_secret.trim() : '';
+  const asked = input.api_version as ApiVersion | undefined;
+  if (asked === 'v1' || (asked === undefined && secret !== '')) {
+    if (secret === '') {
+      throw new ConfigError(
+        `config.${nameOf('api_secret')} is required for api_version v1: copy the API secret shown beside the v1 API key under ${API_SETTINGS} (an API v2 key needs no secret: then set api_version to v2)`,
+      );
+    }
+    return 'v1';
+  }
+  if (secret !== '') {
+    throw new ConfigError(
+      `config.${nameOf('api_secret')} is set, but API v2 takes one API key and no secret: leave api_secret empty for an API v2 key (made under ${V2_KEYS}), or set api_version to v1 for a v1 key and secret`,
+    );
+  }
+  if (asked === undefined && looksLikeV1Token(key)) {
+    throw new ConfigError(
+      `config.${nameOf('api_secret')} is empty, but api_key has the shape of a v1 API key (32 hexadecimal characters): add the v1 API secret shown beside it under ${API_SETTINGS}, or set api_version to v2 if this is an API v2 key`,
+    );
+  }
+  return 'v2';
+}
+
+/** base_url, or the chosen API's own address; the other API's address is refused with a sentence saying why. */
+function chooseBaseUrl(raw: unknown, version: ApiVersion): string {
+  if (raw === undefined || raw === '') return API_HOSTS[version];
+  const url = validateBaseUrl(String(raw));
+  const other: ApiVersion = version === 'v1' ? 'v2' : 'v1';
+  if (url.origin === API_HOSTS[other]) {
+    throw new ConfigError(
+      `config.base_url ${url.origin} is the address of ShipStation's ${other === 'v1' ? 'v1 API' : 'API v2'}, but the credentials are for ${version === 'v1' ? 'the v1 API' : 'API v2'}: leave base_url empty (${API_HOSTS[version]})`,
+    );
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 const NOT_A_DATE = 'is not a valid UTC date or date-time (YYYY-MM-DD or YYYY-MM-DDTHH:mm:ssZ)';
@@ -199,7 +263,11 @@ const MAX_HEADER_VALUE = 4_096;
  * otherwise fail every attempt, and a control character in a credential is a paste gone wrong, never part of a
  * key. Messages name the field (as the user wrote it), never the value: these are secrets.
  */
-function checkHeaderValues(input: Record<string, unknown>, nameOf: (field: string) => string): void {
+function checkHeaderValues(
+  input: Record<string, unknown>,
+  version: ApiVersion,
+  nameOf: (field: string) => string,
+): void {
   for (const field of ['api_key', 'api_secret', 'partner_key']) {
     const value = input[field];
     if (typeof value === 'string' && value.length > MAX_HEADER_VALUE) {
@@ -208,12 +276,16 @@ function checkHeaderValues(input: Record<string, unknown>, nameOf: (field: strin
       );
     }
   }
-  const partnerKey = input.partner_key;
-  if (typeof partnerKey === 'string' && NOT_SENDABLE_IN_HEADER.test(partnerKey)) {
-    throw new ConfigError(
-      `config.${nameOf('partner_key')} contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks`,
-    );
+  // API v2 sends the key as it is, in its own header; v1 base64-encodes key and secret into one.
+  for (const field of version === 'v2' ? ['partner_key', 'api_key'] : ['partner_key']) {
+    const value = input[field];
+    if (typeof value === 'string' && NOT_SENDABLE_IN_HEADER.test(value)) {
+      throw new ConfigError(
+        `config.${nameOf(field)} contains a line break or a character that cannot be sent in an HTTP header; copy it again without spaces or line breaks`,
+      );
+    }
   }
+  if (version === 'v2') return;
   for (const field of ['api_key', 'api_secret']) {
     const value = input[field];
     if (typeof value !== 'string') continue;

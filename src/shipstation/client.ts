@@ -8,7 +8,7 @@ import type { Logger } from '../protocol/logger.js';
 import { silentLogger } from '../protocol/logger.js';
 import { createRedactor } from '../protocol/redact.js';
 import { validateBaseUrl } from './baseUrl.js';
-import { basicAuthorization } from './credentials.js';
+import { type ApiVersion, authHeaders, type Credentials } from './credentials.js';
 import {
   badBodyMessage,
   errorCode,
@@ -54,8 +54,11 @@ const PROXY_ENV = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO
 
 export interface ShipStationClientOptions {
   baseUrl: string;
+  /** Which ShipStation API the key is for: how requests authenticate and how errors read (default v1). */
+  apiVersion?: ApiVersion;
   apiKey: string;
-  apiSecret: string;
+  /** v1 only. */
+  apiSecret?: string;
   /** Sent as the x-partner header when set (accounts on a higher API tier). */
   partnerKey?: string;
   /** A body larger than this is abandoned as soon as it passes it; the attempt fails as transient. */
@@ -112,7 +115,10 @@ export interface ShipStationClient {
 
 export function createShipStationClient(opts: ShipStationClientOptions): ShipStationClient {
   const base = validateBaseUrl(opts.baseUrl);
-  if (!opts.apiKey || !opts.apiSecret) throw new ConfigError('api_key and api_secret are both required');
+  const version = opts.apiVersion ?? 'v1';
+  if (!opts.apiKey) throw new ConfigError('api_key is required');
+  if (version === 'v1' && !opts.apiSecret) throw new ConfigError('api_secret is required for the v1 API');
+  const credentials: Credentials = { apiKey: opts.apiKey, apiSecret: opts.apiSecret };
   const origin = base.origin;
   const host = base.host;
   const baseLabel = `${origin}${base.pathname.replace(/\/+$/, '')}`;
@@ -126,7 +132,9 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     minDelayMs: opts.retryBackoff?.minMs ?? DEFAULT_RETRY_POLICY.minDelayMs,
     maxDelayMs: opts.retryBackoff?.maxMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
   };
-  const redact = createRedactor([opts.apiKey, opts.apiSecret, ...(opts.partnerKey ? [opts.partnerKey] : [])]);
+  const redact = createRedactor(
+    [opts.apiKey, opts.apiSecret, opts.partnerKey].filter((v): v is string => v !== undefined && v !== ''),
+  );
   const maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const maxKeyWaitS = maxKeyWaitSeconds(policy.maxRetryTimeMs);
   const lease = (opts.rateLimiters ?? sharedRateLimiters).acquire(origin, opts.apiKey, {
@@ -140,7 +148,7 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   /** Pools set aside after a refused request (see retire), destroyed at close. */
   const retired = new Set<Dispatcher>();
   const headers: Record<string, string> = {
-    authorization: basicAuthorization(opts.apiKey, opts.apiSecret),
+    ...authHeaders(version, credentials),
     accept: 'application/json',
     'user-agent': USER_AGENT,
     ...(opts.partnerKey ? { 'x-partner': opts.partnerKey } : {}),
@@ -290,8 +298,8 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
       throw errorForStatus(status, {
         path,
         baseUrl: baseLabel,
-        apiKey: opts.apiKey,
-        apiSecret: opts.apiSecret,
+        version,
+        credentials,
         bodyText: text,
         redact,
       });

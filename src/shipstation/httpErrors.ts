@@ -3,36 +3,51 @@
 // are summarised (code + redacted message) rather than attached, since they can carry request details.
 import { ConfigError, type ConnectorError, SystemError, TransientError } from '../errors.js';
 import type { Redactor } from '../protocol/redact.js';
-import { looksLikeV2ApiKey } from './credentials.js';
+import { type ApiVersion, type Credentials, looksLikeV1Token, looksLikeV2ApiKey } from './credentials.js';
 
-const API_SETTINGS = 'Settings > Account > API Settings';
+export const API_SETTINGS = 'Settings > Account > API Settings';
+/** Where API v2 keys are made (ShipStation's UI: My Profile or Settings > Account > API Settings). */
+export const V2_KEYS = `${API_SETTINGS} with V2 API chosen under Select API Version`;
 const MAX_SERVER_MESSAGE = 300;
+/** Each API's address. */
+export const API_HOSTS: Record<ApiVersion, string> = {
+  v1: 'https://ssapi.shipstation.com',
+  v2: 'https://api.shipstation.com',
+};
 
-export function authFailedMessage(apiKey: string, apiSecret: string): string {
-  let message =
-    'ShipStation authentication failed (HTTP 401): the API key and secret were not accepted. ' +
-    `Copy both again from ShipStation under ${API_SETTINGS}. Generating new keys there is a last resort: ` +
-    'it replaces the pair for every other app and store integration using it.';
-  if (looksLikeV2ApiKey(apiKey, apiSecret)) {
-    message +=
-      ' The key is not in the form of a v1 API key (32 hexadecimal characters): it may be a ShipStation v2 API ' +
-      `key, or copied incompletely. This connector needs the v1 API key and API secret pair shown under ${API_SETTINGS}.`;
+export function authFailedMessage(version: ApiVersion, { apiKey, apiSecret }: Credentials): string {
+  if (version === 'v2') {
+    return looksLikeV1Token(apiKey)
+      ? 'ShipStation authentication failed (HTTP 401): the key has the shape of a v1 API key, which API v2 does not ' +
+          `accept; create an API v2 key under ${V2_KEYS}, or set api_version to v1 with the v1 key and secret.`
+      : `ShipStation authentication failed (HTTP 401): the API v2 key was not accepted; copy it again from ${V2_KEYS}.`;
   }
-  return message;
-}
-
-export function accessDeniedMessage(): string {
+  if (looksLikeV2ApiKey(apiKey, apiSecret ?? '')) {
+    return (
+      'ShipStation authentication failed (HTTP 401): the key is not a v1 API key (32 hexadecimal characters) and ' +
+      'may be an API v2 key; set api_version to v2 and leave api_secret empty, or use the v1 key and secret from ' +
+      `${API_SETTINGS}.`
+    );
+  }
   return (
-    'ShipStation denied access (HTTP 403): the credentials were recognised but may not use the API. ' +
-    "The v1 API is only available on ShipStation plans that include API access; check the account's plan " +
-    'and that the account is active.'
+    'ShipStation authentication failed (HTTP 401): the API key and secret were not accepted; copy both again from ' +
+    `${API_SETTINGS} (generating new ones there replaces the pair for every other app using it).`
   );
 }
 
-export function notFoundMessage(path: string, baseUrl: string): string {
+export function accessDeniedMessage(version: ApiVersion): string {
+  return version === 'v2'
+    ? 'ShipStation denied access (HTTP 403): the API v2 key was recognised but may not read this; check that the ' +
+        "account's plan includes API v2 and that the account is active."
+    : 'ShipStation denied access (HTTP 403): the credentials were recognised but may not use the API. ' +
+        "The v1 API is only available on ShipStation plans that include API access; check the account's plan " +
+        'and that the account is active.';
+}
+
+export function notFoundMessage(version: ApiVersion, path: string, baseUrl: string): string {
   return (
     `ShipStation answered 404 Not Found for ${path} at ${baseUrl}. ` +
-    'Is base_url the ShipStation v1 API address (https://ssapi.shipstation.com)?'
+    `Is base_url the ShipStation ${version === 'v2' ? 'API v2' : 'v1 API'} address (${API_HOSTS[version]})?`
   );
 }
 
@@ -152,7 +167,10 @@ export function networkFailure(err: unknown, message: string, redact: Redactor):
   return new TransientError(message, { internal: redact(raw) });
 }
 
-/** The server's own explanation from an error body (ShipStation sends `{"Message": …}`), shortened and redacted. */
+/**
+ * The server's own explanation from an error body (v1 sends `{"Message": …}`, API v2 `{"errors": [{"message": …}]}`),
+ * shortened and redacted.
+ */
 export function serverMessageFrom(text: string, redact: Redactor): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '' || looksLikeHtml(trimmed, undefined)) return undefined;
@@ -161,7 +179,9 @@ export function serverMessageFrom(text: string, redact: Redactor): string | unde
     const parsed: unknown = JSON.parse(trimmed);
     if (typeof parsed === 'object' && parsed !== null) {
       const o = parsed as Record<string, unknown>;
-      const parts = [o.Message, o.message, o.ExceptionMessage].filter((v): v is string => typeof v === 'string');
+      const parts = [o.Message, o.message, o.ExceptionMessage, ...v2ErrorMessages(o.errors)].filter(
+        (v): v is string => typeof v === 'string',
+      );
       if (parts.length > 0) message = [...new Set(parts)].join(' ');
     }
   } catch {
@@ -169,6 +189,13 @@ export function serverMessageFrom(text: string, redact: Redactor): string | unde
   }
   const short = message.length > MAX_SERVER_MESSAGE ? `${message.slice(0, MAX_SERVER_MESSAGE)}…` : message;
   return redact(short);
+}
+
+/** API v2's error list, `errors: [{error_source, error_type, error_code, message}]`: the messages. */
+function v2ErrorMessages(errors: unknown): unknown[] {
+  return Array.isArray(errors)
+    ? errors.map((e) => (typeof e === 'object' && e !== null ? (e as Record<string, unknown>).message : undefined))
+    : [];
 }
 
 export function looksLikeHtml(text: string, contentType: string | undefined): boolean {
@@ -179,8 +206,8 @@ export function looksLikeHtml(text: string, contentType: string | undefined): bo
 export interface StatusContext {
   path: string;
   baseUrl: string;
-  apiKey: string;
-  apiSecret: string;
+  version: ApiVersion;
+  credentials: Credentials;
   bodyText: string;
   redact: Redactor;
 }
@@ -188,9 +215,9 @@ export interface StatusContext {
 /** The error a non-2xx, non-429 status stands for. */
 export function errorForStatus(status: number, ctx: StatusContext): ConnectorError {
   const serverMessage = (): string | undefined => serverMessageFrom(ctx.bodyText, ctx.redact);
-  if (status === 401) return new ConfigError(authFailedMessage(ctx.apiKey, ctx.apiSecret));
-  if (status === 403) return new ConfigError(accessDeniedMessage());
-  if (status === 404) return new SystemError(notFoundMessage(ctx.path, ctx.baseUrl));
+  if (status === 401) return new ConfigError(authFailedMessage(ctx.version, ctx.credentials));
+  if (status === 403) return new ConfigError(accessDeniedMessage(ctx.version));
+  if (status === 404) return new SystemError(notFoundMessage(ctx.version, ctx.path, ctx.baseUrl));
   if (status === 400) return new SystemError(badRequestMessage(ctx.path, serverMessage()));
   if (status === 408 || status >= 500)
     return new TransientError(serverErrorMessage(status, ctx.path), { internal: serverMessage() });

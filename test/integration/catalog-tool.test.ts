@@ -64,8 +64,8 @@ describe('npm run catalog', () => {
     const unknown = tool(['--config', config, '--streams', 'orders,invoices']);
     expect([unknown.status, unknown.stdout]).toEqual([1, '']);
     expect(unknown.stderr).toMatch(/^error: --streams: unknown stream 'invoices' \(this connector offers orders, /);
-    const bad = tool(['--config', writeFiles({ 'c.json': { api_key: 'k' } })['c.json']!]);
-    expect([bad.status, bad.stderr]).toEqual([1, "error: config: missing required field 'api_secret'\n"]);
+    const bad = tool(['--config', writeFiles({ 'c.json': { api_secret: 's' } })['c.json']!]);
+    expect([bad.status, bad.stderr]).toEqual([1, "error: config: missing required field 'api_key'\n"]);
     const usage = tool([]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--config FILE is required/);

@@ -66,7 +66,7 @@ describe('command line contract', () => {
     const spec = r.messages[0]!.spec as {
       connectionSpecification: { required: string[]; properties: Record<string, { airbyte_secret?: boolean }> };
     };
-    expect(spec.connectionSpecification.required).toEqual(['api_key', 'api_secret']);
+    expect(spec.connectionSpecification.required).toEqual(['api_key']);
     expect(spec.connectionSpecification.properties.api_key!.airbyte_secret).toBe(true);
     expect(spec.connectionSpecification.properties.api_secret!.airbyte_secret).toBe(true);
     expect(r.stderr).toBe('');
@@ -120,7 +120,8 @@ describe('bad config', () => {
     ['missing file', null, /config file .*missing\.json is not found/],
     ['invalid JSON', '{"api_key": ', /config file .* is not valid JSON/],
     ['not an object', '[1,2]', /config: must be a JSON object/],
-    ['missing api_secret', { api_key: KEY }, /config: missing required field 'api_secret'/],
+    ['missing api_secret', { api_key: KEY, api_version: 'v1' }, /^config\.api_secret is required for api_version v1: /],
+    ['missing api_key', { api_secret: SECRET }, /config: missing required field 'api_key'/],
     ['wrong type', { ...goodConfig, page_size: 'big' }, /config\.page_size must be integer/],
     ['out of range', { ...goodConfig, page_size: 1000 }, /config\.page_size must be <= 500/],
     [

@@ -143,8 +143,8 @@ describe('ShipStation client: errors that are not retried', () => {
     const err = await failure(client(url).getJson('/stores'));
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/authentication failed/);
-    expect(err.message).toMatch(/Copy both again/);
-    expect(err.message).toMatch(/last resort: it replaces the pair for every other app/);
+    expect(err.message).toMatch(/copy both again/);
+    expect(err.message).toMatch(/generating new ones there replaces the pair for every other app/);
     expect(err.message).not.toMatch(/[Rr]egenerate/);
     expect(err.message).toContain('Settings > Account > API Settings');
     expect(err.message).not.toMatch(/v2/);
@@ -158,7 +158,7 @@ describe('ShipStation client: errors that are not retried', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.message).toMatch(/authentication failed/);
     expect(err.message).toMatch(
-      /not in the form of a v1 API key \(32 hexadecimal characters\): it may be a ShipStation v2 API key, or copied incompletely/,
+      /the key is not a v1 API key \(32 hexadecimal characters\) and may be an API v2 key; set api_version to v2/,
     );
     expect(err.message).not.toMatch(/looks like a ShipStation v2/);
   });

@@ -128,3 +128,62 @@ describe("a value not in its field's form", () => {
     expect(messageOf({ ...base, [field]: value })).toBe(message);
   });
 });
+
+describe('which API the credentials are for (issue #23)', () => {
+  const V1_KEY = '0123456789abcdef0123456789abcdef';
+  const parse = (raw: Record<string, unknown>) => parseConfig(raw);
+
+  it('a key with a secret is v1 on its host at 40 a minute; a key alone is API v2 on its host at 200', () => {
+    const v1 = parse({ api_key: V1_KEY, api_secret: V1_KEY });
+    expect([v1.apiVersion, v1.baseUrl, v1.requestsPerMinute, v1.apiSecret]).toEqual([
+      'v1',
+      'https://ssapi.shipstation.com',
+      40,
+      V1_KEY,
+    ]);
+    const v2 = parse({ api_key: 'TEST_abc/def+ghi', api_secret: '' });
+    expect([v2.apiVersion, v2.baseUrl, v2.requestsPerMinute, v2.apiSecret]).toEqual([
+      'v2',
+      'https://api.shipstation.com',
+      200,
+      undefined,
+    ]);
+    expect(parse({ api_key: V1_KEY, api_version: 'v2' }).apiVersion).toBe('v2');
+    expect(parse({ api_key: 'k', api_version: 'v2', requests_per_minute: 20 }).requestsPerMinute).toBe(20);
+    expect(parse({ api_key: 'k', api_version: 'v2', base_url: 'http://127.0.0.1:9/' }).baseUrl).toBe(
+      'http://127.0.0.1:9',
+    );
+  });
+
+  it('credentials of one kind given for the other get one sentence naming the key needed and where it is made', () => {
+    expect(messageOf({ api_key: 'k', api_version: 'v1' })).toMatch(
+      /^config\.api_secret is required for api_version v1: copy the API secret shown beside the v1 API key under Settings > Account > API Settings/,
+    );
+    expect(messageOf({ api_key: 'k', api_secret: 's', api_version: 'v2' })).toMatch(
+      /^config\.api_secret is set, but API v2 takes one API key and no secret: .*V2 API chosen under Select API Version/,
+    );
+    expect(messageOf({ api_key: V1_KEY })).toMatch(
+      /^config\.api_secret is empty, but api_key has the shape of a v1 API key \(32 hexadecimal characters\)/,
+    );
+    expect(messageOf({ username: 'k', password: '', api_version: 'v1' })).toMatch(
+      /^config\.password is required for api_version v1/,
+    );
+    expect(messageOf({ api_key: 'k', api_version: 'v3' })).toMatch(/api_version/);
+  });
+
+  it("refuses the other API's address as base_url", () => {
+    expect(messageOf({ api_key: 'k', base_url: 'https://ssapi.shipstation.com' })).toBe(
+      "config.base_url https://ssapi.shipstation.com is the address of ShipStation's v1 API, but the credentials are for API v2: leave base_url empty (https://api.shipstation.com)",
+    );
+    expect(messageOf({ api_key: 'k', api_secret: 's', base_url: 'https://api.shipstation.com/' })).toMatch(
+      /is the address of ShipStation's API v2, but the credentials are for the v1 API/,
+    );
+  });
+
+  it('an API v2 key may hold a colon (it is not Basic), but nothing a header cannot carry', () => {
+    expect(parse({ api_key: 'a:b', api_version: 'v2' }).apiKey).toBe('a:b');
+    expect(messageOf({ api_key: 'a\nb', api_version: 'v2' })).toMatch(
+      /^config\.api_key contains a line break or a character that cannot be sent in an HTTP header/,
+    );
+  });
+});

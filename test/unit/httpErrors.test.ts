@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError, SystemError, TransientError } from '../../src/errors.js';
 import { createRedactor, noRedaction } from '../../src/protocol/redact.js';
-import { basicAuthorization, looksLikeV2ApiKey } from '../../src/shipstation/credentials.js';
+import { authHeaders, basicAuthorization, looksLikeV2ApiKey } from '../../src/shipstation/credentials.js';
 import {
   errorCode,
   errorForStatus,
@@ -21,6 +21,13 @@ describe('credentials', () => {
     expect(basicAuthorization('ShipStation', 'Rocks')).toBe('Basic U2hpcFN0YXRpb246Um9ja3M=');
   });
 
+  it('sends a v2 key alone in the API-Key header, and v1 credentials as Basic only', () => {
+    expect(authHeaders('v2', { apiKey: 'TEST_abc' })).toEqual({ 'api-key': 'TEST_abc' });
+    expect(authHeaders('v1', { apiKey: 'ShipStation', apiSecret: 'Rocks' })).toEqual({
+      authorization: 'Basic U2hpcFN0YXRpb246Um9ja3M=',
+    });
+  });
+
   it.each([
     [V1_KEY, V1_SECRET, false],
     ['TEST_abcdefghijklmnopqrstuvwxyz0123456789', '', true],
@@ -36,11 +43,12 @@ describe('errorForStatus', () => {
   const ctx = {
     path: '/orders',
     baseUrl: 'https://ssapi.shipstation.com',
-    apiKey: V1_KEY,
-    apiSecret: V1_SECRET,
+    version: 'v1' as const,
+    credentials: { apiKey: V1_KEY, apiSecret: V1_SECRET },
     bodyText: '',
     redact: noRedaction,
   };
+  const v2ctx = { ...ctx, version: 'v2' as const, credentials: { apiKey: 'TEST_abcdefghijklmnop' } };
 
   it('maps each status to its failure type', () => {
     expect(errorForStatus(401, ctx)).toBeInstanceOf(ConfigError);
@@ -58,6 +66,22 @@ describe('errorForStatus', () => {
       'ShipStation answered 404 Not Found for /orders at https://ssapi.shipstation.com. ' +
         'Is base_url the ShipStation v1 API address (https://ssapi.shipstation.com)?',
     );
+    expect(errorForStatus(404, { ...v2ctx, path: '/v2/shipments' }).message).toMatch(
+      /for \/v2\/shipments .*API v2 address \(https:\/\/api\.shipstation\.com\)\?$/,
+    );
+  });
+
+  it('says which kind of key is needed, in one sentence', () => {
+    const v1 = errorForStatus(401, ctx).message;
+    expect(v1).toMatch(/^ShipStation authentication failed \(HTTP 401\): the API key and secret were not accepted/);
+    expect(v1).not.toMatch(/v2/);
+    const v2KeyOnV1 = errorForStatus(401, { ...ctx, credentials: { apiKey: 'TEST_abcdefghijklmnop', apiSecret: 'x' } });
+    expect(v2KeyOnV1.message).toMatch(/may be an API v2 key; set api_version to v2/);
+    const v1KeyOnV2 = errorForStatus(401, { ...v2ctx, credentials: { apiKey: V1_KEY } });
+    expect(v1KeyOnV2.message).toMatch(/shape of a v1 API key.*create an API v2 key under .*V2 API/);
+    expect(errorForStatus(401, v2ctx).message).toMatch(/the API v2 key was not accepted/);
+    for (const e of [v1, v2KeyOnV1.message, v1KeyOnV2.message]) expect(e.split('. ')).toHaveLength(1);
+    expect(errorForStatus(403, v2ctx).message).toMatch(/^ShipStation denied access \(HTTP 403\)/);
   });
 });
 
@@ -66,6 +90,16 @@ describe('serverMessageFrom', () => {
     expect(serverMessageFrom('{"Message":"The request is invalid.","ExceptionMessage":"x"}', noRedaction)).toBe(
       'The request is invalid. x',
     );
+  });
+
+  it("takes the messages of API v2's error list", () => {
+    const body = JSON.stringify({
+      request_id: 'r1',
+      errors: [
+        { error_source: 'shipstation', error_type: 'validation', error_code: 'invalid_field', message: 'bad page' },
+      ],
+    });
+    expect(serverMessageFrom(body, noRedaction)).toBe('bad page');
   });
 
   it('ignores HTML, shortens long text and redacts secrets', () => {
