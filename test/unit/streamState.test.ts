@@ -224,3 +224,44 @@ describe('stream state', () => {
     ).toThrow(/would not read back/);
   });
 });
+
+describe('states of the two APIs never mix (issue #23)', () => {
+  const pos: KeysetPosition = { from: wall('2024-05-01T10:00:00'), idsAtLast: [] };
+
+  test('a v2 state carries its API; a v1 state stays as it was written before API v2', () => {
+    expect(serializeState(one(pos), 'modified_at', pacificZone, 'v2')).toEqual({
+      version: 1,
+      api_version: 'v2',
+      cursor_field: 'modified_at',
+      from: '2024-05-01T17:00:00.000Z',
+    });
+    expect(serializeState(one(pos), 'createDate', pacificZone, 'v1')).not.toHaveProperty('api_version');
+    const v2 = checkedState(one(pos), 'modified_at', pacificZone, 'v2');
+    const back = resumePoint(
+      JSON.parse(JSON.stringify(v2)),
+      'shipments',
+      'modified_at',
+      pacificZone,
+      undefined,
+      undefined,
+      'v2',
+    );
+    expect(back.plan.frontier).toEqual(pos);
+  });
+
+  test('a state of the other API is a config error naming the stream, whichever way round', () => {
+    const v1State = serializeState(one(pos), 'createDate', pacificZone);
+    expect(() => resumePoint(v1State, 'shipments', 'modified_at', pacificZone, undefined, undefined, 'v2')).toThrow(
+      new ConfigError(
+        "state for stream 'shipments' was written for ShipStation's v1 API, but the config is for its API v2: the two APIs' 'shipments' streams hold different records, so use a new connection (or reset this one)",
+      ),
+    );
+    const v2State = serializeState(one(pos), 'createDate', pacificZone, 'v2');
+    expect(() => resumePoint(v2State, 'shipments', 'createDate', pacificZone, undefined)).toThrow(
+      /written for ShipStation's API v2, but the config is for its v1 API/,
+    );
+    expect(() =>
+      resumePoint({ ...v2State, api_version: 'v9' }, 'shipments', 'createDate', pacificZone, undefined),
+    ).toThrow(/api_version: must be "v1" or "v2"/);
+  });
+});

@@ -25,12 +25,17 @@ interface PositionJson {
   skip?: { page: number; size?: number; through: string; head?: string };
 }
 
-export interface StreamStateV1 extends PositionJson {
+/** The API a state was written for, when it is not v1 (v1 states, written before API v2, carry none). */
+interface ApiMark {
+  api_version?: string;
+}
+
+export interface StreamStateV1 extends PositionJson, ApiMark {
   version: 1;
   cursor_field: string;
 }
 
-export interface StreamStateV2 extends PositionJson {
+export interface StreamStateV2 extends PositionJson, ApiMark {
   version: 2;
   cursor_field: string;
   /** Ranges below the frontier still being read: each a position plus its last second (`to`, UTC). */
@@ -62,24 +67,33 @@ function positionJson(pos: KeysetPosition, zone: WallClockZone): PositionJson {
   return out;
 }
 
-export function serializeState(plan: ResumePlan, cursorField: string, zone: WallClockZone): StreamState {
+/** The API a state belongs to: v1 states carry no mark, so those written before API v2 keep their meaning. */
+const V1 = 'v1';
+
+export function serializeState(plan: ResumePlan, cursorField: string, zone: WallClockZone, api = V1): StreamState {
   const frontier = positionJson(plan.frontier, zone);
-  if (plan.pending.length === 0) return { version: STATE_VERSION, cursor_field: cursorField, ...frontier };
+  const mark: ApiMark = api === V1 ? {} : { api_version: api };
+  if (plan.pending.length === 0) return { version: STATE_VERSION, ...mark, cursor_field: cursorField, ...frontier };
   const slices = plan.pending.map((p) => ({ to: iso(zone.wallToUtc(p.targetEnd)), ...positionJson(p.pos, zone) }));
-  return { version: SLICED_STATE_VERSION, cursor_field: cursorField, ...frontier, slices };
+  return { version: SLICED_STATE_VERSION, ...mark, cursor_field: cursorField, ...frontier, slices };
 }
 
 /**
  * The state to emit, checked to read back as itself: a state this connector writes is valid input to it by
  * construction (a state that cannot be read back would fail every later sync).
  */
-export function checkedState(plan: ResumePlan, cursorField: string, zone: WallClockZone): StreamState {
-  const state = serializeState(plan, cursorField, zone);
+export function checkedState(plan: ResumePlan, cursorField: string, zone: WallClockZone, api = V1): StreamState {
+  const state = serializeState(plan, cursorField, zone, api);
   const text = JSON.stringify(state);
   let again: string;
   try {
     again = JSON.stringify(
-      serializeState(parseOwnState(JSON.parse(text) as Record<string, unknown>, 'state', zone), cursorField, zone),
+      serializeState(
+        parseOwnState(JSON.parse(text) as Record<string, unknown>, 'state', zone),
+        cursorField,
+        zone,
+        apiOf(JSON.parse(text) as Record<string, unknown>, 'state'),
+      ),
     );
   } catch (err) {
     throw new SystemError(
@@ -103,6 +117,8 @@ export function resumePoint(
   startWall: number | undefined,
   /** The cursor's name in the plain `{"<cursor>": value}` form, when the stream calls it differently (children). */
   plainKey: string = cursorField,
+  /** The API the config is for: a state written for the other one is refused (both have a `shipments`). */
+  api: string = V1,
 ): ResumePoint {
   const fresh: ResumePlan = {
     frontier: { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] },
@@ -113,6 +129,13 @@ export function resumePoint(
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(`${where}: must be an object`);
   const s = raw as Record<string, unknown>;
   if (Object.keys(s).length === 0) return { plan: fresh };
+  const written = apiOf(s, where);
+  if (written !== api) {
+    throw new ConfigError(
+      `${where} was written for ShipStation's ${apiName(written)}, but the config is for its ${apiName(api)}: the ` +
+        `two APIs' '${stream}' streams hold different records, so use a new connection (or reset this one)`,
+    );
+  }
 
   let plan: ResumePlan;
   if (s.version !== undefined && s.version !== null) {
@@ -188,6 +211,18 @@ function parsePosition(s: Record<string, unknown>, where: string, zone: WallCloc
     };
   }
   return position;
+}
+
+/** The API a state says it was written for (v1 when it says none). */
+function apiOf(s: Record<string, unknown>, where: string): string {
+  const mark = optional(s.api_version);
+  if (mark === undefined) return V1;
+  if (mark !== 'v1' && mark !== 'v2') throw new ConfigError(`${where}.api_version: must be "v1" or "v2"`);
+  return mark;
+}
+
+function apiName(api: string): string {
+  return api === V1 ? 'v1 API' : `API ${api}`;
 }
 
 /** Python clients write absent optional fields as null. */

@@ -41,9 +41,11 @@ export interface SyncPlanInput {
   /** Days of the trailing re-scan a stream's config asks for. */
   lookbackDays: (def: StreamDefinition) => number;
   zone: WallClockZone;
+  /** The API the config is for (the dialect's name): states written for another are refused. */
+  api?: string;
 }
 
-export function planSync({ offered, streams, state, startDate, lookbackDays, zone }: SyncPlanInput): SyncPlan {
+export function planSync({ offered, streams, state, startDate, lookbackDays, zone, api }: SyncPlanInput): SyncPlan {
   const startWall = startDate === undefined ? undefined : zone.utcToWall(startDate);
   const fresh: KeysetPosition = { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] };
   const notes: SyncPlan['notes'] = [];
@@ -60,7 +62,7 @@ export function planSync({ offered, streams, state, startDate, lookbackDays, zon
       job.children.map(({ def: child }) => [child.name, childCursorFor(child, def, cursor.field)]),
     );
     const plans = names.map((name) => {
-      const point = resumePoint(state.get(name), name, cursor.field, zone, startWall, plainKeys.get(name));
+      const point = resumePoint(state.get(name), name, cursor.field, zone, startWall, plainKeys.get(name), api);
       if (point.note) notes.push({ level: 'warn', message: point.note });
       return point.plan;
     });

@@ -60,7 +60,8 @@ export async function readIncremental(
   const resume = plan.checkpoints ? checkStoredFrontier(def.name, ctx, plan) : plan.resume;
   const set = new SliceSet(resume, plan.window.provisional);
   const save = plan.checkpoints
-    ? () => ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.dialect.zone) })
+    ? () =>
+        ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.dialect.zone, plan.dialect.name) })
     : async () => {};
   const reader = new SliceReader(def, ctx, plan, pacer, save);
   await reader.read(set);

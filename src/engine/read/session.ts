@@ -50,6 +50,7 @@ export async function runSync(input: SyncInput): Promise<number> {
     startDate: config.startDate,
     lookbackDays: (def) => (def.lookbackConfigKey ? config[def.lookbackConfigKey] : 0),
     zone: dialect.zone,
+    api: dialect.name,
   });
   for (const note of plan.notes) logger[note.level](note.message);
   const session = new Session(input);
