@@ -103,7 +103,7 @@ export interface CarriersRecord {
          */
         package_code?: null | string;
         /**
-         * Full name of the user
+         * Name of the package type.
          */
         name?: null | string;
         /**

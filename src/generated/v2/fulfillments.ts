@@ -95,7 +95,7 @@ export interface FulfillmentsRecord {
    */
   ship_to?: null | {
     /**
-     * Full name of the user
+     * Name of the recipient.
      */
     name?: null | string;
     /**
@@ -103,7 +103,7 @@ export interface FulfillmentsRecord {
      */
     phone?: null | string;
     /**
-     * Email address of the user
+     * Email address of the recipient.
      */
     email?: null | string;
     /**

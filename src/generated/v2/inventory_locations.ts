@@ -9,7 +9,7 @@ export interface InventoryLocationsRecord {
    */
   inventory_location_id: string;
   /**
-   * Full name of the user
+   * Name of the inventory location.
    */
   name?: null | string;
   /**
@@ -17,11 +17,11 @@ export interface InventoryLocationsRecord {
    */
   inventory_warehouse_id?: null | string;
   /**
-   * Date when the user was created. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
+   * When the inventory location was created. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
    */
   created_at?: null | string;
   /**
-   * When the inventory location was last changed. UTC. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
+   * When the inventory location was last changed. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
    */
   updated_at?: null | string;
   [k: string]: unknown;

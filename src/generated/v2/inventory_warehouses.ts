@@ -9,15 +9,15 @@ export interface InventoryWarehousesRecord {
    */
   inventory_warehouse_id: string;
   /**
-   * Full name of the user
+   * Name of the inventory warehouse.
    */
   name?: null | string;
   /**
-   * Date when the user was created. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
+   * When the inventory warehouse was created. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
    */
   created_at?: null | string;
   /**
-   * When the inventory warehouse was last changed. UTC. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
+   * When the inventory warehouse was last changed. Emitted in UTC with `Z`, whatever offset ShipStation wrote.
    */
   updated_at?: null | string;
   [k: string]: unknown;

@@ -13,7 +13,7 @@ export interface PackagesRecord {
    */
   package_code?: null | string;
   /**
-   * Full name of the user
+   * Name of the package type.
    */
   name?: null | string;
   /**

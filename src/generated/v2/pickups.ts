@@ -91,7 +91,7 @@ export interface PickupsRecord {
    */
   contact_details?: null | {
     /**
-     * Full name of the user
+     * Name of the person the carrier contacts.
      */
     name?: null | string;
     /**

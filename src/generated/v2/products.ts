@@ -39,7 +39,7 @@ export interface ProductsRecord {
     [k: string]: unknown;
   };
   /**
-   * The custom dimensions for the package.
+   * Dimensions of the product, or null when incomplete.
    */
   dimensions?: null | {
     /**
@@ -61,7 +61,7 @@ export interface ProductsRecord {
     [k: string]: unknown;
   };
   /**
-   * The package weight
+   * Weight of the product.
    */
   weight?: null | {
     /**
@@ -103,7 +103,7 @@ export interface ProductsRecord {
      */
     product_category_id?: null | number;
     /**
-     * Full name of the user
+     * Name of the product category.
      */
     name?: null | string;
     [k: string]: unknown;
@@ -169,7 +169,7 @@ export interface ProductsRecord {
    */
   no_customs?: null | boolean;
   /**
-   * Arbitrary tags associated with this shipment. Tags can be used to categorize shipments, and shipments can be queried by their tags. Note: Tags require object structure with name property, not simple strings.
+   * Tags of the product.
    */
   tags?:
     | null
@@ -179,7 +179,7 @@ export interface ProductsRecord {
          */
         tag_id?: null | number;
         /**
-         * Full name of the user
+         * Name of the tag.
          */
         name?: null | string;
         /**
@@ -195,7 +195,7 @@ export interface ProductsRecord {
     | null
     | {
         /**
-         * The store ID associated with the shipment
+         * The store the alias is used in.
          */
         store_id?: null | number;
         /**
@@ -239,7 +239,7 @@ export interface ProductsRecord {
          */
         sku?: null | string;
         /**
-         * The quantity of this item in the shipment.
+         * How many of the component the bundle holds.
          */
         quantity?: null | number;
         /**
