@@ -102,3 +102,52 @@ test('incremental shipments from a modified_at in the middle: exactly those modi
     expect(request).toContain('sort_dir=asc');
   }
 });
+
+test("labels' re-scan window re-reads labels created in its last days: a later void inside it is caught, one before it is not", async () => {
+  const def = v2.streams.find('labels')!;
+  const labels = [...sim.truth('labels')] as unknown as ApiRecord[];
+  const created = (r: ApiRecord) => v2.dates.parse(r.created_at)!;
+  const last = Math.max(...labels.map(created));
+  // The sync's window ends just after the newest label; its re-scan covers the 20 days before.
+  const end = Math.floor(last / 1000) * 1000 + 1000;
+  const lookbackDays = 20;
+  const since = end + 1000 - lookbackDays * 86_400_000;
+  const live = labels.filter((r) => r.voided === false);
+  const recent = live.find((r) => created(r) >= since + 86_400_000)!;
+  const old = live.find((r) => created(r) < since - 86_400_000)!;
+  const read = async (from: number, days: number) => {
+    const emitted: ApiRecord[] = [];
+    await readIncremental(
+      def,
+      target(emitted),
+      {
+        cursor: def.cursors!.created_at!,
+        resume: { frontier: { from, idsAtLast: [] }, pending: [] },
+        window: { provisional: end, settled: () => end },
+        pageSize: 50,
+        dialect: v2,
+        lookbackDays: days,
+        maxSlices: 2,
+        fresh: { idsAtLast: [] },
+        checkpoints: false,
+      },
+      pacer,
+    );
+    return emitted;
+  };
+  sim.mutate.voidShipments({ shipmentIds: [recent, old].map((r) => Number(String(r.label_id).slice(3))) });
+  // The next sync starts past every label: without a re-scan it reads nothing, so it sees no void.
+  expect(await read(end + 1000, 0)).toEqual([]);
+  const rescanned = await read(end + 1000, lookbackDays);
+  const byId = new Map(rescanned.map((r) => [r.label_id, r]));
+  expect(byId.get(recent.label_id)).toMatchObject({ voided: true, status: 'voided' });
+  expect(byId.get(recent.label_id)?.voided_at).toEqual(expect.any(String));
+  expect(byId.has(old.label_id)).toBe(false);
+  // What it costs: every label created in the window, once.
+  expect(sortedIds(rescanned, 'label_id')).toEqual(
+    sortedIds(
+      labels.filter((r) => created(r) >= since),
+      'label_id',
+    ),
+  );
+});
