@@ -2,7 +2,9 @@
 // with fractions of any length, UTC out with `Z`, and filter values whose seconds hold every stamp inside them,
 // as the engine's whole-second ranges and tie groups assume.
 import { describe, expect, test } from '@jest/globals';
+import { v1 } from '../../src/dialects/v1.js';
 import { v2 } from '../../src/dialects/v2.js';
+import { buildCatalog } from '../../src/streams/catalog.js';
 import { floorSecond } from '../../src/time/wallClock.js';
 import { utcZone } from '../../src/time/utcZone.js';
 
@@ -174,3 +176,44 @@ function ticks(iso: string): bigint {
   const m = /^(.{19})(?:\.(\d{1,7}))?Z$/.exec(iso)!;
   return BigInt(Date.parse(`${m[1]}Z`)) * 10_000n + BigInt((m[2] ?? '').padEnd(7, '0'));
 }
+
+describe("v2's catalog", () => {
+  const catalog = buildCatalog(v2.streams).streams;
+  const stream = (name: string) => catalog.find((s) => s.name === name)!;
+
+  test('every v2 stream with its own schema (schemas/v2/), never v1 namesakes', () => {
+    expect(catalog.map((s) => s.name)).toEqual(v2.streams.names());
+    expect(catalog).toHaveLength(16);
+    expect(Object.keys(stream('shipments').json_schema.properties as object)).toContain('shipment_id');
+    expect(stream('shipments').json_schema).not.toEqual(
+      buildCatalog(v1.streams).streams.find((s) => s.name === 'shipments')!.json_schema,
+    );
+  });
+
+  test('incremental where v2 filters and sorts by a date; full refresh elsewhere', () => {
+    const incremental = catalog.filter((s) => s.supported_sync_modes.includes('incremental')).map((s) => s.name);
+    expect(incremental).toEqual(['shipments', 'shipment_items', 'labels', 'fulfillments']);
+    expect(stream('shipments')).toMatchObject({ default_cursor_field: ['modified_at'], source_defined_cursor: false });
+    expect(stream('shipment_items')).toMatchObject({
+      default_cursor_field: ['shipment_modified_at'],
+      source_defined_primary_key: [['shipment_id'], ['item_index']],
+    });
+    expect(stream('labels')).toMatchObject({ default_cursor_field: ['created_at'], source_defined_cursor: true });
+    expect(stream('tags').source_defined_primary_key).toEqual([['name']]);
+  });
+
+  test('every paged full-refresh stream says how it is read; paths carry /v2', () => {
+    for (const def of v2.streams.streams) {
+      expect(def.path.startsWith('/v2/')).toBe(true);
+      const single = def.envelope === null || def.singleRequest === true;
+      const ways = [
+        single,
+        def.fullRefreshCursor !== undefined,
+        def.fullRefreshSort !== undefined,
+        def.fullRefreshUnsorted === true,
+      ];
+      expect([def.name, ways.filter(Boolean).length]).toEqual([def.name, 1]);
+      if (def.fullRefreshSort) expect(def.fullRefreshSort.sortDir).toBe('ASC');
+    }
+  });
+});
