@@ -1,4 +1,5 @@
-// Generates src/generated/*.ts from schemas/*.json (stream records) and the Airbyte protocol schema, and
+// Generates src/generated/*.ts from schemas/*.json (stream records; API v2's from schemas/v2/ into
+// src/generated/v2/) and the Airbyte protocol schema, and
 // src/generated/validators.ts: the config and configured-catalog validators compiled ahead of time (Ajv
 // standalone code), so no command compiles a schema at start-up.
 // `--check` regenerates in memory and exits 1 when a checked-in file is stale or missing.
@@ -28,19 +29,19 @@ function pascal(name) {
 
 async function generate() {
   const files = new Map();
-  const schemaFiles = (await readdir(join(root, 'schemas'))).filter((f) => f.endsWith('.json')).sort();
   const index = [];
-  for (const f of schemaFiles) {
-    const name = basename(f, '.json');
-    const schema = JSON.parse(await readFile(join(root, 'schemas', f), 'utf8'));
-    const ts = await compile(
-      { ...schema, title: `${pascal(name)}Record` },
-      `${pascal(name)}Record`,
-      opts(`schemas/${f}`),
-    );
+  for (const [name, ts] of await recordTypes('schemas')) {
     files.set(`${name}.ts`, ts);
     index.push(`export type * from './${name}.js';`);
   }
+  // API v2's streams (schemas/v2/) in a folder of their own: both dialects have a `shipments`. Not in the index
+  // for the same reason: import them from src/generated/v2/.
+  const v2Index = [];
+  for (const [name, ts] of await recordTypes('schemas/v2')) {
+    files.set(`v2/${name}.ts`, ts);
+    v2Index.push(`export type * from './${name}.js';`);
+  }
+  files.set('v2/index.ts', `${banner('schemas/v2/')}\n${v2Index.join('\n')}\n`);
   const protocol = parseYaml(await readFile(join(root, 'protocol', 'airbyte_protocol.yaml'), 'utf8'));
   // The runtime validates catalogs and state with ajv against this JSON copy (no YAML parser at run time).
   files.set('../../protocol/airbyte_protocol.json', `${JSON.stringify(protocol, null, 2)}\n`);
@@ -51,6 +52,21 @@ async function generate() {
   files.set('validators.ts', validators(spec, protocol));
   files.set('index.ts', `${banner('schemas/ and the protocol schema')}\n${index.join('\n')}\n`);
   return files;
+}
+
+/** The record type of every schema in a folder of schemas/, by stream name. */
+async function recordTypes(folder) {
+  const types = [];
+  const schemaFiles = (await readdir(join(root, folder))).filter((f) => f.endsWith('.json')).sort();
+  for (const f of schemaFiles) {
+    const name = basename(f, '.json');
+    const schema = JSON.parse(await readFile(join(root, folder, f), 'utf8'));
+    types.push([
+      name,
+      await compile({ ...schema, title: `${pascal(name)}Record` }, `${pascal(name)}Record`, opts(`${folder}/${f}`)),
+    ]);
+  }
+  return types;
 }
 
 /**
@@ -100,7 +116,7 @@ function validators(spec, protocol) {
 
 const check = process.argv.includes('--check');
 const files = await generate();
-await mkdir(OUT, { recursive: true });
+await mkdir(join(OUT, 'v2'), { recursive: true });
 const stale = [];
 for (const [name, content] of files) {
   const path = join(OUT, name);
@@ -112,7 +128,10 @@ for (const [name, content] of files) {
   }
 }
 if (check) {
-  const present = (await readdir(OUT)).filter((f) => f.endsWith('.ts'));
+  const present = [
+    ...(await readdir(OUT)).filter((f) => f.endsWith('.ts')),
+    ...(await readdir(join(OUT, 'v2'))).filter((f) => f.endsWith('.ts')).map((f) => `v2/${f}`),
+  ];
   for (const f of present) if (!files.has(f)) stale.push(`src/generated/${f} (no source schema)`);
   if (stale.length) {
     process.stderr.write(`stale generated types: ${stale.join(', ')}; run npm run gen:types\n`);

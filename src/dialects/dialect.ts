@@ -34,7 +34,7 @@ export interface ServerDates {
 
 export interface Dialect {
   /** The `api_version` naming it. */
-  name: 'v1';
+  name: 'v1' | 'v2';
   streams: StreamSet;
   /** The clock the server sorts and filters by. */
   zone: WallClockZone;

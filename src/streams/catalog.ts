@@ -1,11 +1,12 @@
 // discover's catalog, derived from a dialect's stream set and schemas/.
 import type { AirbyteCatalog, AirbyteStream } from '../generated/protocol.js';
 import { childCursors, childDefaultCursor, childIsIncremental } from './children.js';
-import { loadStreamSchema } from './schemas.js';
+import { loadStreamSchema, type SchemaFolder } from './schemas.js';
 import type { StreamSet } from './streamSet.js';
 import { isIncremental, type ChildStreamDefinition, type StreamDefinition } from './types.js';
 
 function entry(
+  folder: SchemaFolder,
   name: string,
   primaryKey: string[],
   cursorChoices: string[],
@@ -14,7 +15,7 @@ function entry(
   const incremental = cursorChoices.length > 0;
   return {
     name,
-    json_schema: loadStreamSchema(name),
+    json_schema: loadStreamSchema(name, folder),
     supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
     source_defined_primary_key: primaryKey.map((field) => [field]),
     ...(incremental
@@ -28,13 +29,24 @@ function entry(
   };
 }
 
-export function airbyteStream(def: StreamDefinition): AirbyteStream {
-  return entry(def.name, def.primaryKey, isIncremental(def) ? Object.keys(def.cursors ?? {}) : [], def.defaultCursor);
+export function airbyteStream(def: StreamDefinition, folder: SchemaFolder = ''): AirbyteStream {
+  return entry(
+    folder,
+    def.name,
+    def.primaryKey,
+    isIncremental(def) ? Object.keys(def.cursors ?? {}) : [],
+    def.defaultCursor,
+  );
 }
 
 /** A child stream offers its parent's sync modes, its cursor being the carried copy of the parent's. */
-export function airbyteChildStream(def: ChildStreamDefinition, parent: StreamDefinition): AirbyteStream {
+export function airbyteChildStream(
+  def: ChildStreamDefinition,
+  parent: StreamDefinition,
+  folder: SchemaFolder = '',
+): AirbyteStream {
   return entry(
+    folder,
     def.name,
     def.primaryKey,
     childIsIncremental(def, parent) ? Object.keys(childCursors(def, parent)) : [],
@@ -45,8 +57,8 @@ export function airbyteChildStream(def: ChildStreamDefinition, parent: StreamDef
 export function buildCatalog(offered: StreamSet): AirbyteCatalog {
   return {
     streams: offered.streams.flatMap((def) => [
-      airbyteStream(def),
-      ...offered.childrenOf(def.name).map((child) => airbyteChildStream(child, def)),
+      airbyteStream(def, offered.schemaFolder),
+      ...offered.childrenOf(def.name).map((child) => airbyteChildStream(child, def, offered.schemaFolder)),
     ]),
   };
 }

@@ -99,8 +99,8 @@ export function dateTimePaths(schema: JsonSchema): string[] {
   return paths;
 }
 
-/** `YYYY-MM-DD`, optionally followed by a time of day (group 2). */
-const CALENDAR_DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?))?$/;
+/** `YYYY-MM-DD`, optionally followed by a time of day (group 2) and, as v2 writes its midnights, a zone. */
+const CALENDAR_DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function isDateTime(schema: JsonSchema): boolean {
   return schema.airbyte_type === 'timestamp_with_timezone';

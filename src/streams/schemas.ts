@@ -19,15 +19,19 @@ export type JsonSchema = {
 
 const cache = new Map<string, JsonSchema>();
 
-/** The schema of one stream, `schemas/<name>.json`; throws if there is none. */
-export function loadStreamSchema(name: string): JsonSchema {
-  let schema = cache.get(name);
+/** A dialect's folder of schemas/: v1's streams sit at the top, v2's in `v2/` (both have a `shipments`). */
+export type SchemaFolder = '' | 'v2';
+
+/** The schema of one stream, `schemas/[<folder>/]<name>.json`; throws if there is none. */
+export function loadStreamSchema(name: string, folder: SchemaFolder = ''): JsonSchema {
+  const file = folder === '' ? name : `${folder}/${name}`;
+  let schema = cache.get(file);
   if (!schema) {
-    if (!/^[a-z_]+$/.test(name)) throw new Error(`not a stream name: '${name}'`);
+    if (!/^[a-z_]+$/.test(name) || (folder !== '' && folder !== 'v2')) throw new Error(`not a stream name: '${file}'`);
     // Same relative path from src/streams (jest) and dist/streams (built).
-    const text = readFileSync(new URL(`../../schemas/${name}.json`, import.meta.url), 'utf8');
+    const text = readFileSync(new URL(`../../schemas/${file}.json`, import.meta.url), 'utf8');
     schema = JSON.parse(text) as JsonSchema;
-    cache.set(name, schema);
+    cache.set(file, schema);
   }
   return schema;
 }

@@ -1,6 +1,7 @@
 // One dialect's streams as a set: the API streams and the child tables cut from them, looked up by name. The
 // catalog, the config checks and the sync plan ask a set, never a list of their own, so a second API dialect
 // brings its own set.
+import type { SchemaFolder } from './schemas.js';
 import type { ChildStreamDefinition, StreamDefinition } from './types.js';
 
 export class StreamSet {
@@ -10,6 +11,8 @@ export class StreamSet {
   constructor(
     readonly streams: readonly StreamDefinition[],
     readonly children: readonly ChildStreamDefinition[],
+    /** Where the set's schemas are in schemas/ (v1's at the top, v2's in `v2/`). */
+    readonly schemaFolder: SchemaFolder = '',
   ) {
     this.byName = new Map(streams.map((s) => [s.name, s]));
     this.childByName = new Map(children.map((c) => [c.name, c]));

@@ -2,12 +2,12 @@
 
 /** How one cursor field is filtered and sorted on the server. */
 export interface CursorDefinition {
-  /** Record field holding the cursor value (a Pacific date-time in the API, UTC once converted). */
+  /** Record field holding the cursor value (a date-time in the dialect's clock in the API, UTC once converted). */
   field: string;
-  /** Query parameters bounding the field, inclusive, Pacific `YYYY-MM-DD HH:mm:ss`. */
+  /** Query parameters bounding the field, inclusive, in the dialect's filter form (dialect.ts `listQuery`). */
   startParam: string;
   endParam: string;
-  /** `sortBy` value ordering by this field. */
+  /** The sort parameter's value ordering by this field (v1 `sortBy`, v2 `sort_by`). */
   sortBy: string;
 }
 
@@ -32,6 +32,14 @@ export interface StreamDefinition {
    * and the record field it sorts by, whose values prove that two overlapping pages met.
    */
   fullRefreshSort?: { sortBy: string; sortDir: 'ASC'; field: string };
+  /**
+   * For paged streams the server neither sorts nor filters on request (ShipStation v2 products, users,
+   * manifests, pickups, inventory): a full refresh reads its pages in the server's own order, each repeating the
+   * last rows of the one before, and proves by their ids that nothing shifted between two answers.
+   */
+  fullRefreshUnsorted?: boolean;
+  /** The most rows a page of this endpoint may hold (v2 products and users: 100); caps the configured size. */
+  maxPageSize?: number;
   /** Cursor options for incremental sync, by field name; absent = full refresh only. */
   cursors?: Record<string, CursorDefinition>;
   defaultCursor?: string;

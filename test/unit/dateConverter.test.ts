@@ -5,6 +5,7 @@ import type { Logger } from '../../src/protocol/logger.js';
 import { createDateConverter, dateTimePaths } from '../../src/streams/dateConverter.js';
 import { loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
 import { v1 } from '../../src/dialects/v1.js';
+import { v2 } from '../../src/dialects/v2.js';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/examples', import.meta.url));
 
@@ -160,6 +161,19 @@ describe('createDateConverter', () => {
     expect(logger.warnings[1]).toMatch(
       /^orders: day holds "July 1st", which is not a date; passed through unconverted/,
     );
+  });
+
+  test("v2's calendar dates are midnight instants with a zone: they keep the date as written", () => {
+    const logger = recordingLogger();
+    const convert = createDateConverter('shipments', testSchema, logger, v2.dates.toUtc);
+    const values = ['2024-05-02T00:00:00Z', '2024-05-02T00:00:00.000Z', '2024-05-02T00:00:00+00:00', '2024-05-02'];
+    const out = values.map((day) => {
+      const record: Record<string, unknown> = { day };
+      convert(record);
+      return record.day;
+    });
+    expect(out).toEqual(['2024-05-02', '2024-05-02', '2024-05-02', '2024-05-02']);
+    expect(logger.warnings).toEqual([]);
   });
 
   test('a schema without date-times gives a converter that changes nothing', () => {

@@ -104,6 +104,20 @@ describe('import rules', () => {
     expect(broken).toEqual([]);
   });
 
+  test('only a dialect names its own streams or dialect object: the engine and the catalog ask the one they are given', () => {
+    const own = [
+      'src/streams/definitions.ts',
+      'src/streams/v2Definitions.ts',
+      'src/dialects/v1.ts',
+      'src/dialects/v2.ts',
+    ];
+    // The demo runs v1's streams against the simulator on purpose.
+    const broken = IMPORTS.filter(
+      (i) => i.local && own.includes(i.to) && !under('dialects')(i.from) && !under('demo')(i.from),
+    );
+    expect(broken.map((i) => `${i.from} → ${i.to}`)).toEqual([]);
+  });
+
   test('nothing imports an entry point in src/bin', () => {
     expect(IMPORTS.filter((i) => i.local && under('bin')(i.to)).map((i) => `${i.from} → ${i.to}`)).toEqual([]);
   });

@@ -7,11 +7,12 @@ import { createQuirkNormalizer, QUIRKS, quirkNote, schemaAt } from '../../src/st
 import { createSchemaAjv, loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
 import { CHILD_STREAMS, STREAMS as DEFINED } from '../../src/streams/definitions.js';
 import { v1 } from '../../src/dialects/v1.js';
+import { v2 } from '../../src/dialects/v2.js';
 
 // The ShipStation documentation examples the schemas were written from (see shipstation-v1.md).
 const EXAMPLES_DIR = fileURLToPath(new URL('../fixtures/examples', import.meta.url));
 
-const STREAMS: [name: string, primaryKey: string[], keyType: string][] = [
+const STREAMS: [name: string, primaryKey: string[], keyType: string | string[]][] = [
   ['orders', ['orderId'], 'integer'],
   ['shipments', ['shipmentId'], 'integer'],
   ['fulfillments', ['fulfillmentId'], 'integer'],
@@ -27,6 +28,38 @@ const STREAMS: [name: string, primaryKey: string[], keyType: string][] = [
   ['order_items', ['orderItemId'], 'integer'],
   ['shipment_items', ['shipmentId', 'itemIndex'], 'integer'],
 ];
+
+// API v2's streams (schemas/v2/), named as v2 names them; ids are `se-…` strings but for products'.
+const V2_STREAMS: [name: string, primaryKey: string[], keyType: string | string[]][] = [
+  ['shipments', ['shipment_id'], 'string'],
+  ['labels', ['label_id'], 'string'],
+  ['fulfillments', ['fulfillment_id'], 'string'],
+  ['products', ['product_id'], 'integer'],
+  ['users', ['user_id'], 'string'],
+  ['batches', ['batch_id'], 'string'],
+  ['manifests', ['manifest_id'], 'string'],
+  ['pickups', ['pickup_id'], 'string'],
+  ['inventory_warehouses', ['inventory_warehouse_id'], 'string'],
+  ['inventory_locations', ['inventory_location_id'], 'string'],
+  ['warehouses', ['warehouse_id'], 'string'],
+  ['carriers', ['carrier_id'], 'string'],
+  ['packages', ['package_id'], 'string'],
+  ['tags', ['name'], 'string'],
+  ['webhooks', ['webhook_id'], 'string'],
+  ['shipment_items', ['shipment_id', 'item_index'], ['string', 'integer']],
+];
+
+/** Both dialects' tables: the folder of schemas/ (StreamSet.schemaFolder), the set and the rows above. */
+const DIALECTS = [
+  ['v1', v1.streams, STREAMS],
+  ['v2', v2.streams, V2_STREAMS],
+] as const;
+const SCHEMA_ROWS = DIALECTS.flatMap(([dialect, set, rows]) =>
+  rows.map(
+    ([name, primaryKey, keyType]) =>
+      [dialect, set.schemaFolder && `${set.schemaFolder}/`, name, primaryKey, keyType, set.schemaFolder] as const,
+  ),
+);
 
 /** Records of an example file: a list envelope, a bare array, or (order_single_get) one record. */
 function exampleRecords(file: string, envelope: string): Record<string, unknown>[] {
@@ -58,19 +91,27 @@ function walk(schema: JsonSchema, path = '', out: [string, JsonSchema][] = []): 
 
 const typesOf = (schema: JsonSchema): string[] => [schema.type ?? []].flat();
 
-test('there is a schema for every stream definition and a definition for every schema', () => {
-  const files = readdirSync(fileURLToPath(new URL('../../schemas', import.meta.url))).map((f) =>
-    f.replace(/\.json$/, ''),
-  );
-  const names = [...DEFINED.map((s) => s.name), ...CHILD_STREAMS.map((s) => s.name)];
-  expect(files.sort()).toEqual([...names].sort());
-  expect(STREAMS.map(([name]) => name).sort()).toEqual([...names].sort());
-  for (const def of [...DEFINED, ...CHILD_STREAMS])
-    expect(STREAMS.find(([name]) => name === def.name)![1]).toEqual(def.primaryKey);
+test.each(DIALECTS)(
+  '%s: there is a schema for every stream definition and a definition for every schema',
+  (_, set, rows) => {
+    const folder = fileURLToPath(new URL(`../../schemas/${set.schemaFolder}`, import.meta.url));
+    const files = readdirSync(folder)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => f.replace(/\.json$/, ''));
+    const names = set.names();
+    expect(files.sort()).toEqual([...names].sort());
+    expect(rows.map(([name]) => name).sort()).toEqual([...names].sort());
+    for (const def of [...set.streams, ...set.children])
+      expect(rows.find(([name]) => name === def.name)![1]).toEqual(def.primaryKey);
+  },
+);
+
+test('the v1 definitions are the v1 set', () => {
+  expect(v1.streams.names().sort()).toEqual([...DEFINED, ...CHILD_STREAMS].map((s) => s.name).sort());
 });
 
-describe.each(STREAMS)('schemas/%s.json', (name, primaryKey, keyType) => {
-  const schema = loadStreamSchema(name);
+describe.each(SCHEMA_ROWS)('%s schemas/%s%s.json', (_dialect, _prefix, name, primaryKey, keyType, folder) => {
+  const schema = loadStreamSchema(name, folder);
 
   test('is a draft-07 object schema that compiles under strict Ajv', () => {
     expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
@@ -78,9 +119,11 @@ describe.each(STREAMS)('schemas/%s.json', (name, primaryKey, keyType) => {
     expect(() => createSchemaAjv().compile(schema)).not.toThrow();
   });
 
-  test(`declares its primary key as required ${keyType}s`, () => {
+  test(`declares its primary key as required ${keyType}`, () => {
     expect(schema.required).toEqual(primaryKey);
-    for (const key of primaryKey) expect(schema.properties?.[key]?.type).toBe(keyType);
+    primaryKey.forEach((key, i) =>
+      expect(schema.properties?.[key]?.type).toBe(typeof keyType === 'string' ? keyType : keyType[i]),
+    );
   });
 
   test('every object level stays open, every field but the key is nullable and described', () => {
@@ -117,6 +160,29 @@ test('loadStreamSchema caches and refuses unknown or odd names', () => {
   expect(loadStreamSchema('orders')).toBe(loadStreamSchema('orders'));
   expect(() => loadStreamSchema('nope')).toThrow();
   expect(() => loadStreamSchema('../package')).toThrow(/not a stream name/);
+  // Both dialects have a shipments stream: each folder its own.
+  expect(loadStreamSchema('shipments', 'v2')).toBe(loadStreamSchema('shipments', 'v2'));
+  expect(loadStreamSchema('shipments', 'v2')).not.toBe(loadStreamSchema('shipments'));
+  expect(() => loadStreamSchema('orders', 'v2')).toThrow();
+  expect(() => loadStreamSchema('shipments', '../v2' as 'v2')).toThrow(/not a stream name/);
+});
+
+test('the v2 date-only and date-time split matches the OpenAPI file', () => {
+  const format = (stream: string, field: string) => loadStreamSchema(stream, 'v2').properties?.[field]?.format;
+  // The file's `date` schema (midnight UTC): calendar dates.
+  expect(format('shipments', 'ship_date')).toBe('date');
+  expect(format('labels', 'ship_date')).toBe('date');
+  for (const [stream, field] of [
+    ['shipments', 'modified_at'],
+    ['shipments', 'created_at'],
+    ['labels', 'created_at'],
+    ['labels', 'voided_at'],
+    ['fulfillments', 'created_at'],
+    ['products', 'modify_date'],
+    ['users', 'created_at'],
+    ['pickups', 'cancelled_at'],
+  ])
+    expect([stream, field, format(stream!, field!)]).toEqual([stream, field, 'date-time']);
 });
 
 test('the date-only and date-time split matches the API', () => {
@@ -217,11 +283,15 @@ test('the quirks seen outside the documentation examples validate once normalise
   expect(valid('orders', { orderId: null })).not.toBe(true);
 });
 
-describe.each(CHILD_STREAMS.map((c) => [c.name, c] as const))('child schema %s', (name, child) => {
+const CHILDREN = DIALECTS.flatMap(([dialect, set]) =>
+  set.children.map((c) => [dialect, c.name, c, set.schemaFolder] as const),
+);
+
+describe.each(CHILDREN)('%s child schema %s', (_dialect, name, child, folder) => {
   // Child rows are converted by the parent's schema before they are cut out: the child schema must describe
   // the parent's element exactly, plus the carried fields (typed like the parent's) and the index.
-  const schema = loadStreamSchema(name);
-  const parent = loadStreamSchema(child.parent);
+  const schema = loadStreamSchema(name, folder);
+  const parent = loadStreamSchema(child.parent, folder);
   const element = parent.properties![child.parentField]!.items!;
 
   test("every field of the parent's element, identical but for the key's nullability", () => {

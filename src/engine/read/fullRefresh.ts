@@ -6,6 +6,8 @@
 //   repeat a couple of rows of the one before (pageChain.ts), fetched at once after page 1 has told the total.
 //   Two answers that overlap in value prove the rows between them read; where they do not (rows deleted or
 //   created between the two answers shifted the rest), pages around the gap are read until one bridges it.
+// - A stream the server neither sorts nor filters (API v2 products, users, ...) is read in the server's own order
+//   as a chain whose repeated rows must keep their places (unsortedPages.ts).
 // - A reference list (one response) is one request.
 import { TransientError } from '../../errors.js';
 import type { StreamDefinition } from '../../streams/types.js';
@@ -24,6 +26,7 @@ import {
 import type { ReadTarget } from './streamContext.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { WorkerPool } from './workerPool.js';
+import { readUnsortedPages } from './unsortedPages.js';
 
 export interface FullRefreshOptions {
   pageSize: number;
@@ -62,6 +65,8 @@ export async function readFullRefresh(
       checkpoints: false,
     };
     await readIncremental({ ...def, lookbackExtraCursors: undefined }, ctx, plan, pacer);
+  } else if (def.fullRefreshUnsorted === true) {
+    await readUnsortedPages(def, ctx, opts, pacer);
   } else {
     await new PageChainReader(def, ctx, opts, pacer).read();
   }

@@ -5,7 +5,7 @@ import type { Logger } from '../../protocol/logger.js';
 import { createDateConverter } from '../../streams/dateConverter.js';
 import { createQuirkNormalizer } from '../../streams/quirks.js';
 import { createSchemaDriftDetector } from '../../streams/schemaDrift.js';
-import { createSchemaAjv, loadStreamSchema } from '../../streams/schemas.js';
+import { createSchemaAjv, loadStreamSchema, type SchemaFolder } from '../../streams/schemas.js';
 import type { ApiRecord } from '../plan/envelope.js';
 import type { ServerDates } from '../../dialects/dialect.js';
 
@@ -16,8 +16,14 @@ const MAX_VALIDATION_WARNINGS = 5;
 /** Converts one record in place; `asOfUtc` is when the server wrote it (see ServerDates.toUtc). */
 export type RecordConverter = (record: ApiRecord, asOfUtc?: number) => void;
 
-export function createValueConverter(stream: string, logger: Logger, serverDates: ServerDates): RecordConverter {
-  const schema = loadStreamSchema(stream);
+/** `folder`: where the dialect's schemas are (StreamSet.schemaFolder). */
+export function createValueConverter(
+  stream: string,
+  logger: Logger,
+  serverDates: ServerDates,
+  folder: SchemaFolder = '',
+): RecordConverter {
+  const schema = loadStreamSchema(stream, folder);
   const dates = createDateConverter(stream, schema, logger, serverDates.toUtc);
   const quirks = createQuirkNormalizer(stream, schema, logger);
   return (record, asOfUtc) => {
@@ -35,9 +41,10 @@ export function createRecordPreparer(
   logger: Logger,
   validate: boolean,
   dates: ServerDates | 'converted',
+  folder: SchemaFolder = '',
 ): RecordConverter {
-  const schema = loadStreamSchema(stream);
-  const convert = dates === 'converted' ? () => {} : createValueConverter(stream, logger, dates);
+  const schema = loadStreamSchema(stream, folder);
+  const convert = dates === 'converted' ? () => {} : createValueConverter(stream, logger, dates, folder);
   const drift = createSchemaDriftDetector(schema, (path) =>
     logger.warn(`${stream}: field '${path}' is in the data but not in the stream schema (schema drift)`),
   );

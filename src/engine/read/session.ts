@@ -161,18 +161,22 @@ class Session {
   private groupFor(job: StreamJob): ReadGroup {
     const { config, logger } = this.input;
     const { def } = job;
+    const folder = this.input.dialect.streams.schemaFolder;
     const parent = job.parent
       ? this.contextFor(
           def.name,
-          createRecordPreparer(def.name, logger, config.validateRecords, this.input.dialect.dates),
+          createRecordPreparer(def.name, logger, config.validateRecords, this.input.dialect.dates, folder),
         )
       : undefined;
     const children = job.children.map(({ def: child }) => ({
       def: child,
       // Child rows are cut from parent records already converted to UTC.
-      ctx: this.contextFor(child.name, createRecordPreparer(child.name, logger, config.validateRecords, 'converted')),
+      ctx: this.contextFor(
+        child.name,
+        createRecordPreparer(child.name, logger, config.validateRecords, 'converted', folder),
+      ),
     }));
-    return new ReadGroup(parent, children, createValueConverter(def.name, logger, this.input.dialect.dates));
+    return new ReadGroup(parent, children, createValueConverter(def.name, logger, this.input.dialect.dates, folder));
   }
 
   private async runJob(job: StreamJob, group: ReadGroup, fresh: KeysetPosition): Promise<boolean> {
@@ -181,7 +185,9 @@ class Session {
     const members = group.contexts;
     for (const ctx of members) await ctx.setStatus('STARTED');
     try {
-      const common = { pageSize: config.pageSize, maxSlices: config.maxParallelSlices, dialect: this.input.dialect };
+      // An endpoint's own page limit (v2 products and users: 100) caps the configured size.
+      const pageSize = Math.min(config.pageSize, def.maxPageSize ?? config.pageSize);
+      const common = { pageSize, maxSlices: config.maxParallelSlices, dialect: this.input.dialect };
       if (job.incremental) {
         await readIncremental(
           def,
