@@ -242,7 +242,7 @@ async function verify(
     const loaded = new Map(
       (await readBack(db, def.name, columnsOf(loadStreamSchema(def.name)))).map((r) => [r[key], r]),
     );
-    const convert = createValueConverter(def.name, silentLogger, v1.dates);
+    const convert = createValueConverter(def.name, silentLogger, v1.dates, v1.streams);
     let same = true;
     let truthCount = 0;
     for (const record of sim.truth(def.name as StreamName)) {

@@ -2,6 +2,7 @@
 // dates in, and its list vocabulary (`page`, `pageSize`, `sortBy`, `sortDir`). Key and secret travel as HTTP
 // Basic (shipstation/credentials.ts); `X-Rate-Limit-*` headers pace it (budget/).
 import { CHILD_STREAMS, STREAMS } from '../streams/definitions.js';
+import { QUIRKS } from '../streams/quirks.js';
 import { StreamSet } from '../streams/streamSet.js';
 import { formatPacificFilter, pacificToUtc, parsePacificWallClock } from '../time/pacific.js';
 import { pacificZone } from '../time/pacificZone.js';
@@ -9,7 +10,7 @@ import type { DateRange, Dialect, ListRequest } from './dialect.js';
 
 export const v1: Dialect = {
   name: 'v1',
-  streams: new StreamSet(STREAMS, CHILD_STREAMS),
+  streams: new StreamSet(STREAMS, CHILD_STREAMS, '', QUIRKS),
   zone: pacificZone,
   dates: {
     parse: (value) => (typeof value === 'string' ? parsePacificWallClock(value) : null),

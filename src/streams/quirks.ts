@@ -53,6 +53,7 @@ const residential = (stream: string, address: string): Quirk => ({
   ...BOOLEAN,
 });
 
+/** ShipStation v1's quirks (API v2 has none known). */
 export const QUIRKS: readonly Quirk[] = [
   { stream: 'customers', path: 'tags', ...EMPTY_LIST },
   { stream: 'products', path: 'tags', ...EMPTY_LIST },
@@ -119,13 +120,17 @@ export function createQuirkNormalizer(
   stream: string,
   schema: JsonSchema,
   logger: Logger,
+  /** The dialect's quirks (its StreamSet's). */
+  quirks: readonly Quirk[],
 ): (record: JsonObject) => void {
-  const fields = QUIRKS.filter((q) => q.stream === stream).map((quirk) => {
-    const declared = schemaAt(schema, quirk.path);
-    if (!declared) throw new Error(`quirk ${stream}.${quirk.path} is not in the stream schema`);
-    const keys = quirk.path.split('.');
-    return { quirk, types: declaredTypes(declared), parents: keys.slice(0, -1), key: keys.at(-1)! };
-  });
+  const fields = quirks
+    .filter((q) => q.stream === stream)
+    .map((quirk) => {
+      const declared = schemaAt(schema, quirk.path);
+      if (!declared) throw new Error(`quirk ${stream}.${quirk.path} is not in the stream schema`);
+      const keys = quirk.path.split('.');
+      return { quirk, types: declaredTypes(declared), parents: keys.slice(0, -1), key: keys.at(-1)! };
+    });
   if (fields.length === 0) return () => {};
   const reported = new Set<string>();
   const reportOnce = (level: 'info' | 'warn', path: string, message: string): void => {

@@ -1,6 +1,7 @@
 // One dialect's streams as a set: the API streams and the child tables cut from them, looked up by name. The
 // catalog, the config checks and the sync plan ask a set, never a list of their own, so a second API dialect
 // brings its own set.
+import type { Quirk } from './quirks.js';
 import type { SchemaFolder } from './schemas.js';
 import type { ChildStreamDefinition, StreamDefinition } from './types.js';
 
@@ -13,6 +14,8 @@ export class StreamSet {
     readonly children: readonly ChildStreamDefinition[],
     /** Where the set's schemas are in schemas/ (v1's at the top, v2's in `v2/`). */
     readonly schemaFolder: SchemaFolder = '',
+    /** Values this API sends against a field's declared type, and what each becomes (quirks.ts). */
+    readonly quirks: readonly Quirk[] = [],
   ) {
     this.byName = new Map(streams.map((s) => [s.name, s]));
     this.childByName = new Map(children.map((c) => [c.name, c]));

@@ -65,7 +65,7 @@ const RULES: { room: string; why: string; local: string[]; packages: RegExp }[] 
   {
     room: 'dialects',
     why: 'a dialect gathers what one API says (streams, dates, words) and knows nothing of how pages are read',
-    local: ['dialects', 'streams', 'time', 'config', 'errors'],
+    local: ['dialects', 'streams', 'time', 'config'],
     packages: /^$/,
   },
   {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { Logger } from '../../src/protocol/logger.js';
-import { createQuirkNormalizer } from '../../src/streams/quirks.js';
+import { createQuirkNormalizer, QUIRKS } from '../../src/streams/quirks.js';
 import { loadStreamSchema } from '../../src/streams/schemas.js';
 
 function recordingLogger(): Logger & { infos: string[]; warnings: string[] } {
@@ -18,7 +18,7 @@ function recordingLogger(): Logger & { infos: string[]; warnings: string[] } {
 
 const normalizer = (stream: string, logger = recordingLogger()) => ({
   logger,
-  normalize: createQuirkNormalizer(stream, loadStreamSchema(stream), logger),
+  normalize: createQuirkNormalizer(stream, loadStreamSchema(stream), logger, QUIRKS),
 });
 
 describe('createQuirkNormalizer', () => {

@@ -243,7 +243,7 @@ test('the quirks seen outside the documentation examples validate once normalise
     ajv.validate(loadStreamSchema(stream), record) || ajv.errors;
   const normalised = (stream: string, record: Record<string, unknown>) => {
     const copy = structuredClone(record);
-    createQuirkNormalizer(stream, loadStreamSchema(stream), silentLogger)(copy);
+    createQuirkNormalizer(stream, loadStreamSchema(stream), silentLogger, QUIRKS)(copy);
     return valid(stream, copy);
   };
   const quirky: [string, Record<string, unknown>][] = [

@@ -42,8 +42,9 @@ describe.each(NAMES)('%s', (name) => {
 
 test('the checklist sees every stream', () => expect(NAMES.length).toBeGreaterThanOrEqual(14));
 
-// API v2's streams (src/streams/v2Definitions.ts): the same steps in their own folders. Their README rows come
-// with the README's v2 section, when the config offers v2.
+// API v2's streams (src/streams/v2Definitions.ts): the same steps in their own folders, their rows in the
+// README's API v2 section.
+const v2Section = README.slice(README.indexOf('## API v2'), README.indexOf('\n## ', README.indexOf('## API v2') + 1));
 const V2_NAMES = v2.streams.names();
 let sim2: Simulator<'v2'>;
 beforeAll(async () => {
@@ -63,6 +64,7 @@ describe.each(V2_NAMES)('v2 %s', (name) => {
     expect(response.status).toBe(200);
     await response.arrayBuffer();
   });
+  test("4. has its row in the README's API v2 streams table", () => expect(v2Section).toContain(`| \`${name}\` |`));
 });
 
 test('the checklist sees every v2 stream', () => expect(V2_NAMES.length).toBeGreaterThanOrEqual(16));

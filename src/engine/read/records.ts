@@ -5,7 +5,8 @@ import type { Logger } from '../../protocol/logger.js';
 import { createDateConverter } from '../../streams/dateConverter.js';
 import { createQuirkNormalizer } from '../../streams/quirks.js';
 import { createSchemaDriftDetector } from '../../streams/schemaDrift.js';
-import { createSchemaAjv, loadStreamSchema, type SchemaFolder } from '../../streams/schemas.js';
+import { createSchemaAjv, loadStreamSchema } from '../../streams/schemas.js';
+import type { StreamSet } from '../../streams/streamSet.js';
 import type { ApiRecord } from '../plan/envelope.js';
 import type { ServerDates } from '../../dialects/dialect.js';
 
@@ -16,16 +17,18 @@ const MAX_VALIDATION_WARNINGS = 5;
 /** Converts one record in place; `asOfUtc` is when the server wrote it (see ServerDates.toUtc). */
 export type RecordConverter = (record: ApiRecord, asOfUtc?: number) => void;
 
-/** `folder`: where the dialect's schemas are (StreamSet.schemaFolder). */
+/** What of the dialect's stream set converting needs: where its schemas are and its quirks. */
+export type SchemaSource = Pick<StreamSet, 'schemaFolder' | 'quirks'>;
+
 export function createValueConverter(
   stream: string,
   logger: Logger,
   serverDates: ServerDates,
-  folder: SchemaFolder = '',
+  set: SchemaSource,
 ): RecordConverter {
-  const schema = loadStreamSchema(stream, folder);
+  const schema = loadStreamSchema(stream, set.schemaFolder);
   const dates = createDateConverter(stream, schema, logger, serverDates.toUtc);
-  const quirks = createQuirkNormalizer(stream, schema, logger);
+  const quirks = createQuirkNormalizer(stream, schema, logger, set.quirks);
   return (record, asOfUtc) => {
     dates(record, asOfUtc);
     quirks(record);
@@ -41,10 +44,10 @@ export function createRecordPreparer(
   logger: Logger,
   validate: boolean,
   dates: ServerDates | 'converted',
-  folder: SchemaFolder = '',
+  set: SchemaSource,
 ): RecordConverter {
-  const schema = loadStreamSchema(stream, folder);
-  const convert = dates === 'converted' ? () => {} : createValueConverter(stream, logger, dates, folder);
+  const schema = loadStreamSchema(stream, set.schemaFolder);
+  const convert = dates === 'converted' ? () => {} : createValueConverter(stream, logger, dates, set);
   const drift = createSchemaDriftDetector(schema, (path) =>
     logger.warn(`${stream}: field '${path}' is in the data but not in the stream schema (schema drift)`),
   );

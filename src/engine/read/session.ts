@@ -161,11 +161,11 @@ class Session {
   private groupFor(job: StreamJob): ReadGroup {
     const { config, logger } = this.input;
     const { def } = job;
-    const folder = this.input.dialect.streams.schemaFolder;
+    const set = this.input.dialect.streams;
     const parent = job.parent
       ? this.contextFor(
           def.name,
-          createRecordPreparer(def.name, logger, config.validateRecords, this.input.dialect.dates, folder),
+          createRecordPreparer(def.name, logger, config.validateRecords, this.input.dialect.dates, set),
         )
       : undefined;
     const children = job.children.map(({ def: child }) => ({
@@ -173,10 +173,10 @@ class Session {
       // Child rows are cut from parent records already converted to UTC.
       ctx: this.contextFor(
         child.name,
-        createRecordPreparer(child.name, logger, config.validateRecords, 'converted', folder),
+        createRecordPreparer(child.name, logger, config.validateRecords, 'converted', set),
       ),
     }));
-    return new ReadGroup(parent, children, createValueConverter(def.name, logger, this.input.dialect.dates, folder));
+    return new ReadGroup(parent, children, createValueConverter(def.name, logger, this.input.dialect.dates, set));
   }
 
   private async runJob(job: StreamJob, group: ReadGroup, fresh: KeysetPosition): Promise<boolean> {

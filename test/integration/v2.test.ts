@@ -1,0 +1,331 @@
+// API v2 end to end: the real CLI against the simulator's v2 mode over HTTP, compared with its ground truth.
+// Every stream read equals the truth and validates against its schema; shipments changed during a sync that is
+// killed and resumed lose nothing; a sync with nothing new costs one request per incremental stream; 429s are
+// waited out; the key never appears in any output (runCli's secret guard); wrong keys get one sentence.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { killAfterStates, registerSecret, runCli, traceErrors, writeFiles, type Message } from '../helpers/cli.js';
+import { invalidMessages } from '../helpers/protocol.js';
+import { dayBehind } from '../helpers/fakeClock.js';
+import { lastStates, recordsOf, statesOf } from '../helpers/sim.js';
+import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { createSchemaAjv, loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
+import { v2 } from '../../src/dialects/v2.js';
+
+type V2Sim = Simulator<'v2'>;
+type V2Name = Parameters<V2Sim['truth']>[0];
+
+const KEY = 'simV2k8Qm3Tz7Wc1Lp5Xr9Hd2Jn6Bf4Y';
+const NO_ACCESS_KEY = 'simV2noAccess4Kq8Zr2Mt6Wy1Pb5Hx9';
+registerSecret(KEY, NO_ACCESS_KEY, 'TEST_wrongV2key0123456789abcdefXYZ');
+
+const API_STREAMS = v2.streams.streams.map((s) => s.name);
+const INCREMENTAL = v2.streams.streams.filter((s) => s.cursors).map((s) => s.name);
+
+function v2Simulator(options: Parameters<typeof startSimulator>[0] = {}): Promise<V2Sim> {
+  return startSimulator({
+    api: 'v2',
+    seed: 23,
+    rateLimit: { limit: 100_000, windowMs: 1000 },
+    v2DateSuffix: 'mixed',
+    counts: { orders: 600, shipments: 400, fulfillments: 120, products: 230 },
+    ...options,
+  }) as Promise<V2Sim>;
+}
+
+/** Every stream as discover offers it: incremental on its default cursor where it has one. */
+function fullCatalog(names: readonly string[] = v2.streams.names()) {
+  return {
+    streams: names.map((name) => {
+      const def = v2.streams.find(name);
+      const child = v2.streams.findChild(name);
+      const parent = def ?? v2.streams.parentOf(child!);
+      const incremental = parent.cursors !== undefined;
+      const cursor = child ? `shipment_${parent.defaultCursor}` : parent.defaultCursor;
+      return {
+        stream: {
+          name,
+          json_schema: {},
+          supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
+        },
+        sync_mode: incremental ? 'incremental' : 'full_refresh',
+        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
+        ...(incremental ? { cursor_field: [cursor] } : {}),
+      };
+    }),
+  };
+}
+
+/** `--config FILE` for check and discover. */
+function configFile(config: Record<string, unknown>): string[] {
+  return ['--config', writeFiles({ 'config.json': config })['config.json']!];
+}
+
+function read(sim: V2Sim, catalog: unknown, opts: { config?: Record<string, unknown>; state?: unknown } = {}) {
+  const files = writeFiles({
+    'config.json': { ...sim.config, ...opts.config },
+    'catalog.json': catalog,
+    ...(opts.state === undefined ? {} : { 'state.json': opts.state }),
+  });
+  return [
+    'read',
+    '--config',
+    files['config.json']!,
+    '--catalog',
+    files['catalog.json']!,
+    ...(opts.state === undefined ? [] : ['--state', files['state.json']!]),
+  ];
+}
+
+/**
+ * What the connector must emit for a v2 truth record, computed here from the schema alone: a date-time (any
+ * offset, any fraction) becomes UTC with `Z` to the millisecond, a calendar date keeps its day.
+ */
+function expected(value: unknown, schema: JsonSchema | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v) => expected(v, schema?.items as JsonSchema | undefined));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, expected(v, schema?.properties?.[k] as JsonSchema | undefined)]),
+    );
+  }
+  if (typeof value !== 'string' || schema === undefined) return value;
+  if (schema.format === 'date') return value.slice(0, 10);
+  if (schema.format !== 'date-time') return value;
+  // A date alone where a date-time is declared (users' dates) is that day's midnight UTC.
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00.000Z`;
+  const m = /^(.{19})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/.exec(value);
+  if (!m) return value;
+  const utc = Date.parse(`${m[1]}.${(m[2] ?? '').slice(0, 3).padEnd(3, '0')}${m[3]}`);
+  return new Date(utc).toISOString();
+}
+
+const keyOf = (name: string, record: Record<string, unknown>) => {
+  const def = v2.streams.find(name) ?? v2.streams.findChild(name)!;
+  return JSON.stringify(def.primaryKey.map((k) => record[k]));
+};
+
+function truthOf(sim: V2Sim, name: string): Map<string, unknown> {
+  const schema = loadStreamSchema(name, 'v2');
+  return new Map(
+    [...sim.truth(name as V2Name)].map((r) => [
+      keyOf(name, r as unknown as Record<string, unknown>),
+      expected(r, schema),
+    ]),
+  );
+}
+
+/** The shipment items the final shipments imply: each item, the carried shipment fields and its position. */
+function itemsTruth(sim: V2Sim): Map<string, unknown> {
+  const shipments = truthOf(sim, 'shipments');
+  const rows = new Map<string, unknown>();
+  for (const s of shipments.values()) {
+    const shipment = s as Record<string, unknown>;
+    (shipment.items as Record<string, unknown>[] | null)?.forEach((item, i) => {
+      const row = {
+        ...item,
+        shipment_id: shipment.shipment_id,
+        shipment_modified_at: shipment.modified_at,
+        shipment_created_at: shipment.created_at,
+        item_index: i,
+      };
+      rows.set(keyOf('shipment_items', row), row);
+    });
+  }
+  return rows;
+}
+
+/** The latest emission per key over the runs given. */
+function latest(name: string, ...runs: Message[][]): Map<string, unknown> {
+  return new Map(runs.flatMap((m) => recordsOf(m, name)).map((r) => [keyOf(name, r), r]));
+}
+
+function expectSame(got: Map<string, unknown>, want: Map<string, unknown>, name: string): void {
+  const missing = [...want.keys()].filter((k) => !got.has(k));
+  const extra = [...got.keys()].filter((k) => !want.has(k));
+  expect({ name, missing: missing.slice(0, 5), extra: extra.slice(0, 5), missed: missing.length }).toEqual({
+    name,
+    missing: [],
+    extra: [],
+    missed: 0,
+  });
+  for (const [k, v] of want) expect([name, k, got.get(k)]).toEqual([name, k, v]);
+}
+
+describe('API v2: check and discover', () => {
+  let sim: V2Sim;
+  beforeAll(async () => {
+    sim = await v2Simulator();
+  });
+  afterAll(() => sim.close());
+
+  test('check succeeds with the v2 key alone (api_version chosen from it)', async () => {
+    const { api_version: _chosen, ...keyAlone } = sim.config;
+    const r = await runCli(['check', ...configFile(keyAlone)]);
+    expect(r.messages.map((m) => m.connectionStatus)).toEqual([{ status: 'SUCCEEDED' }]);
+    expect(r.stderr).toBe('');
+    expect(sim.stats().byPath['/v2/warehouses']).toBe(1);
+  });
+
+  test.each([
+    [
+      'a wrong key',
+      { api_key: 'TEST_wrongV2key0123456789abcdefXYZ' },
+      /^ShipStation authentication failed \(HTTP 401\): the API v2 key was not accepted; copy it again from /,
+    ],
+    [
+      'a v1-shaped key',
+      { api_key: '0123456789abcdef0123456789abcdef', api_version: 'v2' },
+      /the key has the shape of a v1 API key, which API v2 does not accept; create an API v2 key under /,
+    ],
+    [
+      'an account without API access',
+      { api_key: NO_ACCESS_KEY },
+      /^ShipStation denied access \(HTTP 403\): the API v2 key was recognised/,
+    ],
+  ])('check with %s fails with one sentence saying what to do', async (_name, over, pattern) => {
+    const r = await runCli(['check', ...configFile({ ...sim.config, ...over })]);
+    expect(r.code).toBe(0);
+    const status = r.messages[0]!.connectionStatus as { status: string; message: string };
+    expect(status.status).toBe('FAILED');
+    expect(status.message).toMatch(pattern);
+  });
+
+  test("discover offers v2's streams by v2's names, each with its v2 schema", async () => {
+    const r = await runCli(['discover', ...configFile({ ...sim.config })]);
+    const streams = (
+      r.messages[0]!.catalog as {
+        streams: { name: string; json_schema: JsonSchema; default_cursor_field?: string[] }[];
+      }
+    ).streams;
+    expect(streams.map((s) => s.name)).toEqual(v2.streams.names());
+    expect(streams.find((s) => s.name === 'shipments')!.default_cursor_field).toEqual(['modified_at']);
+    for (const s of streams) expect(s.json_schema).toEqual(loadStreamSchema(s.name, 'v2'));
+  });
+});
+
+describe('API v2: a full read, then a sync with nothing new', () => {
+  let sim: V2Sim;
+  let first: Message[];
+  let second: { messages: Message[]; requests: Record<string, number> };
+  beforeAll(async () => {
+    sim = await v2Simulator();
+    const r = await runCli(read(sim, fullCatalog()));
+    expect([r.code, r.stderr.includes('COMPLETE')]).toEqual([0, true]);
+    first = r.messages;
+    sim.resetStats();
+    const again = await runCli(read(sim, fullCatalog(), { state: lastStates(first) }));
+    expect(again.code).toBe(0);
+    second = { messages: again.messages, requests: sim.stats().byPath };
+  });
+  afterAll(() => sim.close());
+
+  test('every message validates against the protocol and no stream failed', () => {
+    expect(invalidMessages(first)).toEqual([]);
+    expect(traceErrors(first)).toEqual([]);
+  });
+
+  test.each(API_STREAMS)('%s equals the ground truth, date-times in UTC with Z', (name) => {
+    expectSame(latest(name, first), truthOf(sim, name), name);
+  });
+
+  test('shipment_items are cut from the shipments: every item, keyed by shipment and position', () => {
+    expectSame(latest('shipment_items', first), itemsTruth(sim), 'shipment_items');
+  });
+
+  test.each(v2.streams.names())('%s: every record validates strictly against its schema', (name) => {
+    const validate = createSchemaAjv().compile(loadStreamSchema(name, 'v2'));
+    const records = recordsOf(first, name);
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) {
+      if (!validate(record)) throw new Error(`${name}: ${JSON.stringify(validate.errors)}`);
+    }
+  });
+
+  test('states are marked as v2 states, and the sync after costs one request per incremental stream', () => {
+    for (const name of INCREMENTAL) {
+      expect(statesOf(first, name).at(-1)!.stream.stream_state).toMatchObject({ api_version: 'v2' });
+      expect([name, second.requests[v2.streams.find(name)!.path]]).toEqual([name, 1]);
+      expect(recordsOf(second.messages, name)).toEqual([]);
+    }
+  });
+});
+
+describe('API v2: shipments changed during a sync killed with -9, then resumed', () => {
+  let sim: V2Sim;
+  let runs: Message[][];
+  beforeAll(async () => {
+    // The simulator's clock moves a second per request, so changes are stamped through the syncs' windows.
+    const clock = dayBehind();
+    sim = await v2Simulator({
+      clock: clock.now,
+      counts: { orders: 400, shipments: 20, fulfillments: 10, products: 10 },
+    });
+    clock.tick(1000, () => sim.stats().requests);
+    const changes = [];
+    for (let k = 2; k <= 30; k++) {
+      changes.push(sim.schedule({ atRequest: k }, { op: k % 5 === 0 ? 'createOrders' : 'modifyOrders', count: 2 }));
+    }
+    const catalog = fullCatalog(['shipments', 'shipment_items']);
+    const config = { page_size: 25, max_parallel_slices: 1 };
+    const killed = await runCli(read(sim, catalog, { config }), { onStdout: killAfterStates(4) });
+    expect(killed.signal).toBe('SIGKILL');
+    const resumed = await runCli(read(sim, catalog, { config, state: lastStates(killed.messages) }));
+    expect(resumed.code).toBe(0);
+    // Changes stop; the next sync, past the settle margin, reads what changed after the resumed sync's window.
+    for (const change of changes) change.cancel();
+    clock.advance(120_000);
+    const next = await runCli(
+      read(sim, catalog, { config, state: lastStates([...killed.messages, ...resumed.messages]) }),
+    );
+    expect(next.code).toBe(0);
+    runs = [killed.messages, resumed.messages, next.messages];
+  });
+  afterAll(() => sim.close());
+
+  test('the changes happened during the syncs', () => {
+    expect(sim.mutationLog().length).toBeGreaterThan(10);
+    expect(sim.mutationLog().some((m) => m.op === 'createOrders')).toBe(true);
+  });
+
+  test('nothing is lost: the latest emission of every shipment and item is the final truth', () => {
+    expectSame(latest('shipments', ...runs), truthOf(sim, 'shipments'), 'shipments');
+    expectSame(latest('shipment_items', ...runs), itemsTruth(sim), 'shipment_items');
+  });
+});
+
+describe('API v2: 429s from other apps on the key', () => {
+  let sim: V2Sim;
+  let result: Awaited<ReturnType<typeof runCli>>;
+  beforeAll(async () => {
+    sim = await v2Simulator({
+      rateLimit: { limit: 12, windowMs: 2000 },
+      counts: { orders: 300, shipments: 150, fulfillments: 20, products: 30 },
+    });
+    // Another app spends the key's budget now and then, and a storm of 429s starts the sync: the connector meets
+    // 429s it did not cause.
+    const otherApp = setInterval(() => sim.consumeBudget(KEY, 8), 1500);
+    sim.failNext({ kind: 'rateLimit', count: 4 });
+    result = await runCli(
+      read(sim, fullCatalog(['shipments', 'labels', 'products']), { config: { page_size: 25, max_concurrency: 1 } }),
+      { timeoutMs: 120_000 },
+    );
+    clearInterval(otherApp);
+  }, 150_000);
+  afterAll(() => sim.close());
+
+  test('the sync completes with every record', () => {
+    expect(result.code).toBe(0);
+    expect(traceErrors(result.messages)).toEqual([]);
+    expect(sim.stats().rateLimited).toBeGreaterThanOrEqual(4);
+    for (const name of ['shipments', 'labels', 'products'])
+      expectSame(latest(name, result.messages), truthOf(sim, name), name);
+  });
+
+  test('no request follows a 429 before its Retry-After (at least a second) has passed', () => {
+    const timeline = sim.stats().timeline;
+    const early = timeline.flatMap((entry, i) => {
+      const next = timeline[i + 1];
+      return entry.status === 429 && next && next.t - entry.t < 1000 ? [{ after: entry.t, next: next.t }] : [];
+    });
+    expect(early).toEqual([]);
+  });
+});
