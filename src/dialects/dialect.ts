@@ -1,6 +1,7 @@
 // What differs between ShipStation's APIs, behind one object chosen from the config: the streams, the server's
-// clock and how its dates are written, the words of a list query, and how a request proves who it is. The engine,
-// the state, the server checks and the destination ask a dialect; none asks which one it is.
+// clock and how its dates are written, the words of a list query and the request `check` makes. How a request
+// authenticates is shipstation/credentials.ts's, by the same api_version. The engine, the state, the server
+// checks and the destination ask a dialect; none asks which one it is.
 import type { StreamSet } from '../streams/streamSet.js';
 import type { WallClockZone } from '../time/zone.js';
 
