@@ -43,7 +43,7 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   const draw = faults.draw();
   const presentedKey = dialect.presentedKey(req);
   const rateKey = presentedKey ?? '';
-  const record = (status: number | null, delayMs = 0): void => {
+  const record = (status: number | null, delayMs = 0, retryAfter?: string): void => {
     stats.record({
       t: options.clock(),
       path,
@@ -51,6 +51,7 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
       status,
       key: presentedKey,
       ...(delayMs > 0 ? { delayMs } : {}),
+      ...(retryAfter !== undefined ? { retryAfterS: Number(retryAfter) } : {}),
     });
   };
   const serverTime = (): number => options.clock() + options.dateOffsetMs;
@@ -59,7 +60,7 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
     headers: Readonly<Record<string, string>>,
     delivery: Delivery = NORMAL_DELIVERY,
   ): void => {
-    record(result.status, delivery.latencyMs);
+    record(result.status, delivery.latencyMs, headers['Retry-After']);
     deliver(res, result, headers, delivery, deps.timers, serverTime);
   };
 

@@ -13,6 +13,8 @@ export interface TimelineEntry {
   readonly key: string | null;
   /** Delay before the response was sent (latency model and latency faults), when there was one. */
   readonly delayMs?: number;
+  /** The Retry-After a 429 announced, in seconds. */
+  readonly retryAfterS?: number;
 }
 
 export interface StatsSnapshot {
