@@ -1,7 +1,8 @@
-// `npm run demo`: the whole connector against the built-in simulator, as an orchestrator would run it.
-// spec, check, discover; a first sync of every stream into demo-output/shipstation.duckdb; some orders changed
+// `npm run demo [-- --api v2]`: the whole connector against the built-in simulator, as an orchestrator would run
+// it. spec, check, discover; a first sync of every stream into demo-output/shipstation.duckdb; some orders changed
 // in the simulator; a second, incremental sync from the state stored in the database; a few questions answered
-// in SQL; and every table checked against the simulator's ground truth.
+// in SQL; and every table checked against the simulator's ground truth. The same for either API: `--api v2`
+// speaks ShipStation's API v2 and reads its streams.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,10 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { silentLogger } from '../protocol/logger.js';
-import { startSimulator, type Simulator, type StreamName } from '../simulator/index.js';
+import { startSimulator, type ApiVersion, type Simulator } from '../simulator/index.js';
+import type { Dialect } from '../dialects/dialect.js';
 import { v1 } from '../dialects/v1.js';
+import { v2 } from '../dialects/v2.js';
 import { createValueConverter } from '../engine/read/records.js';
-import { CHILD_STREAMS, STREAMS } from '../streams/definitions.js';
 import { loadStreamSchema } from '../streams/schemas.js';
 import type { AirbyteMessage } from '../generated/protocol.js';
 import { columnsOf } from '../destination/columns.js';
@@ -26,15 +28,27 @@ import { budgetMinimumMs, oneAtATimeMs, SHIPSTATION, type Pace } from '../budget
 /** The demo's time runs this many times faster than ShipStation's. */
 const DEMO_SPEEDUP = 30;
 
-/** The demo's simulator: 8 requests per 2 s window, pages answering 30 times faster than ShipStation's. */
-const DEMO: Pace = {
-  limit: 8,
-  windowMs: SHIPSTATION.windowMs / DEMO_SPEEDUP,
+/** ShipStation's API v2: 200 requests a minute; its pages are assumed to answer as v1's do. */
+const SHIPSTATION_V2: Pace = { ...SHIPSTATION, limit: 200 };
+
+/** A pace 30 times faster: the window and the page answers shrink, the requests per window stay. */
+const faster = (pace: Pace): Pace => ({
+  limit: pace.limit,
+  windowMs: pace.windowMs / DEMO_SPEEDUP,
   latency: {
-    baseMs: SHIPSTATION.latency.baseMs / DEMO_SPEEDUP,
-    perRecordMs: SHIPSTATION.latency.perRecordMs / DEMO_SPEEDUP,
+    baseMs: pace.latency.baseMs / DEMO_SPEEDUP,
+    perRecordMs: pace.latency.perRecordMs / DEMO_SPEEDUP,
   },
-};
+});
+
+/** What the demo shows of each API: its dialect, pace, the stream whose changes it counts, and its questions. */
+interface Profile {
+  dialect: Dialect;
+  real: Pace;
+  /** The incremental stream that holds the orders the demo changes (v1 orders, v2 shipments). */
+  orders: string;
+  questions: Array<[string, string]>;
+}
 
 const ENTRY = fileURLToPath(new URL('../bin/shipstation-source.js', import.meta.url));
 const DEFAULT_OUTPUT = fileURLToPath(new URL('../../demo-output', import.meta.url));
@@ -42,7 +56,16 @@ const DEFAULT_OUTPUT = fileURLToPath(new URL('../../demo-output', import.meta.ur
 const say = (text = '') => process.stdout.write(`${text}\n`);
 
 export async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { output: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { output: { type: 'string' }, seed: { type: 'string' }, api: { type: 'string' } },
+  });
+  const api = values.api ?? 'v1';
+  if (api !== 'v1' && api !== 'v2') {
+    process.stderr.write(`demo: --api must be v1 or v2 (got ${api})\n`);
+    return 2;
+  }
+  const profile = PROFILES[api];
+  const demoPace = faster(profile.real);
   const out = values.output ?? DEFAULT_OUTPUT;
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
@@ -50,6 +73,7 @@ export async function main(): Promise<number> {
   // ShipStation's shape, 30 times faster (8 requests per 2 s window, pages answering in a thirtieth of the
   // time), so the pacing is visible without minute-long waits and the speed can be projected back.
   const sim = await startSimulator({
+    api: api as ApiVersion,
     seed: Number(values.seed ?? 2024),
     counts: {
       orders: 4000,
@@ -60,17 +84,17 @@ export async function main(): Promise<number> {
       stores: 5,
       warehouses: 3,
     },
-    rateLimit: { limit: DEMO.limit, windowMs: DEMO.windowMs },
-    latency: DEMO.latency,
+    rateLimit: { limit: demoPace.limit, windowMs: demoPace.windowMs },
+    latency: demoPace.latency,
   });
   try {
-    return await demo(sim, out);
+    return await demo(sim as Simulator, out, profile, demoPace);
   } finally {
     await sim.close();
   }
 }
 
-async function demo(sim: Simulator, out: string): Promise<number> {
+async function demo(sim: Simulator, out: string, profile: Profile, DEMO: Pace): Promise<number> {
   const configPath = join(out, 'config.json');
   const database = join(out, 'shipstation.duckdb');
   writeFileSync(configPath, JSON.stringify(sim.config, null, 2));
@@ -106,14 +130,16 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   const started = performance.now();
   const first = await runSync(configPath, database);
   if (first.code !== 0) return 1;
-  narrateSpeed(sim.stats().requests - requestsBefore, performance.now() - started, first);
+  narrateSpeed(sim.stats().requests - requestsBefore, performance.now() - started, first, profile, DEMO);
   say();
 
   const modified = sim.mutate.modifyOrders({ count: 25 }).ids;
   const created = sim.mutate.createOrders({ count: 10 }).ids;
   const shipments = sim.mutate.createShipments({ count: 5 }).ids;
   say(
-    `5. meanwhile in ShipStation: ${modified.length} orders modified, ${created.length} orders created, ${shipments.length} shipments created\n`,
+    profile.dialect.name === 'v1'
+      ? `5. meanwhile in ShipStation: ${modified.length} orders modified, ${created.length} orders created, ${shipments.length} shipments created\n`
+      : `5. meanwhile in ShipStation: ${modified.length} shipments modified, ${created.length} shipments created, ${shipments.length} labels bought\n`,
   );
   // Changes made in the same second a sync starts belong to the next one: let the clock move on.
   await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -127,8 +153,8 @@ async function demo(sim: Simulator, out: string): Promise<number> {
   const db = await instance.connect();
   try {
     await db.run("SET TimeZone = 'UTC'");
-    await answers(db);
-    return await verify(sim, db, second, modified.length + created.length);
+    await answers(db, profile.questions);
+    return await verify(sim, db, second, modified.length + created.length, profile);
   } finally {
     db.closeSync();
     instance.closeSync();
@@ -181,9 +207,13 @@ async function runSync(config: string, database: string): Promise<SyncResult> {
 }
 
 /** This sync's pace here, and what the same requests cost against ShipStation itself. */
-function narrateSpeed(requests: number, elapsedMs: number, result: SyncResult): void {
+function narrateSpeed(requests: number, elapsedMs: number, result: SyncResult, profile: Profile, DEMO: Pace): void {
+  const SHIPSTATION = profile.real;
   // Child streams come from their parents' pages: only the records of requested streams cost answer time.
-  const records = STREAMS.reduce((sum, def) => sum + (result.summary.streams.get(def.name)?.rows ?? 0), 0);
+  const records = profile.dialect.streams.streams.reduce(
+    (sum, def) => sum + (result.summary.streams.get(def.name)?.rows ?? 0),
+    0,
+  );
   say(
     `   speed: ${requests} requests in ${duration(elapsedMs)}, start-up and loading included; the budget allows no less than ${duration(budgetMinimumMs(requests, DEMO))} here`,
   );
@@ -195,7 +225,7 @@ function narrateSpeed(requests: number, elapsedMs: number, result: SyncResult): 
   );
 }
 
-const QUESTIONS: Array<[string, string]> = [
+const V1_QUESTIONS: Array<[string, string]> = [
   [
     'Orders by status, the 6 latest months',
     `PIVOT (SELECT strftime(orderDate, '%Y-%m') AS month, orderStatus FROM orders) ON orderStatus USING count(*) ORDER BY month DESC LIMIT 6`,
@@ -212,9 +242,30 @@ const QUESTIONS: Array<[string, string]> = [
   ],
 ];
 
-async function answers(db: DuckDBConnection): Promise<void> {
+const V2_QUESTIONS: Array<[string, string]> = [
+  [
+    'Shipments by status, the 6 latest months',
+    `PIVOT (SELECT strftime(created_at, '%Y-%m') AS month, shipment_status FROM shipments) ON shipment_status USING count(*) ORDER BY month DESC LIMIT 6`,
+  ],
+  [
+    'Top 5 SKUs by units',
+    `SELECT sku, any_value(name) AS name, sum(quantity) AS units FROM shipment_items GROUP BY sku ORDER BY units DESC LIMIT 5`,
+  ],
+  [
+    'Labels by carrier',
+    `SELECT carrier_code AS carrier, count(*) AS labels, count(*) FILTER (voided) AS voided
+     FROM labels GROUP BY carrier_code ORDER BY labels DESC`,
+  ],
+];
+
+const PROFILES: Record<'v1' | 'v2', Profile> = {
+  v1: { dialect: v1, real: SHIPSTATION, orders: 'orders', questions: V1_QUESTIONS },
+  v2: { dialect: v2, real: SHIPSTATION_V2, orders: 'shipments', questions: V2_QUESTIONS },
+};
+
+async function answers(db: DuckDBConnection, questions: Array<[string, string]>): Promise<void> {
   say('7. questions a shop owner asks, answered in SQL (duckdb demo-output/shipstation.duckdb)');
-  for (const [question, sql] of QUESTIONS) {
+  for (const [question, sql] of questions) {
     const reader = await db.runAndReadAll(sql);
     say(`   ${question}:`);
     table([reader.columnNames(), ...reader.getRowsJson().map((r) => r.map((v) => (v === null ? '' : String(v))))]);
@@ -233,19 +284,23 @@ async function verify(
   db: DuckDBConnection,
   second: SyncResult,
   changedOrders: number,
+  { dialect, orders }: Profile,
 ): Promise<number> {
   say("8. check against the simulator's ground truth");
   const rows: string[][] = [['table', 'rows', 'ground truth', 'match']];
   let ok = second.code === 0;
-  for (const def of STREAMS) {
+  const folder = dialect.streams.schemaFolder;
+  // The simulator speaks the demo's API: its truth takes that API's stream names.
+  const truth = (name: string) => sim.truth(name as Parameters<Simulator['truth']>[0]);
+  for (const def of dialect.streams.streams) {
     const key = def.primaryKey[0]!;
     const loaded = new Map(
-      (await readBack(db, def.name, columnsOf(loadStreamSchema(def.name)))).map((r) => [r[key], r]),
+      (await readBack(db, def.name, columnsOf(loadStreamSchema(def.name, folder)))).map((r) => [r[key], r]),
     );
-    const convert = createValueConverter(def.name, silentLogger, v1.dates, v1.streams);
+    const convert = createValueConverter(def.name, silentLogger, dialect.dates, dialect.streams);
     let same = true;
     let truthCount = 0;
-    for (const record of sim.truth(def.name as StreamName)) {
+    for (const record of truth(def.name)) {
       truthCount++;
       const expected = structuredClone(record) as unknown as Record<string, unknown>;
       convert(expected);
@@ -256,9 +311,9 @@ async function verify(
     ok &&= same;
     rows.push([def.name, String(loaded.size), String(truthCount), same ? 'yes' : 'NO']);
   }
-  for (const child of CHILD_STREAMS) {
+  for (const child of dialect.streams.children) {
     let truthCount = 0;
-    for (const parent of sim.truth(child.parent as StreamName)) {
+    for (const parent of truth(child.parent)) {
       const list = (parent as unknown as Record<string, unknown>)[child.parentField];
       if (Array.isArray(list)) truthCount += list.length;
     }
@@ -268,11 +323,11 @@ async function verify(
     rows.push([child.name, String(count), String(truthCount), same ? 'yes' : 'NO']);
   }
   table(rows);
-  const secondOrders = second.summary.streams.get('orders')?.rows ?? 0;
+  const secondOrders = second.summary.streams.get(orders)?.rows ?? 0;
   const onlyChanges = secondOrders === changedOrders;
   ok &&= onlyChanges;
   say(
-    `   second sync read ${secondOrders} orders: ${onlyChanges ? `exactly the ${changedOrders} changed ones` : 'NOT just the changed ones'}`,
+    `   second sync read ${secondOrders} ${orders}: ${onlyChanges ? `exactly the ${changedOrders} changed ones` : 'NOT just the changed ones'}`,
   );
   say();
   say(

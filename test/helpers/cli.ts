@@ -26,7 +26,15 @@ export interface CliResult {
  * Every byte any CLI run writes, in the whole test run, is checked for these: the simulator's accounts and
  * whatever a test registers. A leak fails the test that caused it.
  */
-const SECRETS = new Set<string>(['sim-api-key', 'sim-api-secret', 'sim-no-access-key', 'sim-no-access-secret']);
+const SECRETS = new Set<string>([
+  'sim-api-key',
+  'sim-api-secret',
+  'sim-no-access-key',
+  'sim-no-access-secret',
+  // The v2 simulator's keys (src/simulator/options.ts).
+  'simV2k8Qm3Tz7Wc1Lp5Xr9Hd2Jn6Bf4Y',
+  'simV2noAccess4Kq8Zr2Mt6Wy1Pb5Hx9',
+]);
 
 export function registerSecret(...values: string[]): void {
   for (const v of values) SECRETS.add(v);

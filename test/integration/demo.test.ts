@@ -29,3 +29,19 @@ test('npm run demo: a full sync into DuckDB, an incremental one with only the ch
   expect(r.stderr).toMatch(/stream\s+status\s+records\s+pages\s+requests\s+time/);
   expect(existsSync(join(out, 'shipstation.duckdb'))).toBe(true);
 }, 150_000);
+
+test('npm run demo -- --api v2: the same on API v2, its streams matching the ground truth', () => {
+  const out = join(tempDir(), 'demo-output');
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bin', 'demo.js'), '--api', 'v2', '--output', out], {
+    encoding: 'utf8',
+    env: { ...process.env, NODE_OPTIONS: '' },
+    timeout: 120_000,
+  });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/Demo complete: every table matches the simulator's ground truth\.\s*$/);
+  expect(r.stdout).toMatch(/second sync read 35 shipments: exactly the 35 changed ones/);
+  expect(r.stdout).toMatch(/against ShipStation \(200 requests a minute/);
+  expect(r.stdout).toMatch(/labels\s+\d+\s+\d+\s+yes/);
+  expect(r.stdout).not.toMatch(/\bNO\b|WARN/);
+  expect(leakedSecrets(r.stdout + r.stderr)).toEqual([]);
+}, 150_000);
