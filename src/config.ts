@@ -106,6 +106,66 @@ export function secretValues(raw: unknown): string[] {
   return names.map((n) => record[n]).filter((v): v is string => typeof v === 'string');
 }
 
+/**
+ * Keys Airbyte itself puts into a config, which are not the user's and get no warning: all start with `__`.
+ * The connector builder and the declarative-manifest runner add `__injected_declarative_manifest`,
+ * `__injected_components_py` and `__injected_components_py_checksums` (airbytehq/airbyte-python-cdk,
+ * airbyte_cdk/sources/declarative/parsers/custom_code_compiler.py), `__command` and `__test_read_config`
+ * (airbytehq/airbyte-platform, airbyte-connector-builder-server/.../requester/AirbyteCdkRequesterImpl.java).
+ */
+const AIRBYTE_PREFIX = '__';
+
+/**
+ * One sentence per config key that does nothing, with the closest known key when there is one: a typo such as
+ * `baseurl` would otherwise send a simulator config to the real ShipStation without a word.
+ */
+export function unknownFieldWarnings(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  const record = raw as Record<string, unknown>;
+  const known = [...Object.keys(loadSpec().properties), ...Object.keys(ALIASES)];
+  const warnings: string[] = [];
+  for (const key of Object.keys(record)) {
+    if (key.startsWith(AIRBYTE_PREFIX)) continue;
+    if (known.includes(key)) {
+      const target = ALIASES[key];
+      if (target !== undefined && record[target] !== undefined && record[key] !== undefined)
+        warnings.push(`config field '${key}' is ignored: '${target}' is set too, and wins`);
+      continue;
+    }
+    const near = closestKey(key, known);
+    warnings.push(`unknown config field '${key}'${near ? ` (did you mean '${near}'?)` : ''}; it is ignored`);
+  }
+  return warnings;
+}
+
+/** Case and separators do not count (`baseURL`, `base-url`); past them, at most 2 edits and fewer than a third of the name. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const typed = squash(key);
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(typed, squash(name));
+    if (distance <= 2 && distance * 3 < Math.max(typed.length, 1) && (!best || distance < best.distance))
+      best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 export interface ParseOptions {
   /**
    * When the config is read for a check or a read (epoch ms): a start_date after it is refused, since nothing

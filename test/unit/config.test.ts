@@ -3,7 +3,7 @@
 // the rule shows up here rather than as a request refused at run time.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from '@jest/globals';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig, unknownFieldWarnings } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 const base = { api_key: 'key-0123456789', api_secret: 'secret-0123456789' };
@@ -185,5 +185,30 @@ describe('which API the credentials are for (issue #23)', () => {
     expect(messageOf({ api_key: 'a\nb', api_version: 'v2' })).toMatch(
       /^config\.api_key contains a line break or a character that cannot be sent in an HTTP header/,
     );
+  });
+});
+
+describe('config keys that do nothing (issue #26)', () => {
+  it.each<[Record<string, unknown>, string[]]>([
+    [{ baseurl: 1 }, ["unknown config field 'baseurl' (did you mean 'base_url'?); it is ignored"]],
+    [{ BASE_URL: 1 }, ["unknown config field 'BASE_URL' (did you mean 'base_url'?); it is ignored"]],
+    [{ 'page-size': 1 }, ["unknown config field 'page-size' (did you mean 'page_size'?); it is ignored"]],
+    [{ start_dte: 1 }, ["unknown config field 'start_dte' (did you mean 'start_date'?); it is ignored"]],
+    [{ api_sercet: 1 }, ["unknown config field 'api_sercet' (did you mean 'api_secret'?); it is ignored"]],
+    [{ colour: 1 }, ["unknown config field 'colour'; it is ignored"]],
+    [{ api_key: undefined, username: 'k', password: 's' }, []],
+    [{ username: 'k' }, ["config field 'username' is ignored: 'api_key' is set too, and wins"]],
+    [
+      {
+        __injected_declarative_manifest: {},
+        __injected_components_py: '',
+        __injected_components_py_checksums: {},
+        __command: 'test_read',
+        __test_read_config: {},
+      },
+      [],
+    ],
+  ])('%j', (extra, want) => {
+    expect(unknownFieldWarnings({ api_key: 'k', ...extra })).toEqual(want);
   });
 });
