@@ -26,7 +26,12 @@ export interface CliResult {
  * Every byte any CLI run writes, in the whole test run, is checked for these: the simulator's accounts and
  * whatever a test registers. A leak fails the test that caused it.
  */
-const SECRETS = new Set<string>(['sim-api-key', 'sim-api-secret', 'sim-no-access-key', 'sim-no-access-secret']);
+const SECRETS = new Set<string>([
+  'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  '5ec12e75ec12e75ec12e75ec12e75ec1',
+  '0bad0bad0bad0bad0bad0bad0bad0bad',
+  'dead0baddead0baddead0baddead0bad',
+]);
 
 export function registerSecret(...values: string[]): void {
   for (const v of values) SECRETS.add(v);
@@ -35,7 +40,7 @@ export function registerSecret(...values: string[]): void {
 /** Every value no output may contain: the registered secrets and the simulator account's Basic credentials. */
 export function secretNeedles(): string[] {
   const basic = (a: string, b: string) => Buffer.from(`${a}:${b}`).toString('base64');
-  return [...SECRETS, basic('sim-api-key', 'sim-api-secret')];
+  return [...SECRETS, basic('a1b2c3d4e5f60718293a4b5c6d7e8f90', '5ec12e75ec12e75ec12e75ec12e75ec1')];
 }
 
 export function leakedSecrets(output: string): string[] {
