@@ -52,17 +52,17 @@ export class Emitter {
   }
 
   async emit(message: AirbyteMessage): Promise<void> {
-    const masked = this.masked(message);
+    const { masked, line } = this.mask(message);
     const failure = failureSentence(masked);
     if (failure !== undefined) this.say('error', failure);
-    await this.write(`${escapeLineSeparators(JSON.stringify(masked))}\n`);
+    await this.write(line);
   }
 
   /** A WARN LOG meant for the person who wrote the config (a typo in a key): echoed like a failure. */
   async warnPerson(text: string): Promise<void> {
-    const masked = this.masked(logMessage('WARN', text));
+    const { masked, line } = this.mask(logMessage('WARN', text));
     this.say('warning', masked.log?.message ?? '');
-    await this.write(`${escapeLineSeparators(JSON.stringify(masked))}\n`);
+    await this.write(line);
   }
 
   /** RECORD messages for one page: built as strings (the hot path) and written in large chunks. */
@@ -96,14 +96,12 @@ export class Emitter {
     await this.waitForDrain();
   }
 
-  /** The message with every secret form masked (the same object when none can appear in it). */
-  private masked(message: AirbyteMessage): AirbyteMessage {
-    return this.redact.mayAppearIn(JSON.stringify(message)) ? this.redact.message(message) : message;
-  }
-
-  /** One message as its masked line. */
-  private line(message: AirbyteMessage): string {
-    return `${escapeLineSeparators(JSON.stringify(this.masked(message)))}\n`;
+  /** The message with every secret form masked (the same object when none can appear in it), and its line. */
+  private mask(message: AirbyteMessage): { masked: AirbyteMessage; line: string } {
+    const json = JSON.stringify(message);
+    if (!this.redact.mayAppearIn(json)) return { masked: message, line: `${escapeLineSeparators(json)}\n` };
+    const masked = this.redact.message(message);
+    return { masked, line: `${escapeLineSeparators(JSON.stringify(masked))}\n` };
   }
 
   private say(prefix: string, sentence: string): void {
@@ -121,7 +119,7 @@ export class Emitter {
       if (!this.warnedDeep.has(stream)) {
         this.warnedDeep.add(stream);
         const warning = `${stream}: a record is nested deeper than ${MAX_RECORD_DEPTH} levels; values below that depth are emitted as null (reported once per run)`;
-        if (!this.closed) this.out.write(this.line(logMessage('WARN', warning)));
+        if (!this.closed) this.out.write(this.mask(logMessage('WARN', warning)).line);
       }
       return JSON.stringify(this.redact.value(capDepth(data, MAX_RECORD_DEPTH)));
     }
