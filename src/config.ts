@@ -106,6 +106,66 @@ export function secretValues(raw: unknown): string[] {
   return names.map((n) => record[n]).filter((v): v is string => typeof v === 'string');
 }
 
+/**
+ * Keys Airbyte itself puts into a config, which are not the user's and get no warning: all start with `__`.
+ * The connector builder and the declarative-manifest runner add `__injected_declarative_manifest`,
+ * `__injected_components_py` and `__injected_components_py_checksums` (airbytehq/airbyte-python-cdk,
+ * airbyte_cdk/sources/declarative/parsers/custom_code_compiler.py), `__command` and `__test_read_config`
+ * (airbytehq/airbyte-platform, airbyte-connector-builder-server/.../requester/AirbyteCdkRequesterImpl.java).
+ */
+const AIRBYTE_PREFIX = '__';
+
+/**
+ * One sentence per config key that does nothing, with the closest known key when there is one: a typo such as
+ * `baseurl` would otherwise send a simulator config to the real ShipStation without a word.
+ */
+export function unknownFieldWarnings(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return [];
+  const record = raw as Record<string, unknown>;
+  const known = [...Object.keys(loadSpec().properties), ...Object.keys(ALIASES)];
+  const warnings: string[] = [];
+  for (const key of Object.keys(record)) {
+    if (key.startsWith(AIRBYTE_PREFIX)) continue;
+    if (known.includes(key)) {
+      const target = ALIASES[key];
+      if (target !== undefined && record[target] !== undefined && record[key] !== undefined)
+        warnings.push(`config field '${key}' is ignored: '${target}' is set too, and wins`);
+      continue;
+    }
+    const near = closestKey(key, known);
+    warnings.push(`unknown config field '${key}'${near ? ` (did you mean '${near}'?)` : ''}; it is ignored`);
+  }
+  return warnings;
+}
+
+/** Case and separators do not count (`baseURL`, `base-url`); past them, at most 2 edits and fewer than a third of the name. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const typed = squash(key);
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(typed, squash(name));
+    if (distance <= 2 && distance * 3 < Math.max(typed.length, 1) && (!best || distance < best.distance))
+      best = { name, distance };
+  }
+  return best?.name;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost 1. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 export interface ParseOptions {
   /**
    * When the config is read for a check or a read (epoch ms): a start_date after it is refused, since nothing
@@ -135,7 +195,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
   const spec = loadSpec();
   if (!validator(input)) {
     const first = validator.errors?.[0];
-    throw new ConfigError(first ? describeConfigError(first, spec) : 'config: invalid');
+    throw new ConfigError(first ? describeConfigError(first, spec, input) : 'config: invalid');
   }
   const value = <T>(name: string): T => (input[name] ?? spec.properties[name]?.default) as T;
   const startDate = optionalInstant(input.start_date, 'start_date');
@@ -151,6 +211,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
   }
   const apiVersion = chooseApiVersion(input, (name) => written[name] ?? name);
   checkHeaderValues(input, apiVersion, (name) => written[name] ?? name);
+  if (apiVersion === 'v1') checkV1Shapes(input, (name) => written[name] ?? name);
   const baseUrl = chooseBaseUrl(input.base_url, apiVersion);
   const envLevel = process.env.LOG_LEVEL?.toUpperCase();
   const logLevel =
@@ -236,12 +297,62 @@ const PATTERN_WORDS: Record<string, string> = {
   base_url: 'must be an http:// or https:// address such as https://ssapi.shipstation.com',
 };
 
-function describeConfigError(error: ErrorObject, spec: ConnectorSpec): string {
+/** What each JSON type is called in a message. */
+const TYPE_WORDS: Record<string, string> = {
+  integer: 'a whole number',
+  number: 'a number',
+  string: 'text in quotes',
+  boolean: 'true or false',
+};
+
+/** What a value is, in words, never the value itself (it may be a secret). */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'a whole number' : 'a number with a fraction';
+  if (typeof value === 'boolean') return `${value}`;
+  if (typeof value === 'string') return 'text';
+  return 'an object';
+}
+
+/**
+ * One plain sentence for the first thing spec.json refuses, naming the field: never a validator's phrasing or a
+ * regex. Values of fields marked airbyte_secret are never quoted; the others are, since seeing them helps.
+ */
+function describeConfigError(error: ErrorObject, spec: ConnectorSpec, input: Record<string, unknown>): string {
   const field = error.instancePath.split('/')[1];
-  if (error.keyword !== 'pattern' || field === undefined || error.instancePath !== `/${field}`)
-    return describeAjvError(error, 'config');
-  const descriptor = spec.properties[field]?.pattern_descriptor;
-  return `config.${field} ${PATTERN_WORDS[field] ?? `is not written in the form this field takes${descriptor ? ` (${descriptor})` : ''}`}`;
+  if (error.keyword === 'required') {
+    const missing = String(error.params.missingProperty);
+    return missing === 'api_key'
+      ? `config has no api_key: copy your ShipStation API key from ${API_SETTINGS} (v1: with its api_secret; API v2: the key alone)`
+      : `config has no ${missing}, which is required`;
+  }
+  if (field === undefined || error.instancePath !== `/${field}`) return describeAjvError(error, 'config');
+  const property = spec.properties[field] as ConnectorSpec['properties'][string] & {
+    minimum?: number;
+    maximum?: number;
+    enum?: unknown[];
+  };
+  const secret = property?.airbyte_secret === true;
+  const given = (v: unknown) => (secret ? '' : ` (given: ${JSON.stringify(v).slice(0, 60)})`);
+  const where = `config.${field}`;
+  const value = input[field];
+  switch (error.keyword) {
+    case 'type':
+      return `${where} must be ${TYPE_WORDS[String(error.params.type)] ?? String(error.params.type)}, but is ${kindOf(value)}`;
+    case 'minimum':
+    case 'maximum':
+      return `${where} must be between ${property?.minimum} and ${property?.maximum}${given(value)}`;
+    case 'enum':
+      return `${where} must be one of ${(property?.enum ?? []).map(String).join(', ')}${field === 'api_version' ? ', or left out to choose from the credentials' : ''}${given(value)}`;
+    case 'minLength':
+      return field === 'api_key'
+        ? `${where} is empty: copy your ShipStation API key from ${API_SETTINGS}`
+        : `${where} is empty`;
+    case 'pattern':
+      return `${where} ${PATTERN_WORDS[field] ?? `is not written in the form this field takes${property?.pattern_descriptor ? ` (${property.pattern_descriptor})` : ''}`}`;
+    default:
+      return describeAjvError(error, 'config');
+  }
 }
 
 /**
@@ -299,6 +410,31 @@ function checkHeaderValues(
   if (typeof input.api_key === 'string' && input.api_key.includes(':')) {
     throw new ConfigError(
       `config.${nameOf('api_key')} contains a colon, which HTTP Basic authentication cannot carry in the user name (ShipStation would read the rest as the secret); copy the API key again`,
+    );
+  }
+}
+
+/**
+ * A v1 key and secret are 32 hexadecimal characters each: anything else is a paste gone wrong (cut short, a
+ * neighbouring column, an API v2 key), refused before a request with what was given in place of the value,
+ * which is a secret. API v2 keys and partner_key have no published shape and are not checked.
+ */
+function checkV1Shapes(input: Record<string, unknown>, nameOf: (field: string) => string): void {
+  for (const [field, what] of [
+    ['api_key', 'a v1 API key'],
+    ['api_secret', 'a v1 API secret'],
+  ] as const) {
+    const value = String(input[field] ?? '');
+    if (looksLikeV1Token(value) && value === value.trim()) continue;
+    const count = [...value].length;
+    const others = /[^0-9a-f]/i.test(value);
+    const spaces = /\s/.test(value) ? ' (spaces or line breaks among them)' : '';
+    const shape =
+      count === 32
+        ? `has 32 characters, but contains characters other than 0-9 and a-f${spaces}, where ${what} has 32 hexadecimal characters`
+        : `has ${count} character${count === 1 ? '' : 's'}${others ? `, some other than 0-9 and a-f${spaces},` : ''} where ${what} has 32 hexadecimal characters`;
+    throw new ConfigError(
+      `config.${nameOf(field)} ${shape}: copy it again from ${API_SETTINGS} (an API v2 key comes without a secret: then leave api_secret empty)`,
     );
   }
 }

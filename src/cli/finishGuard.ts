@@ -2,8 +2,8 @@
 // while main() is still awaiting a promise that nothing can settle any more (a request undici never answers, a
 // lost callback): the top-level await in index.ts is abandoned, the exit code is 13 and the orchestrator gets no
 // CONNECTION_STATUS and no TRACE, only a silence. 'beforeExit' fires exactly then, before that exit: the guard
-// reports the stop as a system_error (check: a FAILED status) on stdout, says it on stderr, and exits 1.
-import type { Writable } from 'node:stream';
+// reports the stop as a system_error (check: a FAILED status) on stdout (the emitter repeats it on stderr
+// like every failure when stdout is not a terminal), and exits 1.
 import { SystemError } from '../errors.js';
 import type { Emitter } from '../protocol/emitter.js';
 import { errorTrace, EXIT_FAILED } from '../protocol/failure.js';
@@ -17,14 +17,13 @@ export function unfinishedMessage(command: string): string {
 }
 
 /** Arms the guard for one command; returns the function that disarms it once the command has settled. */
-export function reportUnfinished(command: string, emitter: Emitter, stderr: Writable): () => void {
+export function reportUnfinished(command: string, emitter: Emitter): () => void {
   let reported = false;
   const onBeforeExit = (): void => {
     // Emitting schedules writes, which bring 'beforeExit' back once they are done: report once.
     if (reported) return;
     reported = true;
     const message = unfinishedMessage(command);
-    stderr.write(`error: ${message}\n`);
     const final =
       command === 'check' ? connectionStatusMessage('FAILED', message) : errorTrace(new SystemError(message));
     void emitter

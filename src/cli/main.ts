@@ -29,7 +29,8 @@ options:
   --version    print the connector's version
   -h, --help   print this help
 
-Messages are Airbyte protocol JSON lines on stdout; this help, the version and progress go to stderr.
+Messages are Airbyte protocol JSON lines on stdout; this help, the version and progress go to stderr, and
+when stdout is not a terminal, so does each failure sentence (and each warning about the config), once.
 `;
 
 export const DOCUMENTATION_URL = 'https://github.com/shipstation-source/shipstation-source#readme';
@@ -85,12 +86,12 @@ export async function main(
   const missing = REQUIRED[command].filter((name) => values[name as keyof typeof values] === undefined);
   if (missing.length) return usage(io, `${command} needs ${missing.map((m) => `--${m} FILE`).join(' and ')}`);
 
-  const emitter = new Emitter(io.stdout);
+  const emitter = new Emitter(io.stdout, undefined, echoStream(io));
   // A failure outside every handler (a bug) still ends as one redacted protocol message, not a stack on stderr.
   const crash = (err: unknown) => void emitter.emit(errorTrace(err)).finally(() => process.exit(EXIT_FAILED));
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  const disarmFinishGuard = reportUnfinished(command, emitter, io.stderr);
+  const disarmFinishGuard = reportUnfinished(command, emitter);
   try {
     switch (command) {
       case 'spec':
@@ -108,7 +109,7 @@ export async function main(
         return EXIT_OK;
       }
       case 'read': {
-        const config = await loadConfig(emitter, values.config!, Date.now());
+        const config = await loadConfig(emitter, values.config!, { now: Date.now(), warn: true });
         const [{ parseCatalog, parseStateInput, readJsonFile }, { dialectFor }] = await Promise.all([
           import('./inputs.js'),
           import('../dialects/index.js'),
@@ -153,7 +154,7 @@ export function connectorSpecification(): ConnectorSpecification {
 async function check(emitter: Emitter, configPath: string, debug: boolean): Promise<number> {
   let config: Config;
   try {
-    config = await loadConfig(emitter, configPath, Date.now());
+    config = await loadConfig(emitter, configPath, { now: Date.now(), warn: true });
   } catch (err) {
     const { ConfigError } = await import('../errors.js');
     await emitter.emit(connectionStatusMessage('FAILED', err instanceof ConfigError ? err.message : String(err)));
@@ -170,18 +171,32 @@ async function check(emitter: Emitter, configPath: string, debug: boolean): Prom
 }
 
 /**
- * Reads and validates the config; from then on every line the emitter writes is redacted. `now` is given by the
- * commands that read data (check, read): a start_date after it is an error there, while discover takes any.
+ * Reads and validates the config; from then on every line the emitter writes is redacted. The commands that read
+ * data (check, read) give `now` (a start_date after it is an error there, while discover takes any) and `warn`:
+ * each key that does nothing gets a WARN, before any error, since a typo is often the error's cause.
  */
-async function loadConfig(emitter: Emitter, path: string, now?: number): Promise<Config> {
-  const [{ parseConfig, secretValues }, { createRedactor }, { readJsonFile }] = await Promise.all([
-    import('../config.js'),
-    import('../protocol/redact.js'),
-    import('./inputs.js'),
-  ]);
+async function loadConfig(
+  emitter: Emitter,
+  path: string,
+  opts: { now?: number; warn?: boolean } = {},
+): Promise<Config> {
+  const [{ parseConfig, secretValues, unknownFieldWarnings }, { createRedactor }, { readJsonFile }] = await Promise.all(
+    [import('../config.js'), import('../protocol/redact.js'), import('./inputs.js')],
+  );
   const raw = readJsonFile(path, 'config');
   emitter.setRedactor(createRedactor(secretValues(raw)));
-  return parseConfig(raw, { now });
+  if (opts.warn) for (const warning of unknownFieldWarnings(raw)) await emitter.warnPerson(warning);
+  return parseConfig(raw, { now: opts.now });
+}
+
+/**
+ * Where failure sentences are repeated for a person: stderr when stdout is not a terminal (a file, a pipe, an
+ * orchestrator), since there nobody reads stdout as it comes; on a terminal they are on screen already.
+ * SHIPSTATION_STDERR_ECHO=off turns it off for a caller that reports the protocol's errors itself (shipstation-sync).
+ */
+function echoStream(io: Io): Writable | undefined {
+  const tty = (io.stdout as Writable & { isTTY?: boolean }).isTTY === true;
+  return tty || process.env.SHIPSTATION_STDERR_ECHO === 'off' ? undefined : io.stderr;
 }
 
 /** SHIPSTATION_PROGRESS=off silences the stderr progress view; its interval off a terminal is 60 s by default. */

@@ -67,7 +67,8 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
       }
       const child = spawn(process.execPath, [ENTRY, ...args], {
         stdio: ['ignore', 'pipe', 'inherit'],
-        env: options.env ?? process.env,
+        // The loader reports the source's errors itself: the source need not repeat them on the shared stderr.
+        env: { ...(options.env ?? process.env), SHIPSTATION_STDERR_ECHO: 'off' },
       });
       const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
       const stopChild = stopOnAbort(child, signal);

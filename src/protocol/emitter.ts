@@ -1,6 +1,7 @@
 // The one owner of stdout: every protocol message leaves through here as one JSON object per line, secrets
 // masked by value, in order. Under backpressure every writer waits on one shared `drain` wait, so any number of
-// concurrent streams adds one listener, never one each.
+// concurrent streams adds one listener, never one each. A person who sends stdout to a file or a destination still
+// reads why a run failed: each failure sentence is also written once, plain, to the echo stream (stderr).
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from '../generated/protocol.js';
 import { LOG_LEVEL_RANK, type Logger, type LogLevel } from './logger.js';
@@ -20,10 +21,14 @@ export class Emitter {
   /** The wait every blocked writer shares, and how to end it early (stdout closed). */
   private drain: { done: Promise<void>; release: () => void } | undefined;
   private readonly warnedDeep = new Set<string>();
+  /** Sentences already echoed: the same failure can reach stdout as an ERROR LOG and as the final TRACE. */
+  private readonly echoed = new Set<string>();
 
+  /** `echo`: where failure sentences are repeated for a person (stderr when stdout is not a terminal), if anywhere. */
   constructor(
     private readonly out: Writable,
     redact: Redactor = noRedaction,
+    private readonly echo?: Writable,
   ) {
     this.redact = redact;
     // A reader that went away (EPIPE) ends the sync quietly; any other stdout error is just as final.
@@ -47,7 +52,17 @@ export class Emitter {
   }
 
   async emit(message: AirbyteMessage): Promise<void> {
-    await this.write(this.line(message));
+    const { masked, line } = this.mask(message);
+    const failure = failureSentence(masked);
+    if (failure !== undefined) this.say('error', failure);
+    await this.write(line);
+  }
+
+  /** A WARN LOG meant for the person who wrote the config (a typo in a key): echoed like a failure. */
+  async warnPerson(text: string): Promise<void> {
+    const { masked, line } = this.mask(logMessage('WARN', text));
+    this.say('warning', masked.log?.message ?? '');
+    await this.write(line);
   }
 
   /** RECORD messages for one page: built as strings (the hot path) and written in large chunks. */
@@ -81,11 +96,18 @@ export class Emitter {
     await this.waitForDrain();
   }
 
-  /** One message as its masked line. */
-  private line(message: AirbyteMessage): string {
-    let json = JSON.stringify(message);
-    if (this.redact.mayAppearIn(json)) json = JSON.stringify(this.redact.message(message));
-    return `${escapeLineSeparators(json)}\n`;
+  /** The message with every secret form masked (the same object when none can appear in it), and its line. */
+  private mask(message: AirbyteMessage): { masked: AirbyteMessage; line: string } {
+    const json = JSON.stringify(message);
+    if (!this.redact.mayAppearIn(json)) return { masked: message, line: `${escapeLineSeparators(json)}\n` };
+    const masked = this.redact.message(message);
+    return { masked, line: `${escapeLineSeparators(JSON.stringify(masked))}\n` };
+  }
+
+  private say(prefix: string, sentence: string): void {
+    if (!this.echo || this.echoed.has(sentence)) return;
+    this.echoed.add(sentence);
+    this.echo.write(`${prefix}: ${sentence}\n`);
   }
 
   private serialize(stream: string, data: unknown, masked: boolean): string {
@@ -97,7 +119,7 @@ export class Emitter {
       if (!this.warnedDeep.has(stream)) {
         this.warnedDeep.add(stream);
         const warning = `${stream}: a record is nested deeper than ${MAX_RECORD_DEPTH} levels; values below that depth are emitted as null (reported once per run)`;
-        if (!this.closed) this.out.write(this.line(logMessage('WARN', warning)));
+        if (!this.closed) this.out.write(this.mask(logMessage('WARN', warning)).line);
       }
       return JSON.stringify(this.redact.value(capDepth(data, MAX_RECORD_DEPTH)));
     }
@@ -132,6 +154,14 @@ export class Emitter {
     for (const listener of this.closeListeners) listener();
     this.closeListeners.clear();
   }
+}
+
+/** The sentence of a failure: a TRACE error, an ERROR (or FATAL) LOG or a FAILED connection status; undefined for the rest. */
+function failureSentence(m: AirbyteMessage): string | undefined {
+  if (m.type === 'TRACE' && m.trace?.type === 'ERROR') return m.trace.error?.message;
+  if (m.type === 'LOG' && (m.log?.level === 'ERROR' || m.log?.level === 'FATAL')) return m.log.message;
+  if (m.type === 'CONNECTION_STATUS' && m.connectionStatus?.status === 'FAILED') return m.connectionStatus.message;
+  return undefined;
 }
 
 /** U+2028/U+2029 are valid raw in JSON but end a line for JavaScript and other languages' line splitters. */

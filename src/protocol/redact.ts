@@ -85,10 +85,21 @@ const VOCABULARY = new Set([
  */
 const STATIC = new Set(['spec', 'catalog', 'state']);
 
+/**
+ * Forms shorter than this are masked in data (records) but not inside the connector's own messages (LOG, TRACE,
+ * CONNECTION_STATUS text), unless they are the whole value. Masking `x` or `key` inside a sentence garbles it
+ * ("32 he**********adecimal characters", "the **********'s budget") and protects nothing: five characters are
+ * guessed faster than read, and no ShipStation credential is that short (v1 keys and secrets are refused unless
+ * 32 hexadecimal characters; API v2 keys are longer). Six or more characters are a credible secret, masked
+ * everywhere, as are the long forms built from a short one (the Basic token of a short key and a real secret).
+ */
+export const MIN_MASKED_IN_SENTENCES = 6;
+
 /** A redactor for the given secret values (every form of each, see secretForms). */
 export function createRedactor(secrets: readonly string[]): Redactor {
   const forms = secretForms(secrets);
   if (forms.length === 0) return noRedaction;
+  const longForms = forms.filter((f) => f.length >= MIN_MASKED_IN_SENTENCES);
   // What to look for in serialized JSON: each form, raw and JSON-escaped (a quote or backslash in a secret is
   // escaped in the line). Looking is cheap; a hit only means "mask this one by value".
   // A needle that contains a shorter one is implied by it (`key:secret` by `key`): only the minimal ones are searched.
@@ -98,15 +109,20 @@ export function createRedactor(secrets: readonly string[]): Redactor {
   const needles = all.filter((n, i) => !all.slice(0, i).some((shorter) => n.includes(shorter)));
   const mask = maskFor(forms);
 
-  const text = (value: string): string => {
+  const maskWith = (value: string, among: readonly string[]): string => {
     let out = value;
-    for (const form of forms) if (out.includes(form)) out = out.split(form).join(mask);
+    for (const form of among) if (out.includes(form)) out = out.split(form).join(mask);
     return out;
   };
+  const text = (value: string): string => maskWith(value, forms);
 
   /** `path` is the dotted key path from the message root (arrays add nothing); undefined = plain data. */
   const walk = (value: unknown, path: string | undefined, depth: number): unknown => {
-    if (typeof value === 'string') return path !== undefined && VOCABULARY.has(path) ? value : text(value);
+    if (typeof value === 'string') {
+      if (path === undefined || path.startsWith('record.')) return text(value);
+      // A whole value equal to a short secret is still masked: only the words around it are spared.
+      return VOCABULARY.has(path) ? value : forms.includes(value) ? mask : maskWith(value, longForms);
+    }
     if (typeof value !== 'object' || value === null) return value;
     if (depth >= MAX_MASK_DEPTH) return null;
     if (Array.isArray(value)) return value.map((v) => walk(v, path, depth + 1));

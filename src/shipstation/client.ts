@@ -106,7 +106,8 @@ export interface ClientStats extends RateLimiterStats {
 export type Query = Record<string, string | number | boolean | undefined>;
 
 export interface ShipStationClient {
-  getJson(path: string, query?: Query): Promise<JsonResponse>;
+  /** `onSent`: called once, when the limiter lets the first attempt go (a request made, no longer queued). */
+  getJson(path: string, query?: Query, onSent?: () => void): Promise<JsonResponse>;
   stats(): ClientStats;
   /** What the key's limiter knows now: budget, window, requests in flight and queued, latency. */
   capacity(): Capacity;
@@ -315,12 +316,23 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   }
 
   return {
-    async getJson(path: string, query?: Query): Promise<JsonResponse> {
+    async getJson(path: string, query?: Query, onSent?: () => void): Promise<JsonResponse> {
       if (closed) throw new SystemError('the ShipStation client was used after close()');
       const requestId = ++requests;
       const target = buildTarget(prefix, path, query);
+      let sent = false;
       const result = await withRetry(
-        () => limiter.schedule((permit) => exchange(permit, target, path), { signal: opts.signal, onWait }),
+        () =>
+          limiter.schedule(
+            (permit) => {
+              if (!sent) {
+                sent = true;
+                onSent?.();
+              }
+              return exchange(permit, target, path);
+            },
+            { signal: opts.signal, onWait },
+          ),
         { policy, what: `GET ${path}`, signal: opts.signal, clock, random: opts.random, logger },
       );
       return { ...result, requestId };

@@ -180,10 +180,14 @@ export const DEFAULT_V2_KEYS: V2Keys = {
   apiKey: 'simV2k8Qm3Tz7Wc1Lp5Xr9Hd2Jn6Bf4Y',
   noAccessKey: 'simV2noAccess4Kq8Zr2Mt6Wy1Pb5Hx9',
 };
-export const DEFAULT_CREDENTIALS: Credentials = { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' };
+/** 32 hexadecimal characters each, the shape of real v1 credentials (the connector refuses any other for v1). */
+export const DEFAULT_CREDENTIALS: Credentials = {
+  apiKey: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  apiSecret: '5ec12e75ec12e75ec12e75ec12e75ec1',
+};
 export const DEFAULT_NO_ACCESS_CREDENTIALS: Credentials = {
-  apiKey: 'sim-no-access-key',
-  apiSecret: 'sim-no-access-secret',
+  apiKey: '0bad0bad0bad0bad0bad0bad0bad0bad',
+  apiSecret: 'dead0baddead0baddead0baddead0bad',
 };
 export const DEFAULT_PAGES_ZERO_QUIRK: Record<PagedStreamName, PagesQuirk> = {
   orders: 'off',

@@ -292,7 +292,7 @@ async function runAll() {
     () => statusOfCheck(missingSecret)[0]?.message,
   );
   const wrongSecret = await cli(
-    ['check', '--config', file('wrong-secret.json', { ...config, api_secret: 'acceptance-wrong-secret' })],
+    ['check', '--config', file('wrong-secret.json', { ...config, api_secret: 'acce97ab1e000000000000000000000f' })],
     120_000,
   );
   test(

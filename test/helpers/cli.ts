@@ -27,10 +27,10 @@ export interface CliResult {
  * whatever a test registers. A leak fails the test that caused it.
  */
 const SECRETS = new Set<string>([
-  'sim-api-key',
-  'sim-api-secret',
-  'sim-no-access-key',
-  'sim-no-access-secret',
+  'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  '5ec12e75ec12e75ec12e75ec12e75ec1',
+  '0bad0bad0bad0bad0bad0bad0bad0bad',
+  'dead0baddead0baddead0baddead0bad',
   // The v2 simulator's keys (src/simulator/options.ts).
   'simV2k8Qm3Tz7Wc1Lp5Xr9Hd2Jn6Bf4Y',
   'simV2noAccess4Kq8Zr2Mt6Wy1Pb5Hx9',
@@ -43,7 +43,7 @@ export function registerSecret(...values: string[]): void {
 /** Every value no output may contain: the registered secrets and the simulator account's Basic credentials. */
 export function secretNeedles(): string[] {
   const basic = (a: string, b: string) => Buffer.from(`${a}:${b}`).toString('base64');
-  return [...SECRETS, basic('sim-api-key', 'sim-api-secret')];
+  return [...SECRETS, basic('a1b2c3d4e5f60718293a4b5c6d7e8f90', '5ec12e75ec12e75ec12e75ec12e75ec1')];
 }
 
 export function leakedSecrets(output: string): string[] {

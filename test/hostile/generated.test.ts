@@ -113,8 +113,8 @@ function expectWellFormed(c: GeneratedCase, r: CliResult): void {
 for (const seed of SEEDS) {
   // The placeholder account: the server's key and secret (so some reads get data), at a placeholder address.
   const account = {
-    api_key: 'hostile-key-0123456789abcdef',
-    api_secret: 'hostile-secret-fedcba9876543210',
+    api_key: '405711e0123456789abcdef012345678',
+    api_secret: 'fedcba9876543210fedcba98765432ff',
     base_url: ACCOUNT_MARK,
     request_timeout_seconds: 5,
     max_retry_seconds: 10,

@@ -86,8 +86,8 @@ export interface HostileServer {
   close(): Promise<void>;
 }
 
-export const KEY = 'hostile-key-0123456789abcdef';
-export const SECRET = 'hostile-secret-fedcba9876543210';
+export const KEY = '405711e0123456789abcdef012345678';
+export const SECRET = 'fedcba9876543210fedcba98765432ff';
 
 export async function startHostile(options: HostileOptions = {}): Promise<HostileServer> {
   const apiKey = options.apiKey ?? KEY;

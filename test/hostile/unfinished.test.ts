@@ -11,8 +11,8 @@ import { expectNoSecret, expectNoStack } from './run.js';
 const REGISTER = new URL('./stalled/register.mjs', import.meta.url).href;
 const env = { NODE_OPTIONS: `--import ${REGISTER}`, SHIPSTATION_PROGRESS: 'off' };
 const config = {
-  api_key: 'stall-key-0123456789',
-  api_secret: 'stall-secret-0123456789',
+  api_key: '57a11e0123456789abcdef0123456789',
+  api_secret: '57a11e5ec0123456789abcdef0123456',
   base_url: 'http://127.0.0.1:9',
 };
 const STOPPED = (command: string) =>

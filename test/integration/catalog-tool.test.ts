@@ -65,7 +65,10 @@ describe('npm run catalog', () => {
     expect([unknown.status, unknown.stdout]).toEqual([1, '']);
     expect(unknown.stderr).toMatch(/^error: --streams: unknown stream 'invoices' \(this connector offers orders, /);
     const bad = tool(['--config', writeFiles({ 'c.json': { api_secret: 's' } })['c.json']!]);
-    expect([bad.status, bad.stderr]).toEqual([1, "error: config: missing required field 'api_key'\n"]);
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      'error: config has no api_key: copy your ShipStation API key from Settings > Account > API Settings (v1: with its api_secret; API v2: the key alone)\n',
+    ]);
     const usage = tool([]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--config FILE is required/);

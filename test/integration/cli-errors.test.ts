@@ -13,8 +13,8 @@ import {
 } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 
-const KEY = 'k3y-0123456789abcdef0123456789abcdef';
-const SECRET = 's3cr3t-fedcba9876543210fedcba9876543210';
+const KEY = '3c0123456789abcdef0123456789abcd';
+const SECRET = '5e0fedcba9876543210fedcba9876543';
 registerSecret(KEY, SECRET);
 const goodConfig = { api_key: KEY, api_secret: SECRET, base_url: 'http://127.0.0.1:9' };
 const catalogOf = (streams: unknown[]) => ({ streams });
@@ -121,9 +121,29 @@ describe('bad config', () => {
     ['invalid JSON', '{"api_key": ', /config file .* is not valid JSON/],
     ['not an object', '[1,2]', /config: must be a JSON object/],
     ['missing api_secret', { api_key: KEY, api_version: 'v1' }, /^config\.api_secret is required for api_version v1: /],
-    ['missing api_key', { api_secret: SECRET }, /config: missing required field 'api_key'/],
-    ['wrong type', { ...goodConfig, page_size: 'big' }, /config\.page_size must be integer/],
-    ['out of range', { ...goodConfig, page_size: 1000 }, /config\.page_size must be <= 500/],
+    ['missing api_key', { api_secret: SECRET }, /^config has no api_key: copy your ShipStation API key from /],
+    ['wrong type', { ...goodConfig, page_size: 'big' }, /^config\.page_size must be a whole number, but is text$/],
+    [
+      'out of range',
+      { ...goodConfig, page_size: 1000 },
+      /^config\.page_size must be between 1 and 500 \(given: 1000\)$/,
+    ],
+    // The shapes of v1 credentials (issue #26): what was given instead, never the value.
+    [
+      'a one-character v1 secret',
+      { ...goodConfig, api_secret: 'x' },
+      /^config\.api_secret has 1 character, some other than 0-9 and a-f, where a v1 API secret has 32 hexadecimal characters: /,
+    ],
+    [
+      'a v1 key with a letter past f',
+      { ...goodConfig, api_key: `${KEY.slice(0, 31)}g` },
+      /^config\.api_key has 32 characters, but contains characters other than 0-9 and a-f, where a v1 API key has 32 hexadecimal characters: /,
+    ],
+    [
+      'a 32-hex key without a secret',
+      { api_key: KEY },
+      /^config\.api_secret is empty, but api_key has the shape of a v1 API key \(32 hexadecimal characters\): add the v1 API secret/,
+    ],
     [
       'bad start_date',
       { ...goodConfig, start_date: '01/02/2024' },
@@ -168,7 +188,7 @@ describe('bad config', () => {
     const p = writeFiles({ 'config.json': { api_key: KEY, api_secret: SECRET, requests_per_minute: SECRET } });
     const error = await expectConfigError(
       ['discover', '--config', p['config.json']!],
-      /requests_per_minute must be integer/,
+      /^config\.requests_per_minute must be a whole number, but is text$/,
     );
     expect(JSON.stringify(error)).not.toContain(SECRET);
   });

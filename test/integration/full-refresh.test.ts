@@ -112,7 +112,7 @@ describe('check and discover', () => {
   test.each([
     [
       'a wrong secret',
-      () => ({ ...sim.config, api_secret: 'not-the-secret' }),
+      () => ({ ...sim.config, api_secret: 'f'.repeat(32) }),
       /authentication failed.*Settings > Account > API Settings/,
     ],
     ['an account without API access', () => ({ ...sim.noAccessConfig }), /denied access.*plan/],
@@ -152,7 +152,7 @@ describe('check and discover', () => {
 
 describe('credential failures during read', () => {
   test.each([
-    ['401', () => ({ api_secret: 'wrong-secret-value' }), /authentication failed/],
+    ['401', () => ({ api_secret: 'e'.repeat(32) }), /authentication failed/],
     [
       '403',
       () => ({ api_key: sim.noAccessConfig.api_key, api_secret: sim.noAccessConfig.api_secret }),

@@ -16,8 +16,8 @@ describe('authentication', () => {
 
   test('valid credentials get data', async () => {
     expect(sim.config).toEqual({
-      api_key: 'sim-api-key',
-      api_secret: 'sim-api-secret',
+      api_key: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+      api_secret: '5ec12e75ec12e75ec12e75ec12e75ec1',
       base_url: sim.baseUrl,
       settle_seconds: 0,
     });
@@ -41,7 +41,10 @@ describe('authentication', () => {
   });
 
   test('the no-API-access account gets 403 with a JSON message', async () => {
-    expect(sim.noAccessConfig).toMatchObject({ api_key: 'sim-no-access-key', api_secret: 'sim-no-access-secret' });
+    expect(sim.noAccessConfig).toMatchObject({
+      api_key: '0bad0bad0bad0bad0bad0bad0bad0bad',
+      api_secret: 'dead0baddead0baddead0baddead0bad',
+    });
     const response = await apiGet<{ Message: string }>(sim, '/stores', {}, sim.noAccessConfig);
     expect(response.status).toBe(403);
     expect(response.body.Message).toMatch(/API access/);
@@ -58,12 +61,17 @@ describe('authentication', () => {
             custom,
             '/stores',
             {},
-            { api_key: 'sim-api-key', api_secret: 'sim-api-secret', base_url: '', settle_seconds: 0 },
+            {
+              api_key: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
+              api_secret: '5ec12e75ec12e75ec12e75ec12e75ec1',
+              base_url: '',
+              settle_seconds: 0,
+            },
           )
         ).status,
       ).toBe(401);
       expect((await apiGet(custom, '/stores', {}, custom.noAccessConfig)).status).toBe(403);
-      expect(custom.noAccessConfig.api_secret).toBe('sim-no-access-secret');
+      expect(custom.noAccessConfig.api_secret).toBe('dead0baddead0baddead0baddead0bad');
     } finally {
       await custom.close();
     }
@@ -122,9 +130,9 @@ describe('rate limiting (fixed window per key, injected clock)', () => {
 
   test('consumeBudget simulates another app on the same key', async () => {
     clock.advance(10_000);
-    sim.consumeBudget('sim-api-key', 3);
+    sim.consumeBudget('a1b2c3d4e5f60718293a4b5c6d7e8f90', 3);
     expect(rateHeaders((await apiGet(sim, '/stores')).headers)[1]).toBe('1');
-    sim.consumeBudget('sim-api-key', 10);
+    sim.consumeBudget('a1b2c3d4e5f60718293a4b5c6d7e8f90', 10);
     expect((await apiGet(sim, '/stores')).status).toBe(429);
   });
 

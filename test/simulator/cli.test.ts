@@ -50,11 +50,11 @@ describe('CLI', () => {
       expect(printed.base_url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(printed.config).toEqual({
         api_key: 'k1',
-        api_secret: 'sim-api-secret',
+        api_secret: '5ec12e75ec12e75ec12e75ec12e75ec1',
         base_url: printed.base_url,
         settle_seconds: 0,
       });
-      expect(printed.no_access_config.api_key).toBe('sim-no-access-key');
+      expect(printed.no_access_config.api_key).toBe('0bad0bad0bad0bad0bad0bad0bad0bad');
       expect(err.text()).toMatch(/listening on/);
       const response = await apiGet<{ total: number }>(sim as Simulator, '/orders', {}, printed.config);
       expect(response.body.total).toBe(120);
@@ -129,7 +129,7 @@ describe('CLI', () => {
     ]) {
       expect(err.text()).toContain(flag);
     }
-    expect(HELP).toContain('sim-no-access-secret');
+    expect(HELP).toContain('dead0baddead0baddead0baddead0bad');
   });
 
   test('options are parsed strictly', () => {

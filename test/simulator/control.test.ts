@@ -66,7 +66,11 @@ describe('control endpoints', () => {
     expect(stats.timelineDropped).toBe(3);
     expect(
       stats.timeline.every(
-        (e) => e.path === '/stores' && e.status === 200 && e.key === 'sim-api-key' && typeof e.t === 'number',
+        (e) =>
+          e.path === '/stores' &&
+          e.status === 200 &&
+          e.key === 'a1b2c3d4e5f60718293a4b5c6d7e8f90' &&
+          typeof e.t === 'number',
       ),
     ).toBe(true);
     sim.resetStats();

@@ -29,6 +29,11 @@ const URLS: [string, Query][] = [
 ];
 
 const T0 = Date.UTC(2025, 7, 1, 19, 30);
+/** The accounts the hashes were recorded with (the defaults became 32-hex in #26, as real v1 credentials are). */
+const RECORDED_ACCOUNTS = {
+  credentials: { apiKey: 'sim-api-key', apiSecret: 'sim-api-secret' },
+  noAccessCredentials: { apiKey: 'sim-no-access-key', apiSecret: 'sim-no-access-secret' },
+};
 
 function digest(parts: readonly string[]): string {
   const hash = createHash('sha256');
@@ -53,6 +58,7 @@ describe('v1 is unchanged by the v2 mode', () => {
   test('responses, truth and mutations for fixed seeds hash as recorded', async () => {
     const clock = new FakeClock(T0);
     const sim = await start({
+      ...RECORDED_ACCOUNTS,
       seed: 5,
       clock: clock.read,
       counts: { orders: 900, shipments: 400, fulfillments: 80, products: 60, customers: 90 },
@@ -79,7 +85,12 @@ describe('v1 is unchanged by the v2 mode', () => {
 
   test('auth failures, the no-access account and 429s answer as recorded, headers included', async () => {
     const clock = new FakeClock(T0);
-    const sim = await start({ seed: 9, clock: clock.read, rateLimit: { limit: 3, windowMs: 10_000 } });
+    const sim = await start({
+      ...RECORDED_ACCOUNTS,
+      seed: 9,
+      clock: clock.read,
+      rateLimit: { limit: 3, windowMs: 10_000 },
+    });
     try {
       const parts: string[] = [];
       const record = (response: Awaited<ReturnType<typeof apiGet>>): void => {

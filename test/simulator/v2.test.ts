@@ -506,11 +506,11 @@ describe('v2 mode: auth, shapes and truth', () => {
   test('auth: the API-Key header gets data; a v1 Basic header, a wrong key or none → 401, the no-access key → 403', async () => {
     expect((await v2Get(sim, '/v2/tags')).status).toBe(200);
     expect((await v2Get(sim, '/v2/tags', {}, { 'api-key': sim.config.api_key })).status).toBe(200);
-    const basic = Buffer.from('sim-api-key:sim-api-secret').toString('base64');
+    const basic = Buffer.from('a1b2c3d4e5f60718293a4b5c6d7e8f90:5ec12e75ec12e75ec12e75ec12e75ec1').toString('base64');
     const refusals: [Record<string, string>, number, string, string][] = [
       [{ Authorization: `Basic ${basic}` }, 401, 'security', 'unauthorized'],
       [{ 'API-Key': 'not-the-key' }, 401, 'security', 'unauthorized'],
-      [{ 'API-Key': 'sim-api-key' }, 401, 'security', 'unauthorized'],
+      [{ 'API-Key': 'a1b2c3d4e5f60718293a4b5c6d7e8f90' }, 401, 'security', 'unauthorized'],
       [{}, 401, 'security', 'unauthorized'],
       [{ 'API-Key': sim.noAccessConfig.api_key }, 403, 'account_status', 'invalid_billing_plan'],
     ];

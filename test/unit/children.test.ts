@@ -157,7 +157,12 @@ describe('ReadGroup', () => {
       },
     } as unknown as Emitter;
   }
-  const api = { getJson: async () => ({ body: [], release: () => {} }) };
+  const api = {
+    getJson: async (_path: string, _query?: unknown, onSent?: () => void) => {
+      onSent?.();
+      return { body: [], release: () => {} };
+    },
+  };
   const context = (name: string, lines: Line[], prepare: (r: Record<string, unknown>) => void) =>
     new StreamContext({
       name,
@@ -197,6 +202,31 @@ describe('ReadGroup', () => {
       { recordCount: 1 },
       { recordCount: 2 },
     ]);
+  });
+
+  test('a request counts once it is sent, not while it waits in the limiter (issue #26)', async () => {
+    let send!: () => void;
+    const queued = new Promise<void>((resolve) => (send = resolve));
+    const ctx = new StreamContext({
+      name: 'orders',
+      api: {
+        getJson: async (_path, _query, onSent) => {
+          await queued;
+          onSent?.();
+          return { body: [], release: () => {} };
+        },
+      },
+      emitter: fakeEmitter([]),
+      logger: silentLogger,
+      prepare: () => {},
+      signal: new AbortController().signal,
+    });
+    const reading = ctx.read('/orders', {}, async () => {});
+    await Promise.resolve();
+    expect([ctx.requests, ctx.inFlight]).toEqual([0, 1]);
+    send();
+    await reading;
+    expect([ctx.requests, ctx.pages, ctx.inFlight]).toEqual([1, 1, 0]);
   });
 
   test('parent not selected: converted but never emitted; requests go through the child', async () => {

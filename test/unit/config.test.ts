@@ -1,12 +1,13 @@
 // parseConfig's checks added for issue #21: values that go into a request header, and a start_date in the future.
 // The header rule is held against undici's own (what its Request refuses), so an undici upgrade that changes
 // the rule shows up here rather than as a request refused at run time.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from '@jest/globals';
-import { parseConfig } from '../../src/config.js';
+import { parseConfig, unknownFieldWarnings } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
-const base = { api_key: 'key-0123456789', api_secret: 'secret-0123456789' };
+const base = { api_key: '0123456789abcdef0123456789abcdef', api_secret: 'fedcba9876543210fedcba9876543210' };
 
 function messageOf(raw: unknown, now?: number): string | undefined {
   try {
@@ -75,11 +76,89 @@ describe('values sent in a header', () => {
     expect(messageOf({ ...base, partner_key: 'p'.repeat(4_096) })).toBeUndefined();
   });
 
-  it('accepts what Basic authentication carries: non-ASCII and a colon in the secret, spaces anywhere', () => {
-    expect(
-      messageOf({ api_key: 'clé avec espace', api_secret: 'sec:ret ünïcode 😀', partner_key: 'pk with spaces é' }),
-    ).toBeUndefined();
+  it('partner_key and API v2 keys have no checked shape: non-ASCII and spaces pass', () => {
+    expect(messageOf({ ...base, partner_key: 'pk with spaces é' })).toBeUndefined();
+    expect(messageOf({ api_key: 'clé avec espace', api_version: 'v2' })).toBeUndefined();
     expect(parseConfig({ ...base, partner_key: '' }).partnerKey).toBeUndefined();
+  });
+});
+
+describe('v1 key and secret shapes (issue #26): what was given, never the value', () => {
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'one character',
+      { ...base, api_secret: 'x' },
+      'config.api_secret has 1 character, some other than 0-9 and a-f, where a v1 API secret has 32 hexadecimal characters',
+    ],
+    [
+      'cut short',
+      { ...base, api_key: '0123456789abcdef' },
+      'config.api_key has 16 characters where a v1 API key has 32 hexadecimal characters',
+    ],
+    [
+      'not hex',
+      { ...base, api_secret: 'z'.repeat(32) },
+      'config.api_secret has 32 characters, but contains characters other than 0-9 and a-f, where a v1 API secret has 32 hexadecimal characters',
+    ],
+    [
+      'a space',
+      { ...base, api_key: ` ${base.api_key.slice(1)}` },
+      'config.api_key has 32 characters, but contains characters other than 0-9 and a-f (spaces or line breaks among them), where a v1 API key has 32 hexadecimal characters',
+    ],
+    [
+      'v1 chosen explicitly',
+      { api_key: 'TEST_k', api_secret: base.api_secret, api_version: 'v1' },
+      'config.api_key has 6 characters, some other than 0-9 and a-f, where a v1 API key has 32 hexadecimal characters',
+    ],
+    [
+      'alias',
+      { username: base.api_key, password: 'abc' },
+      'config.password has 3 characters where a v1 API secret has 32 hexadecimal characters',
+    ],
+  ])('%s', (_name, raw, start) => {
+    const message = messageOf(raw)!;
+    expect(message.startsWith(`${start}: copy it again from Settings > Account > API Settings`)).toBe(true);
+  });
+
+  it('upper-case hex is a v1 token too', () => {
+    expect(messageOf({ api_key: base.api_key.toUpperCase(), api_secret: base.api_secret })).toBeUndefined();
+  });
+});
+
+/** Phrases of a validator or a regex that must never reach a person. */
+const VALIDATOR_PHRASING =
+  /must NOT|must be integer|must be string|must be boolean|must match|must be [<>]=|must be equal to one of|missing required|\^|\$|\\/;
+
+describe('every spec.json field and keyword in plain words (issue #26)', () => {
+  const spec = JSON.parse(readFileSync(new URL('../../spec.json', import.meta.url), 'utf8')) as {
+    properties: Record<string, Record<string, unknown>>;
+  };
+  /** For each keyword a field has, a value that breaks it. */
+  const breakers: Record<string, (p: Record<string, unknown>) => unknown> = {
+    type: (p) => (p.type === 'string' ? 42 : p.type === 'boolean' ? 'yes' : 'ten'),
+    minimum: (p) => Number(p.minimum) - 1,
+    maximum: (p) => Number(p.maximum) + 1,
+    enum: () => 'TRACE',
+    minLength: () => '',
+    pattern: () => 'not-a-value',
+  };
+  const rows = Object.entries(spec.properties).flatMap(([field, p]) =>
+    Object.keys(breakers)
+      .filter((k) => k in p)
+      .map((k) => [field, k, breakers[k]!(p)] as const),
+  );
+  it('covers every keyword that can fire', () => {
+    expect(new Set(rows.map(([, k]) => k))).toEqual(new Set(Object.keys(breakers)));
+  });
+  it.each(rows)('%s %s', (field, _keyword, value) => {
+    const message = messageOf({ ...base, [field]: value })!;
+    expect(message.startsWith(`config.${field} `)).toBe(true);
+    expect(message).not.toMatch(VALIDATOR_PHRASING);
+  });
+  it('a missing api_key says where the key is found', () => {
+    expect(messageOf({})).toBe(
+      'config has no api_key: copy your ShipStation API key from Settings > Account > API Settings (v1: with its api_secret; API v2: the key alone)',
+    );
   });
 });
 
@@ -175,7 +254,7 @@ describe('which API the credentials are for (issue #23)', () => {
     expect(messageOf({ api_key: 'k', base_url: 'https://ssapi.shipstation.com' })).toBe(
       "config.base_url https://ssapi.shipstation.com is the address of ShipStation's v1 API, but the credentials are for API v2: leave base_url empty (https://api.shipstation.com)",
     );
-    expect(messageOf({ api_key: 'k', api_secret: 's', base_url: 'https://api.shipstation.com/' })).toMatch(
+    expect(messageOf({ ...base, base_url: 'https://api.shipstation.com/' })).toMatch(
       /is the address of ShipStation's API v2, but the credentials are for the v1 API/,
     );
   });
@@ -185,5 +264,30 @@ describe('which API the credentials are for (issue #23)', () => {
     expect(messageOf({ api_key: 'a\nb', api_version: 'v2' })).toMatch(
       /^config\.api_key contains a line break or a character that cannot be sent in an HTTP header/,
     );
+  });
+});
+
+describe('config keys that do nothing (issue #26)', () => {
+  it.each<[Record<string, unknown>, string[]]>([
+    [{ baseurl: 1 }, ["unknown config field 'baseurl' (did you mean 'base_url'?); it is ignored"]],
+    [{ BASE_URL: 1 }, ["unknown config field 'BASE_URL' (did you mean 'base_url'?); it is ignored"]],
+    [{ 'page-size': 1 }, ["unknown config field 'page-size' (did you mean 'page_size'?); it is ignored"]],
+    [{ start_dte: 1 }, ["unknown config field 'start_dte' (did you mean 'start_date'?); it is ignored"]],
+    [{ api_sercet: 1 }, ["unknown config field 'api_sercet' (did you mean 'api_secret'?); it is ignored"]],
+    [{ colour: 1 }, ["unknown config field 'colour'; it is ignored"]],
+    [{ api_key: undefined, username: 'k', password: 's' }, []],
+    [{ username: 'k' }, ["config field 'username' is ignored: 'api_key' is set too, and wins"]],
+    [
+      {
+        __injected_declarative_manifest: {},
+        __injected_components_py: '',
+        __injected_components_py_checksums: {},
+        __command: 'test_read',
+        __test_read_config: {},
+      },
+      [],
+    ],
+  ])('%j', (extra, want) => {
+    expect(unknownFieldWarnings({ api_key: 'k', ...extra })).toEqual(want);
   });
 });

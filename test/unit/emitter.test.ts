@@ -3,7 +3,13 @@
 import { Writable } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
 import { Emitter, MAX_RECORD_DEPTH } from '../../src/protocol/emitter.js';
-import { logMessage, streamStateMessage } from '../../src/protocol/messages.js';
+import {
+  connectionStatusMessage,
+  errorTraceMessage,
+  logMessage,
+  streamStateMessage,
+} from '../../src/protocol/messages.js';
+import { createRedactor } from '../../src/protocol/redact.js';
 
 /** A reader that takes nothing until released: every write past the high-water mark reports backpressure. */
 function pausedReader() {
@@ -141,5 +147,25 @@ describe('lines', () => {
     }
     expect(depth).toBe(MAX_RECORD_DEPTH - 1);
     expect(messages[3]!.record!.data).toEqual({ orderId: 3 });
+  });
+});
+
+describe('failure sentences repeated on the echo stream (issue #26)', () => {
+  test('TRACE errors, ERROR LOGs and FAILED statuses once each, masked, plain; nothing else', async () => {
+    const out = collector();
+    const echo = collector();
+    const emitter = new Emitter(out.out, createRedactor(['s3cr3t-value']), echo.out);
+    await emitter.emit(logMessage('INFO', 'orders: 10 records'));
+    await emitter.emit(logMessage('WARN', 'attempt 1 failed; retrying'));
+    await emitter.emit(logMessage('ERROR', 'the server said s3cr3t-value'));
+    await emitter.emit(errorTraceMessage({ message: 'the server said s3cr3t-value', failureType: 'system_error' }));
+    await emitter.emit(connectionStatusMessage('FAILED', 'authentication failed'));
+    await emitter.warnPerson("unknown config field 'baseurl' (did you mean 'base_url'?); it is ignored");
+    expect(echo.text()).toBe(
+      'error: the server said **********\n' +
+        'error: authentication failed\n' +
+        "warning: unknown config field 'baseurl' (did you mean 'base_url'?); it is ignored\n",
+    );
+    expect(out.text().split('\n').filter(Boolean)).toHaveLength(6);
   });
 });

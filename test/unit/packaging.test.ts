@@ -99,7 +99,7 @@ describe('packaging', () => {
     expect(message?.type).toBe('SPEC');
     // The config validator compiled ahead of time, with its runtime imports, from production dependencies.
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ api_key: 'k', api_secret: 's' }));
+    writeFileSync(config, JSON.stringify({ api_key: 'a'.repeat(32), api_secret: 'b'.repeat(32) }));
     const catalog = execFileSync(
       process.execPath,
       [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'discover', '--config', config],

@@ -74,14 +74,35 @@ describe('ETA per stream', () => {
 
   test('no estimate yet: ETA ? and an empty bar, never a full one at 0/0', () => {
     const [view] = viewStreams(
-      [stream('orders', { status: 'STARTED' })],
+      [stream('orders', { status: 'STARTED', requests: 1 })],
       { pageSize: 500, budget: () => budget() },
       NOW,
     );
     expect(view).toMatchObject({ eta: '?', done: undefined });
     expect(streamLine(view!, 6, 80)).toMatch(
-      /^orders {2}\[\.+\] {2}0 records {2}0 pages {2}0 requests {2}ETA \? {2}STARTED$/,
+      /^orders {2}\[\.+\] {2}0 records {2}0 pages {2}1 request {2}ETA \? {2}STARTED$/,
     );
+  });
+
+  test('a stream whose first request is still queued, or pending, says "not started" (issue #26)', () => {
+    const views = viewStreams(
+      [stream('orders', { status: 'STARTED', estimate: 40_000 }), stream('shipments', { status: 'PENDING' })],
+      { pageSize: 500, budget: () => budget() },
+      NOW,
+    );
+    expect(views.map((v) => v.eta)).toEqual(['not started', 'not started']);
+  });
+
+  test('streams read side by side say "in parallel", with when all of them are done (issue #26)', () => {
+    const orders = stream('orders', { estimate: 40_000, emitted: 5_000, requests: 12 });
+    const shipments = stream('shipments', { estimate: 2_000, emitted: 500, requests: 2 });
+    const stores = stream('stores', { status: 'COMPLETE', emitted: 3, requests: 1 });
+    const b = () => budget({ available: 0, windowEndsAt: NOW + 50_000, latencyMs: 0 });
+    const views = viewStreams([orders, shipments, stores], { pageSize: 500, budget: b }, NOW);
+    // 70 + 3 requests left: this window's 50 s, then one more window of 40, then the last 33.
+    expect(views.map((v) => v.eta)).toEqual(['in parallel (all 1m50s)', 'in parallel (all 1m50s)', 'done']);
+    // Alone, a stream gets its own number.
+    expect(viewStreams([orders], { pageSize: 500, budget: b }, NOW)[0]!.eta).toBe('1m50s');
   });
 
   test("a child stream follows its parent's progress (it has no estimate of its own)", () => {

@@ -14,7 +14,7 @@ import {
   streamStateMessage,
   streamStatusMessage,
 } from '../../src/protocol/messages.js';
-import { createRedactor, secretForms } from '../../src/protocol/redact.js';
+import { createRedactor, MIN_MASKED_IN_SENTENCES, secretForms } from '../../src/protocol/redact.js';
 import { connectorSpecification } from '../../src/cli/main.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import type { AirbyteMessage } from '../../src/generated/protocol.js';
@@ -160,7 +160,11 @@ function shapeDiff(input: unknown, output: unknown, path = ''): string[] {
 function leaks(value: unknown, forms: string[], path = ''): string[] {
   if (typeof value === 'string') {
     if (VOCABULARY_PATHS.test(path) || STATIC_PATHS.test(path)) return [];
-    return forms.filter((f) => value.includes(f)).map((f) => `${path}: ${JSON.stringify(f)}`);
+    // Our own sentences spare forms too short to be a credential, unless they are the whole value.
+    const shown = path.startsWith('record.')
+      ? forms
+      : forms.filter((f) => f.length >= MIN_MASKED_IN_SENTENCES || f === value);
+    return shown.filter((f) => value.includes(f)).map((f) => `${path}: ${JSON.stringify(f)}`);
   }
   if (typeof value !== 'object' || value === null) return [];
   if (Array.isArray(value)) return value.flatMap((v) => leaks(v, forms, path));
@@ -179,8 +183,27 @@ describe('masking by value', () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, Record<string, unknown>>);
-    expect(log).toEqual({ type: 'LOG', log: { level: 'INFO', message: 'key ********** and **********' } });
+    // Too short to be a credential: our sentence stays readable; the data is masked.
+    expect(log).toEqual({ type: 'LOG', log: { level: 'INFO', message: 'key 1000 and type' } });
     expect(record!.record!.data).toEqual({ orderItemId: 1000, type: '**********', note: 'id **********' });
+  });
+
+  test('masking never garbles our own words: a secret x or a key "key" leaves sentences whole (issue #26)', async () => {
+    const sentences = [
+      'config.api_secret has 1 character where a v1 API secret has 32 hexadecimal characters',
+      "waiting because the key's budget is spent",
+    ];
+    const out = await emitAll('key', 'x', [logMessage('ERROR', sentences[0]!), logMessage('WARN', sentences[1]!)], []);
+    expect(
+      out
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { log: { message: string } }).log.message),
+    ).toEqual(sentences);
+    // A whole value equal to the secret, and any credible secret inside a sentence, are still masked.
+    const redact = createRedactor(['key', 'sEcReT9']);
+    expect(redact.message(logMessage('INFO', 'key'))).toEqual(logMessage('INFO', '**********'));
+    expect(redact.message(logMessage('INFO', 'you sent sEcReT9'))).toEqual(logMessage('INFO', 'you sent **********'));
   });
 
   test('the Basic token, its base64, base64url and URL-encoded forms are masked whatever the secret lengths', () => {

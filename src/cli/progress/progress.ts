@@ -57,8 +57,14 @@ export function duration(ms: number): string {
 }
 
 const isFinished = (p: StreamProgress) => p.status === 'COMPLETE' || p.status === 'INCOMPLETE';
+/** Nothing asked of the server yet: pending, or started with its first request still queued. */
+const notStarted = (p: StreamProgress) => p.status === 'PENDING' || (p.requests === 0 && p.emitted === 0);
 
-/** What each stream shows now: shares, counts and ETAs (from the budget, for every stream at once). */
+/**
+ * What each stream shows now: shares, counts and ETAs (from the budget, for every stream at once). A stream that
+ * has not started says so; while two or more streams share the budget, when each ends depends on how the limiter
+ * interleaves them, so each says "in parallel" and the number is the one that holds: when all of them are done.
+ */
 export function viewStreams(
   streams: readonly StreamProgress[],
   opts: Pick<ProgressOptions, 'pageSize' | 'budget' | 'parentOf'>,
@@ -78,6 +84,10 @@ export function viewStreams(
   }
   const budget = opts.budget?.();
   const etas = budget ? etaByStream(needs, budget) : new Map<string, number | undefined>();
+  const running = streams.filter((s) => source(s) === s && !isFinished(s) && !notStarted(s));
+  const runningEtas = running.map((s) => atLeastPace(etas.get(s.name), s, budget, now));
+  const allMs = runningEtas.every((e) => e !== undefined) ? Math.max(...(runningEtas as number[])) : undefined;
+  const inParallel = `in parallel${allMs === undefined ? '' : ` (all ${duration(allMs)})`}`;
   return streams.map((s) => {
     const from = source(s);
     const finished = isFinished(s);
@@ -90,9 +100,13 @@ export function viewStreams(
         ? 'done'
         : s.status === 'INCOMPLETE'
           ? 'stopped'
-          : etaMs === undefined
-            ? '?'
-            : duration(etaMs);
+          : notStarted(from)
+            ? 'not started'
+            : running.length > 1
+              ? inParallel
+              : etaMs === undefined
+                ? '?'
+                : duration(etaMs);
     const waiting = !finished && s.rateLimitedUntil !== undefined && s.rateLimitedUntil > now;
     return {
       name: s.name,

@@ -135,8 +135,8 @@ class Session {
 
   /** The API as readers see it: the first response that arrives fixes the window's end from the server's clock. */
   private readonly api: ApiClient = {
-    getJson: async (path, query) => {
-      const response = await this.client.getJson(path, query);
+    getJson: async (path, query, onSent) => {
+      const response = await this.client.getJson(path, query, onSent);
       this.window.observe(response.serverTime, Date.now());
       return response;
     },

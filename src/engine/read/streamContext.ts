@@ -12,7 +12,12 @@ import type { ApiRecord } from '../plan/envelope.js';
 import type { Query } from '../../shipstation/client.js';
 
 export interface ApiClient {
-  getJson(path: string, query?: Query): Promise<{ body: unknown; release: () => void; serverTime?: number }>;
+  /** `onSent`: once the request leaves the queue (progress counts requests made, not queued). */
+  getJson(
+    path: string,
+    query?: Query,
+    onSent?: () => void,
+  ): Promise<{ body: unknown; release: () => void; serverTime?: number }>;
 }
 
 /** What a response says besides its body. */
@@ -97,8 +102,7 @@ export class StreamContext implements StreamProgress, ReadTarget {
     this.inFlight++;
     let response: { body: unknown; release: () => void; serverTime?: number };
     try {
-      this.requests++;
-      response = await this.opts.api.getJson(path, query);
+      response = await this.opts.api.getJson(path, query, () => this.requests++);
       this.pages++;
       this.rateLimitedUntil = undefined;
     } finally {
