@@ -61,7 +61,11 @@ async function main(): Promise<number> {
       return 1;
     }
     if (connector.code !== 0) {
-      say(`the connector exited with code ${connector.code}${incomplete}; run again to resume from the stored state`);
+      say(
+        summary.configError
+          ? `the connector stopped on a config error (above): fix it, then run again`
+          : `the connector exited with code ${connector.code}${incomplete}; run again to resume from the stored state`,
+      );
       return 1;
     }
     return 0;

@@ -16,6 +16,8 @@ export interface LoadSummary {
   notReplaced: string[];
   /** TRACE ERROR messages of the source. */
   errors: string[];
+  /** The source stopped on a config error: running again will not help until the config (or state) is fixed. */
+  configError: boolean;
   /** Reading stopped on a signal before the input ended: only what the states cover was committed. */
   stopped: boolean;
 }
@@ -42,6 +44,7 @@ export async function load(input: Readable, writer: Writer, say: Say, options: L
     incomplete: [],
     notReplaced: [],
     errors: [],
+    configError: false,
     stopped: false,
   };
   const stop = () => input.destroy();
@@ -109,6 +112,7 @@ async function consume(
           break;
         case 'ERROR':
           summary.errors.push(message.message);
+          if (message.failureType === 'config_error') summary.configError = true;
           say(`source error: ${message.message}`);
           break;
         case 'LOG':

@@ -12,7 +12,7 @@ export type Message =
   | { type: 'RECORD'; stream: string; record: RecordLine }
   | { type: 'STATE'; stream: string; state: Record<string, unknown>; text: string }
   | { type: 'STATUS'; stream: string; status: string }
-  | { type: 'ERROR'; message: string }
+  | { type: 'ERROR'; message: string; failureType?: string }
   | { type: 'LOG'; level: string; message: string }
   | { type: 'OTHER' };
 
@@ -169,6 +169,9 @@ function otherMessage(
         return {
           type: 'ERROR',
           message: isObject(t.error) && typeof t.error.message === 'string' ? t.error.message : 'unknown error',
+          ...(isObject(t.error) && typeof t.error.failure_type === 'string'
+            ? { failureType: t.error.failure_type }
+            : {}),
         };
       return { type: 'OTHER' };
     }

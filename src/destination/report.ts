@@ -33,7 +33,12 @@ export function summaryLines(summary: LoadSummary, file: string): string[] {
         out.push(`  … and ${report.rejected - report.firstRejected.length} more (SELECT * FROM ${REJECTED_TABLE})`);
     }
   }
-  for (const name of summary.notReplaced)
-    out.push(`WARN ${name}: the stream did not complete; its table was left as it was`);
+  // A config error stops the source before it reads: one line says so, not one per stream.
+  if (summary.configError && rows.length === 0) {
+    if (summary.notReplaced.length) out.push('every table was left as it was');
+  } else {
+    for (const name of summary.notReplaced)
+      out.push(`WARN ${name}: the stream did not complete; its table was left as it was`);
+  }
   return out;
 }

@@ -20,6 +20,7 @@ import {
 } from '../helpers/sim.js';
 import { SYNC } from './helpers.js';
 import { v1 } from '../../src/dialects/v1.js';
+import { startSimulator } from '../../src/simulator/index.js';
 
 const CATALOG = buildCatalog(v1.streams).streams;
 
@@ -176,3 +177,29 @@ async function killedAndResumed(sim: Simulator, database: string): Promise<void>
   expect(killed).toBeGreaterThanOrEqual(2);
   expect(await differences(sim, database)).toEqual([]);
 }
+
+describe('a DuckDB file written from one API, synced with a key of the other', () => {
+  test('stops on a config error naming the stream, says to fix it rather than run again, and changes no table', async () => {
+    const database = join(tempDir(), 'shop.duckdb');
+    const v2sim = await startSimulator({ api: 'v2', seed: 5, counts: { orders: 60, shipments: 30 } });
+    try {
+      const first = await runSync({ ...v2sim.config }, database);
+      expect(first.code).toBe(0);
+    } finally {
+      await v2sim.close();
+    }
+    const v1sim = await simulator({ seed: 5, counts: { orders: 60, shipments: 30 } });
+    try {
+      const run = await runSync(v1sim.config, database);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(
+        /state for stream '(shipments|fulfillments)' was written for ShipStation's API v2, but the config is for its v1 API/,
+      );
+      expect(run.stderr).toMatch(/^every table was left as it was$/m);
+      expect(run.stderr).toMatch(/^the connector stopped on a config error \(above\): fix it, then run again$/m);
+      expect(run.stderr).not.toMatch(/run again to resume|^WARN /m);
+    } finally {
+      await v1sim.close();
+    }
+  }, 60_000);
+});
