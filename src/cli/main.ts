@@ -32,8 +32,6 @@ options:
 Messages are Airbyte protocol JSON lines on stdout; this help, the version and progress go to stderr.
 `;
 
-export const DOCUMENTATION_URL = 'https://github.com/shipstation-source/shipstation-source#readme';
-
 interface Io {
   stdout: Writable;
   stderr: Writable;
@@ -143,8 +141,8 @@ export async function main(
 }
 
 export function connectorSpecification(): ConnectorSpecification {
+  // No documentationUrl: the connector has no public page yet, and the protocol makes the field optional.
   return {
-    documentationUrl: DOCUMENTATION_URL,
     connectionSpecification: readSpec(),
     supportsIncremental: true,
   };

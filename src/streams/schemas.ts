@@ -1,8 +1,9 @@
-// The stream JSON Schemas in schemas/, read at run time (they ship next to dist/) and cached, and the Ajv set-up
+// The stream JSON Schemas in schemas/, read at run time (they ship beside dist/) and cached, and the Ajv set-up
 // they are checked with.
 import { readFileSync } from 'node:fs';
 import type { Ajv } from 'ajv';
 import { createAjv } from '../ajv.js';
+import { packageFile } from '../packageFiles.js';
 
 /** The parts of a stream schema this connector reads; the files hold more (descriptions, formats). */
 export type JsonSchema = {
@@ -17,6 +18,9 @@ export type JsonSchema = {
   [keyword: string]: unknown;
 };
 
+/** An Ajv set up for stream schemas (createSchemaAjv). */
+export type SchemaAjv = Ajv;
+
 const cache = new Map<string, JsonSchema>();
 
 /** The schema of one stream, `schemas/<name>.json`; throws if there is none. */
@@ -24,8 +28,7 @@ export function loadStreamSchema(name: string): JsonSchema {
   let schema = cache.get(name);
   if (!schema) {
     if (!/^[a-z_]+$/.test(name)) throw new Error(`not a stream name: '${name}'`);
-    // Same relative path from src/streams (jest) and dist/streams (built).
-    const text = readFileSync(new URL(`../../schemas/${name}.json`, import.meta.url), 'utf8');
+    const text = readFileSync(packageFile(`schemas/${name}.json`), 'utf8');
     schema = JSON.parse(text) as JsonSchema;
     cache.set(name, schema);
   }
@@ -37,6 +40,6 @@ export function loadStreamSchema(name: string): JsonSchema {
  * keywords (airbyte_type, airbyte_secret, airbyte_hidden, order) declared rather than tolerated.
  * `examples` is a standard draft-07 annotation and needs no declaration.
  */
-export function createSchemaAjv(): Ajv {
+export function createSchemaAjv(): Promise<Ajv> {
   return createAjv();
 }
