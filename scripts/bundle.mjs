@@ -2,7 +2,7 @@
 // the image run without node_modules; dist/THIRD_PARTY_LICENSES collects the licenses of the packages inlined.
 // esbuild: one well-kept binary with no plugin tree, ESM output, source maps, and a metafile naming every input,
 // which is where the licence list comes from; it bundles the six commands in about a second.
-import { chmodSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -28,7 +28,6 @@ const entries = readdirSync(join(ROOT, 'src', 'bin'))
   .filter((f) => f.endsWith('.ts'))
   .map((f) => join(ROOT, 'src', 'bin', f));
 
-rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const result = await build({
   entryPoints: entries,
@@ -51,22 +50,35 @@ const result = await build({
 });
 
 for (const file of result.outputFiles) {
-  let text = file.text;
-  if (file.path.endsWith('.js')) text = `${POLYGLOT}\n${text.replace(/^#!.*\n/, '')}`;
-  writeFileSync(file.path, text);
-  if (file.path.endsWith('.js')) chmodSync(file.path, 0o755);
+  if (file.path.endsWith('.js')) {
+    replace(file.path, `${POLYGLOT}\n${file.text.replace(/^#!.*\n/, '')}`, 0o755);
+  } else {
+    // The source map's line numbers are shifted by the two polyglot lines (the hashbang took one already).
+    const map = JSON.parse(file.text);
+    map.mappings = `;${map.mappings}`;
+    replace(file.path, JSON.stringify(map), 0o644);
+  }
 }
-// The source map's line numbers are shifted by the two polyglot lines (the hashbang took one already).
-for (const file of result.outputFiles.filter((f) => f.path.endsWith('.js.map'))) {
-  const map = JSON.parse(file.text);
-  map.mappings = `;${map.mappings}`;
-  writeFileSync(file.path, JSON.stringify(map));
+replace(join(OUT, 'THIRD_PARTY_LICENSES'), licenses(Object.keys(result.metafile.inputs)), 0o644);
+// What an earlier build left and this one did not write (a command since removed) goes; not another build's .tmp.
+const written = new Set([...result.outputFiles.map((f) => basename(f.path)), 'THIRD_PARTY_LICENSES']);
+for (const name of readdirSync(OUT)) {
+  if (!written.has(name) && !name.endsWith('.tmp')) rmSync(join(OUT, name), { recursive: true, force: true });
 }
-
-writeFileSync(join(OUT, 'THIRD_PARTY_LICENSES'), licenses(Object.keys(result.metafile.inputs)));
 console.error(
   `bundled ${entries.length} commands into ${relative(ROOT, OUT)}/: ${entries.map((e) => basename(e, '.ts')).join(', ')}`,
 );
+
+/**
+ * Writes beside, then renames over: a command started while another build runs (a test's `npm run load` rebuilds)
+ * finds the old file or the new one, never none or half of one.
+ */
+function replace(path, text, mode) {
+  const next = `${path}.${process.pid}.tmp`;
+  writeFileSync(next, text, { mode });
+  chmodSync(next, mode);
+  renameSync(next, path);
+}
 
 /** Every package an input came from, with its licence text, in name order. */
 function licenses(inputs) {
