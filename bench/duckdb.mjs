@@ -16,7 +16,7 @@ import { LIMIT_OFF, catalogs, withSim } from './lib/scenarios.mjs';
 
 const COUNTS = { orders: 100_000 };
 const REPEATS = 2;
-const LOAD = `${DIST}/bin/shipstation-load.js`;
+const LOAD = `${DIST}/shipstation-load.js`;
 const log = (msg) => process.stderr.write(`[bench:duckdb] ${msg}\n`);
 const fixed = (d) => (v) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 const env = { ...process.env, NODE_OPTIONS: '', SHIPSTATION_PROGRESS: 'off' };

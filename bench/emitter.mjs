@@ -6,8 +6,8 @@
 //   npm run build && node bench/emitter.mjs
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { Emitter } from '../dist/protocol/emitter.js';
-import { createRedactor } from '../dist/protocol/redact.js';
+import { Emitter } from '../build/protocol/emitter.js';
+import { createRedactor } from '../build/protocol/redact.js';
 
 const PAGES = 40;
 const PAGE = 500;

@@ -18,7 +18,7 @@ function memory() {
 }
 
 async function serve() {
-  const { startSimulator } = await import('../dist/simulator/index.js');
+  const { startSimulator } = await import('../build/simulator/index.js');
   const t0 = performance.now();
   const sim = await startSimulator({ counts: { orders: ORDERS, shipments: 300_000 }, rateLimit: null });
   const startupMs = performance.now() - t0;

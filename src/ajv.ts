@@ -2,7 +2,6 @@
 // are declared deliberately instead of being waved through. The config and catalog validators are compiled
 // ahead of time with this same set-up (scripts/gen-types.mjs → src/generated/validators.ts), so Ajv itself
 // loads only when a schema is compiled at run time (validate_records, tests).
-import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
 
@@ -24,11 +23,11 @@ const ANNOTATION_KEYWORDS = [
   'version',
 ];
 
-export function createAjv(): Ajv {
-  // Both packages are CommonJS: required on first use, they cost nothing to commands that never compile.
-  const require = createRequire(import.meta.url);
-  const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
-  const formats = require('ajv-formats') as FormatsPlugin & { default?: FormatsPlugin };
+export async function createAjv(): Promise<Ajv> {
+  // Imported on first use (and left lazy in the bundle), so spec, check and discover never load Ajv.
+  const { Ajv: AjvClass } = await import('ajv');
+  // CommonJS: Node's default export is module.exports, whose own `default` is the plugin too.
+  const formats = (await import('ajv-formats')).default as FormatsPlugin & { default?: FormatsPlugin };
   const ajv = new AjvClass({ allErrors: true, strict: true, allowUnionTypes: true });
   (formats.default ?? formats)(ajv);
   for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'boolean', 'number'] });

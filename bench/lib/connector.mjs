@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DIST, ENTRY } from './paths.mjs';
+import { BUILD, ENTRY } from './paths.mjs';
 
 /** The catalog `discover` prints (run in process), with the names of the child streams (rows unnested from a parent). */
 export async function discover(config) {
@@ -13,7 +13,7 @@ export async function discover(config) {
   });
   if (code !== 0 || kept.length !== 1) throw new Error(`discover failed (exit ${code})`);
   const streams = JSON.parse(kept[0]).catalog.streams;
-  const { CHILD_STREAMS } = await import(`${DIST}/streams/definitions.js`);
+  const { CHILD_STREAMS } = await import(`${BUILD}/streams/definitions.js`);
   const children = new Set(CHILD_STREAMS.map((child) => child.name));
   return { streams, children, parents: streams.map((s) => s.name).filter((n) => !children.has(n)) };
 }
@@ -95,8 +95,8 @@ export async function readInProcess(args, sinkOptions = {}) {
   process.env.SHIPSTATION_PROGRESS = 'off';
   if (!mainFn) {
     // As every entry point in src/bin does before anything reads a date.
-    (await import(`${DIST}/time/processZone.js`)).useUtcProcessZone();
-    mainFn = (await import(`${DIST}/cli/main.js`)).main;
+    (await import(`${BUILD}/time/processZone.js`)).useUtcProcessZone();
+    mainFn = (await import(`${BUILD}/cli/main.js`)).main;
   }
   const out = sink(sinkOptions);
   const code = await mainFn(args, { stdout: out.stream, stderr: sink().stream });
@@ -131,11 +131,13 @@ function childPids(pid) {
  * With `measureRss`, the run is wrapped in /usr/bin/time -f %M when available, and the node process's VmHWM is
  * also polled from /proc every 50 ms and read once more when its stdout ends (just before it exits).
  */
-export function readChild(args, { keepPrefix, measureRss = false, env = {} } = {}) {
+export function readChild(args, { keepPrefix, measureRss = false, asCommand = false, env = {} } = {}) {
   return new Promise((resolve, reject) => {
     const useTime = measureRss && TIME_BIN !== null;
-    const command = useTime ? TIME_BIN : process.execPath;
-    const argv = useTime ? ['-f', 'BENCH_MAXRSS_KB=%M', process.execPath, ENTRY, ...args] : [ENTRY, ...args];
+    // asCommand: the bundle run as a program, as the package's bin runs it (its first line execs node, same pid).
+    const program = asCommand ? [ENTRY] : [process.execPath, ENTRY];
+    const command = useTime ? TIME_BIN : program[0];
+    const argv = [...(useTime ? ['-f', 'BENCH_MAXRSS_KB=%M', ...program] : program.slice(1)), ...args];
     const started = performance.now();
     const child = spawn(command, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import { configure, readArgs, readChild } from './connector.mjs';
 import { budgetUse, idealRequests } from './measure.mjs';
 import { withSim } from './scenarios.mjs';
 // The budget's minimum: (⌈n / limit⌉ − 1) × window + one full page's response time, the demo's formula too.
-import { budgetMinimumMs } from '../../dist/budget/pace.js';
+import { budgetMinimumMs } from '../../build/budget/pace.js';
 
 /**
  * One backfill through the CLI. Span: first request → last response (request time + its delay, both from the

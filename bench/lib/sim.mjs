@@ -1,4 +1,4 @@
-// The ShipStation simulator in a child process (dist/bin/shipstation-simulator.js), so its CPU and memory never mix with
+// The ShipStation simulator in a child process (dist/shipstation-simulator.js), so its CPU and memory never mix with
 // what the bench measures. Control goes through its /__sim/ endpoints (no auth, no rate limit, not counted).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,13 +15,7 @@ process.once('exit', () => {
  * disabling it: without rate-limit headers the connector keeps assuming 40 requests a minute.
  */
 export async function startSimChild({ counts = {}, rateLimit, seed = 7, timelineLimit = 100_000, latency }) {
-  const args = [
-    `${DIST}/bin/shipstation-simulator.js`,
-    '--seed',
-    String(seed),
-    '--timeline-limit',
-    String(timelineLimit),
-  ];
+  const args = [`${DIST}/shipstation-simulator.js`, '--seed', String(seed), '--timeline-limit', String(timelineLimit)];
   for (const [stream, n] of Object.entries(counts)) args.push(`--${stream}`, String(n));
   args.push('--rate-limit', String(rateLimit.limit), '--rate-window-ms', String(rateLimit.windowMs));
   if (latency)

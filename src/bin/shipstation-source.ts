@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point (fixed contract): node dist/bin/shipstation-source.js <command> (the package's `shipstation-source`) [options]
+// Entry point (fixed contract): node dist/shipstation-source.js <command> (the package's `shipstation-source`) [options]
 import { setFlagsFromString } from 'node:v8';
 import { main } from '../cli/main.js';
 import { useUtcProcessZone } from '../time/processZone.js';

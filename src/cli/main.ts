@@ -33,8 +33,6 @@ Messages are Airbyte protocol JSON lines on stdout; this help, the version and p
 when stdout is not a terminal, so does each failure sentence (and each warning about the config), once.
 `;
 
-export const DOCUMENTATION_URL = 'https://github.com/shipstation-source/shipstation-source#readme';
-
 interface Io {
   stdout: Writable;
   stderr: Writable;
@@ -144,8 +142,8 @@ export async function main(
 }
 
 export function connectorSpecification(): ConnectorSpecification {
+  // No documentationUrl: the connector has no public page yet, and the protocol makes the field optional.
   return {
-    documentationUrl: DOCUMENTATION_URL,
     connectionSpecification: readSpec(),
     supportsIncremental: true,
   };

@@ -50,8 +50,9 @@ interface Profile {
   questions: Array<[string, string]>;
 }
 
-const ENTRY = fileURLToPath(new URL('../bin/shipstation-source.js', import.meta.url));
-const DEFAULT_OUTPUT = fileURLToPath(new URL('../../demo-output', import.meta.url));
+// Run as dist/demo.js: the connector's bundle is its neighbour, the package root one level up.
+const ENTRY = fileURLToPath(new URL('./shipstation-source.js', import.meta.url));
+const DEFAULT_OUTPUT = fileURLToPath(new URL('../demo-output', import.meta.url));
 
 const say = (text = '') => process.stdout.write(`${text}\n`);
 

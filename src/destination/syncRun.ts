@@ -6,13 +6,16 @@ import { once } from 'node:events';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadDuckDB } from './duckdb.js';
 import { DuckDBWriter } from './duckdbWriter.js';
 import { DestinationError } from './errors.js';
 import { type LoadSummary, type Say, load } from './loader.js';
 import { planStreams } from './loadPlan.js';
 import { makeTempDir } from './tempFiles.js';
 
-const ENTRY = fileURLToPath(new URL('../bin/shipstation-source.js', import.meta.url));
+// The connector's bundle sits beside this one's (dist/); it runs with the heap caps its own bin starts node with.
+const ENTRY = fileURLToPath(new URL('./shipstation-source.js', import.meta.url));
+const HEAP_FLAGS = ['--max-old-space-size=128', '--max-semi-space-size=4'];
 /** The connector stops within about 3 s of a SIGTERM (its exit guard); one that does not is killed. */
 const KILL_AFTER_MS = 10_000;
 
@@ -47,6 +50,8 @@ interface DiscoveredStream {
 export async function sync(options: SyncOptions): Promise<SyncResult> {
   const { signal } = options;
   if (signal?.aborted) return {};
+  // A missing DuckDB is said before the connector runs, not after a discover.
+  await loadDuckDB();
   const offered = await discover(options.config, options.env, signal);
   if (offered === undefined) return {};
   const catalog = configuredCatalog(offered, options.streams, options.fullRefresh === true);
@@ -65,7 +70,7 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
         writeFileSync(join(dir, 'state.json'), `[${states.join(',')}]`);
         args.push('--state', join(dir, 'state.json'));
       }
-      const child = spawn(process.execPath, [ENTRY, ...args], {
+      const child = spawn(process.execPath, [...HEAP_FLAGS, ENTRY, ...args], {
         stdio: ['ignore', 'pipe', 'inherit'],
         // The loader reports the source's errors itself: the source need not repeat them on the shared stderr.
         env: { ...(options.env ?? process.env), SHIPSTATION_STDERR_ECHO: 'off' },
@@ -114,7 +119,7 @@ async function discover(
   env: NodeJS.ProcessEnv | undefined,
   signal: AbortSignal | undefined,
 ): Promise<DiscoveredStream[] | undefined> {
-  const child = spawn(process.execPath, [ENTRY, 'discover', '--config', config], {
+  const child = spawn(process.execPath, [...HEAP_FLAGS, ENTRY, 'discover', '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: env ?? process.env,
   });

@@ -2,15 +2,13 @@
 // EventSource, caches and mocks (with http2, zlib and web streams): ~0.25 s of CPU and ~10 MB at every start of
 // check and read, for nothing this connector uses. The index's one side effect this client needs, the request
 // API on every dispatcher, is applied here. undici is pinned (package.json); test/unit/undiciCore.test.ts fails
-// if these paths or that side effect move.
-import { createRequire } from 'node:module';
-import type * as Undici from 'undici';
+// if these paths or that side effect move. Static imports, so the bundler inlines exactly these files.
+import api from 'undici/lib/api/index.js';
+import dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import envHttpProxyAgent from 'undici/lib/dispatcher/env-http-proxy-agent.js';
+import pool from 'undici/lib/dispatcher/pool.js';
 
-const require = createRequire(import.meta.url);
+export const Pool = pool;
+export const EnvHttpProxyAgent = envHttpProxyAgent;
 
-export const Pool = require('undici/lib/dispatcher/pool.js') as typeof Undici.Pool;
-export const EnvHttpProxyAgent =
-  require('undici/lib/dispatcher/env-http-proxy-agent.js') as typeof Undici.EnvHttpProxyAgent;
-
-const dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
-Object.assign(dispatcher.prototype, require('undici/lib/api/index.js') as object);
+Object.assign(dispatcher.prototype, api);

@@ -1,4 +1,4 @@
-// Command-line flags of the simulator (dist/bin/shipstation-simulator.js) and its --help text, turned into
+// Command-line flags of the simulator (dist/shipstation-simulator.js) and its --help text, turned into
 // SimulatorOptions. Only syntax is checked here (CliUsageError); values and ranges are checked by resolveOptions
 // (RangeError naming the option), the same check the in-process API gets.
 import { parseArgs } from 'node:util';
@@ -76,7 +76,7 @@ const STRING_FLAGS = [
 export const HELP = `ShipStation simulator (API v1, or v2 with --api v2) — serves on 127.0.0.1, prints one JSON line with the
 connection config, logs to stderr.
 
-Usage: node dist/bin/shipstation-simulator.js [options]
+Usage: node dist/shipstation-simulator.js [options]
 
 Server
   --api v1|v2              the API spoken (default v1): v2 serves /v2/… views of the same data, API-Key auth,

@@ -1,8 +1,9 @@
-// The stream JSON Schemas in schemas/, read at run time (they ship next to dist/) and cached, and the Ajv set-up
+// The stream JSON Schemas in schemas/, read at run time (they ship beside dist/) and cached, and the Ajv set-up
 // they are checked with.
 import { readFileSync } from 'node:fs';
 import type { Ajv } from 'ajv';
 import { createAjv } from '../ajv.js';
+import { packageFile } from '../packageFiles.js';
 
 /** The parts of a stream schema this connector reads; the files hold more (descriptions, formats). */
 export type JsonSchema = {
@@ -17,6 +18,9 @@ export type JsonSchema = {
   [keyword: string]: unknown;
 };
 
+/** An Ajv set up for stream schemas (createSchemaAjv). */
+export type SchemaAjv = Ajv;
+
 const cache = new Map<string, JsonSchema>();
 
 /** A dialect's folder of schemas/: v1's streams sit at the top, v2's in `v2/` (both have a `shipments`). */
@@ -28,8 +32,7 @@ export function loadStreamSchema(name: string, folder: SchemaFolder = ''): JsonS
   let schema = cache.get(file);
   if (!schema) {
     if (!/^[a-z_]+$/.test(name) || (folder !== '' && folder !== 'v2')) throw new Error(`not a stream name: '${file}'`);
-    // Same relative path from src/streams (jest) and dist/streams (built).
-    const text = readFileSync(new URL(`../../schemas/${file}.json`, import.meta.url), 'utf8');
+    const text = readFileSync(packageFile(`schemas/${file}.json`), 'utf8');
     schema = JSON.parse(text) as JsonSchema;
     cache.set(file, schema);
   }
@@ -41,6 +44,6 @@ export function loadStreamSchema(name: string, folder: SchemaFolder = ''): JsonS
  * keywords (airbyte_type, airbyte_secret, airbyte_hidden, order) declared rather than tolerated.
  * `examples` is a standard draft-07 annotation and needs no declaration.
  */
-export function createSchemaAjv(): Ajv {
+export function createSchemaAjv(): Promise<Ajv> {
   return createAjv();
 }

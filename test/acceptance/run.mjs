@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Connector Acceptance Tests (the Airbyte CAT categories: spec, connection, discovery, basic_read,
-// full_refresh, incremental) run against the built connector (dist/bin/shipstation-source.js) as a child process.
+// full_refresh, incremental) run against the built connector (dist/shipstation-source.js) as a child process.
 //
 //   npm run acceptance                         starts the in-process simulator and must pass
 //   npm run acceptance -- --config FILE        runs against a real ShipStation account (read-only, GET only)
@@ -21,10 +21,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isDeepStrictEqual } from 'node:util';
-import { createAjv } from '../../dist/ajv.js';
+import { createAjv } from '../../build/ajv.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = join(ROOT, 'dist', 'bin', 'shipstation-source.js');
+const ENTRY = join(ROOT, 'dist', 'shipstation-source.js');
 const FAR_FUTURE = '2099-01-01T00:00:00.000Z';
 
 // ------------------------------------------------------------------------------------------------------------
@@ -174,7 +174,7 @@ function note(text) {
 // ------------------------------------------------------------------------------------------------------------
 // Setup: the account
 
-const ajv = createAjv();
+const ajv = await createAjv();
 const protocol = JSON.parse(readFileSync(join(ROOT, 'protocol', 'airbyte_protocol.json'), 'utf8'));
 ajv.addSchema(protocol);
 const validateMessage = ajv.getSchema(`${protocol.$id}#/definitions/AirbyteMessage`);
@@ -204,7 +204,7 @@ if (real) {
     `acceptance tests against ${config.base_url ?? 'https://ssapi.shipstation.com'} (real account, read-only), start_date ${startDate}\n`,
   );
 } else {
-  const { startSimulator } = await import('../../dist/simulator/index.js');
+  const { startSimulator } = await import('../../build/simulator/index.js');
   sim = await startSimulator({ seed: 42, rateLimit: { limit: 1000, windowMs: 1000 } });
   config = { ...sim.config };
   process.stdout.write(
@@ -237,7 +237,7 @@ async function runAll() {
   test('spec: SPEC valid against the protocol schema', () => invalidMessages(specRun.messages));
   const connSpec = spec?.connectionSpecification ?? {};
   test('spec: connectionSpecification is a valid JSON Schema', () => {
-    createAjv().compile(connSpec);
+    ajv.compile(connSpec);
   });
   test(
     'spec: secrets are marked airbyte_secret',
@@ -260,8 +260,8 @@ async function runAll() {
     const problems = (connSpec.required ?? [])
       .filter((name) => !(name in (connSpec.properties ?? {})))
       .map((n) => `required '${n}' is not a property`);
-    const validate = createAjv().compile(connSpec);
-    if (!validate(config)) problems.push(`config: ${createAjv().errorsText(validate.errors)}`);
+    const validate = ajv.compile(connSpec);
+    if (!validate(config)) problems.push(`config: ${ajv.errorsText(validate.errors)}`);
     return problems;
   });
 
@@ -322,7 +322,7 @@ async function runAll() {
     const problems = [];
     for (const s of streams) {
       try {
-        validators.set(s.name, createAjv().compile(s.json_schema));
+        validators.set(s.name, ajv.compile(s.json_schema));
       } catch (err) {
         problems.push(`${s.name}: ${err.message}`);
       }
@@ -427,7 +427,7 @@ async function runAll() {
       let bad = 0;
       for (const record of recordsOf(basic.messages, s.name)) {
         if (!validate(record)) {
-          if (bad++ < 2) problems.push(`${s.name}: ${createAjv().errorsText(validate.errors)}`);
+          if (bad++ < 2) problems.push(`${s.name}: ${ajv.errorsText(validate.errors)}`);
         }
       }
       if (bad > 2) problems.push(`${s.name}: ${bad} invalid records in all`);

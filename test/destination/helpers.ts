@@ -10,8 +10,8 @@ import { planStreams } from '../../src/destination/loadPlan.js';
 import { summaryLines } from '../../src/destination/report.js';
 import { ROOT, writeFiles } from '../helpers/cli.js';
 
-export const LOAD = join(ROOT, 'dist', 'bin', 'shipstation-load.js');
-export const SYNC = join(ROOT, 'dist', 'bin', 'shipstation-sync.js');
+export const LOAD = join(ROOT, 'dist', 'shipstation-load.js');
+export const SYNC = join(ROOT, 'dist', 'shipstation-sync.js');
 
 /** Lines are messages (as JSON), text, or bytes (sent as they are); a catalog given as text is written as it is. */
 export function loadLines(

@@ -135,7 +135,7 @@ describe('shipstation-load stops on a signal', () => {
     await until(
       'npm to start node',
       () => {
-        node = children(npm.child.pid!).find((c) => c.args.startsWith(`node dist/bin/shipstation-load.js`))?.pid ?? 0;
+        node = children(npm.child.pid!).find((c) => c.args.startsWith(`node dist/shipstation-load.js`))?.pid ?? 0;
         return node > 0 && existsSync(file);
       },
       120_000,

@@ -1,4 +1,4 @@
-// The fault matrix: each row runs the real CLI (dist/bin/shipstation-source.js) against the in-process simulator under one kind
+// The fault matrix: each row runs the real CLI (dist/shipstation-source.js) against the in-process simulator under one kind
 // of trouble (or all of them), then compares what came out with the simulator's ground truth.
 //
 // What counts as complete:

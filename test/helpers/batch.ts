@@ -1,4 +1,4 @@
-// Many reads of the built connector in one Node process (runMany.mjs: the code dist/bin/shipstation-source.js runs, each read
+// Many reads of the built connector in one Node process (runMany.mjs: the code dist/shipstation-source.js bundles, each read
 // with its own stdout): dozens of syncs resuming from dozens of checkpoints cost one process start, and run
 // beside the test process, which serves the simulator. Same arguments, protocol lines and exit codes as
 // runCli; RECORD messages come cut to the fields asked for (the whole output is read on demand), so that the

@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/bin/shipstation-source.js) as a child process, exactly as an orchestrator does, and parses
+// Runs the bundled CLI (dist/shipstation-source.js) as a child process, exactly as an orchestrator does, and parses
 // its stdout into protocol messages.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const ENTRY = join(ROOT, 'dist', 'bin', 'shipstation-source.js');
+export const ENTRY = join(ROOT, 'dist', 'shipstation-source.js');
+/** tsc's unbundled entry point, for the tests that swap one of its modules through Node's module hooks. */
+export const UNBUNDLED_ENTRY = join(ROOT, 'build', 'bin', 'shipstation-source.js');
 
 export interface Message {
   type: string;
@@ -68,6 +70,8 @@ export function writeFiles(files: Record<string, unknown>): Record<string, strin
 
 export interface RunOptions {
   env?: NodeJS.ProcessEnv;
+  /** The program run; the bundle (ENTRY) unless given. */
+  entry?: string;
   timeoutMs?: number;
   /** Each chunk of stdout as it arrives (to act on what the connector has written so far). */
   onStdout?: (chunk: string, pid: number) => void;
@@ -99,7 +103,7 @@ export function killAfterStates(n: number): (chunk: string, pid: number) => void
 
 export function runCli(args: string[], opts: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ENTRY, ...args], {
+    const child = spawn(process.execPath, [opts.entry ?? ENTRY, ...args], {
       env: { ...process.env, NODE_OPTIONS: '', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

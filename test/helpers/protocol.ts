@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createAjv } from '../../src/ajv.js';
 import { ROOT, type Message } from './cli.js';
 
-const ajv = createAjv();
+const ajv = await createAjv();
 const schema = JSON.parse(readFileSync(join(ROOT, 'protocol', 'airbyte_protocol.json'), 'utf8')) as { $id: string };
 ajv.addSchema(schema);
 const validateMessage = ajv.getSchema(`${schema.$id}#/definitions/AirbyteMessage`)!;

@@ -1,13 +1,13 @@
 // Runs many commands of the built connector in one Node process (test/helpers/batch.ts starts it): the code of
-// dist/bin/shipstation-source.js (dist/cli/main.js), each command with its own stdout and stderr, a few at a time, without a
+// dist/shipstation-source.js (build/cli/main.js, tsc's output), each command with its own stdout and stderr, a few at a time, without a
 // process start per command. What the test process needs of each output is prepared here, beside it: the
 // protocol messages with each RECORD cut to the fields asked for, and which secrets the output holds.
 // Arguments: a JSON file { jobs: [{ args, stdout, messages }], keep, needles } and how many commands run at once.
 // Writes each command's stdout and cut messages to the files named; prints [{ code, leaks }] as one JSON line.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { main } from '../../dist/cli/main.js';
-import { useUtcProcessZone } from '../../dist/time/processZone.js';
+import { main } from '../../build/cli/main.js';
+import { useUtcProcessZone } from '../../build/time/processZone.js';
 
 useUtcProcessZone();
 

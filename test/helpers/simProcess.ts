@@ -1,4 +1,4 @@
-// The simulator in a Node process of its own (dist/bin/shipstation-simulator.js), driven over its control endpoints: a suite
+// The simulator in a Node process of its own (dist/shipstation-simulator.js), driven over its control endpoints: a suite
 // that runs dozens of reads against it keeps the test process free, which would otherwise serve every page.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,14 +21,7 @@ export interface SimProcess {
 export async function startSimProcess(flags: string[]): Promise<SimProcess> {
   const child = spawn(
     process.execPath,
-    [
-      join(ROOT, 'dist', 'bin', 'shipstation-simulator.js'),
-      '--rate-limit',
-      '100000',
-      '--rate-window-ms',
-      '1000',
-      ...flags,
-    ],
+    [join(ROOT, 'dist', 'shipstation-simulator.js'), '--rate-limit', '100000', '--rate-window-ms', '1000', ...flags],
     {
       env: { ...process.env, NODE_OPTIONS: '' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@
 // one that never finishes (test/hostile/stalled/): check must still end with a CONNECTION_STATUS, read with a
 // TRACE error, both on stdout, the same sentence on stderr, exit code 1.
 import { describe, expect, test } from '@jest/globals';
-import { runCli, traceErrors, writeFiles } from '../helpers/cli.js';
+import { UNBUNDLED_ENTRY, runCli, traceErrors, writeFiles } from '../helpers/cli.js';
 import { invalidMessages } from '../helpers/protocol.js';
 import { configuredCatalog } from '../helpers/sim.js';
 import { expectNoSecret, expectNoStack } from './run.js';
@@ -23,7 +23,11 @@ const STOPPED = (command: string) =>
 describe('a command whose work never settles', () => {
   test('check: a FAILED CONNECTION_STATUS saying so, the sentence on stderr, exit 1', async () => {
     const files = writeFiles({ 'config.json': config });
-    const r = await runCli(['check', '--config', files['config.json']!], { env, timeoutMs: 20_000 });
+    const r = await runCli(['check', '--config', files['config.json']!], {
+      env,
+      entry: UNBUNDLED_ENTRY,
+      timeoutMs: 20_000,
+    });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(1);
     expect(r.messages).toHaveLength(1);
@@ -41,6 +45,7 @@ describe('a command whose work never settles', () => {
     const files = writeFiles({ 'config.json': config, 'catalog.json': configuredCatalog([{ name: 'stores' }]) });
     const r = await runCli(['read', '--config', files['config.json']!, '--catalog', files['catalog.json']!], {
       env,
+      entry: UNBUNDLED_ENTRY,
       timeoutMs: 20_000,
     });
     expect(r.signal).toBeNull();

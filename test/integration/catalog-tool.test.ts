@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { ROOT, ofType, runCli, tempDir, writeFiles } from '../helpers/cli.js';
 import { simulator, statusesOf, type Simulator } from '../helpers/sim.js';
 
-const TOOL = join(ROOT, 'dist', 'bin', 'shipstation-catalog.js');
+const TOOL = join(ROOT, 'dist', 'shipstation-catalog.js');
 const tool = (args: string[]) =>
   spawnSync(process.execPath, [TOOL, ...args], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
 

@@ -22,6 +22,8 @@ import {
   type Simulator,
 } from '../helpers/sim.js';
 
+const schemaAjv = await createSchemaAjv();
+
 function streamsIn(messages: Message[]): Set<string> {
   return new Set([
     ...ofType(messages, 'RECORD').map((m) => (m.record as { stream: string }).stream),
@@ -98,7 +100,7 @@ describe('full refresh', () => {
   );
 
   test.each(['order_items', 'shipment_items'])('%s: every row validates against its schema', (child) => {
-    const validate = createSchemaAjv().compile(loadStreamSchema(child));
+    const validate = schemaAjv.compile(loadStreamSchema(child));
     for (const row of recordsOf(runs.get('both')!.result.messages, child)) {
       if (!validate(row)) throw new Error(`${child} row does not validate: ${JSON.stringify(validate.errors)}`);
     }

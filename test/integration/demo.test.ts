@@ -7,7 +7,7 @@ import { ROOT, leakedSecrets, tempDir } from '../helpers/cli.js';
 
 test('npm run demo: a full sync into DuckDB, an incremental one with only the changes, SQL answers, tables matching the ground truth', () => {
   const out = join(tempDir(), 'demo-output');
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bin', 'demo.js'), '--output', out], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'demo.js'), '--output', out], {
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
     timeout: 120_000,
@@ -32,7 +32,7 @@ test('npm run demo: a full sync into DuckDB, an incremental one with only the ch
 
 test('npm run demo -- --api v2: the same on API v2, its streams matching the ground truth', () => {
   const out = join(tempDir(), 'demo-output');
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'bin', 'demo.js'), '--api', 'v2', '--output', out], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'demo.js'), '--api', 'v2', '--output', out], {
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
     timeout: 120_000,

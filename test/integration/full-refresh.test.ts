@@ -16,6 +16,8 @@ import {
   type Simulator,
 } from '../helpers/sim.js';
 
+const schemaAjv = await createSchemaAjv();
+
 registerSecret('not-the-secret', 'wrong-secret-value');
 let sim: Simulator;
 let first: CliResult;
@@ -55,7 +57,7 @@ describe('full refresh of every stream', () => {
   });
 
   test.each(ALL_STREAMS)('%s: every record validates against its schema', (stream) => {
-    const validate = createSchemaAjv().compile(loadStreamSchema(stream));
+    const validate = schemaAjv.compile(loadStreamSchema(stream));
     for (const record of recordsOf(first.messages, stream)) {
       if (!validate(record)) throw new Error(`${stream} record does not validate: ${JSON.stringify(validate.errors)}`);
     }

@@ -16,6 +16,8 @@ import {
   type Simulator,
 } from '../helpers/sim.js';
 
+const schemaAjv = await createSchemaAjv();
+
 const REFERENCE = [
   ['carriers', '/carriers', 'code'],
   ['marketplaces', '/stores/marketplaces', 'marketplaceId'],
@@ -64,7 +66,7 @@ describe('reference streams', () => {
   });
 
   test.each(NAMES)('%s: records validate against the schema; STARTED, RUNNING, COMPLETE; one STATE', (stream) => {
-    const validate = createSchemaAjv().compile(loadStreamSchema(stream));
+    const validate = schemaAjv.compile(loadStreamSchema(stream));
     for (const record of recordsOf(run.messages, stream)) {
       if (!validate(record)) throw new Error(`${stream} record does not validate: ${JSON.stringify(validate.errors)}`);
     }

@@ -1,12 +1,11 @@
-// package.json, metadata.yaml, the Dockerfile, spec.json and the README must agree, and the image's
-// runtime stage must work from a clean copy of exactly what the Dockerfile copies.
+// package.json, metadata.yaml, the Dockerfile, the CHANGELOG and `--version` must agree, and the image's
+// runtime stage must work from a clean copy of exactly what the Dockerfile copies, without node_modules.
 import { describe, expect, test } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ROOT, parseLines, tempDir } from '../helpers/cli.js';
-import { DOCUMENTATION_URL } from '../../src/cli/main.js';
+import { ENTRY, ROOT, parseLines, tempDir } from '../helpers/cli.js';
 
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const pkg = JSON.parse(read('package.json')) as {
@@ -29,7 +28,6 @@ describe('packaging', () => {
       'dockerRepository',
       'dockerImageTag',
       'license',
-      'documentationUrl',
       'githubIssueLabel',
       'connectorSubtype',
       'releaseStage',
@@ -44,23 +42,50 @@ describe('packaging', () => {
     expect(d.license).toBe(pkg.license);
     expect(pkg.license).toBe('MIT');
     expect(read('LICENSE')).toMatch(/^MIT License/);
-    expect(d.documentationUrl).toBe(DOCUMENTATION_URL);
+    // No page of its own yet: a placeholder address would send users nowhere (spec leaves it out too).
+    expect(d.documentationUrl).toBeUndefined();
     expect((d.allowedHosts as { hosts: string[] }).hosts).toEqual(['ssapi.shipstation.com']);
     expect(d.tags).toContain('language:typescript');
     expect(typeof d.maxSecondsBetweenMessages).toBe('number');
   });
 
-  test('the Dockerfile labels and entrypoint match metadata.yaml and the bin entry', () => {
+  test('one version everywhere: package.json, metadata.yaml, the image labels, --version and the CHANGELOG', () => {
+    // --version answers on stderr: stdout holds protocol messages only.
+    const versionOut = spawnSync(process.execPath, [ENTRY, '--version'], { encoding: 'utf8' }).stderr;
+    const changelog = /^## (\S+) /m.exec(read('CHANGELOG.md'))?.[1];
+    expect({
+      dockerImageTag: metadata.data.dockerImageTag,
+      'io.airbyte.version': label('io.airbyte.version'),
+      'org.opencontainers.image.version': label('org.opencontainers.image.version'),
+      '--version': versionOut.trim(),
+      CHANGELOG: changelog,
+    }).toEqual({
+      dockerImageTag: pkg.version,
+      'io.airbyte.version': pkg.version,
+      'org.opencontainers.image.version': pkg.version,
+      '--version': `shipstation-source ${pkg.version}`,
+      CHANGELOG: pkg.version,
+    });
+  });
+
+  test('the Dockerfile: labels as metadata.yaml, the bundle as entry point, no node_modules, non-root', () => {
     expect(label('io.airbyte.name')).toBe(metadata.data.dockerRepository);
-    expect(label('io.airbyte.version')).toBe(metadata.data.dockerImageTag);
     const entrypoint = JSON.parse(/^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)![1]!) as string[];
     const env = /^ENV AIRBYTE_ENTRYPOINT="(.*)"$/m.exec(dockerfile)![1];
     expect(env).toBe(entrypoint.join(' '));
-    expect(entrypoint.at(-1)).toMatch(/\/dist\/bin\/shipstation-source\.js$/);
-    expect(pkg.bin['shipstation-source']).toBe('dist/bin/shipstation-source.js');
+    expect(entrypoint).toEqual(['/airbyte/integration_code/dist/shipstation-source.js']);
+    expect(pkg.bin['shipstation-source']).toBe('dist/shipstation-source.js');
     expect(dockerfile).toMatch(/^FROM node:22-alpine AS build$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).not.toMatch(/npm|node_modules/);
+  });
+
+  test('shipstation-sync starts the connector with the heap caps its bin starts node with', () => {
+    const bundle = read('dist/shipstation-source.js').split('\n', 2)[1]!;
+    const caps = /exec node (.*) "\$0" "\$@"$/.exec(bundle)![1]!.split(' ');
+    const syncFlags = /const HEAP_FLAGS = \[(.*)\];/.exec(read('src/destination/syncRun.ts'))![1]!;
+    expect(syncFlags.split(', ').map((f) => f.slice(1, -1))).toEqual(caps);
   });
 
   test('.dockerignore lets through every file the Dockerfile copies, and nothing of the tests', () => {
@@ -78,35 +103,32 @@ describe('packaging', () => {
     }
     expect(included('test/unit/packaging.test.ts')).toBe(false);
     expect(included('node_modules/ajv/package.json')).toBe(false);
-    expect(included('dist/bin/shipstation-source.js')).toBe(false);
+    expect(included('dist/shipstation-source.js')).toBe(false);
   });
 
-  test("the image's runtime stage works from a clean copy: production deps only, then spec and discover", () => {
+  test("the image's runtime stage works from a clean copy without node_modules: spec and discover", () => {
     const dir = tempDir();
-    for (const f of ['package.json', 'package-lock.json', 'spec.json']) cpSync(join(ROOT, f), join(dir, f));
+    for (const f of ['package.json', 'spec.json']) cpSync(join(ROOT, f), join(dir, f));
     cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
-    cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], {
-      cwd: dir,
-      stdio: 'pipe',
-    });
-    expect(existsSync(join(dir, 'node_modules', 'jest'))).toBe(false);
-    const out = execFileSync(process.execPath, [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'spec'], {
+    mkdirSync(join(dir, 'dist'));
+    cpSync(join(ROOT, 'dist', 'shipstation-source.js'), join(dir, 'dist', 'shipstation-source.js'));
+    expect(existsSync(join(dir, 'node_modules'))).toBe(false);
+    const out = execFileSync(process.execPath, [join(dir, 'dist', 'shipstation-source.js'), 'spec'], {
       cwd: dir,
       env: { ...process.env, NODE_OPTIONS: '' },
     }).toString();
     const [message] = parseLines(out);
     expect(message?.type).toBe('SPEC');
-    // The config validator compiled ahead of time, with its runtime imports, from production dependencies.
+    // The config validator compiled ahead of time, with its runtime imports, inlined in the bundle.
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ api_key: 'a'.repeat(32), api_secret: 'b'.repeat(32) }));
     const catalog = execFileSync(
       process.execPath,
-      [join(dir, 'dist', 'bin', 'shipstation-source.js'), 'discover', '--config', config],
+      [join(dir, 'dist', 'shipstation-source.js'), 'discover', '--config', config],
       { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } },
     ).toString();
     expect(parseLines(catalog)[0]?.type).toBe('CATALOG');
-  }, 120_000);
+  }, 60_000);
 
   test('the generated types, the README config reference and the architecture module table are up to date', () => {
     execFileSync(process.execPath, [join(ROOT, 'scripts', 'gen-types.mjs'), '--check'], { stdio: 'pipe' });

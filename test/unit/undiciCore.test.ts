@@ -14,7 +14,7 @@ describe("undici's pools loaded without its index", () => {
 
   test('have the request API in a process that never loads the index (the built module)', () => {
     const script = [
-      `const { Pool } = await import(${JSON.stringify(`${ROOT}dist/shipstation/undiciCore.js`)});`,
+      `const { Pool } = await import(${JSON.stringify(`${ROOT}build/shipstation/undiciCore.js`)});`,
       `const { createRequire } = await import('node:module');`,
       `const cache = Object.keys(createRequire(import.meta.url).cache);`,
       `console.log(typeof Pool.prototype.request, cache.some((f) => f.endsWith('/undici/index.js')));`,

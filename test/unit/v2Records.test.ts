@@ -79,7 +79,7 @@ const UTC_Z = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 describe.each(set.streams.map((def) => [def.name, def] as const))('v2 %s', (name, def) => {
   test('every record the simulator serves validates strictly once converted, date-times UTC with Z', async () => {
     const schema = loadStreamSchema(name, 'v2');
-    const ajv = createSchemaAjv();
+    const ajv = await createSchemaAjv();
     const validate = ajv.compile(closed(schema));
     const convert = createDateConverter(name, schema, silentLogger, v2.dates.toUtc);
     const records = await readAll(def);

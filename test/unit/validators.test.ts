@@ -8,10 +8,12 @@ import { createAjv, type Validator } from '../../src/ajv.js';
 import { config, configuredCatalog } from '../../src/generated/validators.js';
 import { ROOT } from '../helpers/cli.js';
 
+const runtimeAjv = await createAjv();
+
 const json = (path: string): unknown => JSON.parse(readFileSync(join(ROOT, path), 'utf8'));
 
 function runtime(): { config: Validator; catalog: Validator } {
-  const ajv = createAjv();
+  const ajv = runtimeAjv;
   const protocol = json('protocol/airbyte_protocol.json') as { $id: string };
   ajv.addSchema(protocol);
   return {

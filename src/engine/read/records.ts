@@ -5,7 +5,7 @@ import type { Logger } from '../../protocol/logger.js';
 import { createDateConverter } from '../../streams/dateConverter.js';
 import { createQuirkNormalizer } from '../../streams/quirks.js';
 import { createSchemaDriftDetector } from '../../streams/schemaDrift.js';
-import { createSchemaAjv, loadStreamSchema } from '../../streams/schemas.js';
+import { loadStreamSchema, type SchemaAjv } from '../../streams/schemas.js';
 import type { StreamSet } from '../../streams/streamSet.js';
 import type { ApiRecord } from '../plan/envelope.js';
 import type { ServerDates } from '../../dialects/dialect.js';
@@ -38,11 +38,12 @@ export function createValueConverter(
 /**
  * `dates`: how the server writes date-times; `'converted'` for child streams, whose rows are cut from parent
  * records the parent's converter has already converted (converting a date-time again would fail on the UTC form).
+ * `ajv` (from createSchemaAjv) when records are validated (validate_records), so only then is Ajv loaded.
  */
 export function createRecordPreparer(
   stream: string,
   logger: Logger,
-  validate: boolean,
+  ajv: SchemaAjv | undefined,
   dates: ServerDates | 'converted',
   set: SchemaSource,
 ): RecordConverter {
@@ -51,7 +52,6 @@ export function createRecordPreparer(
   const drift = createSchemaDriftDetector(schema, (path) =>
     logger.warn(`${stream}: field '${path}' is in the data but not in the stream schema (schema drift)`),
   );
-  const ajv = validate ? createSchemaAjv() : undefined;
   const check = ajv?.compile(schema);
   let warnings = 0;
   return (record, asOfUtc) => {

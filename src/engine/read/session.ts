@@ -11,6 +11,7 @@ import type { Emitter } from '../../protocol/emitter.js';
 import { errorTrace } from '../../protocol/failure.js';
 import type { Logger } from '../../protocol/logger.js';
 import { createShipStationClient, type ShipStationClient } from '../../shipstation/client.js';
+import { createSchemaAjv, type SchemaAjv } from '../../streams/schemas.js';
 import type { SelectedStream } from '../../streams/types.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import type { KeysetPosition } from '../plan/keyset.js';
@@ -99,7 +100,8 @@ class Session {
   }
 
   async run(jobs: StreamJob[], fresh: KeysetPosition): Promise<number> {
-    const groups = jobs.map((job) => this.groupFor(job));
+    const ajv = this.input.config.validateRecords ? await createSchemaAjv() : undefined;
+    const groups = jobs.map((job) => this.groupFor(job, ajv));
     const watcher = this.input.watch?.([...this.contexts.values()], () => this.client.capacity());
     try {
       const results = await Promise.all(jobs.map((job, i) => this.runJob(job, groups[i]!, fresh)));
@@ -158,23 +160,17 @@ class Session {
   }
 
   /** A job's read group: the parent's context when it is selected, and one per selected child. */
-  private groupFor(job: StreamJob): ReadGroup {
-    const { config, logger } = this.input;
+  private groupFor(job: StreamJob, ajv: SchemaAjv | undefined): ReadGroup {
+    const { logger } = this.input;
     const { def } = job;
     const set = this.input.dialect.streams;
     const parent = job.parent
-      ? this.contextFor(
-          def.name,
-          createRecordPreparer(def.name, logger, config.validateRecords, this.input.dialect.dates, set),
-        )
+      ? this.contextFor(def.name, createRecordPreparer(def.name, logger, ajv, this.input.dialect.dates, set))
       : undefined;
     const children = job.children.map(({ def: child }) => ({
       def: child,
       // Child rows are cut from parent records already converted to UTC.
-      ctx: this.contextFor(
-        child.name,
-        createRecordPreparer(child.name, logger, config.validateRecords, 'converted', set),
-      ),
+      ctx: this.contextFor(child.name, createRecordPreparer(child.name, logger, ajv, 'converted', set)),
     }));
     return new ReadGroup(parent, children, createValueConverter(def.name, logger, this.input.dialect.dates, set));
   }

@@ -1,4 +1,4 @@
-// Stand-ins for dist/engine/read/check.js and dist/engine/read/session.js whose work never ends and keeps nothing alive: the
+// Stand-ins for build/engine/read/check.js and build/engine/read/session.js whose work never ends and keeps nothing alive: the
 // event loop empties while the command still awaits them.
 export function runCheck() {
   return new Promise(() => {});

@@ -5,6 +5,6 @@ const STALLED = new URL('./engine.mjs', import.meta.url).href;
 
 export async function resolve(specifier, context, nextResolve) {
   const resolved = await nextResolve(specifier, context);
-  if (/\/dist\/engine\/read\/(check|session)\.js$/.test(resolved.url)) return { url: STALLED, shortCircuit: true };
+  if (/\/build\/engine\/read\/(check|session)\.js$/.test(resolved.url)) return { url: STALLED, shortCircuit: true };
   return resolved;
 }
