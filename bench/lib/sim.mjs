@@ -11,11 +11,26 @@ process.once('exit', () => {
 });
 
 /**
- * counts: records per stream; rateLimit: {limit, windowMs}. "Limit off" runs pass a huge limit instead of
+ * counts: records per stream (v1's names; v2 serves views of them); rateLimit: {limit, windowMs}; api: v1 or v2. "Limit off" runs pass a huge limit instead of
  * disabling it: without rate-limit headers the connector keeps assuming 40 requests a minute.
  */
-export async function startSimChild({ counts = {}, rateLimit, seed = 7, timelineLimit = 100_000, latency }) {
-  const args = [`${DIST}/shipstation-simulator.js`, '--seed', String(seed), '--timeline-limit', String(timelineLimit)];
+export async function startSimChild({
+  counts = {},
+  rateLimit,
+  seed = 7,
+  timelineLimit = 100_000,
+  latency,
+  api = 'v1',
+}) {
+  const args = [
+    `${DIST}/shipstation-simulator.js`,
+    '--seed',
+    String(seed),
+    '--timeline-limit',
+    String(timelineLimit),
+    '--api',
+    api,
+  ];
   for (const [stream, n] of Object.entries(counts)) args.push(`--${stream}`, String(n));
   args.push('--rate-limit', String(rateLimit.limit), '--rate-window-ms', String(rateLimit.windowMs));
   if (latency)
