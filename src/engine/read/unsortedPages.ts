@@ -91,10 +91,15 @@ async function readPass(
     if (asked.page === 1) {
       total = answer.total;
       await ctx.estimateRows(total);
-      // Page 1 short of what its total promises: the server's own page limit. Chain links must be of sizes it
-      // serves whole, so the chain is planned again at that size (a pass that changes nothing already out).
-      if (answer.count < asked.size && total !== undefined && total > answer.count && answer.count > CHAIN_OVERLAP)
-        return { done: false, why: 'page 1 came back short', servedSize: answer.count };
+      // Page 1 short of what its total promises: an answer cut short, or the server's own page limit (learned
+      // when it repeats: chain links must be of sizes it serves whole). Either way page 1 is read again; a page
+      // of no more rows than a link repeats is never a size to chain at.
+      if (answer.count < asked.size && total !== undefined && total > answer.count)
+        return {
+          done: false,
+          why: 'page 1 came back short',
+          ...(answer.count > CHAIN_OVERLAP ? { servedSize: answer.count } : {}),
+        };
     }
     if (endsRows(answer.count, answer.total ?? total, asked.page, asked.size)) return { done: true };
     const end = linkStart(asked) + answer.count;
