@@ -146,12 +146,7 @@ function ordersOf(run: ScenarioRun) {
 export function lostOverBoth(run: ScenarioRun): StreamTally {
   const { truth, keyOf } = ordersOf(run);
   const name = run.h.orders;
-  return tally(
-    name,
-    truth,
-    [...recordsOf(run.first.messages, name), ...recordsOf(run.second.messages, name)],
-    keyOf,
-  );
+  return tally(name, truth, [...recordsOf(run.first.messages, name), ...recordsOf(run.second.messages, name)], keyOf);
 }
 
 /** Orders no change touched that the first sync did not deliver in their (only) version. */
