@@ -3,17 +3,19 @@
 // full_refresh, incremental) run against the built connector (dist/shipstation-source.js) as a child process.
 //
 //   npm run acceptance                         starts the in-process simulator and must pass
+//   npm run acceptance -- --api v2             the same against the simulator's API v2 mode
 //   npm run acceptance -- --config FILE        runs against a real ShipStation account (read-only, GET only)
 //
-// Options (real account):
+// Options (real account; its API, v1 or v2, is the config's, as the connector chooses it):
 //   --start-date YYYY-MM-DD   lower bound for incremental streams (default: 14 days ago, or the config's
 //                             start_date when that is later) to keep the number of pages small
 //   --empty-streams a,b       streams allowed to return no records (an account may not use fulfillments)
 //   --full-refresh-all        also read incremental-capable streams in the two full-refresh reads (whole history!)
 //
 // Reads made: basic_read (1), full_refresh (2), incremental (3: from the first read's state, from a far-future
-// state, from a malformed state), plus spec, discover, check (valid config) and check (wrong secret: one rejected
-// request). Configured catalogs are written as Airbyte's Python tooling writes them: optional fields as null.
+// state, from a malformed state), plus spec, discover, check (valid config) and check (wrong secret, or wrong key
+// for v2: one rejected request). Configured catalogs are written as Airbyte's Python tooling writes them: optional
+// fields as null.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,7 @@ try {
   args = parseArgs({
     options: {
       config: { type: 'string' },
+      api: { type: 'string' },
       'start-date': { type: 'string' },
       'empty-streams': { type: 'string' },
       'full-refresh-all': { type: 'boolean' },
@@ -45,11 +48,19 @@ try {
   process.stderr.write(`${err.message}\n`);
   process.exit(2);
 }
+if (args.api !== undefined && !['v1', 'v2'].includes(args.api)) {
+  process.stderr.write(`--api takes v1 or v2, not ${args.api}\n`);
+  process.exit(2);
+}
+if (args.api !== undefined && args.config !== undefined) {
+  process.stderr.write('--api is for the simulator; with --config the config says which API (api_version)\n');
+  process.exit(2);
+}
 if (args.help) {
   process.stdout.write(
     `${readFileSync(fileURLToPath(import.meta.url), 'utf8')
       .split('\n')
-      .slice(1, 17)
+      .slice(1, 19)
       .map((l) => l.replace(/^\/\/ ?/, ''))
       .join('\n')}\n`,
   );
@@ -205,12 +216,17 @@ if (real) {
   );
 } else {
   const { startSimulator } = await import('../../build/simulator/index.js');
-  sim = await startSimulator({ seed: 42, rateLimit: { limit: 1000, windowMs: 1000 } });
+  const api = args.api ?? 'v1';
+  sim = await startSimulator({ api, seed: 42, rateLimit: { limit: 1000, windowMs: 1000 } });
   config = { ...sim.config };
   process.stdout.write(
-    `acceptance tests against the simulator at ${sim.baseUrl} (seed 42, rate limit 1000/s with headers)\n`,
+    `acceptance tests against the simulator's API ${api} at ${sim.baseUrl} (seed 42, rate limit 1000/s${api === 'v1' ? ' with headers' : ', Retry-After'})\n`,
   );
 }
+// The connector's own choice (config.ts): api_version, else v2 when a key comes without a secret.
+const v2 = config.api_version === 'v2' || (config.api_version === undefined && config.api_secret === undefined);
+// The credential a check is refused without, or with a wrong value of: v1's secret, v2's key.
+const credential = v2 ? 'api_key' : 'api_secret';
 const configPath = file('config.json', config);
 
 try {
@@ -284,19 +300,21 @@ async function runAll() {
     if (run.unparsable.length) problems.push(`non-JSON stdout: ${run.unparsable[0]}`);
     return problems;
   };
-  const { api_secret: _dropped, ...withoutSecret } = config;
+  const { [credential]: _dropped, ...withoutSecret } = config;
   const missingSecret = await cli(['check', '--config', file('no-secret.json', withoutSecret)], 60_000);
   test(
-    'connection: check without api_secret → FAILED, not a crash',
+    `connection: check without ${credential} → FAILED, not a crash`,
     () => expectFailed(missingSecret),
     () => statusOfCheck(missingSecret)[0]?.message,
   );
+  // A wrong v2 key keeps a v2 key's shape (32 characters), so the request is made and refused.
+  const wrong = v2 ? 'acceptanceWrongV2Key0123456789ab' : 'acce97ab1e000000000000000000000f';
   const wrongSecret = await cli(
-    ['check', '--config', file('wrong-secret.json', { ...config, api_secret: 'acce97ab1e000000000000000000000f' })],
+    ['check', '--config', file('wrong-secret.json', { ...config, [credential]: wrong })],
     120_000,
   );
   test(
-    'connection: check with a wrong api_secret → FAILED, not a crash',
+    `connection: check with a wrong ${credential} → FAILED, not a crash`,
     () => expectFailed(wrongSecret),
     () => statusOfCheck(wrongSecret)[0]?.message,
   );
@@ -645,13 +663,20 @@ async function runAll() {
     }
     return problems;
   });
-  // Abnormal state, malformed: a config_error naming the stream, before any request (no records, no stack).
+  // Abnormal state, malformed: a config_error naming the stream, before any request (no records, no stack). It
+  // carries the API the states of this config carry, so that the cursor, not the API, is what is wrong.
+  const apiMark = (s) => {
+    const own = firstStates.get(s.name)?.stream?.stream_state;
+    return own?.api_version === undefined ? {} : { api_version: own.api_version };
+  };
   const malformed = incrementalStreams.map((s, i) => ({
     type: 'STREAM',
     stream: {
       stream_descriptor: { name: s.name },
       stream_state:
-        i === 0 ? { version: 1, cursor_field: s.default_cursor_field.at(-1), cursor: 'not-a-date' } : futureOf(s),
+        i === 0
+          ? { version: 1, cursor_field: s.default_cursor_field.at(-1), cursor: 'not-a-date', ...apiMark(s) }
+          : futureOf(s),
     },
   }));
   const malformedRun = await read(incCatalog, malformed);

@@ -44,7 +44,7 @@ export const CHILD_STREAM_NAMES = CHILD_STREAMS.map((s) => s.name);
 
 /** Files for a read: config (simulator account + overrides), catalog and optional state. */
 export function readArgs(
-  sim: Pick<Simulator, 'config'>,
+  sim: { readonly config: object },
   catalog: unknown,
   opts: { config?: Record<string, unknown>; state?: unknown } = {},
 ): string[] {

@@ -1,27 +1,33 @@
 // Incremental sync under change, three ways: pages fetched at once (the default), strictly in order
 // (max_parallel_slices 1), and against a server reading its date filters exclusively on whole seconds. Each way,
 // orders modified while a sync runs and a bulk edit of 1,200 orders at one second are all read, this sync or the
-// next. A file of its own so jest runs it beside incremental.test.ts.
+// next; and the same for API v2's shipments (the same orders seen through v2, dialectHarness.ts). A file of its
+// own so jest runs it beside incremental.test.ts.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
-import {
-  configuredCatalog,
-  expectComplete,
-  lastStates,
-  readArgs,
-  recordsOf,
-  simulator,
-  type Simulator,
-} from '../helpers/sim.js';
+import { lastStates, readArgs, recordsOf } from '../helpers/sim.js';
+import { HARNESSES, type AnySimulator, type DialectHarness } from '../helpers/dialectHarness.js';
+import { moreSeeds } from '../helpers/changeScenario.js';
 
-let sim: Simulator | undefined;
+let sim: AnySimulator | undefined;
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
 });
 
-const incremental = (names: string[]) =>
-  configuredCatalog(names.map((name) => ({ name, mode: 'incremental' as const })));
+/** Every record of the truth arrived, in its current version (the latest emission per key wins). */
+function expectComplete(h: DialectHarness, s: AnySimulator, emitted: Array<Record<string, unknown>>): void {
+  const stream = h.orders;
+  const got = new Map(emitted.map((r) => [h.keyOf(r, stream), r]));
+  const want = h.truth(s, stream);
+  const missing = [...want.keys()].filter((id) => !got.has(id));
+  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({
+    stream,
+    missing: [],
+    missingCount: 0,
+  });
+  for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
+}
 
 /** Completeness under change, read the default way (pages fetched at once), strictly in order, and against a
  * server that reads the date filters exclusively on whole seconds. */
@@ -43,46 +49,58 @@ const VARIANTS = [
   },
 ];
 
-describe.each(VARIANTS)('incremental sync under change: $name', (variant) => {
-  test('orders modified while the sync runs: this sync plus the next one hold every final version', async () => {
+/** v2 in npm test: pages fetched at once, one seed; FAULT_MATRIX=full adds the other ways and seeds. */
+const V2_VARIANTS = (process.env.FAULT_MATRIX === 'full' ? VARIANTS : VARIANTS.slice(0, 1)).map((v) => ({
+  ...v,
+  seeds: [v.seeds[0]!, ...moreSeeds(...v.seeds.slice(1), 24)],
+}));
+
+describe.each(VARIANTS)('incremental sync under change: $name', (variant) => underChange(HARNESSES.v1, variant));
+describe.each(V2_VARIANTS)('API v2 shipments, incremental sync under change: $name', (variant) =>
+  underChange(HARNESSES.v2, variant),
+);
+
+function underChange(h: DialectHarness, variant: (typeof VARIANTS)[number]): void {
+  const name = h.orders;
+  const cursor = h.dialect.streams.find(name)!.defaultCursor!;
+  const incremental = h.catalog([{ name, mode: 'incremental' }]);
+  test(`${name} modified while the sync runs: this sync plus the next one hold every final version`, async () => {
     for (const seed of variant.seeds) {
-      const s = await simulator({ seed, counts: { orders: 1500, shipments: 10, fulfillments: 10 }, ...variant.sim });
+      const s = await h.simulator({ seed, counts: { orders: 1500, shipments: 10, fulfillments: 10 }, ...variant.sim });
       try {
         for (const atRequest of [2, 4, 6, 9, 12]) s.schedule({ atRequest }, { op: 'modifyOrders', count: 7 + seed });
         s.schedule({ atRequest: 8 }, { op: 'createOrders', count: 5 });
-        const first = await runCli(
-          readArgs(s, incremental(['orders']), { config: { page_size: 100, ...variant.config } }),
-        );
+        const first = await runCli(readArgs(s, incremental, { config: { page_size: 100, ...variant.config } }));
         expect(first.code).toBe(0);
         await new Promise((resolve) => setTimeout(resolve, 1100));
         const second = await runCli(
-          readArgs(s, incremental(['orders']), {
+          readArgs(s, incremental, {
             config: { page_size: 100, ...variant.config },
             state: lastStates(first.messages),
           }),
         );
         expect(second.code).toBe(0);
-        expectComplete(s, [...recordsOf(first.messages, 'orders'), ...recordsOf(second.messages, 'orders')], 'orders');
+        expectComplete(h, s, [...recordsOf(first.messages, name), ...recordsOf(second.messages, name)]);
       } finally {
         await s.close();
       }
     }
   });
 
-  test('a bulk edit giving 1,200 orders one modifyDate is read whole, without looping', async () => {
-    sim = await simulator({ seed: 15, counts: { orders: 2000, shipments: 10, fulfillments: 10 }, ...variant.sim });
-    const first = await runCli(readArgs(sim, incremental(['orders']), { config: variant.config }));
+  test(`a bulk edit giving 1,200 ${name} one ${cursor} is read whole, without looping`, async () => {
+    sim = await h.simulator({ seed: 15, counts: { orders: 2000, shipments: 10, fulfillments: 10 }, ...variant.sim });
+    const first = await runCli(readArgs(sim, incremental, { config: variant.config }));
     const bulk = sim.mutate.bulkEditOrders({ count: 1200 });
     await new Promise((resolve) => setTimeout(resolve, 1100));
     sim.resetStats();
     const second = await runCli(
-      readArgs(sim, incremental(['orders']), { config: variant.config, state: lastStates(first.messages) }),
+      readArgs(sim, incremental, { config: variant.config, state: lastStates(first.messages) }),
     );
     expect(second.code).toBe(0);
-    const ids = new Set(recordsOf(second.messages, 'orders').map((o) => o.orderId));
-    for (const id of bulk.ids) expect(ids.has(id)).toBe(true);
+    const ids = new Set(recordsOf(second.messages, name).map((o) => h.keyOf(o, name)));
+    for (const id of h.changedIds(bulk)) expect(ids.has(id)).toBe(true);
     // Whole seconds read exclusively cost the group's skip a step back or two.
-    expect(sim.stats().byPath['/orders']).toBeLessThanOrEqual(Math.ceil(1200 / 500) + variant.bulkSlack);
-    expectComplete(sim, [...recordsOf(first.messages, 'orders'), ...recordsOf(second.messages, 'orders')], 'orders');
+    expect(sim.stats().byPath[h.path(name)]).toBeLessThanOrEqual(Math.ceil(1200 / 500) + variant.bulkSlack);
+    expectComplete(h, sim, [...recordsOf(first.messages, name), ...recordsOf(second.messages, name)]);
   });
-});
+}

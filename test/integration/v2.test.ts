@@ -9,10 +9,10 @@ import { dayBehind } from '../helpers/fakeClock.js';
 import { lastStates, recordsOf, statesOf } from '../helpers/sim.js';
 import { startSimulator, type Simulator } from '../../src/simulator/index.js';
 import { createSchemaAjv, loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
+import { v2Harness } from '../helpers/dialectHarness.js';
 import { v2 } from '../../src/dialects/v2.js';
 
 type V2Sim = Simulator<'v2'>;
-type V2Name = Parameters<V2Sim['truth']>[0];
 
 const KEY = 'simV2k8Qm3Tz7Wc1Lp5Xr9Hd2Jn6Bf4Y';
 const NO_ACCESS_KEY = 'simV2noAccess4Kq8Zr2Mt6Wy1Pb5Hx9';
@@ -34,25 +34,12 @@ function v2Simulator(options: Parameters<typeof startSimulator>[0] = {}): Promis
 
 /** Every stream as discover offers it: incremental on its default cursor where it has one. */
 function fullCatalog(names: readonly string[] = v2.streams.names()) {
-  return {
-    streams: names.map((name) => {
-      const def = v2.streams.find(name);
-      const child = v2.streams.findChild(name);
-      const parent = def ?? v2.streams.parentOf(child!);
-      const incremental = parent.cursors !== undefined;
-      const cursor = child ? `shipment_${parent.defaultCursor}` : parent.defaultCursor;
-      return {
-        stream: {
-          name,
-          json_schema: {},
-          supported_sync_modes: incremental ? ['full_refresh', 'incremental'] : ['full_refresh'],
-        },
-        sync_mode: incremental ? 'incremental' : 'full_refresh',
-        destination_sync_mode: incremental ? 'append_dedup' : 'overwrite',
-        ...(incremental ? { cursor_field: [cursor] } : {}),
-      };
+  return v2Harness.catalog(
+    names.map((name) => {
+      const parent = v2.streams.find(name) ?? v2.streams.parentOf(v2.streams.findChild(name)!);
+      return { name, mode: parent.cursors ? ('incremental' as const) : ('full_refresh' as const) };
     }),
-  };
+  );
 }
 
 /** `--config FILE` for check and discover. */
@@ -76,69 +63,17 @@ function read(sim: V2Sim, catalog: unknown, opts: { config?: Record<string, unkn
   ];
 }
 
-/**
- * What the connector must emit for a v2 truth record, computed here from the schema alone: a date-time (any
- * offset, any fraction) becomes UTC with `Z` to the millisecond, a calendar date keeps its day.
- */
-function expected(value: unknown, schema: JsonSchema | undefined): unknown {
-  if (Array.isArray(value)) return value.map((v) => expected(v, schema?.items as JsonSchema | undefined));
-  if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, expected(v, schema?.properties?.[k] as JsonSchema | undefined)]),
-    );
-  }
-  if (typeof value !== 'string' || schema === undefined) return value;
-  if (schema.format === 'date') return value.slice(0, 10);
-  if (schema.format !== 'date-time') return value;
-  // A date alone where a date-time is declared (users' dates) is that day's midnight UTC.
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return `${value}T00:00:00.000Z`;
-  const m = /^(.{19})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})$/.exec(value);
-  if (!m) return value;
-  const utc = Date.parse(`${m[1]}.${(m[2] ?? '').slice(0, 3).padEnd(3, '0')}${m[3]}`);
-  return new Date(utc).toISOString();
-}
-
-const keyOf = (name: string, record: Record<string, unknown>) => {
-  const def = v2.streams.find(name) ?? v2.streams.findChild(name)!;
-  return JSON.stringify(def.primaryKey.map((k) => record[k]));
-};
-
-function truthOf(sim: V2Sim, name: string): Map<string, unknown> {
-  const schema = loadStreamSchema(name, 'v2');
-  return new Map(
-    [...sim.truth(name as V2Name)].map((r) => [
-      keyOf(name, r as unknown as Record<string, unknown>),
-      expected(r, schema),
-    ]),
-  );
-}
-
+const keyOf = (name: string, record: Record<string, unknown>) => v2Harness.keyOf(record, name);
+const truthOf = (sim: V2Sim, name: string) => v2Harness.truth(sim, name);
 /** The shipment items the final shipments imply: each item, the carried shipment fields and its position. */
-function itemsTruth(sim: V2Sim): Map<string, unknown> {
-  const shipments = truthOf(sim, 'shipments');
-  const rows = new Map<string, unknown>();
-  for (const s of shipments.values()) {
-    const shipment = s as Record<string, unknown>;
-    (shipment.items as Record<string, unknown>[] | null)?.forEach((item, i) => {
-      const row = {
-        ...item,
-        shipment_id: shipment.shipment_id,
-        shipment_modified_at: shipment.modified_at,
-        shipment_created_at: shipment.created_at,
-        item_index: i,
-      };
-      rows.set(keyOf('shipment_items', row), row);
-    });
-  }
-  return rows;
-}
+const itemsTruth = (sim: V2Sim) => v2Harness.truth(sim, 'shipment_items');
 
 /** The latest emission per key over the runs given. */
-function latest(name: string, ...runs: Message[][]): Map<string, unknown> {
+function latest(name: string, ...runs: Message[][]): Map<unknown, unknown> {
   return new Map(runs.flatMap((m) => recordsOf(m, name)).map((r) => [keyOf(name, r), r]));
 }
 
-function expectSame(got: Map<string, unknown>, want: Map<string, unknown>, name: string): void {
+function expectSame(got: Map<unknown, unknown>, want: Map<unknown, unknown>, name: string): void {
   const missing = [...want.keys()].filter((k) => !got.has(k));
   const extra = [...got.keys()].filter((k) => !want.has(k));
   expect({ name, missing: missing.slice(0, 5), extra: extra.slice(0, 5), missed: missing.length }).toEqual({

@@ -415,9 +415,13 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
   const complete = group.shrank || total < (group.total ?? total) ? seen.length >= ofSecond : seen.length === ofSecond;
   if (!complete) {
     // A pass that served no row of the second twice and found no id the passes before had not: the answers
-    // hold still and contradict the total, and reading again would only repeat them.
+    // hold still and contradict the total, and reading again would only repeat them. Not when a page came back
+    // short of its size with rows on a page after it: it was cut, and the rows after the cut were on no page.
     const repeatedInPass = sum(counts.inSecond) > passSeen.length;
-    const stuck = !repeatedInPass && group.seenAtPass !== undefined && seen.length === group.seenAtPass;
+    const onPage = (k: number) => (counts.before[k] ?? 0) + (counts.after[k] ?? 0) + (counts.inSecond[k] ?? 0);
+    const pages = Array.from({ length: page }, (_, k) => onPage(k));
+    const cutInPass = pages.some((n, k) => n < pageSize && pages.slice(k + 1).some((later) => later > 0));
+    const stuck = !repeatedInPass && !cutInPass && group.seenAtPass !== undefined && seen.length === group.seenAtPass;
     if (stuck || group.passes + 1 > MAX_GROUP_PASSES) {
       throw groupCountFault(g, ofSecond, seen.length, group.passes + 1, stuck);
     }

@@ -3,8 +3,9 @@
 // the chain (plan/pageChain.ts) repeating the last rows of the one before. The repeated places must hold the
 // same ids as before: then no row was deleted or inserted ahead of them between the two answers, so none was
 // passed over. A chain that shifted is read again from page 1, emitting only ids not yet out; one that keeps
-// shifting ends the stream incomplete for this sync.
-import { TransientError } from '../../errors.js';
+// shifting ends the stream incomplete for this sync. A page 1 short of its total is the server's page limit only
+// when it comes back at the same count twice in a row (one short answer is not a limit, as in v1's fans).
+import { ServerFault, TransientError } from '../../errors.js';
 import type { StreamDefinition } from '../../streams/types.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { readEnvelope } from '../plan/envelope.js';
@@ -31,11 +32,16 @@ export async function readUnsortedPages(
 ): Promise<void> {
   const out = new Set<RecordId>();
   let size = opts.pageSize;
+  let shortBefore: number | undefined;
   for (let pass = 1; pass <= MAX_UNSORTED_PASSES; ) {
     const result = await readPass(def, ctx, opts.dialect, pacer, size, out);
     if (result.done) return;
-    // A smaller page size served is learned once (sizes only shrink) and costs no pass.
-    if (result.servedSize !== undefined) size = result.servedSize;
+    // A smaller page size served, the same on two page 1s in a row, is learned (sizes only shrink) and costs no
+    // pass; a page 1 cut short once costs one. Learning from one short answer would plan the chain at a size the
+    // server does not keep to, even one too small to chain at all.
+    const learned = result.servedSize !== undefined && result.servedSize === shortBefore;
+    shortBefore = learned ? undefined : result.servedSize;
+    if (learned) size = result.servedSize!;
     else if (pass++ < MAX_UNSORTED_PASSES)
       ctx.logger.info(`${def.name}: ${result.why}; reading its pages again (pass ${pass})`);
   }
@@ -85,15 +91,26 @@ async function readPass(
     if (asked.page === 1) {
       total = answer.total;
       await ctx.estimateRows(total);
-      // Page 1 short of what its total promises: the server's own page limit. Chain links must be of sizes it
-      // serves whole, so the chain is planned again at that size (a pass that changes nothing already out).
-      if (answer.count < asked.size && total !== undefined && total > answer.count && answer.count > CHAIN_OVERLAP)
-        return { done: false, why: 'page 1 came back short', servedSize: answer.count };
+      // Page 1 short of what its total promises: an answer cut short, or the server's own page limit (learned
+      // when it repeats: chain links must be of sizes it serves whole). Either way page 1 is read again; a page
+      // of no more rows than a link repeats is never a size to chain at.
+      if (answer.count < asked.size && total !== undefined && total > answer.count)
+        return {
+          done: false,
+          why: 'page 1 came back short',
+          ...(answer.count > CHAIN_OVERLAP ? { servedSize: answer.count } : {}),
+        };
     }
     if (endsRows(answer.count, answer.total ?? total, asked.page, asked.size)) return { done: true };
     const end = linkStart(asked) + answer.count;
     pacer.report(def.name, total === undefined ? 1 : Math.max(1, Math.ceil((total - end) / (size - CHAIN_OVERLAP))));
     link = nextChainLink(end, size);
+    // No page of this size can both repeat the last rows and bring a new one. Where the total shows rows remain,
+    // stopping here would pass them over unread.
+    if (link === undefined && (total === undefined || end < total))
+      throw new ServerFault(
+        `${def.name}: the server serves pages of ${size} rows, too few to repeat ${CHAIN_OVERLAP} rows of the page before and bring new ones, so the rows after place ${end} cannot be proven read`,
+      );
   }
   return { done: true };
 }
