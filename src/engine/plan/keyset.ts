@@ -453,4 +453,4 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
   return { emit, next, done: false };
 }
 
-/** A wall second as ShipStation shows it (Pacific). */
+/** A wall second as ShipStation shows it (v1: Pacific wall time; API v2: UTC). */

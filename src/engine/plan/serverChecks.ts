@@ -190,7 +190,7 @@ export function groupCountFault(
   );
 }
 
-/** A wall-clock second as a person reads it in ShipStation's zone. */
+/** A wall-clock second as a person reads it in ShipStation (v1: Pacific wall time; API v2: UTC). */
 export function describeSecond(wallMs: number): string {
-  return `${new Date(wallMs).toISOString().slice(0, 19).replace('T', ' ')} Pacific`;
+  return `${new Date(wallMs).toISOString().slice(0, 19).replace('T', ' ')} on ShipStation's clock`;
 }
