@@ -188,7 +188,9 @@ describe('pages that cannot be ordered or counted', () => {
     expect(() => checkCursorProgress(0)).not.toThrow();
   });
   test('a bulk second cannot be counted without a total', () => {
-    expect(() => checkCountable(undefined, FROM)).toThrow(/2024-01-10 12:00:00 on ShipStation's clock than a page holds/);
+    expect(() => checkCountable(undefined, FROM)).toThrow(
+      /2024-01-10 12:00:00 on ShipStation's clock than a page holds/,
+    );
     expect(() => checkCountable(0, FROM)).not.toThrow();
   });
   test('a count the total contradicts is transient and says which reading it was', () => {
