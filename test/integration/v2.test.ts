@@ -267,3 +267,42 @@ describe('API v2: 429s from other apps on the key', () => {
     expect(waits.filter((w) => w.waited < w.announced)).toEqual([]);
   });
 });
+
+describe('API v2: a server that echoes the key', () => {
+  test('the key is masked in every form in what check and read print, and the server sentence is kept', async () => {
+    const key = 'TEST_echoedV2Key/abc+def0123456789';
+    registerSecret(key);
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      const body = JSON.stringify({
+        request_id: 'r-1',
+        errors: [
+          {
+            error_source: 'shipstation',
+            error_type: 'validation',
+            error_code: 'invalid_field_value',
+            message: `bad request; you sent API-Key ${String(req.headers['api-key'])} (${encodeURIComponent(key)})`,
+          },
+        ],
+      });
+      res.writeHead(400, { 'content-type': 'application/json' }).end(body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const config = { api_key: key, base_url: `http://127.0.0.1:${port}` };
+      const check = await runCli(['check', ...configFile(config)]);
+      const status = check.messages[0]!.connectionStatus as { status: string; message: string };
+      expect(status.status).toBe('FAILED');
+      expect(status.message).toMatch(/HTTP 400\): bad request; you sent API-Key \*+ \(\*+\)$/);
+      const files = writeFiles({ 'c.json': config, 'cat.json': fullCatalog(['shipments']) });
+      const r = await runCli(['read', '--config', files['c.json']!, '--catalog', files['cat.json']!]);
+      expect(r.code).toBe(1);
+      expect(JSON.stringify(traceErrors(r.messages))).toMatch(/you sent API-Key \*+/);
+      // runCli itself fails a run whose output holds a registered secret; the encoded form is checked here.
+      expect(r.stdout + r.stderr + check.stdout + check.stderr).not.toContain(encodeURIComponent(key));
+    } finally {
+      server.close();
+    }
+  });
+});
