@@ -135,6 +135,7 @@ describe('the loader drives any Writer', () => {
       incomplete: ['orders'],
       notReplaced: ['orders'],
       errors: ['orders: 500 from the API'],
+      configError: false,
       stopped: false,
     });
     expect(said).toEqual(['source WARN: slow page', 'source error: orders: 500 from the API']);
