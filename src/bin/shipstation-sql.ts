@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { say } from '../destination/cliArgs.js';
 import { loadDuckDB } from '../destination/duckdb.js';
 import { DestinationError } from '../destination/errors.js';
+import { duckdbFailure } from '../destination/failures.js';
 import { textTable } from '../destination/textTable.js';
 import { useUtcProcessZone } from '../time/processZone.js';
 
@@ -41,8 +42,12 @@ async function main(): Promise<number> {
   }
   try {
     const duckdb = await loadDuckDB();
+    // A lock, a permission, a file that is no database: the loader's sentences for the same failures.
     const instance = await duckdb.DuckDBInstance.create(file, { access_mode: 'READ_ONLY' }).catch((err: Error) => {
-      throw new DestinationError(`cannot open ${file}: ${firstLine(err.message)}`);
+      const sentence = duckdbFailure(err, file);
+      throw sentence instanceof DestinationError
+        ? sentence
+        : new DestinationError(`cannot open ${file}: ${firstLine(err.message)}`);
     });
     const db = await instance.connect();
     try {

@@ -74,6 +74,28 @@ describe('shipstation-sql FILE "SELECT …"', () => {
     expect(sql(database, 'SELECT count(*) FROM orders').stdout).toContain(` ${expectedTruth(sim, 'orders').size}\n`);
   });
 
+  test('a file a sync holds (the write lock) is one sentence naming the process, exit 1', async () => {
+    // A writer as shipstation-sync is one: it holds the lock until it ends.
+    const writer = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { DuckDBInstance } = require('@duckdb/node-api');
+         DuckDBInstance.create(${JSON.stringify(database)}).then(() => { console.log('open'); setTimeout(() => {}, 60000); });`,
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await once(writer.stdout!, 'data');
+      const r = sql(database, 'SELECT 1');
+      expect([r.status, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toMatch(/^shipstation-sql: .*shop\.duckdb is in use by another process \(.*PID \d+\).*\n$/);
+    } finally {
+      writer.kill('SIGKILL');
+      await once(writer, 'close');
+    }
+  });
+
   test('a SQL error and a missing file are one sentence on stderr, exit 1; a missing query is a usage error', () => {
     const bad = sql(database, 'SELECT * FROM invoices');
     expect([bad.status, bad.stdout, bad.stderr.split('\n').length]).toEqual([1, '', 2]);
