@@ -41,7 +41,7 @@ const result = await build({
   sourcemap: 'linked',
   sourcesContent: false,
   legalComments: 'none',
-  // DuckDB is a native optional peer dependency, loaded only by shipstation-sync and shipstation-load.
+  // DuckDB is a native optional peer dependency, loaded only by shipstation-sync, -load and -sql.
   external: ['@duckdb/node-api'],
   banner: { js: REQUIRE },
   metafile: true,

@@ -228,8 +228,9 @@ function narrateSpeed(requests: number, elapsedMs: number, result: SyncResult, p
 
 const V1_QUESTIONS: Array<[string, string]> = [
   [
-    'Orders by status, the 6 latest months',
-    `PIVOT (SELECT strftime(orderDate, '%Y-%m') AS month, orderStatus FROM orders) ON orderStatus USING count(*) ORDER BY month DESC LIMIT 6`,
+    // Months as the shop sees them: stored UTC, an evening order on a month's last day is in the next UTC month.
+    "Orders by status, the 6 latest months (the shop's time, Pacific)",
+    `PIVOT (SELECT strftime(orderDate AT TIME ZONE 'America/Los_Angeles', '%Y-%m') AS month, orderStatus FROM orders) ON orderStatus USING count(*) ORDER BY month DESC LIMIT 6`,
   ],
   [
     'Top 5 SKUs by units sold',
@@ -245,8 +246,8 @@ const V1_QUESTIONS: Array<[string, string]> = [
 
 const V2_QUESTIONS: Array<[string, string]> = [
   [
-    'Shipments by status, the 6 latest months',
-    `PIVOT (SELECT strftime(created_at, '%Y-%m') AS month, shipment_status FROM shipments) ON shipment_status USING count(*) ORDER BY month DESC LIMIT 6`,
+    "Shipments by status, the 6 latest months (the shop's time, Pacific)",
+    `PIVOT (SELECT strftime(created_at AT TIME ZONE 'America/Los_Angeles', '%Y-%m') AS month, shipment_status FROM shipments) ON shipment_status USING count(*) ORDER BY month DESC LIMIT 6`,
   ],
   [
     'Top 5 SKUs by units',
@@ -265,7 +266,9 @@ const PROFILES: Record<'v1' | 'v2', Profile> = {
 };
 
 async function answers(db: DuckDBConnection, questions: Array<[string, string]>): Promise<void> {
-  say('7. questions a shop owner asks, answered in SQL (duckdb demo-output/shipstation.duckdb)');
+  say(
+    '7. questions a shop owner asks, answered in SQL (ask your own: npm run sql -- demo-output/shipstation.duckdb "SELECT …")',
+  );
   for (const [question, sql] of questions) {
     const reader = await db.runAndReadAll(sql);
     say(`   ${question}:`);

@@ -1,6 +1,6 @@
 // Values ShipStation sends that contradict a field's declared type, and the one value each becomes, so a typed
 // destination loads every record without casts. The list is data: each field's schema declares the clean type
-// and its description carries the quirk's note (a test keeps the two in step); README "Normalised values" lists
+// and its description carries the quirk's note (a test keeps the two in step); the README's Streams section lists
 // them for people.
 import type { Logger } from '../protocol/logger.js';
 import type { JsonSchema } from './schemas.js';

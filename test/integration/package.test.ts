@@ -1,7 +1,7 @@
 // The npm package as a user gets it: packed from sources that were never built (prepack must build), installed
 // from the tarball into a fresh global prefix with no network, and every command it advertises run from there
-// against the simulator: shipstation-source, -catalog, -simulator, -sync and -load (DuckDB, an optional peer,
-// first missing, which must be one sentence naming the install command, then installed beside the package).
+// against the simulator: shipstation-source, -catalog, -simulator, -sync, -load and -sql (DuckDB, an optional
+// peer, first missing, which must be one sentence naming the install command, then installed beside the package).
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -84,13 +84,14 @@ describe('the npm package, packed from unbuilt sources and installed from its ta
     expect(existsSync(join(prefix, 'lib', 'node_modules', 'shipstation-source', 'node_modules'))).toBe(false);
   });
 
-  test('advertises shipstation-source, -sync, -load, -catalog and -simulator, each installed as a command', () => {
+  test('advertises shipstation-source, -sync, -load, -sql, -catalog and -simulator, each installed as a command', () => {
     expect(Object.keys(pkg.bin).sort()).toEqual(
       [
         'shipstation-catalog',
         'shipstation-load',
         'shipstation-simulator',
         'shipstation-source',
+        'shipstation-sql',
         'shipstation-sync',
       ].sort(),
     );
@@ -115,6 +116,13 @@ describe('the npm package, packed from unbuilt sources and installed from its ta
       `shipstation-sync: the DuckDB client @duckdb/node-api is not installed: run \`npm install -g --prefix ${prefix} ${spec}\``,
     ]);
     expect(existsSync(join(work, 'none.duckdb'))).toBe(false);
+    const file = join(work, 'empty.duckdb');
+    writeFileSync(file, '');
+    const sql = run('shipstation-sql', [file, 'SELECT 1']);
+    expect([sql.status, sql.stderr.trim()]).toEqual([
+      1,
+      `shipstation-sql: the DuckDB client @duckdb/node-api is not installed: run \`npm install -g --prefix ${prefix} ${spec}\``,
+    ]);
   });
 
   describe('with DuckDB installed where that sentence says', () => {
@@ -138,12 +146,14 @@ describe('the npm package, packed from unbuilt sources and installed from its ta
       expect(existsSync(join(work, 'load.duckdb'))).toBe(true);
     });
 
-    test('shipstation-sync: a complete sync, then an incremental one', () => {
+    test('shipstation-sync: a complete sync, then an incremental one; shipstation-sql queries the file', () => {
       const db = join(work, 'sync.duckdb');
       const first = run('shipstation-sync', ['--config', simConfig, '--duckdb', db, '--streams', 'orders,stores']);
       expect([first.status, first.stderr]).toEqual([0, expect.any(String)]);
       const second = run('shipstation-sync', ['--config', simConfig, '--duckdb', db, '--streams', 'orders,stores']);
       expect(second.status).toBe(0);
+      const sql = run('shipstation-sql', [db, 'SELECT count(*) AS orders FROM orders']);
+      expect([sql.status, sql.stderr, sql.stdout]).toEqual([0, '', 'orders\n------\n   300\n(1 row)\n']);
     });
   });
 
