@@ -11,6 +11,7 @@ export default {
   },
   setupFiles: ['<rootDir>/test/helpers/processZone.ts'],
   reporters: ['default', '<rootDir>/test/helpers/summary-reporter.cjs'],
+  testSequencer: '<rootDir>/test/helpers/slowFirst.cjs',
   testTimeout: 60000,
   // Most integration time is spent waiting on child processes, HTTP and rate windows: three workers overlap it on
   // 2 cores (measured: 333 s against 396 s with two, the same tests).
