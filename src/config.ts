@@ -4,9 +4,9 @@ import type { ErrorObject } from 'ajv';
 import { describeAjvError, type Validator } from './ajv.js';
 import { ConfigError } from './errors.js';
 import type { LogLevel } from './protocol/logger.js';
-import { validateBaseUrl } from './shipstation/baseUrl.js';
+import { API_HOSTS, validateBaseUrl } from './shipstation/baseUrl.js';
 import { type ApiVersion, looksLikeV1Token } from './shipstation/credentials.js';
-import { API_HOSTS, API_SETTINGS, V2_KEYS } from './shipstation/httpErrors.js';
+import { API_SETTINGS, V2_KEYS } from './shipstation/httpErrors.js';
 import type { ShipStationClientOptions } from './shipstation/client.js';
 import { config as configValidator } from './generated/validators.js';
 import { readSpec } from './spec.js';
@@ -63,27 +63,16 @@ export function connectionOptions(
   | 'requestTimeoutMs'
   | 'maxRetryTimeMs'
 > {
-  const {
-    baseUrl,
-    apiVersion,
-    apiKey,
-    apiSecret,
-    partnerKey,
-    maxResponseBytes,
-    requestsPerMinute,
-    requestTimeoutMs,
-    maxRetryMs,
-  } = config;
   return {
-    baseUrl,
-    apiVersion,
-    apiKey,
-    apiSecret,
-    partnerKey,
-    maxResponseBytes,
-    requestsPerMinute,
-    requestTimeoutMs,
-    maxRetryTimeMs: maxRetryMs,
+    baseUrl: config.baseUrl,
+    apiVersion: config.apiVersion,
+    apiKey: config.apiKey,
+    apiSecret: config.apiSecret,
+    partnerKey: config.partnerKey,
+    maxResponseBytes: config.maxResponseBytes,
+    requestsPerMinute: config.requestsPerMinute,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxRetryTimeMs: config.maxRetryMs,
   };
 }
 

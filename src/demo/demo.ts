@@ -95,12 +95,13 @@ export async function main(): Promise<number> {
   }
 }
 
-async function demo(sim: Simulator, out: string, profile: Profile, DEMO: Pace): Promise<number> {
+/** `pace`: the simulator's (the profile's real pace, DEMO_SPEEDUP times faster). */
+async function demo(sim: Simulator, out: string, profile: Profile, pace: Pace): Promise<number> {
   const configPath = join(out, 'config.json');
   const database = join(out, 'shipstation.duckdb');
   writeFileSync(configPath, JSON.stringify(sim.config, null, 2));
   say(
-    `ShipStation simulator on ${sim.baseUrl}: ShipStation's pace ${DEMO_SPEEDUP} times faster (${DEMO.limit} requests per ${DEMO.windowMs / 1000} s window, a 500-order page in ${duration(budgetMinimumMs(1, DEMO))})`,
+    `ShipStation simulator on ${sim.baseUrl}: ShipStation's pace ${DEMO_SPEEDUP} times faster (${pace.limit} requests per ${pace.windowMs / 1000} s window, a 500-order page in ${duration(budgetMinimumMs(1, pace))})`,
   );
   say(`Output: ${database}\n`);
 
@@ -131,7 +132,7 @@ async function demo(sim: Simulator, out: string, profile: Profile, DEMO: Pace): 
   const started = performance.now();
   const first = await runSync(configPath, database);
   if (first.code !== 0) return 1;
-  narrateSpeed(sim.stats().requests - requestsBefore, performance.now() - started, first, profile, DEMO);
+  narrateSpeed(sim.stats().requests - requestsBefore, performance.now() - started, first, profile, pace);
   say();
 
   const modified = sim.mutate.modifyOrders({ count: 25 }).ids;
@@ -208,21 +209,21 @@ async function runSync(config: string, database: string): Promise<SyncResult> {
 }
 
 /** This sync's pace here, and what the same requests cost against ShipStation itself. */
-function narrateSpeed(requests: number, elapsedMs: number, result: SyncResult, profile: Profile, DEMO: Pace): void {
-  const SHIPSTATION = profile.real;
+function narrateSpeed(requests: number, elapsedMs: number, result: SyncResult, profile: Profile, pace: Pace): void {
+  const { real } = profile;
   // Child streams come from their parents' pages: only the records of requested streams cost answer time.
   const records = profile.dialect.streams.streams.reduce(
     (sum, def) => sum + (result.summary.streams.get(def.name)?.rows ?? 0),
     0,
   );
   say(
-    `   speed: ${requests} requests in ${duration(elapsedMs)}, start-up and loading included; the budget allows no less than ${duration(budgetMinimumMs(requests, DEMO))} here`,
+    `   speed: ${requests} requests in ${duration(elapsedMs)}, start-up and loading included; the budget allows no less than ${duration(budgetMinimumMs(requests, pace))} here`,
   );
   say(
-    `   against ShipStation (${SHIPSTATION.limit} requests a minute, a 500-order page in ${duration(budgetMinimumMs(1, SHIPSTATION))}): about ${duration(budgetMinimumMs(requests, SHIPSTATION))} with pages fetched at once,`,
+    `   against ShipStation (${real.limit} requests a minute, a 500-order page in ${duration(budgetMinimumMs(1, real))}): about ${duration(budgetMinimumMs(requests, real))} with pages fetched at once,`,
   );
   say(
-    `   ${duration(oneAtATimeMs(requests, records, SHIPSTATION))} read one page at a time; for a 100,000-order backfill (200 pages): ${duration(budgetMinimumMs(200, SHIPSTATION))} against ${duration(oneAtATimeMs(200, 100_000, SHIPSTATION))}`,
+    `   ${duration(oneAtATimeMs(requests, records, real))} read one page at a time; for a 100,000-order backfill (200 pages): ${duration(budgetMinimumMs(200, real))} against ${duration(oneAtATimeMs(200, 100_000, real))}`,
   );
 }
 

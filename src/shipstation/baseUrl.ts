@@ -1,8 +1,13 @@
 // Where the API lives, checked before any request: credentials only ever travel over TLS, except to a
 // loopback host (a simulator or a local proxy). Kept apart from the HTTP client so config checks stay light.
 import { ConfigError } from '../errors.js';
+import type { ApiVersion } from './credentials.js';
 
-export const DEFAULT_BASE_URL = 'https://ssapi.shipstation.com';
+/** Each API's address: the base_url when the config gives none. */
+export const API_HOSTS: Record<ApiVersion, string> = {
+  v1: 'https://ssapi.shipstation.com',
+  v2: 'https://api.shipstation.com',
+};
 
 /** Accepts https, or plain http only for loopback hosts, so credentials never cross a network in clear text. */
 export function validateBaseUrl(raw: string): URL {
@@ -10,7 +15,7 @@ export function validateBaseUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`base_url is not a valid absolute URL; expected for example ${DEFAULT_BASE_URL}`);
+    throw new ConfigError(`base_url is not a valid absolute URL; expected for example ${API_HOSTS.v1}`);
   }
   if (url.username || url.password) {
     throw new ConfigError(

@@ -40,7 +40,7 @@ import { packageVersion } from '../version.js';
 import { abortable } from '../abortable.js';
 
 export type { RateLimitWaitInfo } from '../budget/rateLimiter.js';
-export { DEFAULT_BASE_URL, validateBaseUrl } from './baseUrl.js';
+export { validateBaseUrl } from './baseUrl.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 /** Waits shorter than this are routine pacing, not worth a status message. */

@@ -3,17 +3,13 @@
 // are summarised (code + redacted message) rather than attached, since they can carry request details.
 import { ConfigError, type ConnectorError, SystemError, TransientError } from '../errors.js';
 import type { Redactor } from '../protocol/redact.js';
+import { API_HOSTS } from './baseUrl.js';
 import { type ApiVersion, type Credentials, looksLikeV1Token, looksLikeV2ApiKey } from './credentials.js';
 
 export const API_SETTINGS = 'Settings > Account > API Settings';
 /** Where API v2 keys are made (ShipStation's UI: My Profile or Settings > Account > API Settings). */
 export const V2_KEYS = `${API_SETTINGS} with V2 API chosen under Select API Version`;
 const MAX_SERVER_MESSAGE = 300;
-/** Each API's address. */
-export const API_HOSTS: Record<ApiVersion, string> = {
-  v1: 'https://ssapi.shipstation.com',
-  v2: 'https://api.shipstation.com',
-};
 
 export function authFailedMessage(version: ApiVersion, { apiKey, apiSecret }: Credentials): string {
   if (version === 'v2') {

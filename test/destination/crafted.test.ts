@@ -286,6 +286,13 @@ describe('a schema change never rewrites a stored value', () => {
   });
   const rec = (data: string) => `{"type":"RECORD","record":{"stream":"c","data":${data},"emitted_at":1}}`;
   const values = (file: string) => query(file, 'SELECT id, CAST(v AS VARCHAR) AS v, typeof(v) AS t FROM c ORDER BY id');
+  /** Rows 0, 1, … with `v` written as each of `stored`, under a column of `type`. */
+  const store = (file: string, stored: string[], type: object) =>
+    loadHere(
+      file,
+      stored.map((v, i) => rec(`{"id":${i},"v":${v}}`)),
+      typed(type),
+    );
 
   test.each([
     ['number → integer', { type: 'number' }, { type: 'integer' }, ['1.5', '2.5', '-0.5'], 'DOUBLE', 'BIGINT', '1.5'],
@@ -321,15 +328,7 @@ describe('a schema change never rewrites a stored value', () => {
     '%s, with values the new type would change: refused with a sentence, nothing changed',
     async (_, before, after, stored, from, to, example) => {
       const file = db();
-      expect(
-        (
-          await loadHere(
-            file,
-            stored.map((v, i) => rec(`{"id":${i},"v":${v}}`)),
-            typed(before),
-          )
-        ).status,
-      ).toBe(0);
+      expect((await store(file, stored, before)).status).toBe(0);
       const kept = await values(file);
       const r = await loadHere(file, [rec('{"id":9}')], typed(after));
       expect(r.status).toBe(1);
@@ -379,15 +378,7 @@ describe('a schema change never rewrites a stored value', () => {
     ['integer → anything', { type: 'integer' }, {}, ['9223372036854775807'], ['9223372036854775807'], 'JSON'],
   ])('%s, when every value stays the same: converted', async (_, before, after, stored, expected, type) => {
     const file = db();
-    expect(
-      (
-        await loadHere(
-          file,
-          stored.map((v, i) => rec(`{"id":${i},"v":${v}}`)),
-          typed(before),
-        )
-      ).status,
-    ).toBe(0);
+    expect((await store(file, stored, before)).status).toBe(0);
     const r = await loadHere(file, [], typed(after));
     expect([r.status, r.stderr]).toEqual([0, `loaded into ${file}: no records; 0 states\n`]);
     const rows = await values(file);

@@ -163,8 +163,15 @@ export function statusesOf(messages: Message[], stream: string): string[] {
 
 /** Every record of the truth arrived, in its current version (the latest emission per id wins). */
 export function expectComplete(s: Simulator, emitted: Array<Record<string, unknown>>, stream: string): void {
-  const got = byId(emitted, stream);
-  const want = expectedTruth(s, stream);
+  expectEveryRecord(stream, expectedTruth(s, stream), byId(emitted, stream));
+}
+
+/** Every record of `want` is in `got` (each by key), as it is in `want`; `got` may hold more. */
+export function expectEveryRecord(
+  stream: string,
+  want: ReadonlyMap<unknown, unknown>,
+  got: ReadonlyMap<unknown, unknown>,
+): void {
   const missing = [...want.keys()].filter((id) => !got.has(id));
   expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({
     stream,

@@ -5,13 +5,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, leakedSecrets, tempDir } from '../helpers/cli.js';
 
-test('npm run demo: a full sync into DuckDB, an incremental one with only the changes, SQL answers, tables matching the ground truth', () => {
+/** The built demo with `args`, into a fresh output folder. */
+function runDemo(...args: string[]) {
   const out = join(tempDir(), 'demo-output');
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'demo.js'), '--output', out], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'demo.js'), ...args, '--output', out], {
     encoding: 'utf8',
     env: { ...process.env, NODE_OPTIONS: '' },
     timeout: 120_000,
   });
+  return { ...r, out };
+}
+
+test('npm run demo: a full sync into DuckDB, an incremental one with only the changes, SQL answers, tables matching the ground truth', () => {
+  const r = runDemo();
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/Demo complete: every table matches the simulator's ground truth\.\s*$/);
   expect(r.stdout).toMatch(/second sync read 35 orders: exactly the 35 changed ones/);
@@ -27,16 +33,11 @@ test('npm run demo: a full sync into DuckDB, an incremental one with only the ch
   expect(leakedSecrets(r.stdout + r.stderr)).toEqual([]);
   // The connector's progress summary reached the terminal (stderr), not the protocol stream.
   expect(r.stderr).toMatch(/stream\s+status\s+records\s+pages\s+requests\s+time/);
-  expect(existsSync(join(out, 'shipstation.duckdb'))).toBe(true);
+  expect(existsSync(join(r.out, 'shipstation.duckdb'))).toBe(true);
 }, 150_000);
 
 test('npm run demo -- --api v2: the same on API v2, its streams matching the ground truth', () => {
-  const out = join(tempDir(), 'demo-output');
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'demo.js'), '--api', 'v2', '--output', out], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-    timeout: 120_000,
-  });
+  const r = runDemo('--api', 'v2');
   expect(r.status).toBe(0);
   expect(r.stdout).toMatch(/Demo complete: every table matches the simulator's ground truth\.\s*$/);
   expect(r.stdout).toMatch(/second sync read 35 shipments: exactly the 35 changed ones/);

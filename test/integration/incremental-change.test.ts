@@ -5,7 +5,7 @@
 // own so jest runs it beside incremental.test.ts.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { runCli } from '../helpers/cli.js';
-import { lastStates, readArgs, recordsOf } from '../helpers/sim.js';
+import { expectEveryRecord, lastStates, readArgs, recordsOf } from '../helpers/sim.js';
 import { HARNESSES, type AnySimulator, type DialectHarness } from '../helpers/dialectHarness.js';
 import { moreSeeds } from '../helpers/changeScenario.js';
 
@@ -18,15 +18,7 @@ afterEach(async () => {
 /** Every record of the truth arrived, in its current version (the latest emission per key wins). */
 function expectComplete(h: DialectHarness, s: AnySimulator, emitted: Array<Record<string, unknown>>): void {
   const stream = h.orders;
-  const got = new Map(emitted.map((r) => [h.keyOf(r, stream), r]));
-  const want = h.truth(s, stream);
-  const missing = [...want.keys()].filter((id) => !got.has(id));
-  expect({ stream, missing: missing.slice(0, 10), missingCount: missing.length }).toEqual({
-    stream,
-    missing: [],
-    missingCount: 0,
-  });
-  for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
+  expectEveryRecord(stream, h.truth(s, stream), new Map(emitted.map((r) => [h.keyOf(r, stream), r])));
 }
 
 /** Completeness under change, read the default way (pages fetched at once), strictly in order, and against a

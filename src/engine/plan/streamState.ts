@@ -87,14 +87,8 @@ export function checkedState(plan: ResumePlan, cursorField: string, zone: WallCl
   const text = JSON.stringify(state);
   let again: string;
   try {
-    again = JSON.stringify(
-      serializeState(
-        parseOwnState(JSON.parse(text) as Record<string, unknown>, 'state', zone),
-        cursorField,
-        zone,
-        apiOf(JSON.parse(text) as Record<string, unknown>, 'state'),
-      ),
-    );
+    const read = JSON.parse(text) as Record<string, unknown>;
+    again = JSON.stringify(serializeState(parseOwnState(read, 'state', zone), cursorField, zone, apiOf(read, 'state')));
   } catch (err) {
     throw new SystemError(
       `a checkpoint would not read back (${err instanceof Error ? err.message : String(err)}): ${text.slice(0, 300)}`,
