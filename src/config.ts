@@ -215,8 +215,8 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
     baseUrl,
     pageSize: value<number>('page_size'),
     requestsPerMinute: value<number | undefined>('requests_per_minute') ?? DEFAULT_REQUESTS_PER_MINUTE[apiVersion],
-    maxConcurrency: value<number>('max_concurrency'),
-    maxParallelSlices: value<number>('max_parallel_slices'),
+    maxConcurrency: value<number | undefined>('max_concurrency') ?? DEFAULT_IN_FLIGHT[apiVersion],
+    maxParallelSlices: value<number | undefined>('max_parallel_slices') ?? DEFAULT_IN_FLIGHT[apiVersion],
     requestTimeoutMs: value<number>('request_timeout_seconds') * 1000,
     maxRetryMs: value<number>('max_retry_seconds') * 1000,
     maxResponseBytes: value<number>('max_response_mb') * 1024 * 1024,
@@ -230,6 +230,12 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
 
 /** ShipStation's default budgets: 40 a minute for v1 keys, 200 for API v2 keys. */
 const DEFAULT_REQUESTS_PER_MINUTE: Record<ApiVersion, number> = { v1: 40, v2: 200 };
+
+/**
+ * Requests in flight and slices per stream by default: one window's budget, so the last window's requests go out
+ * together when it opens (each holds at most one page in memory while it waits to be parsed).
+ */
+const DEFAULT_IN_FLIGHT: Record<ApiVersion, number> = { v1: 40, v2: 200 };
 
 /**
  * The API the credentials are for: `api_version` when set, else v1 for a key with a secret and v2 for a key

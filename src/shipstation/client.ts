@@ -81,7 +81,7 @@ export interface ShipStationClientOptions {
   /** Where limiters are shared; defaults to the process-wide registry (one limiter per key and server). */
   rateLimiters?: RateLimiterRegistry;
   /**
-   * Response bodies parsed and held at once: a body waits (as text) for a slot until the caller releases the
+   * Response bodies parsed and held at once: a body waits (as bytes) for a slot until the caller releases the
    * previous one. Unset = no gate (each response's release is a no-op).
    */
   bodiesInMemory?: number;
@@ -242,9 +242,9 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
   async function readAnswer(res: Dispatcher.ResponseData, path: string, deadline: Deadline): Promise<Answer> {
     const status = res.statusCode;
     const ok = status >= 200 && status < 300;
-    let text: string | undefined;
+    let bytes: Buffer | undefined;
     try {
-      text = await readBody(
+      bytes = await readBody(
         res.body,
         ok ? maxResponseBytes : ERROR_BODY_BYTES,
         declaredLength(res.headers['content-length']),
@@ -253,16 +253,22 @@ export function createShipStationClient(opts: ShipStationClientOptions): ShipSta
     } catch (err) {
       throw failure(err, 'body', path, deadline);
     }
-    if (text === undefined) throw new TransientError(tooLargeMessage(host, path, maxResponseBytes));
+    if (bytes === undefined) throw new TransientError(tooLargeMessage(host, path, maxResponseBytes));
     const contentType = firstHeader(res.headers['content-type']);
     const serverTime = httpDate(firstHeader(res.headers.date));
     if (!ok || !gate)
-      return { status, body: interpret(status, contentType, text, path), release: noRelease, serverTime };
+      return {
+        status,
+        body: interpret(status, contentType, bytes.toString('utf8'), path),
+        release: noRelease,
+        serverTime,
+      };
     // The body is in; waiting for a memory slot is not the server's time.
     deadline.clear();
     const release = await gate.acquire(opts.signal);
     try {
-      return { status, body: interpret(status, contentType, text, path), release, serverTime };
+      // Decoded only now: a body waiting for its slot stays bytes outside the JS heap, which the image caps.
+      return { status, body: interpret(status, contentType, bytes.toString('utf8'), path), release, serverTime };
     } catch (err) {
       release();
       throw err;
@@ -414,7 +420,7 @@ function declaredLength(value: string | string[] | undefined): number | undefine
 }
 
 /**
- * The body as text, or undefined when a success body passes `limit` (abandoned at once: an endless body must not
+ * The body's bytes, or undefined when a success body passes `limit` (abandoned at once: an endless body must not
  * fill memory). An error body is only cut at `limit`: its first sentence is all that is used.
  */
 async function readBody(
@@ -422,7 +428,7 @@ async function readBody(
   limit: number,
   declared: number | undefined,
   truncate = false,
-): Promise<string | undefined> {
+): Promise<Buffer | undefined> {
   if (declared !== undefined && declared > limit && !truncate) {
     body.destroy();
     return undefined;
@@ -440,7 +446,7 @@ async function readBody(
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
 }
 
 /**

@@ -1,6 +1,7 @@
 // A counting gate on response bodies being parsed and emitted. Many requests may wait on the network at once
 // (slow pages, a wide rate budget); only a few parsed pages (several MB each) are held in memory at a time.
-// A body waits here already read as text, so the server and the timeouts are not held up.
+// A body waits here already read, so the server and the timeouts are not held up; it waits as bytes, outside the
+// JS heap (the image caps the heap at 128 MB), and is decoded once it holds a slot.
 
 export type Release = () => void;
 

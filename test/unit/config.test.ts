@@ -234,6 +234,17 @@ describe('which API the credentials are for (issue #23)', () => {
     );
   });
 
+  it('requests in flight and slices per stream default to one window: 40 for v1, 200 for API v2', () => {
+    const inFlight = (c: { maxConcurrency: number; maxParallelSlices: number }) => [
+      c.maxConcurrency,
+      c.maxParallelSlices,
+    ];
+    expect(inFlight(parse({ api_key: V1_KEY, api_secret: V1_KEY }))).toEqual([40, 40]);
+    expect(inFlight(parse({ api_key: 'k' }))).toEqual([200, 200]);
+    expect(inFlight(parse({ api_key: 'k', max_concurrency: 40, max_parallel_slices: 1 }))).toEqual([40, 1]);
+    expect(() => parse({ api_key: 'k', max_concurrency: 201 })).toThrow(/max_concurrency/);
+  });
+
   it('credentials of one kind given for the other get one sentence naming the key needed and where it is made', () => {
     expect(messageOf({ api_key: 'k', api_version: 'v1' })).toMatch(
       /^config\.api_secret is required for api_version v1: copy the API secret shown beside the v1 API key under Settings > Account > API Settings/,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { RateLimiter, RateLimiterRegistry, type Permit, type RateLimitWaitInfo } from '../../src/budget/rateLimiter.js';
 import { DEFAULT_SAFETY_MARGIN_MS, type RateHeaders } from '../../src/budget/rateWindow.js';
+import { Pacer } from '../../src/engine/read/pacer.js';
 
 const T0 = 1_700_000_000_000;
 const MARGIN = DEFAULT_SAFETY_MARGIN_MS;
@@ -237,6 +238,39 @@ describe('RateLimiter against a simulated 40-per-minute window (fake time)', () 
     // Each window our share is what the other app leaves; the odd 429 at a window's end is tolerated.
     expect(windows).toBeLessThanOrEqual(Math.ceil(n / 30));
     expect(server.state.rejected).toBeLessThanOrEqual(2 * windows);
+  });
+});
+
+describe('the last window without rate-limit headers (API v2, fake time)', () => {
+  /** v2's answer: no X-Rate-Limit-* headers; the server's fixed window still counts every request. */
+  function headerlessJob(server: ReturnType<typeof fixedWindowServer>, sent: number[]) {
+    return async (permit: Permit): Promise<void> => {
+      sent.push(permit.sentAt);
+      const res = server.hit(Date.now());
+      await sleep(2500);
+      if (res.status === 429) permit.rejected({}, Date.now(), 60);
+      else permit.observed({}, Date.now());
+    };
+  }
+
+  it('queues every request the next window carries while this one is spent, and sends them all when it opens', async () => {
+    const server = fixedWindowServer(10, 60_000);
+    const limiter = newLimiter({ requestsPerMinute: 10, maxConcurrent: 20 });
+    const pacer = new Pacer(() => limiter.capacity());
+    const first: number[] = [];
+    await settle(Promise.all(Array.from({ length: 10 }, () => limiter.schedule(headerlessJob(server, first)))));
+    // A slow process: paced to it, ⌈2500 / 1000⌉ + 1 = 4 requests in flight at most.
+    pacer.processed(2000);
+    pacer.report('shipments', 30);
+    expect(pacer.spare()).toBe(4);
+    // The rest fits in the next window: all of it waits for the reset, holding no page until it is sent.
+    pacer.report('shipments', 8);
+    expect(pacer.spare()).toBe(8);
+    const last: number[] = [];
+    await settle(Promise.all(Array.from({ length: 8 }, () => limiter.schedule(headerlessJob(server, last)))));
+    expect(server.state).toEqual({ accepted: 18, rejected: 0 });
+    expect(new Set(last).size).toBe(1);
+    expect(last[0]).toBeGreaterThanOrEqual(first[0]! + 60_000);
   });
 });
 

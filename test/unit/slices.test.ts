@@ -401,7 +401,8 @@ describe('fan links', () => {
 });
 
 describe('readers in flight', () => {
-  const base: ReaderCapacity = { inFlight: 0, queued: 0, maxConcurrent: 40, latencyMs: 2500 };
+  /** Mid-read: the window has 10 requests left of 40, fewer than the work needs. */
+  const base: ReaderCapacity = { inFlight: 0, queued: 0, maxConcurrent: 40, latencyMs: 2500, available: 10, limit: 40 };
 
   test('as many as the work left, up to max_concurrency', () => {
     expect(spareReaders({ ...base, inFlight: 1 }, 23)).toBe(22);
@@ -414,6 +415,22 @@ describe('readers in flight', () => {
     expect(spareReaders({ ...base, latencyMs: 15 }, 200, 30)).toBe(MIN_IN_FLIGHT);
     expect(spareReaders({ ...base, latencyMs: 400 }, 200, 40)).toBe(11);
     expect(spareReaders({ ...base, latencyMs: 2500 }, 200, 30)).toBe(40);
+  });
+
+  test('the last window: every request it carries goes out at once, whatever this process’s pace', () => {
+    // The work left fits in what this window still allows: all of it now, not 4 at the process's pace.
+    expect(spareReaders({ ...base, latencyMs: 15, available: 40 }, 30, 30)).toBe(30);
+    // Pages in flight are already counted in the window.
+    expect(spareReaders({ ...base, latencyMs: 15, available: 20, inFlight: 10 }, 30, 30)).toBe(20);
+    expect(spareReaders({ ...base, latencyMs: 15, available: 19, inFlight: 10 }, 30, 30)).toBe(0);
+    // The window is spent: what the next one carries waits in the queue for its opening.
+    const spent = { ...base, available: 0, limit: 200, maxConcurrent: 200 };
+    expect(spareReaders(spent, 120, 200)).toBe(120);
+    // More than the next window carries: paced to this process again, ⌈2500 / 200⌉ + 1 = 14.
+    expect(spareReaders(spent, 320, 200)).toBe(14);
+    // Still bounded by max_concurrency, and one request until the latency is known.
+    expect(spareReaders({ ...spent, maxConcurrent: 40 }, 120, 200)).toBe(40);
+    expect(spareReaders({ ...spent, latencyMs: undefined }, 120)).toBe(1);
   });
 
   test('one request until a response tells the latency', () => {

@@ -5,14 +5,17 @@
 // page of records. Requests beyond the budget wait in the limiter's queue and go out the moment the window
 // resets, all together. So the only limits are the work left, max_concurrency, and this process: when the
 // network answers faster than a page can be parsed and written, more requests in flight only hold more
-// pages in memory.
+// pages in memory — except in the last window, whose requests should all go out when it opens.
 import type { Capacity } from '../../budget/capacity.js';
 
 /** Enough to keep the server and this process busy at once even when pages come back at once. */
 export const MIN_IN_FLIGHT = 4;
 
 /** What deciding on readers needs of the budget. */
-export type ReaderCapacity = Pick<Capacity, 'inFlight' | 'queued' | 'maxConcurrent' | 'latencyMs'>;
+export type ReaderCapacity = Pick<
+  Capacity,
+  'inFlight' | 'queued' | 'maxConcurrent' | 'latencyMs' | 'available' | 'limit'
+>;
 
 /**
  * How many more readers would pay off now. `pagesLeft`: estimated requests still needed by every stream
@@ -24,7 +27,18 @@ export function spareReaders(c: ReaderCapacity, pagesLeft: number, processMs?: n
   let want = Math.min(pagesLeft, c.maxConcurrent);
   // Until a response tells the latency, one request at a time; then as many as keep this process busy.
   if (c.latencyMs === undefined) want = Math.min(want, 1);
-  else if (processMs !== undefined && processMs > 0)
+  else if (processMs !== undefined && processMs > 0 && !lastWindow(c, pagesLeft))
     want = Math.min(want, Math.max(MIN_IN_FLIGHT, Math.ceil(c.latencyMs / processMs) + 1));
   return Math.max(0, want - busy);
+}
+
+/**
+ * Whether every request still to be sent fits in the budget the limiter lets out next: what is left of this
+ * window, or, once it is spent (or a 429 holds the key), the whole next one. Then the server's last answer comes
+ * one page's time after the last send: paced to this process, those sends would end the read later by the pages
+ * this process works through meanwhile. Queued requests hold no page; the limiter still decides when each goes.
+ */
+function lastWindow(c: ReaderCapacity, pagesLeft: number): boolean {
+  const toSend = pagesLeft - c.inFlight;
+  return toSend <= (c.available > 0 ? c.available : c.limit);
 }
