@@ -3,7 +3,7 @@
 // figure compares the timeline with what the budget allows, and the connector with slices against the same
 // connector reading one page at a time (max_parallel_slices: 1), in the same run.
 import { configure, discover, readArgs, readChild } from './connector.mjs';
-import { budgetUse, idealRequests } from './measure.mjs';
+import { budgetUse, idealRequests, mb } from './measure.mjs';
 import { withSim } from './scenarios.mjs';
 // The budget's minimum: (⌈n / limit⌉ − 1) × window + one full page's response time, the demo's formula too.
 import { budgetMinimumMs } from '../../build/budget/pace.js';
@@ -13,9 +13,12 @@ import { budgetMinimumMs } from '../../build/budget/pace.js';
  * first request → last response (request time + its delay). In flight on average: Σ response delays / span.
  * `ideal`: the fewest requests the read can take, from which the budget's minimum follows.
  */
-async function measuredBackfill({ name, counts, latency, rateLimit, config, api = 'v1', catalog, ideal }) {
+async function measuredBackfill({ name, counts, latency, rateLimit, config, api = 'v1', catalog, ideal, asCommand }) {
   return withSim({ counts, rateLimit, latency, api }, async (server) => {
-    const run = await readChild(readArgs({ config: { ...server.config, ...config }, catalog }));
+    const run = await readChild(readArgs({ config: { ...server.config, ...config }, catalog }), {
+      measureRss: asCommand,
+      asCommand,
+    });
     if (run.code !== 0) throw new Error(`${name} exited ${run.code}: ${run.stderr}`);
     const stats = await server.stats();
     if (stats.timelineDropped) throw new Error('simulator timeline overflowed');
@@ -40,6 +43,7 @@ async function measuredBackfill({ name, counts, latency, rateLimit, config, api 
       ratio: spanMs / minimumMs,
       wallMs: run.wallMs,
       averageInFlight: busyMs / spanMs,
+      peakRssMB: asCommand ? mb(Math.max(run.procHwmKb ?? 0, run.timeMaxRssKb ?? 0)) : undefined,
     };
   });
 }
@@ -62,7 +66,8 @@ export async function latencyBackfill({ name, counts, streams, latency, rateLimi
  * An API v2 backfill of shipments and labels at v2's real pace: 200 requests a minute, 500-record pages answering
  * in ~2.5 s. v2 sends no rate-limit headers, so the connector counts its own requests against a 60 s window and
  * waits out every 429's Retry-After: the figure shows whether that still uses the budget fully. The window is
- * not scaled down as v1's figures are: without headers the connector cannot learn a shorter one.
+ * not scaled down as v1's figures are: without headers the connector cannot learn a shorter one. Run as the
+ * image runs it (the bundle as a command, its 128 MB heap), with its peak RSS: pages waiting to be parsed are memory.
  */
 export async function v2Backfill(config = {}) {
   const pageSize = 500;
@@ -78,6 +83,7 @@ export async function v2Backfill(config = {}) {
     // A key alone is an API v2 config: discover offers v2's streams and cursors.
     catalog: configure(await discover({ api_key: 'bench-v2-key' }), ['shipments', 'labels']),
     ideal: Math.ceil(counts.orders / pageSize) + Math.ceil(counts.shipments / pageSize),
+    asCommand: true,
   });
   return { ...run, counts: { shipments: counts.orders, labels: counts.shipments } };
 }
