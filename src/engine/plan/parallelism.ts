@@ -5,7 +5,7 @@
 // page of records. Requests beyond the budget wait in the limiter's queue and go out the moment the window
 // resets, all together. So the only limits are the work left, max_concurrency, and this process: when the
 // network answers faster than a page can be parsed and written, more requests in flight only hold more
-// pages in memory — except in the last window, whose requests should all go out when it opens.
+// pages in memory — except for the last window's requests, queued for its opening all together.
 import type { Capacity } from '../../budget/capacity.js';
 
 /** Enough to keep the server and this process busy at once even when pages come back at once. */
@@ -33,12 +33,12 @@ export function spareReaders(c: ReaderCapacity, pagesLeft: number, processMs?: n
 }
 
 /**
- * Whether every request still to be sent fits in the budget the limiter lets out next: what is left of this
- * window, or, once it is spent (or a 429 holds the key), the whole next one. Then the server's last answer comes
- * one page's time after the last send: paced to this process, those sends would end the read later by the pages
- * this process works through meanwhile. Queued requests hold no page; the limiter still decides when each goes.
+ * Whether the window is spent (or a 429 holds the key) and every request still to be sent fits in the next one.
+ * Those requests wait for its opening whatever the pace, holding no page while they wait; queued now, they all go
+ * out when it opens, and the server's last answer comes one page's time later instead of after this process has
+ * worked through the pages before it. While a window still has budget the pace holds: with a budget that never
+ * binds (a high API tier), that pace is what bounds the pages held in memory.
  */
 function lastWindow(c: ReaderCapacity, pagesLeft: number): boolean {
-  const toSend = pagesLeft - c.inFlight;
-  return toSend <= (c.available > 0 ? c.available : c.limit);
+  return c.available === 0 && pagesLeft - c.inFlight <= c.limit;
 }
