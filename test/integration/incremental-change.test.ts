@@ -111,7 +111,7 @@ function underChange(h: DialectHarness, variant: (typeof VARIANTS)[number]): voi
 function voidsOfOld(h: DialectHarness, variant: (typeof VARIANTS)[number]): void {
   const name = h.labels;
   const catalog = h.catalog([{ name, mode: 'incremental' }]);
-  test(`${name} voided long after their creation reach the destination once each, under kill -9 and short pages`, async () => {
+  test(`${name} voided long after their creation reach the destination, under kill -9 and short pages`, async () => {
     for (const seed of variant.seeds) {
       const clock = dayBehind();
       const s = await h.simulator({
