@@ -49,6 +49,8 @@ export interface GroupProgress {
   /** Ids of the group's second seen since the count last started again, and how many when this pass began. */
   seen: RecordId[];
   seenAtPass?: number;
+  /** Rows the pass before served on all its pages, when fewer than its total: the same count again is no cut. */
+  servedAtPass?: number;
   /** Rows of the group's second on each page of this pass, and the distinct ids among them. */
   inSecond: number[];
   passSeen: RecordId[];
@@ -382,6 +384,7 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
       passSeen: [],
       seen: [],
       seenAtPass: undefined,
+      servedAtPass: undefined,
       shrank: false,
       total: undefined,
       head: undefined,
@@ -416,11 +419,16 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
   if (!complete) {
     // A pass that served no row of the second twice and found no id the passes before had not: the answers
     // hold still and contradict the total, and reading again would only repeat them. Not when a page came back
-    // short of its size with rows on a page after it: it was cut, and the rows after the cut were on no page.
+    // short of its size with rows on a page after it, nor when the pass served fewer rows than its total by
+    // another count than the pass before: it was cut, and the rows after the cut were on no page (cut off the
+    // last page, rows of the next second are missing from `after`, which leaves the total too many for this one).
     const repeatedInPass = sum(counts.inSecond) > passSeen.length;
     const onPage = (k: number) => (counts.before[k] ?? 0) + (counts.after[k] ?? 0) + (counts.inSecond[k] ?? 0);
     const pages = Array.from({ length: page }, (_, k) => onPage(k));
-    const cutInPass = pages.some((n, k) => n < pageSize && pages.slice(k + 1).some((later) => later > 0));
+    const served = pages.reduce((n, k) => n + k, 0);
+    const cutInPass =
+      pages.some((n, k) => n < pageSize && pages.slice(k + 1).some((later) => later > 0)) ||
+      (served < total && served !== group.servedAtPass);
     const stuck = !repeatedInPass && !cutInPass && group.seenAtPass !== undefined && seen.length === group.seenAtPass;
     if (stuck || group.passes + 1 > MAX_GROUP_PASSES) {
       throw groupCountFault(g, ofSecond, seen.length, group.passes + 1, stuck);
@@ -435,6 +443,7 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
       passSeen: [],
       seen: kept,
       seenAtPass: kept.length,
+      servedAtPass: served < total ? served : undefined,
       total,
       head: undefined,
       passes: group.passes + 1,
