@@ -11,6 +11,7 @@ import { floorSecond } from '../../time/wallClock.js';
 import type { KeysetPosition } from './keyset.js';
 import { mergePlans, type ResumePlan } from './slices.js';
 import { resumePoint } from './streamState.js';
+import { voidStart, type VoidStart } from './voidPass.js';
 
 /**
  * One reader: an API stream read once, for itself if selected and for its selected child streams. Parent and
@@ -20,8 +21,11 @@ export interface StreamJob {
   def: StreamDefinition;
   parent?: SelectedStream;
   children: { def: ChildStreamDefinition; selected: SelectedStream }[];
-  /** For an incremental job: the cursor it reads by, where it resumes, its trailing re-scan in days. */
-  incremental?: { cursor: CursorDefinition; resume: ResumePlan; lookbackDays: number };
+  /**
+   * For an incremental job: the cursor it reads by, where it resumes, its trailing re-scan in days, and for a
+   * stream whose records are voided later, where its void pass starts (plan/voidPass.ts).
+   */
+  incremental?: { cursor: CursorDefinition; resume: ResumePlan; lookbackDays: number; voids?: VoidStart };
 }
 
 export interface SyncPlan {
@@ -61,11 +65,12 @@ export function planSync({ offered, streams, state, startDate, lookbackDays, zon
     const plainKeys = new Map(
       job.children.map(({ def: child }) => [child.name, childCursorFor(child, def, cursor.field)]),
     );
-    const plans = names.map((name) => {
+    const points = names.map((name) => {
       const point = resumePoint(state.get(name), name, cursor.field, zone, startWall, plainKeys.get(name), api);
       if (point.note) notes.push({ level: 'warn', message: point.note });
-      return point.plan;
+      return point;
     });
+    const plans = points.map((p) => p.plan);
     const resume = mergePlans(plans);
     if (plans.some((p) => JSON.stringify(p) !== JSON.stringify(resume))) {
       notes.push({
@@ -74,8 +79,27 @@ export function planSync({ offered, streams, state, startDate, lookbackDays, zon
       });
     }
     job.incremental = { cursor, resume, lookbackDays: lookbackDays(def) };
+    if (def.voids) {
+      job.incremental.voids = voidStart(
+        points.map((p) => p.voidsThrough),
+        readsFromStart(resume, fresh),
+      );
+    }
   }
   return { jobs, fresh, notes };
+}
+
+/** Whether a resume plan reads the stream from its start, nothing of it read yet (no state, or a cursor switched). */
+function readsFromStart(plan: ResumePlan, fresh: KeysetPosition): boolean {
+  const { frontier } = plan;
+  return (
+    plan.pending.length === 0 &&
+    frontier.lastValue === undefined &&
+    frontier.idsAtLast.length === 0 &&
+    !frontier.group &&
+    !frontier.skip &&
+    frontier.from === fresh.from
+  );
 }
 
 /** Groups the selected streams by the API stream they are read from, in catalog order. */

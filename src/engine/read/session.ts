@@ -185,10 +185,18 @@ class Session {
       const pageSize = Math.min(config.pageSize, def.maxPageSize ?? config.pageSize);
       const common = { pageSize, maxSlices: config.maxParallelSlices, dialect: this.input.dialect };
       if (job.incremental) {
+        const { voids, ...incremental } = job.incremental;
         await readIncremental(
           def,
           group,
-          { ...common, ...job.incremental, window: this.window, fresh, checkpoints: true },
+          {
+            ...common,
+            ...incremental,
+            window: this.window,
+            fresh,
+            checkpoints: true,
+            ...(voids ? { voids: { start: voids, settleMs: config.settleMs } } : {}),
+          },
           this.pacer,
         );
       } else await readFullRefresh(def, group, common, this.pacer);
