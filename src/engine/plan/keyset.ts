@@ -506,5 +506,3 @@ function nextPass(pos: KeysetPosition, group: GroupProgress, ofSecond: number, s
   };
   return { ...pos, group: { ...group, ...again } };
 }
-
-/** A wall second as ShipStation shows it (v1: Pacific wall time; API v2: UTC). */
