@@ -7,13 +7,13 @@ export const DEFAULT_FULL_PASS_HOURS = 24;
 
 /**
  * A full pass is due when the config asks for one every sync (0 hours), when none is known to have completed
- * (`lastPass` absent or not an instant), when `hours` have passed since the last one began (UTC ms), or when it
- * lies in the future (a clock was wrong when it was stored: a pass now puts it right).
+ * (`lastPass` absent or not an instant), or when `hours` have passed since the last one began (UTC ms). One stored
+ * in the future waits for the clock, as every stored position does (a far-future state reads nothing).
  */
 export function fullPassDue(lastPass: string | undefined, hours: number, nowUtc: number): boolean {
   if (hours <= 0 || lastPass === undefined) return true;
   const at = Date.parse(lastPass);
-  return Number.isNaN(at) || at > nowUtc || nowUtc - at >= hours * 3_600_000;
+  return Number.isNaN(at) || nowUtc - at >= hours * 3_600_000;
 }
 
 /** The state field holding when the last complete full pass began (UTC, ISO 8601). */

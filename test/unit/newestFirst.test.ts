@@ -263,11 +263,11 @@ describe('state and decision', () => {
     expect(planNewestFirst({ windowEnd: now }, 24, 60_000, now)).toEqual({ kind: 'full', why: 'due' });
   });
 
-  test('fullPassDue: a pass in the future or unreadable is due; spec.json has its default', () => {
+  test('fullPassDue: an unreadable pass is due, one in the future waits; spec.json has its default', () => {
     const now = Date.UTC(2025, 5, 2);
     expect(fullPassDue('2025-06-01T23:00:00.000Z', 24, now)).toBe(false);
     expect(fullPassDue('2025-06-01T00:00:00.000Z', 24, now)).toBe(true);
-    expect(fullPassDue('2025-06-03T00:00:00.000Z', 24, now)).toBe(true);
+    expect(fullPassDue('2099-06-03T00:00:00.000Z', 24, now)).toBe(false);
     expect(fullPassDue('soon', 24, now)).toBe(true);
     const spec = JSON.parse(readFileSync(new URL('../../spec.json', import.meta.url), 'utf8')) as {
       properties: Record<string, { default?: unknown }>;
