@@ -161,9 +161,7 @@ describe.each(NEWEST_FIRST_WAYS)('products and customers, newest first, under ch
       expect(s.stats().byPath['/customers']).toBeLessThanOrEqual(way.kill ? 14 : 8);
       expect(s.stats().byPath['/products']).toBeLessThanOrEqual(way.kill ? 14 : 8);
       clock.advance(120_000);
-      const c = await runCli(
-        readArgs(s, catalog, { config, state: lastStates([...a.messages, ...b.messages]) }),
-      );
+      const c = await runCli(readArgs(s, catalog, { config, state: lastStates([...a.messages, ...b.messages]) }));
       expect(c.code).toBe(0);
       for (const name of streams) {
         expect(statusesOf(c.messages, name).at(-1)).toBe('COMPLETE');

@@ -4,6 +4,7 @@
 // server that ignores the sort gets a full read with one WARN. Every sync is compared with the simulator's truth.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { ofType, runCli, type Message } from '../helpers/cli.js';
+import { dayBehind } from '../helpers/fakeClock.js';
 import {
   configuredCatalog,
   expectComplete,
@@ -77,6 +78,34 @@ describe('products and customers read newest first', () => {
       // 150–170 changed at 100 a page: two or three pages, not the whole stream.
       expect(second.requests(name)).toBeLessThanOrEqual(3);
       expectComplete(sim, [...recordsOf(first.run.messages, name), ...read], name);
+    }
+  });
+
+  test('changes stamped as far back as the settle margin below the last window end are all read, page after page', async () => {
+    // Stamps behind the clock (replication lag) down to the floor, densely: the read must go on until a page
+    // reaches below the floor itself, not stop where the next page looks likely to cross it. A mutant that stops
+    // one page early (applyHeadPage's `lowest < walk.floor` made `lowest - (values[0] - lowest) < walk.floor`)
+    // loses the oldest batches here.
+    const clock = dayBehind();
+    sim = await simulator({ seed: 46, counts: { products: 600, customers: 900 }, clock: clock.now });
+    // The simulator's config carries no margin (its clock is exact unless a lie says otherwise): give it 60 s.
+    const config = { page_size: 50, full_pass_hours: 72, settle_seconds: 60 };
+    const first = await sync(sim, undefined, config);
+    const end = clock.now(); // the first window ended 60 s before this; the next reads from 120 s before it
+    const changed: Record<string, number[]> = { products: [], customers: [] };
+    for (let k = 0; k < 10; k++) {
+      clock.set(end - 119_000 + k * 12_000);
+      changed.customers!.push(...sim.mutate.modifyCustomers({ count: 20 }).ids);
+      changed.products!.push(...sim.mutate.modifyProducts({ count: 20 }).ids);
+    }
+    clock.set(end + 120_000);
+    const second = await sync(sim, lastStates(first.run.messages), config);
+    for (const name of STREAMS) {
+      const ids = new Set(
+        recordsOf(second.run.messages, name).map((r) => r[name === 'products' ? 'productId' : 'customerId']),
+      );
+      expect({ name, missed: changed[name]!.filter((id) => !ids.has(id)) }).toEqual({ name, missed: [] });
+      expect(second.requests(name)).toBeLessThanOrEqual(6);
     }
   });
 
