@@ -37,10 +37,8 @@ export const STREAMS: readonly StreamDefinition[] = [
     defaultCursor: 'createDate',
     fullRefreshCursor: 'createDate',
     lookbackConfigKey: 'shipmentsLookbackDays',
-    lookbackExtraCursors: [
-      { field: 'voidDate', startParam: 'voidDateStart', endParam: 'voidDateEnd', sortBy: 'CreateDate' },
-    ],
-    description: 'Shipping labels with their items; incremental on createDate, optional re-scan for later voids.',
+    voids: { field: 'voidDate', range: { startParam: 'voidDateStart', endParam: 'voidDateEnd' } },
+    description: 'Shipping labels with their items; incremental on createDate, later voids read by voidDate.',
   },
   {
     name: 'fulfillments',

@@ -50,10 +50,24 @@ export interface StreamDefinition {
   defaultCursor?: string;
   /** Config key of an opt-in trailing re-scan window in days (records with no modification date). */
   lookbackConfigKey?: 'shipmentsLookbackDays' | 'fulfillmentsLookbackDays';
-  /** Extra passes over other date filters inside the re-scan window (e.g. shipments voided later). */
-  lookbackExtraCursors?: CursorDefinition[];
+  /** Records voided after they were created (shipments, labels): read by their void date after the main pass. */
+  voids?: VoidDefinition;
   /** One line for the README's streams table and the catalog description. */
   description: string;
+}
+
+/**
+ * How an incremental sync reads the records voided since its last window: by keyset on the stream's own cursor,
+ * narrowed to voids by a filter on the void date (v1 `voidDateStart/End`) or, where there is none, by fixed
+ * parameters (v2 `label_status=voided`), keeping the records whose void date is in the window.
+ */
+export interface VoidDefinition {
+  /** Record field holding the void date (null until voided). */
+  field: string;
+  /** The void date's filter parameters, inclusive, in the dialect's filter form. */
+  range?: { startParam: string; endParam: string };
+  /** Fixed parameters selecting voided records, for an API with no filter on the void date. */
+  params?: Record<string, string>;
 }
 
 /** The cursor fields an incremental sync of the stream may choose (none: full refresh only). */

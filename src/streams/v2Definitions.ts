@@ -38,10 +38,11 @@ export const V2_STREAMS: readonly StreamDefinition[] = [
     cursors: { created_at: createdAt },
     defaultCursor: 'created_at',
     fullRefreshCursor: 'created_at',
-    // A void sets voided_at, which no filter reaches, and modified_at is a sort without a filter and a date no
-    // label prints: the re-scan window re-reads labels created in its last days (v1 shipments' setting).
     lookbackConfigKey: 'shipmentsLookbackDays',
-    description: 'Shipping labels bought (v1 shipments); incremental on created_at, optional re-scan for later voids.',
+    // A void sets voided_at, which no filter reaches, and modified_at is a sort without a filter and a date no
+    // label prints: every voided label is listed (label_status=voided) and those voided since the last window kept.
+    voids: { field: 'voided_at', params: { label_status: 'voided' } },
+    description: 'Shipping labels bought (v1 shipments); incremental on created_at, later voids read each sync.',
   },
   {
     name: 'fulfillments',

@@ -70,12 +70,6 @@ export interface StreamTally {
   /** Emissions beyond one per id. */
   duplicates: number;
   lost: number;
-  /**
-   * v2 labels voided after they were read, created before the lookback window: stale only in the void's fields.
-   * API v2 neither filters labels on voided_at nor prints a change date, so no v2 sync can find these (README,
-   * API v2); counted apart from `lost` and printed, never silently dropped.
-   */
-  unseenVoids?: unknown[];
 }
 
 const PK: Record<string, string> = Object.fromEntries(STREAMS.map((s) => [s.name, s.primaryKey[0]!]));
@@ -119,32 +113,6 @@ export function tally(
     duplicates: emissions.length - latest.size,
     lost: missing.length + stale.length,
   };
-}
-
-/** What a void changes in a v2 label (src/simulator/v2/labelsView.ts). */
-const VOID_FIELDS = ['status', 'voided', 'voided_at', 'tracking_status'];
-
-/**
- * Moves out of `stale` the v2 labels whose latest emission differs from the truth only by a void made after the
- * label was read and that were created before `lookbackFromMs` (the last sync's re-scan window): invisible to API
- * v2 (labels cannot be filtered on voided_at). A label created inside the window, or differing in anything else,
- * stays a loss.
- */
-export function splitUnseenVoids(t: StreamTally, truth: Map<unknown, Data>, emissions: Data[], lookbackFromMs: number) {
-  const latest = new Map(emissions.map((r) => [r.label_id, r]));
-  const unseen = t.stale.filter((id) => {
-    const want = truth.get(id)!;
-    const got = latest.get(id)!;
-    const voidOnly = { ...got, ...Object.fromEntries(VOID_FIELDS.map((f) => [f, want[f]])) };
-    return (
-      want.voided === true &&
-      got.voided === false &&
-      canonical(voidOnly) === canonical(want) &&
-      Date.parse(String(want.created_at)) < lookbackFromMs
-    );
-  });
-  const stale = t.stale.filter((id) => !unseen.includes(id));
-  return { ...t, stale, unseenVoids: unseen, lost: t.missing.length + stale.length };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -227,7 +195,7 @@ function lieRows(): Row[] {
       seeds: 3,
       sim,
       ...changes,
-      config: { shipments_lookback_days: 1, ...config },
+      config,
     })),
   );
 }
@@ -300,20 +268,19 @@ export const ROWS: Row[] = [
     sim: { faults: { rates: { slowBody: 0.04 }, slowBodyChunks: 4, slowBodyDelayMs: 2000 } },
     targeted: [{ kind: 'slowBody', path: '/orders' }],
   },
-  { name: 'mutations during the sync', small: true, seeds: 5, mutations: true, config: { shipments_lookback_days: 1 } },
+  { name: 'mutations during the sync', small: true, seeds: 5, mutations: true },
   {
     name: 'mutations, read strictly in order',
     small: true,
     seeds: 3,
     mutations: true,
-    config: { shipments_lookback_days: 1, max_parallel_slices: 1 },
+    config: { max_parallel_slices: 1 },
   },
   {
     name: 'mutations, exclusive whole-second filters',
     small: true,
     seeds: 3,
     mutations: true,
-    config: { shipments_lookback_days: 1 },
     sim: { filterBounds: 'exclusiveSeconds' },
   },
   {
@@ -366,7 +333,6 @@ export const ROWS: Row[] = [
     ],
     storms: { gapMs: 2500, count: 4 },
     mutations: true,
-    config: { shipments_lookback_days: 1 },
   },
   // Appended after the rows above, so their seeds (derived from a row's index) stay what they were.
   ...lieRows(),
@@ -379,7 +345,6 @@ export const ROWS: Row[] = [
     sim: { stampLagMs: 1000, stampJitterMs: 2000, dateOffsetMs: -120_000, unstableTies: true, totalCap: 300 },
     mutations: true,
     deletions: true,
-    config: { shipments_lookback_days: 1 },
   },
 ];
 
@@ -461,8 +426,6 @@ export interface RunResult {
   extra: number;
   /** Duplicate emissions in the compared output (incremental union + last full refresh). */
   duplicates: number;
-  /** v2 label voids no v2 sync can see (StreamTally.unseenVoids). */
-  unseenVoids: number;
   /** Records in the truth (all streams). */
   records: number;
   requests: number;
@@ -691,11 +654,7 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
       ? runs.flatMap((r) => recordsOf(r.messages, stream))
       : recordsOf(last.messages, stream);
     const truth = h.truth(sim, stream);
-    let t = tally(stream, truth, emissions, (record) => h.keyOf(record, stream));
-    if (h.api === 'v2' && stream === 'labels') {
-      const lookbackMs = Number((config as Record<string, unknown>).shipments_lookback_days ?? 0) * DAY_MS;
-      t = splitUnseenVoids(t, truth, emissions, sim.options.clock() - lookbackMs);
-    }
+    const t = tally(stream, truth, emissions, (record) => h.keyOf(record, stream));
     return { ...t, extra: t.extra.filter((id) => !deleted.get(stream)?.has(id)) };
   });
   const stats = sim.stats();
@@ -714,7 +673,6 @@ export async function runRow(row: Row, seed: number, scale: Scale): Promise<RunR
     stale: sum((t) => t.stale.length),
     extra: sum((t) => t.extra.length),
     duplicates: sum((t) => t.duplicates),
-    unseenVoids: sum((t) => t.unseenVoids?.length ?? 0),
     records: sum((t) => t.expected),
     requests: stats.requests,
     faults: Object.values(stats.faults).reduce((n, v) => n + v, 0),
@@ -772,7 +730,6 @@ export function formatMatrix(results: RunResult[], scale: Scale): string {
     'seeds',
     'exit',
     'lost',
-    'voids unseen',
     'dup',
     'records',
     'requests',
@@ -787,7 +744,6 @@ export function formatMatrix(results: RunResult[], scale: Scale): string {
     String(rs.length),
     [...new Set(rs.map((r) => (r.kills ? `${r.kills}k>${r.finalExit}` : r.exits.join('>'))))].join(','),
     String(rs.reduce((n, r) => n + r.lost, 0)),
-    String(rs.reduce((n, r) => n + r.unseenVoids, 0)),
     range(rs.map((r) => r.duplicates)),
     range(rs.map((r) => r.records)),
     range(rs.map((r) => r.requests)),
@@ -809,7 +765,7 @@ export function formatMatrix(results: RunResult[], scale: Scale): string {
   return [
     '',
     `fault matrix (${scale}): ${counts}; page_size ${settings.pageSize}; v1: incremental orders/shipments/fulfillments + full-refresh products/customers/stores/warehouses; v2 (rows "v2: …", the same data): incremental shipments/labels/fulfillments + full-refresh products/users/warehouses`,
-    'exit = exit codes of the runs in order (Nk>E = N runs SIGKILLed, then the exit of the resumed run); lost = missing or stale records over all seeds; voids unseen = v2 labels voided after they were read and created before shipments_lookback_days (v2 cannot filter on voided_at: not counted as lost); dup = duplicate emissions per seed',
+    'exit = exit codes of the runs in order (Nk>E = N runs SIGKILLed, then the exit of the resumed run); lost = missing or stale records over all seeds; voids of shipments and labels of any age count as lost when missed (no re-scan window is set: the void pass reads them); dup = duplicate emissions per seed',
     fmt(header),
     fmt(widths.map((w) => '-'.repeat(w))),
     ...lines.map(fmt),

@@ -279,9 +279,9 @@ describe('incremental', () => {
     expectChildComplete(sim, recordsOf(added.messages, 'order_items'), 'order_items');
   });
 
-  test('shipments re-scan passes feed shipment_items too, without any request beyond the parent', async () => {
+  test('shipments re-scan and void passes feed shipment_items too, without any request beyond the parent', async () => {
     sim = await simulator({ seed: 45, counts: { orders: 300, shipments: 400, fulfillments: 10 } });
-    const first = await runCli(readArgs(sim, incremental(['shipments'])));
+    const first = await runCli(readArgs(sim, incremental(['shipments', 'shipment_items'])));
     sim.resetStats();
     const alone = await runCli(
       readArgs(sim, incremental(['shipments']), {

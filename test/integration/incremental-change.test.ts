@@ -1,16 +1,17 @@
-// Incremental sync under change, three ways (and products and customers, read newest first, at the end): pages fetched at once (the default), strictly in order
+// Incremental sync under change, three ways: pages fetched at once (the default), strictly in order
 // (max_parallel_slices 1), and against a server reading its date filters exclusively on whole seconds. Each way,
 // orders modified while a sync runs and a bulk edit of 1,200 orders at one second are all read, this sync or the
-// next; and the same for API v2's shipments (the same orders seen through v2, dialectHarness.ts). A file of its
-// own so jest runs it beside incremental.test.ts.
+// next; and the same for API v2's shipments (the same orders seen through v2, dialectHarness.ts). Shipments (v2:
+// labels) voided long after they were created, before, during and between syncs, reach the destination by the
+// void pass, with a sync killed and resumed, voids sharing one second and short pages. A file of its own so jest
+// runs it beside incremental.test.ts. Last, products and customers read newest first, under change.
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { runCli } from '../helpers/cli.js';
+import { killAfterStates, runCli, type CliResult } from '../helpers/cli.js';
+import { DAY_MS, dayBehind } from '../helpers/fakeClock.js';
 import { expectEveryRecord, lastStates, readArgs, recordsOf } from '../helpers/sim.js';
 import { HARNESSES, type AnySimulator, type DialectHarness } from '../helpers/dialectHarness.js';
 import { moreSeeds } from '../helpers/changeScenario.js';
-import { killAfterStates } from '../helpers/cli.js';
 import { configuredCatalog, expectedTruth, simulator, statusesOf } from '../helpers/sim.js';
-import { dayBehind } from '../helpers/fakeClock.js';
 import { tally } from '../faults/matrix.js';
 import type { PagingOptions, SimulatorOptions } from '../../src/simulator/index.js';
 
@@ -53,6 +54,8 @@ const V2_VARIANTS = (process.env.FAULT_MATRIX === 'full' ? VARIANTS : VARIANTS.s
 }));
 
 describe.each(VARIANTS)('incremental sync under change: $name', (variant) => underChange(HARNESSES.v1, variant));
+describe.each(VARIANTS)('voids of old shipments: $name', (variant) => voidsOfOld(HARNESSES.v1, variant));
+describe.each(V2_VARIANTS)('API v2 labels, voids of old labels: $name', (variant) => voidsOfOld(HARNESSES.v2, variant));
 describe.each(V2_VARIANTS)('API v2 shipments, incremental sync under change: $name', (variant) =>
   underChange(HARNESSES.v2, variant),
 );
@@ -174,3 +177,71 @@ describe.each(NEWEST_FIRST_WAYS)('products and customers, newest first, under ch
     }
   }, 120_000);
 });
+
+/**
+ * Shipments (v2 labels) created years before the syncs are voided before, during and between three syncs, the
+ * second one killed (SIGKILL) during its void pass and resumed; no lookback is set, so only the void pass can see
+ * them. A dozen voids share one second, pages hold 5 rows and a third of them come back short. The latest emission
+ * of every label equals the truth, and a sync after no change costs 2 requests: the main read and the void pass (v2: one per 500 voided labels).
+ */
+function voidsOfOld(h: DialectHarness, variant: (typeof VARIANTS)[number]): void {
+  const name = h.labels;
+  const catalog = h.catalog([{ name, mode: 'incremental' }]);
+  test(`${name} voided long after their creation reach the destination, under kill -9 and short pages`, async () => {
+    for (const seed of variant.seeds) {
+      const clock = dayBehind();
+      const s = await h.simulator({
+        seed,
+        counts: { orders: 300, shipments: 150, fulfillments: 5 },
+        clock: clock.now,
+        shortPageRate: 0.3,
+        ...variant.sim,
+      });
+      try {
+        const config = { page_size: 5, ...variant.config };
+        const run = (state: unknown, onStdout?: Parameters<typeof killAfterStates>[0]) =>
+          runCli(readArgs(s, catalog, { config, ...(state ? { state } : {}) }), {
+            ...(onStdout ? { onStdout: killAfterStates(onStdout) } : {}),
+          });
+        s.mutate.voidShipments({ count: 3 });
+        s.schedule({ atRequest: 4 }, { op: 'voidShipments', count: 4 });
+        const first = await run(undefined);
+        expect(first.code).toBe(0);
+        clock.advance(5000);
+        // Equal seconds: the clock stands still, so these voids share one stamp.
+        s.mutate.voidShipments({ count: 12 });
+        clock.advance(5000);
+        s.schedule({ atRequest: 3 }, { op: 'voidShipments', count: 2 });
+        const killed = await run(lastStates(first.messages), 2);
+        expect(killed.signal).toBe('SIGKILL');
+        const resumed = await run(lastStates(killed.messages));
+        expect(resumed.code).toBe(0);
+        clock.advance(5000);
+        s.mutate.voidShipments({ count: 5 });
+        clock.advance(5000);
+        const third = await run(lastStates(resumed.messages));
+        expect(third.code).toBe(0);
+        const syncs: CliResult[] = [first, killed, resumed, third];
+        const emitted = syncs.flatMap((r) => recordsOf(r.messages, name));
+        const truth = h.truth(s, name);
+        expectEveryRecord(name, truth, new Map(emitted.map((r) => [h.keyOf(r, name), r])));
+        // The voids are of old records: created over a week before the first sync, out of any lookback's reach.
+        const created = h.api === 'v1' ? 'createDate' : 'created_at';
+        const voided = s.mutationLog().flatMap((m) => h.changedIds(m));
+        const old = voided.filter((id) => Date.parse(String(truth.get(id)![created])) < clock.now() - 7 * DAY_MS);
+        expect(old.length).toBeGreaterThan(voided.length / 2);
+        // A sync after no change, at full pages: one request for the main read, one for the void pass (v2 lists
+        // every voided label there, all on one page here).
+        clock.advance(5000);
+        s.setPaging({ shortPageRate: 0 });
+        s.resetStats();
+        const quiet = await runCli(readArgs(s, catalog, { config: variant.config, state: lastStates(third.messages) }));
+        expect(quiet.code).toBe(0);
+        expect(recordsOf(quiet.messages, name)).toEqual([]);
+        expect(s.stats().byPath[h.path(name)]).toBe(2);
+      } finally {
+        await s.close();
+      }
+    }
+  });
+}

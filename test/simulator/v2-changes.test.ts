@@ -1,6 +1,6 @@
-// v2 over time: v1 mutations showing in v2 (modified_at bumped, voids with voided_at, creations, deletions), the
-// rate limit (200 a minute by default, 429 with Retry-After and a v2 body, no X-Rate-Limit-* headers), injected
-// faults with v2 bodies or none, determinism for a seed, and the CLI's --api v2.
+// v2 over time: v1 mutations showing in v2 (modified_at bumped, voids with voided_at and label_status, creations,
+// deletions), the rate limit (200 a minute by default, 429 with Retry-After and a v2 body, no X-Rate-Limit-*
+// headers), injected faults with v2 bodies or none, determinism for a seed, and the CLI's --api v2.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,6 +77,19 @@ describe('v1 mutations as v2 sees them', () => {
     expect(label.created_at).toBe(target.created_at);
     const latest = await v2Page(sim, '/v2/labels', { sort_by: 'modified_at', page_size: 1 });
     expect(latest.records[0]?.label_id).toBe(target.label_id);
+  });
+
+  test('label_status lists the labels in that status now (a void moves a label into voided); others are a 400', async () => {
+    const voided = v2Truth<Row>(sim, 'labels').filter((l) => l.voided);
+    expect(voided.length).toBeGreaterThan(0);
+    const listed = await v2All(sim, '/v2/labels', { label_status: 'voided', sort_by: 'created_at', sort_dir: 'asc' });
+    expect(listed.map((l) => l.label_id).sort()).toEqual(voided.map((l) => l.label_id).sort());
+    const created = listed.map((l) => Date.parse(String(l.created_at)));
+    expect(created).toEqual([...created].sort((a, b) => a - b));
+    const completed = await v2Page(sim, '/v2/labels', { label_status: 'completed', page_size: 1 });
+    expect(completed.total).toBe(v2Truth<Row>(sim, 'labels').length - voided.length);
+    expect((await v2Page(sim, '/v2/labels', { label_status: 'processing' })).total).toBe(0);
+    expect((await v2Get(sim, '/v2/labels', { label_status: 'lost' })).status).toBe(400);
   });
 
   test('createOrders and createShipments add v2 shipments and labels created now; deleteOrders removes shipments', async () => {

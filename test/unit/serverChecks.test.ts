@@ -10,6 +10,7 @@ import {
   checkCursorProgress,
   checkPageBound,
   checkPageMoved,
+  checkShortFirstPages,
   checkShortRounds,
   checkSortValues,
   endsRows,
@@ -158,6 +159,19 @@ describe('bounds on rounds and pages', () => {
   ])('%p short rounds → refused: %p', (rounds, refused) => {
     const run = () => checkShortRounds(rounds);
     if (refused) expect(run).toThrow(/cuts its pages short/);
+    else expect(run).not.toThrow();
+  });
+  test.each([
+    [MAX_SHORT_ROUNDS - 1, true, null],
+    [MAX_SHORT_ROUNDS, true, /serves pages of 3 rows, too few to repeat 2 rows .* after place 3 cannot be proven read/],
+    [
+      MAX_SHORT_ROUNDS,
+      false,
+      /8 times in a row .* page 1 with fewer records than its total \(3 the last time\): it cuts/,
+    ],
+  ])('%p short page 1s in a row (always the same count: %p) → refused: %p', (rounds, always, refusal) => {
+    const run = () => checkShortFirstPages(rounds, 3, always, 2);
+    if (refusal) expect(run).toThrow(refusal);
     else expect(run).not.toThrow();
   });
   test.each([

@@ -49,6 +49,12 @@ export interface GroupProgress {
   /** Ids of the group's second seen since the count last started again, and how many when this pass began. */
   seen: RecordId[];
   seenAtPass?: number;
+  /**
+   * After a pass that served fewer rows than its total and found nothing new: the page number, at size 1, of the
+   * row after the last it served, asked next (there: the pass was cut; not there: the total is wrong), and the
+   * rows the total leaves for the second.
+   */
+  probe?: { page: number; reported: number };
   /** Rows of the group's second on each page of this pass, and the distinct ids among them. */
   inSecond: number[];
   passSeen: RecordId[];
@@ -142,7 +148,9 @@ export const MAX_GROUP_PASSES = 12;
 export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest | null {
   if (pos.group) {
     const g = pos.group.second;
-    return { from: g - EDGE_MS, to: Math.min(g, targetEnd) + EDGE_MS, page: pos.group.nextPage };
+    const query = { from: g - EDGE_MS, to: Math.min(g, targetEnd) + EDGE_MS };
+    const probe = pos.group.probe;
+    return probe ? { ...query, page: probe.page, size: 1 } : { ...query, page: pos.group.nextPage };
   }
   if (pos.from !== undefined && pos.from > targetEnd) return null;
   if (pos.short?.probe !== undefined)
@@ -157,11 +165,12 @@ export function planRequest(pos: KeysetPosition, targetEnd: number): PageRequest
 }
 
 /**
- * Requests a group may take: every page once per pass, the pages stepped back, plus a little slack. A pass ends
- * on a short page: after its full pages, one more (empty when the total is a multiple of the size).
+ * Requests a group may take: every page once per pass and a probe after it, the pages stepped back, plus a
+ * little slack. A pass ends on a short page: after its full pages, one more (empty when the total is a multiple
+ * of the size).
  */
 export function maxGroupRequests(maxTotal: number, pageSize: number, passes: number, steppedBack = 0): number {
-  return (passes + 2) * (Math.ceil(maxTotal / pageSize) + 1) + steppedBack + 3;
+  return (passes + 2) * (Math.ceil(maxTotal / pageSize) + 2) + steppedBack + 3;
 }
 
 interface PageView {
@@ -221,6 +230,7 @@ export function applyPage(
     pageSize: size,
     targetEnd,
   };
+  if (pos.group?.probe) return applyGroupProbe(pos, pos.group, pos.group.probe, rows);
   if (pos.group) return applyGroupPage(pos, pos.group, view);
   if (pos.short?.probe !== undefined) return applyProbe(pos, pos.short, rows, targetEnd);
   if (pos.skip) {
@@ -268,11 +278,20 @@ function checkSkip(skip: Skip, { rows, more, total }: PageView, pageSize: number
   return page > 1 ? { page, size: pageSize, through: skip.through } : undefined;
 }
 
-/** A skip over the first `doneRows` rows of a query: a page starting at the last of them, reaching furthest. */
-function skipPast(doneRows: number, pageSize: number, through: number, head?: string): Skip | undefined {
+/**
+ * A skip over the first `doneRows` rows of a query: a page starting at the last of them, reaching furthest. After
+ * a skipped page (`after`: its ids and first row), never one starting where that one did: cut short, it would
+ * answer the same ids again, which proves nothing about `page`.
+ */
+function skipPast(
+  doneRows: number,
+  pageSize: number,
+  through: number,
+  after?: { head: string; start: number },
+): Skip | undefined {
   if (doneRows < pageSize) return undefined;
-  const link = nextChainLink(doneRows, pageSize, 1);
-  return link && { page: link.page, size: link.size, through, ...(head !== undefined ? { head } : {}) };
+  const link = nextChainLink(doneRows, pageSize, 1, after?.start);
+  return link && { page: link.page, size: link.size, through, ...(after ? { head: after.head } : {}) };
 }
 
 function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: number): PageOutcome {
@@ -307,7 +326,11 @@ function applyKeysetPage(pos: KeysetPosition, view: PageView, readerPageSize: nu
   checkCursorProgress(from);
   if (pos.skip && emit.length === 0) {
     // Still inside the done rows the skip passes over: a page starting at this one's last row.
-    const skip = skipPast((page - 1) * pageSize + rows.length, readerPageSize, pos.skip.through, pageFingerprint(rows));
+    const start = (page - 1) * pageSize;
+    const skip = skipPast(start + rows.length, readerPageSize, pos.skip.through, {
+      head: pageFingerprint(rows),
+      start,
+    });
     if (skip) return { emit, next: { ...next, skip }, done: false };
   }
   // The same query again would answer the same page: read the stuck second as a group, from its own page 1
@@ -417,29 +440,23 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
     // A pass that served no row of the second twice and found no id the passes before had not: the answers
     // hold still and contradict the total, and reading again would only repeat them. Not when a page came back
     // short of its size with rows on a page after it: it was cut, and the rows after the cut were on no page.
+    // Cut off the last page, the rows after the cut are missing from the counts (from `after`: the total then
+    // leaves this second too many), and the pass looks stuck: when it served fewer rows than its total, the one
+    // row after its last (a probe) tells a cut from a wrong total.
     const repeatedInPass = sum(counts.inSecond) > passSeen.length;
     const onPage = (k: number) => (counts.before[k] ?? 0) + (counts.after[k] ?? 0) + (counts.inSecond[k] ?? 0);
     const pages = Array.from({ length: page }, (_, k) => onPage(k));
     const cutInPass = pages.some((n, k) => n < pageSize && pages.slice(k + 1).some((later) => later > 0));
     const stuck = !repeatedInPass && !cutInPass && group.seenAtPass !== undefined && seen.length === group.seenAtPass;
-    if (stuck || group.passes + 1 > MAX_GROUP_PASSES) {
-      throw groupCountFault(g, ofSecond, seen.length, group.passes + 1, stuck);
-    }
-    // More ids than rows with no row gone: the second's rows changed unseen; count them afresh.
-    const kept = seen.length > ofSecond ? [] : seen;
-    const again = {
-      nextPage: 1,
-      before: [],
-      after: [],
-      inSecond: [],
-      passSeen: [],
-      seen: kept,
-      seenAtPass: kept.length,
-      total,
-      head: undefined,
-      passes: group.passes + 1,
-    };
-    return { emit, next: { ...pos, group: { ...group, ...tracked, ...again } }, done: false };
+    const served = pages.reduce((n, k) => n + k, 0);
+    const ended = { ...group, ...tracked, seen, total };
+    if (stuck && served < total)
+      return {
+        emit,
+        next: { ...pos, group: { ...ended, probe: { page: served + 1, reported: ofSecond } } },
+        done: false,
+      };
+    return { emit, next: nextPass(pos, ended, ofSecond, stuck), done: false };
   }
   const lastValue = maxValue ?? pos.lastValue;
   const next: KeysetPosition = {
@@ -453,4 +470,39 @@ function applyGroupPage(pos: KeysetPosition, group: GroupProgress, view: PageVie
   return { emit, next, done: false };
 }
 
-/** A wall second as ShipStation shows it (v1: Pacific wall time; API v2: UTC). */
+/**
+ * The answer to a group's probe: a row after the last the pass served means the pass was cut, and the second is
+ * read again; none means the answers hold still and contradict the total.
+ */
+function applyGroupProbe(
+  pos: KeysetPosition,
+  group: GroupProgress,
+  probe: NonNullable<GroupProgress['probe']>,
+  rows: readonly PageRow[],
+): PageOutcome {
+  const { probe: _, ...rest } = group;
+  const ended = { ...rest, requests: group.requests + 1 };
+  return { emit: [], next: nextPass(pos, ended, probe.reported, rows.length === 0), done: false };
+}
+
+/** The position after a pass that left the second's count short: another pass, or the fault. */
+function nextPass(pos: KeysetPosition, group: GroupProgress, ofSecond: number, stuck: boolean): KeysetPosition {
+  const { seen } = group;
+  if (stuck || group.passes + 1 > MAX_GROUP_PASSES) {
+    throw groupCountFault(group.second, ofSecond, seen.length, group.passes + 1, stuck);
+  }
+  // More ids than rows with no row gone: the second's rows changed unseen; count them afresh.
+  const kept = seen.length > ofSecond ? [] : seen;
+  const again = {
+    nextPage: 1,
+    before: [],
+    after: [],
+    inSecond: [],
+    passSeen: [],
+    seen: kept,
+    seenAtPass: kept.length,
+    head: undefined,
+    passes: group.passes + 1,
+  };
+  return { ...pos, group: { ...group, ...again } };
+}

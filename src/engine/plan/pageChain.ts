@@ -19,14 +19,21 @@ export const linkEnd = (link: ChainLink) => link.page * link.size;
 
 /**
  * The link after rows [0, end) that starts at least `overlap` rows before `end` and reaches furthest, with a
- * size between half the page size and the page size. Undefined when none brings a new row.
+ * size between half the page size and the page size, and not at row `avoidStart`. Undefined when none brings a
+ * new row.
  */
-export function nextChainLink(end: number, pageSize: number, overlap = CHAIN_OVERLAP): ChainLink | undefined {
+export function nextChainLink(
+  end: number,
+  pageSize: number,
+  overlap = CHAIN_OVERLAP,
+  avoidStart?: number,
+): ChainLink | undefined {
   const latest = end - overlap;
   if (latest < 0) return undefined;
   let best: ChainLink | undefined;
   for (let size = pageSize; size >= Math.max(overlap + 1, Math.ceil(pageSize / 2)); size--) {
     const link = { page: Math.floor(latest / size) + 1, size };
+    if (linkStart(link) === avoidStart) continue;
     if (linkEnd(link) > end && (!best || linkEnd(link) > linkEnd(best))) best = link;
     // No link can reach past latest + pageSize.
     if (best && linkEnd(best) === latest + pageSize) break;

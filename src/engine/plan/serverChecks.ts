@@ -137,6 +137,20 @@ export function checkShortRounds(rounds: number): void {
   }
 }
 
+/**
+ * Page 1 of a full refresh in the server's order came back short of its total `rounds` times in a row, never twice
+ * at a count a chain of pages can be planned at: the server serves pages too small to chain (`served` rows every
+ * time: `always`) or cuts its pages short; either way the rows after them cannot be proven read.
+ */
+export function checkShortFirstPages(rounds: number, served: number, always: boolean, overlap: number): void {
+  if (rounds < MAX_SHORT_ROUNDS) return;
+  throw new ServerFault(
+    always
+      ? `the server serves pages of ${served} rows, too few to repeat ${overlap} rows of the page before and bring new ones, so the rows after place ${served} cannot be proven read`
+      : `${rounds} times in a row ShipStation served page 1 with fewer records than its total (${served} the last time): it cuts its pages short, so the rows after them cannot be proven read`,
+  );
+}
+
 /** Page numbers over one query past every bound a total allows, and still no short page: `page` is ignored. */
 export function checkPageBound(requests: number, bound: number, maxTotal: number): void {
   if (requests > bound)

@@ -30,12 +30,17 @@ interface ApiMark {
   api_version?: string;
 }
 
-export interface StreamStateV1 extends PositionJson, ApiMark {
+/** A stream whose records are voided later (shipments, v2 labels): voids stamped up to here were read (UTC). */
+interface VoidMark {
+  voids_through?: string;
+}
+
+export interface StreamStateV1 extends PositionJson, ApiMark, VoidMark {
   version: 1;
   cursor_field: string;
 }
 
-export interface StreamStateV2 extends PositionJson, ApiMark {
+export interface StreamStateV2 extends PositionJson, ApiMark, VoidMark {
   version: 2;
   cursor_field: string;
   /** Ranges below the frontier still being read: each a position plus its last second (`to`, UTC). */
@@ -46,6 +51,8 @@ export type StreamState = StreamStateV1 | StreamStateV2;
 
 export interface ResumePoint {
   plan: ResumePlan;
+  /** The state's `voids_through` (wall ms), when it has one (plan/voidPass.ts). */
+  voidsThrough?: number;
   /** Why the state was not used as is (for a WARN log), if it was not. */
   note?: string;
 }
@@ -70,25 +77,43 @@ function positionJson(pos: KeysetPosition, zone: WallClockZone): PositionJson {
 /** The API a state belongs to: v1 states carry no mark, so those written before API v2 keep their meaning. */
 const V1 = 'v1';
 
-export function serializeState(plan: ResumePlan, cursorField: string, zone: WallClockZone, api = V1): StreamState {
+export function serializeState(
+  plan: ResumePlan,
+  cursorField: string,
+  zone: WallClockZone,
+  api = V1,
+  /** Voids read up to here (wall ms), for a stream with a void pass; written last, after the fields it adds to. */
+  voidsThrough?: number,
+): StreamState {
   const frontier = positionJson(plan.frontier, zone);
   const mark: ApiMark = api === V1 ? {} : { api_version: api };
-  if (plan.pending.length === 0) return { version: STATE_VERSION, ...mark, cursor_field: cursorField, ...frontier };
+  const voids: VoidMark = voidsThrough === undefined ? {} : { voids_through: iso(zone.wallToUtc(voidsThrough)) };
+  if (plan.pending.length === 0)
+    return { version: STATE_VERSION, ...mark, cursor_field: cursorField, ...frontier, ...voids };
   const slices = plan.pending.map((p) => ({ to: iso(zone.wallToUtc(p.targetEnd)), ...positionJson(p.pos, zone) }));
-  return { version: SLICED_STATE_VERSION, ...mark, cursor_field: cursorField, ...frontier, slices };
+  return { version: SLICED_STATE_VERSION, ...mark, cursor_field: cursorField, ...frontier, slices, ...voids };
 }
 
 /**
  * The state to emit, checked to read back as itself: a state this connector writes is valid input to it by
  * construction (a state that cannot be read back would fail every later sync).
  */
-export function checkedState(plan: ResumePlan, cursorField: string, zone: WallClockZone, api = V1): StreamState {
-  const state = serializeState(plan, cursorField, zone, api);
+export function checkedState(
+  plan: ResumePlan,
+  cursorField: string,
+  zone: WallClockZone,
+  api = V1,
+  voidsThrough?: number,
+): StreamState {
+  const state = serializeState(plan, cursorField, zone, api, voidsThrough);
   const text = JSON.stringify(state);
   let again: string;
   try {
     const read = JSON.parse(text) as Record<string, unknown>;
-    again = JSON.stringify(serializeState(parseOwnState(read, 'state', zone), cursorField, zone, apiOf(read, 'state')));
+    const voids = voidsOf(read, 'state', zone);
+    again = JSON.stringify(
+      serializeState(parseOwnState(read, 'state', zone), cursorField, zone, apiOf(read, 'state'), voids),
+    );
   } catch (err) {
     throw new SystemError(
       `a checkpoint would not read back (${err instanceof Error ? err.message : String(err)}): ${text.slice(0, 300)}`,
@@ -132,6 +157,7 @@ export function resumePoint(
   }
 
   let plan: ResumePlan;
+  let voidsThrough: number | undefined;
   if (s.version !== undefined && s.version !== null) {
     if (typeof s.cursor_field !== 'string') throw new ConfigError(`${where}: cursor_field must be a string`);
     if (s.cursor_field !== cursorField && (s.version === STATE_VERSION || s.version === SLICED_STATE_VERSION)) {
@@ -141,6 +167,7 @@ export function resumePoint(
       };
     }
     plan = parseOwnState(s, where, zone);
+    voidsThrough = voidsOf(s, where, zone);
   } else if (plainKey in s || cursorField in s) {
     const key = plainKey in s ? plainKey : cursorField;
     const wall = instantToWall(s[key], `${where}.${key}`, zone);
@@ -149,7 +176,14 @@ export function resumePoint(
     throw new ConfigError(`${where}: not a state this connector wrote (no version, no '${plainKey}' field)`);
   }
   const rewound = rewindFallBack(plan.frontier, zone);
-  return rewound ? { plan: { ...plan, frontier: rewound.position }, note: rewound.note } : { plan };
+  const voids = voidsThrough === undefined ? {} : { voidsThrough };
+  return rewound ? { plan: { ...plan, frontier: rewound.position }, note: rewound.note, ...voids } : { plan, ...voids };
+}
+
+/** A state's `voids_through` as wall ms (absent in states written before voids were read by date). */
+function voidsOf(s: Record<string, unknown>, where: string, zone: WallClockZone): number | undefined {
+  const value = optional(s.voids_through);
+  return value === undefined ? undefined : instantToWall(value, `${where}.voids_through`, zone);
 }
 
 /** A version 1 or 2 state, exactly as written (no DST rewind): the inverse of serializeState. */

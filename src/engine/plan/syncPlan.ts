@@ -17,6 +17,7 @@ import {
   type NewestFirstDecision,
   type NewestFirstPosition,
 } from './newestFirst.js';
+import { voidStart, type VoidStart } from './voidPass.js';
 
 /**
  * One reader: an API stream read once, for itself if selected and for its selected child streams. Parent and
@@ -26,8 +27,11 @@ export interface StreamJob {
   def: StreamDefinition;
   parent?: SelectedStream;
   children: { def: ChildStreamDefinition; selected: SelectedStream }[];
-  /** For an incremental job: the cursor it reads by, where it resumes, its trailing re-scan in days. */
-  incremental?: { cursor: CursorDefinition; resume: ResumePlan; lookbackDays: number };
+  /**
+   * For an incremental job: the cursor it reads by, where it resumes, its trailing re-scan in days, and for a
+   * stream whose records are voided later, where its void pass starts (plan/voidPass.ts).
+   */
+  incremental?: { cursor: CursorDefinition; resume: ResumePlan; lookbackDays: number; voids?: VoidStart };
   /** For an incremental stream read newest first: what this sync reads, and the stored position. */
   newestFirst?: { decision: NewestFirstDecision; position?: NewestFirstPosition };
 }
@@ -87,11 +91,12 @@ export function planSync({
     const plainKeys = new Map(
       job.children.map(({ def: child }) => [child.name, childCursorFor(child, def, cursor.field)]),
     );
-    const plans = names.map((name) => {
+    const points = names.map((name) => {
       const point = resumePoint(state.get(name), name, cursor.field, zone, startWall, plainKeys.get(name), api);
       if (point.note) notes.push({ level: 'warn', message: point.note });
-      return point.plan;
+      return point;
     });
+    const plans = points.map((p) => p.plan);
     const resume = mergePlans(plans);
     if (plans.some((p) => JSON.stringify(p) !== JSON.stringify(resume))) {
       notes.push({
@@ -100,8 +105,27 @@ export function planSync({
       });
     }
     job.incremental = { cursor, resume, lookbackDays: lookbackDays(def) };
+    if (def.voids) {
+      job.incremental.voids = voidStart(
+        points.map((p) => p.voidsThrough),
+        readsFromStart(resume, fresh),
+      );
+    }
   }
   return { jobs, fresh, notes };
+}
+
+/** Whether a resume plan reads the stream from its start, nothing of it read yet (no state, or a cursor switched). */
+function readsFromStart(plan: ResumePlan, fresh: KeysetPosition): boolean {
+  const { frontier } = plan;
+  return (
+    plan.pending.length === 0 &&
+    frontier.lastValue === undefined &&
+    frontier.idsAtLast.length === 0 &&
+    !frontier.group &&
+    !frontier.skip &&
+    frontier.from === fresh.from
+  );
 }
 
 /** Groups the selected streams by the API stream they are read from, in catalog order. */

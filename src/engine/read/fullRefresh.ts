@@ -64,7 +64,7 @@ export async function readFullRefresh(
       fresh,
       checkpoints: false,
     };
-    await readIncremental({ ...def, lookbackExtraCursors: undefined }, ctx, plan, pacer);
+    await readIncremental(def, ctx, plan, pacer);
   } else if (def.fullRefreshUnsorted === true) {
     await readUnsortedPages(def, ctx, opts, pacer);
   } else {

@@ -3,8 +3,8 @@
 // (fanPlan.ts), as many requests at once as the rate budget has room for (the pacer). Each page is checked
 // (serverChecks.ts) before its records go out, and a checkpoint covering what the pages proved follows every
 // page. The same reader serves a full refresh of a stream with a creation-date filter (no end, no checkpoints).
-// Optional re-scan passes re-read a trailing window for streams whose records change without a modification
-// date (shipment voids).
+// Records voided later (shipments, v2 labels) are read by their void date in a second pass (plan/voidPass.ts);
+// an optional re-scan re-reads a trailing window for the other changes such streams have no date for.
 import type { CursorDefinition, StreamDefinition } from '../../streams/types.js';
 import { readEnvelope } from '../plan/envelope.js';
 import type { KeysetPosition } from '../plan/keyset.js';
@@ -17,6 +17,7 @@ import type { ReadTarget } from './streamContext.js';
 import { checkedState } from '../plan/streamState.js';
 import type { DateRange, Dialect } from '../../dialects/dialect.js';
 import { floorSecond } from '../../time/wallClock.js';
+import { planVoidPass, type VoidStart, type VoidWindow } from '../plan/voidPass.js';
 import { WorkerPool } from './workerPool.js';
 
 /** The window's last second (wall ms): an upper bound until the server has told its time, then final. */
@@ -43,6 +44,8 @@ export interface IncrementalPlan {
   fresh: KeysetPosition;
   /** False for a full refresh: no STATE per page, and none of the resume checks. */
   checkpoints: boolean;
+  /** For a stream with voids read by date: where its void pass starts, and the settle margin it reaches back. */
+  voids?: { start: VoidStart; settleMs: number };
 }
 
 /** Decides whether more readers would pay off now (shared by every stream of the sync). */
@@ -59,28 +62,67 @@ export async function readIncremental(
 ): Promise<void> {
   const resume = plan.checkpoints ? checkStoredFrontier(def.name, ctx, plan) : plan.resume;
   const set = new SliceSet(resume, plan.window.provisional);
+  const voids = plan.checkpoints && def.voids ? plan.voids : undefined;
+  // Voids read up to here (wall ms): kept from the state until this sync's void pass is done. A sync reading the
+  // stream from its start reads every void up to its window's end with the records themselves.
+  let voidsThrough = voids?.start.kind === 'stored' ? voids.start.through : undefined;
+  const voidsNow = () => voidsThrough ?? (voids?.start.kind === 'everything' ? plan.window.settled() : undefined);
   const save = plan.checkpoints
     ? () =>
-        ctx.checkpoint({ ...checkedState(set.checkpoint(), plan.cursor.field, plan.dialect.zone, plan.dialect.name) })
+        ctx.checkpoint({
+          ...checkedState(set.checkpoint(), plan.cursor.field, plan.dialect.zone, plan.dialect.name, voidsNow()),
+        })
     : async () => {};
   const reader = new SliceReader(def, ctx, plan, pacer, save);
   await reader.read(set);
+  const windowEnd = plan.window.settled() ?? plan.window.provisional;
   if (plan.lookbackDays > 0) {
-    const windowEnd = (plan.window.settled() ?? plan.window.provisional) + 1000;
-    const from = floorSecond(windowEnd - plan.lookbackDays * 86_400_000);
+    const from = floorSecond(windowEnd + 1000 - plan.lookbackDays * 86_400_000);
     ctx.logger.info(`${def.name}: re-scanning the last ${plan.lookbackDays} days by ${plan.cursor.field}`);
-    await reader.read(new SliceSet({ frontier: { from, idsAtLast: [] }, pending: [] }, windowEnd - 1000));
-    for (const cursor of def.lookbackExtraCursors ?? []) {
-      ctx.logger.info(`${def.name}: re-scanning the last ${plan.lookbackDays} days by ${cursor.field}`);
-      // The API cannot sort by this date: its window is a fixed filter, read by keyset on the stream's own
-      // cursor with every proof of the main read (short pages, totals, ties), from the beginning of history.
-      const passReader = new SliceReader(def, ctx, plan, pacer, save, { ...cursor, from, to: windowEnd });
-      await passReader.read(
-        new SliceSet({ frontier: { from: undefined, idsAtLast: [] }, pending: [] }, windowEnd - 1000),
-      );
+    await reader.read(new SliceSet({ frontier: { from, idsAtLast: [] }, pending: [] }, windowEnd));
+  }
+  // Without an answer from the server (a stored position past this sync's window) the window is not known: the
+  // state keeps its position and the next sync reads the voids.
+  const settled = plan.window.settled();
+  if (voids && def.voids && settled !== undefined) {
+    const pass = planVoidPass({
+      start: voids.start,
+      windowEnd: settled,
+      settleMs: voids.settleMs,
+      startWall: plan.fresh.from,
+      zone: plan.dialect.zone,
+    });
+    if (pass.read) {
+      // The API cannot sort by the void date: the frozen window of voids is read by keyset on the stream's own
+      // cursor, from the stream's start, with every proof of the main read.
+      const voidReader = new SliceReader(def, ctx, plan, pacer, save, voidFilter(def, pass.read, plan.dialect));
+      await voidReader.read(new SliceSet({ frontier: plan.fresh, pending: [] }, settled));
     }
+    voidsThrough = pass.through;
   }
   await save();
+}
+
+/** The void pass's narrowing: the void-date filter, or the API's fixed words for voided records and a date test. */
+function voidFilter(def: StreamDefinition, window: VoidWindow, dialect: Dialect): PassFilter {
+  const voids = def.voids!;
+  if (voids.range) return { ranges: [{ ...voids.range, from: window.from, to: window.to }] };
+  return {
+    params: voids.params,
+    // Only voids of the window go out: one voided before it was read by the sync whose window it fell in.
+    keep: (record) => {
+      const at = dialect.dates.parse(record[voids.field]);
+      return at !== null && (window.from === undefined || at >= window.from);
+    },
+  };
+}
+
+/** What narrows a pass beside the cursor's own range. */
+interface PassFilter {
+  ranges?: DateRange[];
+  params?: Record<string, string>;
+  /** Which of the rows read go out. */
+  keep?: (record: ApiRecord) => boolean;
 }
 
 /**
@@ -133,8 +175,8 @@ class SliceReader {
     private readonly plan: IncrementalPlan,
     private readonly pacer: ReaderPacer,
     private readonly save: () => Promise<void>,
-    /** A fixed filter on another date (a re-scan of voids) beside the cursor's own range. */
-    private readonly filter?: DateRange,
+    /** A narrowing beside the cursor's own range (the void pass). */
+    private readonly filter?: PassFilter,
   ) {
     this.pageSize = plan.pageSize;
     this.idField = def.primaryKey[0]!;
@@ -180,13 +222,18 @@ class SliceReader {
     await pool.done();
   }
 
+  private emit(records: ApiRecord[], asOf: number | undefined): Promise<void> {
+    const keep = this.filter?.keep;
+    return this.ctx.records(keep ? records.filter(keep) : records, asOf);
+  }
+
   private query(request: PageRequest) {
     const { cursor, dialect } = this.plan;
     return dialect.listQuery({
-      params: this.def.params,
+      params: { ...this.def.params, ...this.filter?.params },
       ranges: [
         { ...cursor, from: request.from, to: Number.isFinite(request.to) ? request.to : undefined },
-        ...(this.filter ? [this.filter] : []),
+        ...(this.filter?.ranges ?? []),
       ],
       sort: { by: cursor.sortBy, dir: 'ASC' },
       page: request.page,
@@ -231,7 +278,7 @@ class SliceReader {
         await ctx.estimateRows(page.total);
         const first = request.page === 1 && !slice.pos.group && !slice.pos.skip;
         const step = set.applyKeysetPage(slice, request, rows, page.total, pageSize, plan.maxSlices > 1);
-        await ctx.records(
+        await this.emit(
           step.emit.map((i) => page.rows[i]!),
           response.serverTime,
         );
@@ -282,7 +329,7 @@ class SliceReader {
       // The page's rows and every head it releases are handed over before any wait: the answer already counts
       // those links as proven, so a checkpoint another reader writes meanwhile must follow all of their rows.
       const handed = [
-        this.ctx.records(
+        this.emit(
           step.emit.map((i) => page.rows[i]!),
           response.serverTime,
         ),
@@ -294,7 +341,7 @@ class SliceReader {
         if (heads.size === 0) this.held.delete(fan);
         if (kept) {
           handed.push(
-            this.ctx.records(
+            this.emit(
               kept.records.filter((_, i) => !repeated(kept.rows[i]!)),
               kept.asOf,
             ),

@@ -189,10 +189,18 @@ class Session {
       if (job.newestFirst) {
         await readNewestFirst(def, group, { ...common, ...job.newestFirst, window: this.window }, this.pacer);
       } else if (job.incremental) {
+        const { voids, ...incremental } = job.incremental;
         await readIncremental(
           def,
           group,
-          { ...common, ...job.incremental, window: this.window, fresh, checkpoints: true },
+          {
+            ...common,
+            ...incremental,
+            window: this.window,
+            fresh,
+            checkpoints: true,
+            ...(voids ? { voids: { start: voids, settleMs: config.settleMs } } : {}),
+          },
           this.pacer,
         );
       } else await readFullRefresh(def, group, common, this.pacer);

@@ -3,15 +3,17 @@
 // the chain (plan/pageChain.ts) repeating the last rows of the one before. The repeated places must hold the
 // same ids as before: then no row was deleted or inserted ahead of them between the two answers, so none was
 // passed over. A chain that shifted is read again from page 1, emitting only ids not yet out; one that keeps
-// shifting ends the stream incomplete for this sync. A page 1 short of its total is the server's page limit only
-// when it comes back at the same count twice in a row (one short answer is not a limit, as in v1's fans).
+// shifting ends the stream incomplete for this sync. A page 1 short of its total is asked again (a cut costs no
+// pass); it is the server's page limit only when it comes back at the same count twice in a row and a chain can
+// be planned at that count (one short answer is not a limit, as in v1's fans), and a server that keeps serving
+// page 1 short of its total, MAX_SHORT_ROUNDS times in a row, is blamed.
 import { ServerFault, TransientError } from '../../errors.js';
 import type { StreamDefinition } from '../../streams/types.js';
 import type { Dialect } from '../../dialects/dialect.js';
 import { readEnvelope } from '../plan/envelope.js';
 import type { RecordId } from '../plan/page.js';
 import { CHAIN_OVERLAP, type ChainLink, linkStart, nextChainLink } from '../plan/pageChain.js';
-import { endsRows, fullRefreshIds, plausibleTotal } from '../plan/serverChecks.js';
+import { checkShortFirstPages, endsRows, fullRefreshIds, plausibleTotal } from '../plan/serverChecks.js';
 import type { ReaderPacer } from './incremental.js';
 import type { ReadTarget } from './streamContext.js';
 
@@ -32,25 +34,40 @@ export async function readUnsortedPages(
 ): Promise<void> {
   const out = new Set<RecordId>();
   let size = opts.pageSize;
-  let shortBefore: number | undefined;
+  /** Page 1s in a row short of their total, the count of the last, and whether all came back at that count. */
+  let short = { rounds: 0, served: 0, always: true };
   for (let pass = 1; pass <= MAX_UNSORTED_PASSES; ) {
     const result = await readPass(def, ctx, opts.dialect, pacer, size, out);
     if (result.done) return;
-    // A smaller page size served, the same on two page 1s in a row, is learned (sizes only shrink) and costs no
-    // pass; a page 1 cut short once costs one. Learning from one short answer would plan the chain at a size the
-    // server does not keep to, even one too small to chain at all.
-    const learned = result.servedSize !== undefined && result.servedSize === shortBefore;
-    shortBefore = learned ? undefined : result.servedSize;
-    if (learned) size = result.servedSize!;
-    else if (pass++ < MAX_UNSORTED_PASSES)
-      ctx.logger.info(`${def.name}: ${result.why}; reading its pages again (pass ${pass})`);
+    if (result.shortCount === undefined) {
+      short = { rounds: 0, served: 0, always: true };
+      if (pass++ < MAX_UNSORTED_PASSES)
+        ctx.logger.info(`${def.name}: ${result.why}; reading its pages again (pass ${pass})`);
+      continue;
+    }
+    // A page 1 cut short is asked again and costs no pass (passes are for rows that move). The same smaller count
+    // on two page 1s in a row is learned as the server's page size (sizes only shrink), but only a size a chain
+    // can be planned at: a smaller count, from a limit or two equal cuts, is asked again at the size before.
+    const served = result.shortCount;
+    if (served === short.served && nextChainLink(served, served) !== undefined) {
+      size = served;
+      short = { rounds: 0, served: 0, always: true };
+      continue;
+    }
+    short = {
+      rounds: short.rounds + 1,
+      served,
+      always: short.always && (short.rounds === 0 || served === short.served),
+    };
+    checkShortFirstPages(short.rounds, served, short.always, CHAIN_OVERLAP);
+    ctx.logger.info(`${def.name}: ${result.why}; asking for it again`);
   }
   throw new TransientError(
     `${def.name}: its records moved between pages on ${MAX_UNSORTED_PASSES} reads in a row (created or deleted while read, or listed in a changing order), so no read can be proven complete; the next sync reads the stream again`,
   );
 }
 
-type Pass = { done: true } | { done: false; why: string; servedSize?: number };
+type Pass = { done: true } | { done: false; why: string; shortCount?: number };
 
 async function readPass(
   def: StreamDefinition,
@@ -92,13 +109,12 @@ async function readPass(
       total = answer.total;
       await ctx.estimateRows(total);
       // Page 1 short of what its total promises: an answer cut short, or the server's own page limit (learned
-      // when it repeats: chain links must be of sizes it serves whole). Either way page 1 is read again; a page
-      // of no more rows than a link repeats is never a size to chain at.
+      // when it repeats: chain links must be of sizes it serves whole). Either way page 1 is read again.
       if (answer.count < asked.size && total !== undefined && total > answer.count)
         return {
           done: false,
-          why: 'page 1 came back short',
-          ...(answer.count > CHAIN_OVERLAP ? { servedSize: answer.count } : {}),
+          why: `page 1 came back with ${answer.count} of ${total} records`,
+          shortCount: answer.count,
         };
     }
     if (endsRows(answer.count, answer.total ?? total, asked.page, asked.size)) return { done: true };

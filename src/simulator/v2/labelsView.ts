@@ -1,6 +1,7 @@
 // GET /v2/labels: each v1 shipment is a v2 label (`se-<shipmentId>`, for shipment `se-<orderId>`), so a v1 void
-// is the label's status `voided` with its `voided_at`. Filtered on created_at; sort_by modified_at orders by the
-// label's last change (creation or void), a date the record does not print.
+// is the label's status `voided` with its `voided_at`. Filtered on created_at and on label_status (the statuses
+// it is in now); sort_by modified_at orders by the label's last change (creation or void), a date the record does
+// not print.
 import type { ResultView, StreamQuery } from '../query.js';
 import { recordRng } from '../random.js';
 import type { ShipmentsStream } from '../streams/shipments.js';
@@ -14,8 +15,19 @@ const PARAMS: V2ListParams = {
   dateRanges: [{ start: 'created_at_start', end: 'created_at_end', column: 'createdAt' }],
   sortBy: { modified_at: 'modifiedAt', created_at: 'createdAt' },
   defaultSort: 'createdAt',
-  matches: [{ param: 'shipment_id', column: 'orderId', parse: seNumber }],
+  matches: [
+    { param: 'shipment_id', column: 'orderId', parse: seNumber },
+    { param: 'label_status', column: 'voided', parse: labelStatus },
+  ],
 };
+
+/** The OpenAPI file's label statuses as the `voided` column's values; the simulator's labels are never in processing or error. */
+function labelStatus(value: string): number | null {
+  const status = value.toLowerCase();
+  if (status === 'voided') return 1;
+  if (status === 'completed') return 0;
+  return status === 'processing' || status === 'error' ? -1 : null;
+}
 
 const TRACKING_URLS: Readonly<Record<string, string>> = {
   stamps_com: 'https://tools.usps.com/go/TrackConfirmAction.action?tLabels=',
