@@ -35,6 +35,8 @@ export interface Config {
   settleMs: number;
   shipmentsLookbackDays: number;
   fulfillmentsLookbackDays: number;
+  /** Hours between full passes of the streams read newest first (products, customers); 0 = every sync. */
+  fullPassHours: number;
   logLevel: LogLevel;
   validateRecords: boolean;
 }
@@ -223,6 +225,7 @@ export function parseConfig(raw: unknown, options: ParseOptions = {}): Config {
     settleMs: value<number>('settle_seconds') * 1000,
     shipmentsLookbackDays: value<number>('shipments_lookback_days'),
     fulfillmentsLookbackDays: value<number>('fulfillments_lookback_days'),
+    fullPassHours: value<number>('full_pass_hours'),
     logLevel,
     validateRecords: value<boolean>('validate_records'),
   };

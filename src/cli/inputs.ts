@@ -8,7 +8,7 @@ import { configuredCatalog } from '../generated/validators.js';
 import { jsonErrorOffset, lineAndColumn } from './jsonSyntax.js';
 import { childCursorFor, childCursors, childDefaultCursor, childIsIncremental } from '../streams/children.js';
 import type { StreamSet } from '../streams/streamSet.js';
-import { isIncremental, type SelectedStream } from '../streams/types.js';
+import { cursorChoices, isIncremental, type SelectedStream } from '../streams/types.js';
 
 export function readJsonFile(path: string, what: string): unknown {
   let text: string;
@@ -104,7 +104,7 @@ export function parseCatalog(input: unknown, offered: StreamSet): SelectedStream
     if (!(def ? isIncremental(def) : childIsIncremental(child!, parent!))) {
       throw new ConfigError(`${where}: stream '${name}' does not support incremental sync (full_refresh only)`);
     }
-    const choices = def ? Object.keys(def.cursors ?? {}) : Object.keys(childCursors(child!, parent!));
+    const choices = def ? cursorChoices(def) : Object.keys(childCursors(child!, parent!));
     const requested = configured.cursor_field ?? [];
     if (requested.length === 0)
       return { name, syncMode, cursorField: def ? def.defaultCursor : childDefaultCursor(child!, parent!) };

@@ -8,6 +8,10 @@ import { DestinationError } from './errors.js';
  * - `append`: every row is added;
  * - `overwrite`: the rows of this sync replace the table when the stream completes (deduplicated by primary key,
  *   the newest cursor value or else the last arrival winning, when the stream has one).
+ * A stream whose catalog entry has `minimum_generation_id` equal to its `generation_id` (above 0) is an Airbyte
+ * Refresh ("refresh and remove records"): rows of older generations go once the stream completes. This
+ * destination keeps no rows of the current generation from an earlier, failed attempt (nothing of an
+ * overwrite stream is committed before it completes), so that is `overwrite` whatever the sync mode.
  */
 export type WriteMode = 'dedup' | 'append' | 'overwrite';
 
@@ -58,7 +62,7 @@ export function planStreams(catalog: unknown): StreamPlan[] {
       if (!known.has(field))
         throw new DestinationError(`${at}: primary key field '${field}' is not in the stream's json_schema`);
     }
-    const mode = writeMode(entry.destination_sync_mode, at);
+    const mode = refresh(entry, at) ? 'overwrite' : writeMode(entry.destination_sync_mode, at);
     if (mode === 'dedup' && primaryKey.length === 0)
       throw new DestinationError(`${at}: append_dedup needs a primary key`);
     let cursor: string | undefined;
@@ -70,6 +74,19 @@ export function planStreams(catalog: unknown): StreamPlan[] {
     }
     return { name, columns, mode, primaryKey, ...(cursor ? { cursor } : {}) };
   });
+}
+
+/** The stream drops rows of older generations when it completes (Airbyte's Refresh contract). */
+function refresh(entry: Record<string, unknown>, at: string): boolean {
+  const { generation_id: generation, minimum_generation_id: minimum } = entry;
+  if (minimum === undefined || minimum === null) return false;
+  if (typeof minimum !== 'number' || !Number.isInteger(minimum) || minimum < 0)
+    throw new DestinationError(`${at}.minimum_generation_id must be a whole number, got ${JSON.stringify(minimum)}`);
+  if (typeof generation !== 'number' || !Number.isInteger(generation) || generation < minimum)
+    throw new DestinationError(
+      `${at}.generation_id must be a whole number of at least minimum_generation_id, got ${JSON.stringify(generation)}`,
+    );
+  return minimum > 0 && minimum === generation;
 }
 
 function writeMode(value: unknown, at: string): WriteMode {

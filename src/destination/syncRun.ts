@@ -3,7 +3,7 @@
 // point as a child process (`read --config --catalog --state`), and its stdout loaded as it comes.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDuckDB } from './duckdb.js';
@@ -12,6 +12,7 @@ import { DestinationError } from './errors.js';
 import { type LoadSummary, type Say, load } from './loader.js';
 import { planStreams } from './loadPlan.js';
 import { makeTempDir } from './tempFiles.js';
+import { DEFAULT_FULL_PASS_HOURS, FULL_PASS_FIELD, fullPassDue } from '../fullPass.js';
 
 // The connector's bundle sits beside this one's (dist/); it runs with the heap caps its own bin starts node with.
 const ENTRY = fileURLToPath(new URL('./shipstation-source.js', import.meta.url));
@@ -54,13 +55,22 @@ export async function sync(options: SyncOptions): Promise<SyncResult> {
   await loadDuckDB();
   const offered = await discover(options.config, options.env, signal);
   if (offered === undefined) return {};
-  const catalog = configuredCatalog(offered, options.streams, options.fullRefresh === true);
   const dir = makeTempDir('sync');
   try {
     const writer = await DuckDBWriter.open(options.duckdb);
     try {
+      const stored = options.fullRefresh ? [] : await writer.states(offered.map((s) => s.name));
+      const refreshed = duePasses(stored, fullPassHours(options.config), Date.now());
+      for (const name of refreshed)
+        options.say(`${name}: a full pass is due (full_pass_hours): its table is replaced when the stream completes`);
+      const catalog = configuredCatalog(offered, options.streams, options.fullRefresh === true, refreshed);
       await writer.prepare(planStreams(catalog), catalog);
-      const states = options.fullRefresh ? [] : await writer.states(catalog.streams.map((s) => s.stream.name));
+      const names = new Set(catalog.streams.map((s) => s.stream.name));
+      // A stream read as a refresh starts without its state: the source reads it whole.
+      const states = stored.filter((text) => {
+        const name = streamOf(text);
+        return name !== undefined && names.has(name) && !refreshed.has(name);
+      });
       if (signal?.aborted) return {};
       const catalogPath = join(dir, 'configured_catalog.json');
       writeFileSync(catalogPath, JSON.stringify(catalog));
@@ -151,7 +161,46 @@ async function discover(
   throw new DestinationError(`discover failed: ${error || 'no catalog'}`);
 }
 
-export function configuredCatalog(offered: DiscoveredStream[], names: string[] | undefined, fullRefresh: boolean) {
+/** The stream a stored STATE message is for. */
+function streamOf(text: string): string | undefined {
+  const state = JSON.parse(text) as { stream?: { stream_descriptor?: { name?: unknown } } };
+  const name = state.stream?.stream_descriptor?.name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** config.full_pass_hours as the source reads it (its default when absent; the source refuses a bad one). */
+function fullPassHours(configPath: string): number {
+  try {
+    const hours = (JSON.parse(readFileSync(configPath, 'utf8')) as { full_pass_hours?: unknown }).full_pass_hours;
+    return typeof hours === 'number' && Number.isInteger(hours) && hours >= 0 ? hours : DEFAULT_FULL_PASS_HOURS;
+  } catch {
+    return DEFAULT_FULL_PASS_HOURS;
+  }
+}
+
+/**
+ * The streams whose state says when their last full pass began (those the source reads newest first) and whose
+ * next one is due: the source reads them whole when given no state, and the same rule (fullPass.ts) tells.
+ */
+export function duePasses(states: readonly string[], hours: number, nowUtc: number): Set<string> {
+  const due = new Set<string>();
+  for (const text of states) {
+    const state = JSON.parse(text) as { stream?: { stream_state?: Record<string, unknown> } };
+    const last = state.stream?.stream_state?.[FULL_PASS_FIELD];
+    const name = streamOf(text);
+    if (name !== undefined && typeof last === 'string' && fullPassDue(last, hours, nowUtc)) due.add(name);
+  }
+  return due;
+}
+
+export function configuredCatalog(
+  offered: DiscoveredStream[],
+  names: string[] | undefined,
+  fullRefresh: boolean,
+  refreshed: ReadonlySet<string> = new Set(),
+) {
+  // A refresh is a new generation; seconds since the epoch only grow.
+  const generation = Math.floor(Date.now() / 1000);
   const unknown = (names ?? []).filter((n) => !offered.some((s) => s.name === n));
   if (unknown.length)
     throw new DestinationError(
@@ -167,6 +216,7 @@ export function configuredCatalog(offered: DiscoveredStream[], names: string[] |
           sync_mode: incremental ? 'incremental' : 'full_refresh',
           destination_sync_mode: incremental && !fullRefresh ? 'append_dedup' : 'overwrite',
           ...(incremental && stream.default_cursor_field ? { cursor_field: stream.default_cursor_field } : {}),
+          ...(refreshed.has(stream.name) ? { generation_id: generation, minimum_generation_id: generation } : {}),
         };
       }),
   };

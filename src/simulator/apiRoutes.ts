@@ -76,11 +76,12 @@ export function serveApi(
     const name = path.slice(1) as PagedStreamName;
     const stream = dataset.paged(name);
     const request = parseListRequest(stream.params, reader, bounds, plan.maxPageSize);
-    const view = stream.engine.run(request.query);
+    const query = plan.ignoreSort ? { ...request.query, sort: stream.params.defaultSort, desc: false } : request.query;
+    const view = stream.engine.run(query);
     const offset = (request.page - 1) * request.pageSize;
     // A short page keeps its offset: the rows it drops appear on no page of this request.
     const onPage = Math.max(0, Math.min(request.pageSize, view.to - view.from - offset));
-    const rows = pageRows(view, request.query.desc, offset, plan.keep(onPage), plan.tieSeed);
+    const rows = pageRows(view, query.desc, offset, plan.keep(onPage), plan.tieSeed);
     const records = rows.map((row) => stream.render(row, { includeShipmentItems: request.includeShipmentItems }));
     const total = plan.report(view.to - view.from);
     const pages = pagesValue(total, request.pageSize, quirks[name]);

@@ -107,6 +107,7 @@ Server lies (all off by default; each breaks one assumption, see the simulator R
                            share one): stamps out of commit order
   --date-offset-ms N       HTTP Date header = clock + N (negative: --date-offset-ms=-3600000)
   --unstable-ties          rows with equal sort keys come back in a different order on every request
+  --ignore-sort            sortBy and sortDir are ignored: lists come in the default order (by id)
   --max-page-size N        the server's own page size limit, 1–500 (default ${DEFAULT_PAGING.maxPageSize})
   --short-page-rate R      probability a page is cut short (same offset, same total), 0–1
   --total-cap N            reported totals never exceed N
@@ -224,6 +225,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
         help: { type: 'boolean' },
         'no-rate-limit': { type: 'boolean' },
         'unstable-ties': { type: 'boolean' },
+        'ignore-sort': { type: 'boolean' },
         ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
       },
     });
@@ -304,6 +306,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions | null {
     stampJitterMs: int('stamp-jitter-ms'),
     dateOffsetMs: signed('date-offset-ms'),
     unstableTies: values['unstable-ties'] === true ? true : undefined,
+    ignoreSort: values['ignore-sort'] === true ? true : undefined,
     maxPageSize: int('max-page-size'),
     shortPageRate: real('short-page-rate'),
     totalCap: int('total-cap'),

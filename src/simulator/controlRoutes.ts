@@ -81,6 +81,12 @@ function parseMutation(body: JsonObject): MutationSpec {
       return { op: 'deleteCustomers', count, customerIds: optIntArray(body, 'customerIds') };
     case 'createCustomers':
       return { op: 'createCustomers', count };
+    case 'modifyCustomers':
+      return { op: 'modifyCustomers', count, customerIds: optIntArray(body, 'customerIds') };
+    case 'modifyProducts':
+      return { op: 'modifyProducts', count, productIds: optIntArray(body, 'productIds') };
+    case 'deleteProducts':
+      return { op: 'deleteProducts', count, productIds: optIntArray(body, 'productIds') };
   }
 }
 
@@ -124,6 +130,7 @@ const PAGING_NAMES: readonly (keyof PagingOptions)[] = [
   'totalOffset',
   'totalDrift',
   'unstableTies',
+  'ignoreSort',
 ];
 
 function parsePaging(body: JsonObject): PagingOptions {
@@ -139,6 +146,7 @@ function parsePaging(body: JsonObject): PagingOptions {
     totalOffset: optNumber(body, 'totalOffset'),
     totalDrift: optNumber(body, 'totalDrift'),
     unstableTies: optBoolean(body, 'unstableTies'),
+    ignoreSort: optBoolean(body, 'ignoreSort'),
   };
 }
 

@@ -1,5 +1,5 @@
 // Data that changes during a sync: orders modified, bulk-edited, created or deleted, shipments voided or created,
-// customers created or deleted. New dates are the simulator's clock (less `stampLagMs` and jitter when those lies are
+// customers and products modified or deleted, customers created. New dates are the simulator's clock (less `stampLagMs` and jitter when those lies are
 // on); choices come from a seeded PRNG, so a change scheduled by request count hits the same records every run.
 import type { Dataset } from './dataset.js';
 import { formatWall, sqlDatetimeMs, wallTicksFromUtc } from './pacificTime.js';
@@ -22,7 +22,13 @@ export type MutationSpec =
   /** Customers deleted: gone from every query, total and the truth; their orders keep the customerId. */
   | { readonly op: 'deleteCustomers'; readonly count?: number; readonly customerIds?: readonly number[] }
   /** New customers with createDate = modifyDate = the stamp. */
-  | { readonly op: 'createCustomers'; readonly count?: number };
+  | { readonly op: 'createCustomers'; readonly count?: number }
+  /** New modifyDate (= the stamp) for random live customers unless ids are given: they move to the top newest first. */
+  | { readonly op: 'modifyCustomers'; readonly count?: number; readonly customerIds?: readonly number[] }
+  /** New modifyDate (= the stamp) for random live products (inactive ones included) unless ids are given. */
+  | { readonly op: 'modifyProducts'; readonly count?: number; readonly productIds?: readonly number[] }
+  /** Products deleted: gone from every query, total and the truth; order items keep their productId. */
+  | { readonly op: 'deleteProducts'; readonly count?: number; readonly productIds?: readonly number[] };
 
 export type MutationOp = MutationSpec['op'];
 export const MUTATION_OPS: readonly MutationOp[] = [
@@ -34,6 +40,9 @@ export const MUTATION_OPS: readonly MutationOp[] = [
   'deleteOrders',
   'deleteCustomers',
   'createCustomers',
+  'modifyCustomers',
+  'modifyProducts',
+  'deleteProducts',
 ];
 
 export interface MutationResult {
@@ -78,6 +87,9 @@ const DEFAULT_COUNTS: Record<MutationOp, number> = {
   deleteOrders: 5,
   deleteCustomers: 5,
   createCustomers: 10,
+  modifyCustomers: 10,
+  modifyProducts: 10,
+  deleteProducts: 3,
 };
 const MUTATION_SEED_TAG = 0x3d17;
 const JITTER_SEED_TAG = 0x717e;
@@ -125,7 +137,8 @@ export class Mutator {
    */
   validate(spec: MutationSpec): void {
     requireCount(spec.count ?? 0);
-    const { orders, shipments, customers } = this.dataset;
+    const { orders, shipments, customers, products } = this.dataset;
+    if ('productIds' in spec && spec.productIds) this.rowsOf(products.table, spec.productIds, 'productId');
     if ('orderIds' in spec && spec.orderIds) this.rowsOf(orders.table, spec.orderIds, 'orderId');
     if ('shipmentIds' in spec && spec.shipmentIds) this.rowsOf(shipments.table, spec.shipmentIds, 'shipmentId');
     if ('customerIds' in spec && spec.customerIds) this.rowsOf(customers.table, spec.customerIds, 'customerId');
@@ -142,7 +155,7 @@ export class Mutator {
     this.validate(spec);
     const now = this.stampAt(Math.floor(this.clock()) - this.stamping.lagMs);
     const count = spec.count ?? DEFAULT_COUNTS[spec.op];
-    const { orders, shipments, customers } = this.dataset;
+    const { orders, shipments, customers, products } = this.dataset;
     let rows: number[];
     let ids: Float64Array;
     // Each record's stamp; null for deletions, which leave nothing dated behind.
@@ -205,6 +218,30 @@ export class Mutator {
         stamps = this.stamps(now, count, false);
         rows = customers.create(stamps);
         ids = customers.table.col('id');
+        break;
+      case 'modifyCustomers':
+        rows = spec.customerIds
+          ? this.rowsOf(customers.table, spec.customerIds, 'customerId')
+          : this.pickLive(customers, count);
+        stamps = this.stamps(now, rows.length, false);
+        customers.touch(rows, stamps);
+        ids = customers.table.col('id');
+        break;
+      case 'modifyProducts':
+        rows = spec.productIds
+          ? this.rowsOf(products.table, spec.productIds, 'productId')
+          : this.pickLive(products, count);
+        stamps = this.stamps(now, rows.length, false);
+        products.touch(rows, stamps);
+        ids = products.table.col('id');
+        break;
+      case 'deleteProducts':
+        rows = spec.productIds
+          ? [...new Set(this.rowsOf(products.table, spec.productIds, 'productId'))]
+          : this.pickLive(products, count);
+        products.delete(rows);
+        stamps = null;
+        ids = products.table.col('id');
         break;
     }
     const shared = spec.op === 'bulkEditOrders' && stamps?.[0] ? stamps[0] : now;

@@ -87,6 +87,8 @@ export interface PagingOptions {
   readonly totalDrift?: number;
   /** Rows with equal sort keys come back in a seeded order that changes from request to request. */
   readonly unstableTies?: boolean;
+  /** `sortBy` and `sortDir` are ignored: every list comes in the endpoint's default order (by id). */
+  readonly ignoreSort?: boolean;
 }
 
 export type ResolvedPaging = { readonly [K in keyof PagingOptions]-?: Exclude<PagingOptions[K], undefined> };
@@ -203,6 +205,7 @@ export const DEFAULT_PAGING: ResolvedPaging = {
   totalOffset: 0,
   totalDrift: 0,
   unstableTies: false,
+  ignoreSort: false,
 };
 export const NO_FAULTS: FaultRates = {
   error500: 0,
@@ -273,6 +276,8 @@ export function resolvePaging(base: ResolvedPaging, update: PagingOptions): Reso
   const unstableTies = update.unstableTies ?? base.unstableTies;
   if (typeof unstableTies !== 'boolean')
     throw new RangeError(`unstableTies must be a boolean, got ${String(unstableTies)}`);
+  const ignoreSort = update.ignoreSort ?? base.ignoreSort;
+  if (typeof ignoreSort !== 'boolean') throw new RangeError(`ignoreSort must be a boolean, got ${String(ignoreSort)}`);
   const totalCap = update.totalCap === undefined ? base.totalCap : update.totalCap;
   return {
     maxPageSize: requireInt('maxPageSize', update.maxPageSize ?? base.maxPageSize, 1, MAX_PAGE_SIZE),
@@ -281,6 +286,7 @@ export function resolvePaging(base: ResolvedPaging, update: PagingOptions): Reso
     totalOffset: requireInt('totalOffset', update.totalOffset ?? base.totalOffset, -1_000_000_000, 1_000_000_000),
     totalDrift: requireInt('totalDrift', update.totalDrift ?? base.totalDrift, 0, 1_000_000),
     unstableTies,
+    ignoreSort,
   };
 }
 

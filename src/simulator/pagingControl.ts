@@ -8,6 +8,8 @@ import { hash32 } from './random.js';
 /** How one API request answers a list query. */
 export interface PagePlan {
   readonly maxPageSize: number;
+  /** sortBy and sortDir are ignored (the default order, by id). */
+  readonly ignoreSort: boolean;
   /** Seed of this request's order of equal sort keys; null keeps ties by id ascending. */
   readonly tieSeed: number | null;
   /** How many of the `rows` rows a page would hold it serves (short pages). */
@@ -18,6 +20,7 @@ export interface PagePlan {
 
 export const TRUTHFUL_PLAN: PagePlan = {
   maxPageSize: MAX_PAGE_SIZE,
+  ignoreSort: false,
   tieSeed: null,
   keep: (rows) => rows,
   report: (total) => total,
@@ -54,12 +57,13 @@ export class PagingControl {
   /** Call once per API request, in arrival order, whatever the request turns out to be. */
   nextRequest(): PagePlan {
     const n = ++this.requests;
-    const { maxPageSize, shortPageRate, totalCap, totalOffset, totalDrift, unstableTies } = this.current;
+    const { maxPageSize, shortPageRate, totalCap, totalOffset, totalDrift, unstableTies, ignoreSort } = this.current;
     this.drift += totalDrift;
     const lies = { offset: totalOffset, drift: this.drift, cap: totalCap };
     const shortSeed = hash32(this.seed, SHORT_SEED_TAG, n);
     return {
       maxPageSize,
+      ignoreSort,
       tieSeed: unstableTies ? hash32(this.seed, TIES_SEED_TAG, n) : null,
       keep: (rows) => shortPageLength(rows, shortPageRate, shortSeed),
       report: (total) => reportedTotal(total, lies),

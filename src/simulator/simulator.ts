@@ -75,6 +75,11 @@ export interface MutateApi {
   /** Deleted customers vanish likewise; orders keep their customerId. */
   deleteCustomers(spec?: SpecOf<'deleteCustomers'>): MutationResult;
   createCustomers(spec?: SpecOf<'createCustomers'>): MutationResult;
+  /** Customers and products given a new modifyDate: they move to the top of the ModifyDate order. */
+  modifyCustomers(spec?: SpecOf<'modifyCustomers'>): MutationResult;
+  modifyProducts(spec?: SpecOf<'modifyProducts'>): MutationResult;
+  /** Deleted products vanish from every query, total and the truth; order items keep their productId. */
+  deleteProducts(spec?: SpecOf<'deleteProducts'>): MutationResult;
   /** Any of the above, described as data (what POST /__sim/mutate takes). */
   apply(spec: MutationSpec): MutationResult;
 }
@@ -120,7 +125,12 @@ export interface Simulator<A extends ApiVersion = 'v1'> {
 
 /** v2's view of a mutation result: the v2 ids changed and the stamps in UTC. */
 const v2Decorator: ResultDecorator = (result, shared, stamps) => {
-  const v2Ids = result.op.endsWith('Customers') ? [] : result.ids.map(seId);
+  // v2 has no customers, and names products by the v1 productId.
+  const v2Ids = result.op.endsWith('Customers')
+    ? []
+    : result.op.endsWith('Products')
+      ? result.ids.map(String)
+      : result.ids.map(seId);
   const utc = (utcMs: number): string => formatUtc(utcTicks(utcMs));
   return {
     ...result,
@@ -228,6 +238,9 @@ export async function startSimulator(input: SimulatorOptions<ApiVersion> = {}): 
       deleteOrders: (spec = {}) => apply({ op: 'deleteOrders', ...spec }),
       deleteCustomers: (spec = {}) => apply({ op: 'deleteCustomers', ...spec }),
       createCustomers: (spec = {}) => apply({ op: 'createCustomers', ...spec }),
+      modifyCustomers: (spec = {}) => apply({ op: 'modifyCustomers', ...spec }),
+      modifyProducts: (spec = {}) => apply({ op: 'modifyProducts', ...spec }),
+      deleteProducts: (spec = {}) => apply({ op: 'deleteProducts', ...spec }),
       apply,
     },
     mutationLog: () => mutator.log(),

@@ -3,7 +3,7 @@ import type { AirbyteCatalog, AirbyteStream } from '../generated/protocol.js';
 import { childCursors, childDefaultCursor, childIsIncremental } from './children.js';
 import { loadStreamSchema, type SchemaFolder } from './schemas.js';
 import type { StreamSet } from './streamSet.js';
-import { isIncremental, type ChildStreamDefinition, type StreamDefinition } from './types.js';
+import { cursorChoices, type ChildStreamDefinition, type StreamDefinition } from './types.js';
 
 function entry(
   folder: SchemaFolder,
@@ -30,13 +30,7 @@ function entry(
 }
 
 export function airbyteStream(def: StreamDefinition, folder: SchemaFolder = ''): AirbyteStream {
-  return entry(
-    folder,
-    def.name,
-    def.primaryKey,
-    isIncremental(def) ? Object.keys(def.cursors ?? {}) : [],
-    def.defaultCursor,
-  );
+  return entry(folder, def.name, def.primaryKey, cursorChoices(def), def.defaultCursor);
 }
 
 /** A child stream offers its parent's sync modes, its cursor being the carried copy of the parent's. */

@@ -58,7 +58,10 @@ export const STREAMS: readonly StreamDefinition[] = [
     primaryKey: ['productId'],
     params: { showInactive: 'true' },
     fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC', field: 'createDate' },
-    description: 'Product catalog, inactive products included; full refresh.',
+    newestFirst: { field: 'modifyDate', sortBy: 'ModifyDate' },
+    defaultCursor: 'modifyDate',
+    description:
+      'Product catalog, inactive products included; incremental on modifyDate (newest first), with a full pass every full_pass_hours.',
   },
   {
     name: 'customers',
@@ -66,7 +69,10 @@ export const STREAMS: readonly StreamDefinition[] = [
     envelope: 'customers',
     primaryKey: ['customerId'],
     fullRefreshSort: { sortBy: 'CreateDate', sortDir: 'ASC', field: 'createDate' },
-    description: 'Customers with their marketplace usernames; full refresh.',
+    newestFirst: { field: 'modifyDate', sortBy: 'ModifyDate' },
+    defaultCursor: 'modifyDate',
+    description:
+      'Customers with their marketplace usernames; incremental on modifyDate (newest first), with a full pass every full_pass_hours.',
   },
   {
     name: 'stores',

@@ -40,6 +40,11 @@ export interface StreamDefinition {
   fullRefreshUnsorted?: boolean;
   /** The most rows a page of this endpoint may hold (v2 products and users: 100); caps the configured size. */
   maxPageSize?: number;
+  /**
+   * Incremental without a date filter (v1 products, customers): sorted by `sortBy` newest first, pages are read
+   * from the top down to the last sync's window end (engine/plan/newestFirst.ts). `field` is the cursor.
+   */
+  newestFirst?: { field: string; sortBy: string };
   /** Cursor options for incremental sync, by field name; absent = full refresh only. */
   cursors?: Record<string, CursorDefinition>;
   defaultCursor?: string;
@@ -65,8 +70,13 @@ export interface VoidDefinition {
   params?: Record<string, string>;
 }
 
+/** The cursor fields an incremental sync of the stream may choose (none: full refresh only). */
+export function cursorChoices(def: StreamDefinition): string[] {
+  return def.newestFirst ? [def.newestFirst.field] : Object.keys(def.cursors ?? {});
+}
+
 export function isIncremental(def: StreamDefinition): boolean {
-  return def.cursors !== undefined && Object.keys(def.cursors).length > 0;
+  return cursorChoices(def).length > 0;
 }
 
 /**

@@ -147,6 +147,14 @@ describe('check and discover', () => {
       default_cursor_field: ['createDate'],
       source_defined_cursor: true,
     });
+    // Products and customers: incremental on modifyDate, read newest first (no date filter to choose another).
+    for (const name of ['products', 'customers'])
+      expect(streams.find((s) => s.name === name)).toMatchObject({
+        supported_sync_modes: ['full_refresh', 'incremental'],
+        default_cursor_field: ['modifyDate'],
+        source_defined_cursor: true,
+        is_resumable: true,
+      });
     expect(streams.find((s) => s.name === 'stores')).toMatchObject({ supported_sync_modes: ['full_refresh'] });
     for (const name of ALL_STREAMS) expect(streams.map((s) => s.name)).toContain(name);
   });

@@ -4,13 +4,16 @@
 // next; and the same for API v2's shipments (the same orders seen through v2, dialectHarness.ts). Shipments (v2:
 // labels) voided long after they were created, before, during and between syncs, reach the destination by the
 // void pass, with a sync killed and resumed, voids sharing one second and short pages. A file of its own so jest
-// runs it beside incremental.test.ts.
+// runs it beside incremental.test.ts. Last, products and customers read newest first, under change.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { killAfterStates, runCli, type CliResult } from '../helpers/cli.js';
 import { DAY_MS, dayBehind } from '../helpers/fakeClock.js';
 import { expectEveryRecord, lastStates, readArgs, recordsOf } from '../helpers/sim.js';
 import { HARNESSES, type AnySimulator, type DialectHarness } from '../helpers/dialectHarness.js';
 import { moreSeeds } from '../helpers/changeScenario.js';
+import { configuredCatalog, expectedTruth, simulator, statusesOf } from '../helpers/sim.js';
+import { tally } from '../faults/matrix.js';
+import type { PagingOptions, SimulatorOptions } from '../../src/simulator/index.js';
 
 let sim: AnySimulator | undefined;
 afterEach(async () => {
@@ -101,6 +104,79 @@ function underChange(h: DialectHarness, variant: (typeof VARIANTS)[number]): voi
     expectComplete(h, sim, [...recordsOf(first.messages, name), ...recordsOf(second.messages, name)]);
   });
 }
+
+/**
+ * Products and customers read newest first (src/engine/plan/newestFirst.ts) while they change: a first sync reads
+ * them whole; between it and the second, batches of 30 records each share one modifyDate second (equal seconds
+ * across page edges of 100); during the second, records are modified (they jump to the top), removed (the rest
+ * shift up), created; a third sync follows. Over the three, every record of the truth arrives in its final
+ * version, and the second reads a few pages, not the whole streams. Ways: plain; killed (SIGKILL) after its first
+ * STATE and resumed; stamps jittered back (out of commit order, within the settle margin); pages cut short with
+ * ties in a new order on every answer.
+ */
+const NEWEST_FIRST_WAYS: { name: string; kill?: boolean; sim?: Partial<SimulatorOptions>; paging?: PagingOptions }[] = [
+  { name: 'plain' },
+  { name: 'killed after its first STATE and resumed', kill: true },
+  { name: 'stamps up to 20 s out of commit order', sim: { stampJitterMs: 20_000 } },
+  { name: 'pages cut short, ties in a new order on every answer', paging: { shortPageRate: 0.2, unstableTies: true } },
+];
+
+describe.each(NEWEST_FIRST_WAYS)('products and customers, newest first, under change: $name', (way) => {
+  const streams = ['products', 'customers'] as const;
+  const catalog = configuredCatalog(streams.map((name) => ({ name, mode: 'incremental' as const })));
+  test('three syncs hold every final version; the second reads a few pages', async () => {
+    const clock = dayBehind();
+    const s = await simulator({ seed: 61, counts: { products: 800, customers: 1500 }, clock: clock.now, ...way.sim });
+    try {
+      // The simulator's clock stands a day behind this machine's, by which a full pass would be due after 24 h.
+      const config = { page_size: 100, full_pass_hours: 72 };
+      const a = await runCli(readArgs(s, catalog, { config }));
+      expect(a.code).toBe(0);
+      clock.advance(120_000);
+      for (let k = 0; k < 6; k++) {
+        s.mutate.modifyCustomers({ count: 30 });
+        s.mutate.modifyProducts({ count: 30 });
+        clock.advance(1000);
+      }
+      clock.advance(120_000);
+      if (way.paging) s.setPaging(way.paging);
+      clock.tick(300, () => s.stats().requests);
+      const base = s.stats().requests;
+      for (let k = 2; k <= 14; k++) {
+        const at = { atRequest: base + k };
+        s.schedule(at, { op: k % 2 ? 'modifyCustomers' : 'modifyProducts', count: 3 });
+        if (k % 3 === 0) s.schedule(at, { op: k % 2 ? 'deleteCustomers' : 'deleteProducts', count: 2 });
+        if (k % 4 === 0) s.schedule(at, { op: 'createCustomers', count: 2 });
+      }
+      s.resetStats();
+      let b = await runCli(readArgs(s, catalog, { config, state: lastStates(a.messages) }), {
+        ...(way.kill ? { onStdout: killAfterStates(1) } : {}),
+      });
+      if (way.kill) {
+        expect(b.signal).toBe('SIGKILL');
+        const resumed = await runCli(
+          readArgs(s, catalog, { config, state: lastStates([...a.messages, ...b.messages]) }),
+        );
+        b = { ...resumed, messages: [...b.messages, ...resumed.messages] };
+      }
+      expect(b.code).toBe(0);
+      // 180 changed records a stream at 100 a page, and the changes landing meanwhile: a few pages, not 8 or 15.
+      expect(s.stats().byPath['/customers']).toBeLessThanOrEqual(way.kill ? 14 : 8);
+      expect(s.stats().byPath['/products']).toBeLessThanOrEqual(way.kill ? 14 : 8);
+      clock.advance(120_000);
+      const c = await runCli(readArgs(s, catalog, { config, state: lastStates([...a.messages, ...b.messages]) }));
+      expect(c.code).toBe(0);
+      for (const name of streams) {
+        expect(statusesOf(c.messages, name).at(-1)).toBe('COMPLETE');
+        const emitted = [a, b, c].flatMap((run) => recordsOf(run.messages, name));
+        const { missing, stale } = tally(name, expectedTruth(s, name), emitted);
+        expect({ name, missing, stale }).toEqual({ name, missing: [], stale: [] });
+      }
+    } finally {
+      await s.close();
+    }
+  }, 120_000);
+});
 
 /**
  * Shipments (v2 labels) created years before the syncs are voided before, during and between three syncs, the

@@ -271,6 +271,41 @@ describe('deletions and creations between page answers', () => {
     expect(() => sim.mutate.deleteCustomers({ customerIds: [victim] })).toThrow(/was deleted/);
   });
 
+  test('customers and products modified go to the top of ModifyDate DESC (ties by id); deleted products vanish', async () => {
+    clock.advance(60_000);
+    const customers = sim.mutate.modifyCustomers({ count: 4 });
+    const products = sim.mutate.modifyProducts({ count: 3 });
+    const gone = sim.mutate.deleteProducts({ count: 2 });
+    for (const [stream, result, key] of [
+      ['customers', customers, 'customerId'],
+      ['products', products, 'productId'],
+    ] as const) {
+      const top = await listPage<Row>(sim, stream, {
+        sortBy: 'ModifyDate',
+        sortDir: 'DESC',
+        pageSize: 10,
+        showInactive: 'true',
+      });
+      const head = top.records.slice(0, result.ids.length);
+      expect(head.map((r) => r[key])).toEqual([...result.ids].sort((a, b) => a - b));
+      expect(head.every((r) => String(r.modifyDate).startsWith(result.at.slice(0, 19)))).toBe(true);
+    }
+    const all = await listAll<Row>(sim, 'products', { showInactive: 'true' });
+    expect(all.filter((p) => gone.ids.includes(p.productId as number))).toEqual([]);
+    expect(all).toHaveLength(sim.truthCount('products'));
+  });
+
+  test('ignoreSort serves every list in id order whatever sortBy and sortDir ask', async () => {
+    sim.setPaging({ ignoreSort: true });
+    try {
+      const page = await listPage<Row>(sim, 'customers', { sortBy: 'ModifyDate', sortDir: 'DESC', pageSize: 50 });
+      const ids = page.records.map((c) => c.customerId as number);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    } finally {
+      sim.setPaging({ ignoreSort: false });
+    }
+  });
+
   test('customers created from none sort by Name exactly (case-insensitive, ties by id)', async () => {
     const empty = await start({ seed: 8, clock: clock.read, counts: { customers: 0 } });
     try {

@@ -80,7 +80,6 @@ describe('figures quoted from bench/results.json', () => {
       'README.md',
       `${(Math.round(figure('bench', 'throughput_in_process') / 100) * 100).toLocaleString('en-US')} records a second`,
     ],
-    ['README.md', `${figure('bench', 'requests_per_sync')} requests for the benchmark's account`],
     ['docs/PERFORMANCE.md', `**${twelveK.toFixed(1)}`],
     ['docs/MIGRATION.md', `took ${twelveK.toFixed(1)} s`],
     ['CHANGELOG.md', `about ${Math.round(twelveK)} s instead of ${Math.round(serial)} s`],

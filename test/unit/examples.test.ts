@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config.js';
 import { parseCatalog, parseStateInput } from '../../src/cli/inputs.js';
 import { resumePoint } from '../../src/engine/plan/streamState.js';
+import { parseNewestFirstState } from '../../src/engine/plan/newestFirst.js';
 import { pacificZone } from '../../src/time/pacificZone.js';
 import { configuredCatalog } from '../../src/cli/configuredCatalog.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
@@ -41,6 +42,11 @@ describe('examples/', () => {
       const def =
         STREAMS.find((s) => s.name === name) ??
         STREAMS.find((s) => s.name === CHILD_STREAMS.find((c) => c.name === name)?.parent)!;
+      if (def.newestFirst) {
+        // Read newest first: a window end, and when the last full pass began.
+        expect(parseNewestFirstState(raw, name, def.newestFirst.field).position?.fullPassAt).toBeDefined();
+        continue;
+      }
       const resume = resumePoint(raw, name, def.defaultCursor!, pacificZone, undefined);
       expect([name, resume.note]).toEqual([name, undefined]);
       expect(resume.plan.frontier.from).toBeDefined();

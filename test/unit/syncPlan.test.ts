@@ -25,6 +25,7 @@ function plan(streams: SelectedStream[], overrides: Partial<SyncPlanInput> = {})
     state: new Map(),
     lookbackDays: () => 0,
     zone: pacificZone,
+    fullPass: { nowUtc: Date.UTC(2025, 0, 1), hours: 24, settleMs: 60_000 },
     ...overrides,
   });
 }

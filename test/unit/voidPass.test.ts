@@ -11,6 +11,9 @@ import type { SelectedStream } from '../../src/streams/types.js';
 import { pacificZone } from '../../src/time/pacificZone.js';
 import { utcZone } from '../../src/time/utcZone.js';
 
+/** Products and customers are not selected here: the full-pass rule has nothing to decide. */
+const FULL_PASS = { nowUtc: 0, hours: 24, settleMs: 0 };
+
 const wall = (s: string) => Date.parse(`${s}Z`);
 const inc = (name: string, cursorField: string): SelectedStream => ({ name, syncMode: 'incremental', cursorField });
 const END = wall('2024-05-10T12:00:00');
@@ -102,6 +105,7 @@ describe('where a sync plan starts the void pass', () => {
       state: new Map(Object.entries(states)),
       lookbackDays: () => 0,
       zone: pacificZone,
+      fullPass: FULL_PASS,
     }).jobs[0]!.incremental!.voids;
 
   test('stored, none, or an older state without it', () => {
@@ -122,10 +126,14 @@ describe('where a sync plan starts the void pass', () => {
 
   test('only streams with voids get a void pass: orders, fulfillments and v2 shipments none, v2 labels one', () => {
     const plan = (offered: typeof v1.streams, streams: SelectedStream[]) =>
-      planSync({ offered, streams, state: new Map(), lookbackDays: () => 0, zone: pacificZone }).jobs.map((j) => [
-        j.def.name,
-        j.incremental?.voids?.kind,
-      ]);
+      planSync({
+        offered,
+        streams,
+        state: new Map(),
+        lookbackDays: () => 0,
+        zone: pacificZone,
+        fullPass: FULL_PASS,
+      }).jobs.map((j) => [j.def.name, j.incremental?.voids?.kind]);
     expect(plan(v1.streams, [inc('orders', 'modifyDate'), inc('fulfillments', 'createDate')])).toEqual([
       ['orders', undefined],
       ['fulfillments', undefined],

@@ -11,6 +11,12 @@ import { floorSecond } from '../../time/wallClock.js';
 import type { KeysetPosition } from './keyset.js';
 import { mergePlans, type ResumePlan } from './slices.js';
 import { resumePoint } from './streamState.js';
+import {
+  parseNewestFirstState,
+  planNewestFirst,
+  type NewestFirstDecision,
+  type NewestFirstPosition,
+} from './newestFirst.js';
 import { voidStart, type VoidStart } from './voidPass.js';
 
 /**
@@ -26,6 +32,8 @@ export interface StreamJob {
    * stream whose records are voided later, where its void pass starts (plan/voidPass.ts).
    */
   incremental?: { cursor: CursorDefinition; resume: ResumePlan; lookbackDays: number; voids?: VoidStart };
+  /** For an incremental stream read newest first: what this sync reads, and the stored position. */
+  newestFirst?: { decision: NewestFirstDecision; position?: NewestFirstPosition };
 }
 
 export interface SyncPlan {
@@ -47,9 +55,20 @@ export interface SyncPlanInput {
   zone: WallClockZone;
   /** The API the config is for (the dialect's name): states written for another are refused. */
   api?: string;
+  /** For streams read newest first: this machine's clock (UTC ms), config.full_pass_hours and the settle margin. */
+  fullPass: { nowUtc: number; hours: number; settleMs: number };
 }
 
-export function planSync({ offered, streams, state, startDate, lookbackDays, zone, api }: SyncPlanInput): SyncPlan {
+export function planSync({
+  offered,
+  streams,
+  state,
+  startDate,
+  lookbackDays,
+  zone,
+  api,
+  fullPass,
+}: SyncPlanInput): SyncPlan {
   const startWall = startDate === undefined ? undefined : zone.utcToWall(startDate);
   const fresh: KeysetPosition = { from: startWall === undefined ? undefined : floorSecond(startWall), idsAtLast: [] };
   const notes: SyncPlan['notes'] = [];
@@ -58,6 +77,13 @@ export function planSync({ offered, streams, state, startDate, lookbackDays, zon
     const { def } = job;
     const mode = modeOf(job);
     if (mode.syncMode === 'full_refresh') continue;
+    if (def.newestFirst) {
+      const stored = parseNewestFirstState(state.get(def.name), def.name, def.newestFirst.field);
+      if (stored.note) notes.push({ level: 'warn', message: stored.note });
+      const decision = planNewestFirst(stored.position, fullPass.hours, fullPass.settleMs, fullPass.nowUtc);
+      job.newestFirst = { decision, ...(stored.position ? { position: stored.position } : {}) };
+      continue;
+    }
     const cursor = def.cursors![mode.cursor!]!;
     // Each selected stream of the group resumes from its own state; the group reads from the earliest.
     const names = [...(job.parent ? [def.name] : []), ...job.children.map((c) => c.def.name)];

@@ -68,10 +68,20 @@ export async function readFullRefresh(
   } else if (def.fullRefreshUnsorted === true) {
     await readUnsortedPages(def, ctx, opts, pacer);
   } else {
-    await new PageChainReader(def, ctx, opts, pacer).read();
+    await readPageChain(def, ctx, opts, pacer);
   }
   pacer.report(def.name, 0);
   await ctx.checkpoint({});
+}
+
+/** Every record of a stream without date filters, in creation order as a chain of overlapping pages. */
+export function readPageChain(
+  def: StreamDefinition,
+  ctx: ReadTarget,
+  opts: FullRefreshOptions,
+  pacer: ReaderPacer,
+): Promise<void> {
+  return new PageChainReader(def, ctx, opts, pacer).read();
 }
 
 /** What an answered page of the chain shows. */

@@ -18,6 +18,7 @@ import type { KeysetPosition } from '../plan/keyset.js';
 import { planSync, type StreamJob } from '../plan/syncPlan.js';
 import { readFullRefresh } from './fullRefresh.js';
 import { readIncremental } from './incremental.js';
+import { readNewestFirst } from './newestFirst.js';
 import { Pacer } from './pacer.js';
 import { ReadGroup } from './readGroup.js';
 import { createRecordPreparer, createValueConverter, type RecordConverter } from './records.js';
@@ -52,6 +53,7 @@ export async function runSync(input: SyncInput): Promise<number> {
     lookbackDays: (def) => (def.lookbackConfigKey ? config[def.lookbackConfigKey] : 0),
     zone: dialect.zone,
     api: dialect.name,
+    fullPass: { nowUtc: Date.now(), hours: config.fullPassHours, settleMs: config.settleMs },
   });
   for (const note of plan.notes) logger[note.level](note.message);
   const session = new Session(input);
@@ -184,7 +186,9 @@ class Session {
       // An endpoint's own page limit (v2 products and users: 100) caps the configured size.
       const pageSize = Math.min(config.pageSize, def.maxPageSize ?? config.pageSize);
       const common = { pageSize, maxSlices: config.maxParallelSlices, dialect: this.input.dialect };
-      if (job.incremental) {
+      if (job.newestFirst) {
+        await readNewestFirst(def, group, { ...common, ...job.newestFirst, window: this.window }, this.pacer);
+      } else if (job.incremental) {
         const { voids, ...incremental } = job.incremental;
         await readIncremental(
           def,

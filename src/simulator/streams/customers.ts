@@ -115,6 +115,15 @@ export class CustomersStream extends TableStream<Column> {
     return rows;
   }
 
+  /** New modifyDates (the customers' fields stay): each moves to its new place in the ModifyDate order. */
+  touch(rows: readonly number[], stamps: readonly Stamp[]): void {
+    const modify = this.table.col('modifyDate');
+    rows.forEach((row, k) => {
+      modify[row] = (stamps[k] as Stamp).ticks;
+    });
+    this.changed(rows, ['modifyDate']);
+  }
+
   /** Deletes customers: they vanish from every query and from the truth (their orders keep the customerId). */
   delete(rows: readonly number[]): void {
     this.removeRows(rows);

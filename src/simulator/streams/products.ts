@@ -16,7 +16,7 @@ import { Rng, hash32, recordRng } from '../random.js';
 import type { ApiProduct } from '../records.js';
 import { utcTicks } from '../utcTime.js';
 import { IdSequence, stringRanks } from './ids.js';
-import { TAGS, type GenContext, type StreamParams } from './pagedStream.js';
+import { TAGS, type GenContext, type Stamp, type StreamParams } from './pagedStream.js';
 import { TableStream } from './tableStream.js';
 import { someTags } from './tags.js';
 
@@ -87,7 +87,24 @@ export class ProductsStream extends TableStream<Column> {
     this.buildIndexes();
   }
 
-  /** Products never change, so the cores order items copy are derived once. */
+  /** New modifyDates (the fields order items copy stay): each moves to its new place in the ModifyDate order. */
+  touch(rows: readonly number[], stamps: readonly Stamp[]): void {
+    const modify = this.table.col('modifyDate');
+    const modifiedAt = this.table.col('modifiedAt');
+    rows.forEach((row, k) => {
+      const stamp = stamps[k] as Stamp;
+      modify[row] = stamp.ticks;
+      modifiedAt[row] = utcTicks(stamp.utc);
+    });
+    this.changed(rows, ['modifyDate', 'modifiedAt']);
+  }
+
+  /** Deletes products: they vanish from every query, total and the truth; order items keep their productId. */
+  delete(rows: readonly number[]): void {
+    this.removeRows(rows);
+  }
+
+  /** The cores order items copy, derived once (a modification changes only the modifyDate). */
   core(row: number): ProductCore {
     return this.cores[row] as ProductCore;
   }
