@@ -2,7 +2,7 @@
 // stream can be) read once, then again from its last STATEs with nothing changed between. Shipments (v2: labels)
 // add their void pass to the one request of each incremental stream: v1 one request for an empty voidDate window,
 // v2 one per page of voided labels (label_status=voided lists them all). `npm run bench:no-change`.
-import { configure, discover, readArgs, readChild } from './lib/connector.mjs';
+import { configure, discover, lastStates, readArgs, readChild } from './lib/connector.mjs';
 import { LIMIT_OFF, withSim } from './lib/scenarios.mjs';
 
 const ACCOUNTS = [
@@ -10,15 +10,6 @@ const ACCOUNTS = [
   { api: 'v2', counts: { orders: 2_000, shipments: 1_500 } },
   { api: 'v2', counts: { orders: 20_000, shipments: 20_000 } },
 ];
-
-const lastStates = (lines) => {
-  const last = new Map();
-  for (const line of lines) {
-    const { state } = JSON.parse(line);
-    last.set(state.stream.stream_descriptor.name, state);
-  }
-  return [...last.values()];
-};
 
 for (const { api, counts } of ACCOUNTS) {
   await withSim({ counts, rateLimit: LIMIT_OFF, api }, async (server) => {

@@ -1,6 +1,14 @@
 // npm run bench: the connector's performance figures, each a ratio measured in this run. See bench/README.md.
 // The simulator always runs in a child process (dist/shipstation-simulator.js); results go to bench/results.json.
-import { configure, incrementalNames, readArgs, readChild, readInProcess, TIME_BIN } from './lib/connector.mjs';
+import {
+  configure,
+  incrementalNames,
+  lastStates,
+  readArgs,
+  readChild,
+  readInProcess,
+  TIME_BIN,
+} from './lib/connector.mjs';
 import { replayPages } from './lib/baseline.mjs';
 import {
   budgetUse,
@@ -18,6 +26,7 @@ import { LIMIT_OFF, catalogs, peakRss, simModule, withSim } from './lib/scenario
 import { fullPageMs } from '../build/budget/pace.js';
 import { latencyBackfill, v2Backfill } from './lib/latency.mjs';
 import { startupFigures } from './lib/startup.mjs';
+import { freshness, freshnessFigures } from './lib/freshness.mjs';
 
 // Two backfills of ≥ 200 pages of 500 at 40 per 2 s (20 requests/s).
 // Balanced: 70 + 70 + 60 pages; the three big streams page side by side to the end, so the limit binds and
@@ -135,15 +144,6 @@ async function cpuPerRecord(catalog) {
   });
 }
 
-const lastStates = (lines) => {
-  const last = new Map();
-  for (const line of lines) {
-    const { state } = JSON.parse(line);
-    last.set(state.stream.stream_descriptor.name, state);
-  }
-  return [...last.values()];
-};
-
 /**
  * Requests per sync without and with the child streams; then, for the complete catalog, a second sync with
  * the last STATE per stream and no change in between.
@@ -228,6 +228,7 @@ async function main() {
   );
   log('API v2: 110,000 shipments and 50,000 labels at 2.5 s pages, 200 a minute, no rate-limit headers (~80 s)');
   const v2 = await v2Backfill();
+  const fresh = await freshness(log);
   log(`CPU per record: warm-up + ${CPU_REPEATS} × (connector, baseline) (~40 s)`);
   const cpu = await cpuPerRecord(parents);
   log('peak RSS at 10k and 100k orders (~25 s)');
@@ -395,6 +396,7 @@ async function main() {
           }),
         ]
       : []),
+    ...freshnessFigures(fresh, figure),
     ...startup.figures,
   ];
 
@@ -419,6 +421,7 @@ async function main() {
       rss,
       sync,
       startup: startup.raw,
+      freshness: fresh,
     },
   });
 }

@@ -35,6 +35,16 @@ export function configure(discovered, names) {
   };
 }
 
+/** The last STATE per stream among `lines` (STATE messages as printed): the state the next sync starts from. */
+export function lastStates(lines) {
+  const last = new Map();
+  for (const line of lines) {
+    const { state } = JSON.parse(line);
+    last.set(state.stream.stream_descriptor.name, state);
+  }
+  return [...last.values()];
+}
+
 export const incrementalNames = (configured) =>
   configured.streams.filter((s) => s.sync_mode === 'incremental').map((s) => s.stream.name);
 

@@ -66,6 +66,15 @@ export async function startSimChild({
     async stats() {
       return (await control('stats')).json();
     },
+    /** A change to the data now (the simulator's MutationSpec: {op, count, …ids}); returns what changed. */
+    async mutate(spec) {
+      const res = await control('mutate', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(spec),
+      });
+      return res.json();
+    },
     async resetStats() {
       await control('stats/reset', { method: 'POST' });
     },

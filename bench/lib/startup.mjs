@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configure, readArgs, readChild, TIME_BIN } from './connector.mjs';
+import { configure, lastStates, readArgs, readChild, TIME_BIN } from './connector.mjs';
 import { figure, median } from './measure.mjs';
 import { ENTRY } from './paths.mjs';
 import { LIMIT_OFF, catalogs, peakRss, withSim } from './scenarios.mjs';
@@ -58,10 +58,6 @@ function file(name, value) {
   writeFileSync(path, JSON.stringify(value));
   return path;
 }
-
-const lastStates = (lines) => [
-  ...new Map(lines.map((l) => JSON.parse(l).state).map((s) => [s.stream.stream_descriptor.name, s])).values(),
-];
 
 export async function startupFigures(log) {
   const bare = [process.execPath, '-e', '0'];

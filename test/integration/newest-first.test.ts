@@ -140,6 +140,24 @@ describe('products and customers read newest first', () => {
     }
   });
 
+  test('a bulk edit: more records on one second than a page repeats is read whole for that sync, said without a WARN', async () => {
+    sim = await simulator({ seed: 47, counts: { products: 300, customers: 600 } });
+    const first = await sync(sim);
+    const bulk = sim.mutate.modifyCustomers({ count: 250 }).ids; // one call: one stamp
+    const second = await sync(sim, lastStates(first.run.messages));
+    const read = recordsOf(second.run.messages, 'customers');
+    const ids = new Set(read.map((r) => r.customerId));
+    expect(bulk.filter((id) => !ids.has(id))).toEqual([]);
+    expect(read).toHaveLength(sim.truthCount('customers'));
+    expectComplete(sim, read, 'customers');
+    expect(warnings(second.run.messages)).toEqual([]);
+    const infos = ofType(second.run.messages, 'LOG').map((m) => (m.log as { message: string }).message);
+    expect(infos).toContainEqual(
+      expect.stringMatching(/^customers: .*share one modification second.*reading every record/),
+    );
+    expect(second.requests('products')).toBe(1);
+  });
+
   test('full refresh stays available, read in creation order as before', async () => {
     sim = await simulator({ seed: 45, counts: { products: 250, customers: 250 } });
     const catalog = configuredCatalog(STREAMS.map((name) => ({ name })));

@@ -49,7 +49,10 @@ export async function readNewestFirst(
   } else {
     const verdict = await readHead(def, ctx, opts, headFloor(decision.fromUtc, dialect.zone));
     if (verdict !== undefined) {
-      ctx.logger.warn(`${def.name}: ${verdict.sentence}; reading every record this sync`);
+      // A server ignoring the sort is a fault worth a WARN; a bulk edit on one second is normal use.
+      const say = `${def.name}: ${verdict.sentence}; reading every record this sync`;
+      if (verdict.why === 'unsorted') ctx.logger.warn(say);
+      else ctx.logger.info(say);
       // A server that ignores one sort may ignore the other: read in its own order, proven by ids.
       if (verdict.why === 'unsorted') await readUnsortedPages(def, ctx, opts, pacer);
       else await readPageChain(def, ctx, opts, pacer);
