@@ -30,14 +30,16 @@ export interface ApiDeps {
  * short pages and tie order; totalDrift grows); the fault draw; a targeted 429 storm; the rate
  * limiter (a 429 uses no budget); injected faults; auth; routing. Every response carries the dialect's
  * rate-limit headers (when limiting is on) and a Date header from the simulator's clock plus `dateOffsetMs`.
+ * `arrived`: when the request reached the server (ArrivalQueue), from which the rate window and latency count.
  */
-export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps: ApiDeps): void {
+export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps: ApiDeps, arrived: number): void {
   const { stats, faults, limiter, options, dialect } = deps;
-  const arrived = options.clock();
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const path = canonicalPath(url.pathname);
   stats.started();
-  res.on('close', () => stats.finished());
+  // A client that left while the request waited in the queue: its close has been emitted already.
+  if (res.closed) stats.finished();
+  else res.on('close', () => stats.finished());
   deps.scheduler.beforeApiRequest();
   const plan = deps.paging.nextRequest();
   const draw = faults.draw();
@@ -72,7 +74,7 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   }
   let headers: Readonly<Record<string, string>> = dialect.rateHeaders(null);
   if (limiter) {
-    const verdict = limiter.take(rateKey);
+    const verdict = limiter.take(rateKey, arrived);
     if (!verdict.allowed) {
       const answer = dialect.tooManyRequests(verdict);
       respond(answer.result, answer.headers);
@@ -116,5 +118,34 @@ function deliveryFor(plan: FaultPlan, deps: ApiDeps): Delivery {
     latencyMs: plan.latency ? settings.latencyMs : 0,
     slowBody: plan.slowBody ? { chunks: settings.slowBodyChunks, delayMs: settings.slowBodyDelayMs } : null,
     truncate: plan.replace === 'truncate',
+  };
+}
+
+/**
+ * Requests in the order they arrived, handled one per turn of the event loop. A real server stamps a request when
+ * it arrives and renders many at once; this single thread renders one page after another, so a request that came
+ * while others were rendered is stamped on receipt (between two renders the loop reads the sockets), and its
+ * modelled latency and rate window run from then, not from when the thread got round to it. Handling stays strictly
+ * in arrival order, so scheduled mutations, page plans and fault draws replay as before.
+ */
+export class ArrivalQueue {
+  private readonly jobs: Array<() => void> = [];
+  private draining = false;
+
+  constructor(private readonly clock: () => number) {}
+
+  push(handle: (arrived: number) => void): void {
+    const arrived = this.clock();
+    this.jobs.push(() => handle(arrived));
+    if (!this.draining) {
+      this.draining = true;
+      setImmediate(this.drain);
+    }
+  }
+
+  private readonly drain = (): void => {
+    this.jobs.shift()?.();
+    if (this.jobs.length > 0) setImmediate(this.drain);
+    else this.draining = false;
   };
 }

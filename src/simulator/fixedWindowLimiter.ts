@@ -34,8 +34,8 @@ export class FixedWindowLimiter {
     private readonly clock: () => number,
   ) {}
 
-  take(key: string): RateLimitVerdict {
-    const now = this.clock();
+  /** `now`: when the request arrived (requests are counted in arrival order). */
+  take(key: string, now = this.clock()): RateLimitVerdict {
     const window = this.current(key, now);
     const allowed = window.used < this.options.limit;
     if (allowed) window.used++;

@@ -4,7 +4,7 @@
 // control endpoints offer over HTTP), with connector configs whose settle margin covers the lag.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleApiRequest, type ApiDeps } from './apiPipeline.js';
+import { ArrivalQueue, handleApiRequest, type ApiDeps } from './apiPipeline.js';
 import { CONTROL_PREFIX, handleControlRequest } from './controlRoutes.js';
 import { Dataset } from './dataset.js';
 import { v1Dialect, type ApiDialect } from './dialect.js';
@@ -176,11 +176,12 @@ export async function startSimulator(input: SimulatorOptions<ApiVersion> = {}): 
     timers: new PendingTimers(),
   };
 
+  const arrivals = new ArrivalQueue(options.clock);
   // Assigned before the first request can arrive (listening resolves before any connection is handled).
   let simulator!: Simulator<ApiVersion>;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if ((req.url ?? '').startsWith(CONTROL_PREFIX)) void handleControlRequest(req, res, simulator);
-    else handleApiRequest(req, res, deps);
+    else arrivals.push((arrived) => handleApiRequest(req, res, deps, arrived));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
