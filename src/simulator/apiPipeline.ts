@@ -1,5 +1,6 @@
 // One API request from arrival to response, in the order the real service is assumed to check things (README.md,
 // Assumption 8): scheduled mutations, page plan, fault draw, 429 storm, rate limiter, injected faults, auth, routing.
+// Requests are stamped on arrival and handled one per event-loop turn in arrival order (ArrivalQueue).
 // What the two APIs answer differently (keys, headers, error bodies, routes) is asked of the dialect.
 // Every request advances the scheduler, the page plan and the fault PRNG before anything can reject it, so one seed
 // and one request sequence replay the same faults, lies and mutations.

@@ -30,7 +30,7 @@ function expectComplete(h: DialectHarness, s: AnySimulator, emitted: Array<Recor
 /** Completeness under change, read the default way (pages fetched at once), strictly in order, and against a
  * server that reads the date filters exclusively on whole seconds. */
 const VARIANTS = [
-  { name: 'pages fetched at once', config: {}, sim: {}, bulkSlack: 3, seeds: [21, 22, 23] },
+  { name: 'pages fetched at once', config: {}, sim: {}, bulkSlack: 3, seeds: [21, ...moreSeeds(22, 23)] },
   {
     name: 'strictly in order (max_parallel_slices 1)',
     config: { max_parallel_slices: 1 },
@@ -50,11 +50,13 @@ const VARIANTS = [
 /** v2 in npm test: pages fetched at once, one seed; FAULT_MATRIX=full adds the other ways and seeds. */
 const V2_VARIANTS = (process.env.FAULT_MATRIX === 'full' ? VARIANTS : VARIANTS.slice(0, 1)).map((v) => ({
   ...v,
-  seeds: [v.seeds[0]!, ...moreSeeds(...v.seeds.slice(1), 24)],
+  seeds: [...v.seeds, ...moreSeeds(24)],
 }));
 
 describe.each(VARIANTS)('incremental sync under change: $name', (variant) => underChange(HARNESSES.v1, variant));
-describe.each(VARIANTS)('voids of old shipments: $name', (variant) => voidsOfOld(HARNESSES.v1, variant));
+// The void pass reads by its own date filter: npm test runs it the default way and against whole-second filters.
+const VOID_VARIANTS = process.env.FAULT_MATRIX === 'full' ? VARIANTS : [VARIANTS[0]!, VARIANTS[2]!];
+describe.each(VOID_VARIANTS)('voids of old shipments: $name', (variant) => voidsOfOld(HARNESSES.v1, variant));
 describe.each(V2_VARIANTS)('API v2 labels, voids of old labels: $name', (variant) => voidsOfOld(HARNESSES.v2, variant));
 describe.each(V2_VARIANTS)('API v2 shipments, incremental sync under change: $name', (variant) =>
   underChange(HARNESSES.v2, variant),

@@ -111,8 +111,13 @@ function expectPromise(label: string, outcome: Outcome, says: RegExp): void {
   expect({ label, said }).toEqual({ label, said: expect.not.stringMatching(/more records share/) });
 }
 
+/** Strictly in order, npm test runs the lies that change which rows a page holds; FAULT_MATRIX=full runs all. */
+const IN_ORDER_LIES = ['short pages (shortPageRate 0.2)', 'totalCap 1000 with 3,000 orders'];
+const liesFor = (mode: string) =>
+  FULL || mode === MODES[0]!.mode ? LIES : LIES.filter((l) => IN_ORDER_LIES.includes(l.name));
+
 describe.each(MODES)('pages and totals that lie, $mode', ({ mode, config }) => {
-  test.concurrent.each(LIES)(
+  test.concurrent.each(liesFor(mode))(
     '$name: COMPLETE with every record or INCOMPLETE saying why; the next sync recovers',
     async (lie) => {
       for (const seed of seeds(81)) {
