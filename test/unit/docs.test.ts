@@ -80,7 +80,10 @@ describe('figures quoted from bench/results.json', () => {
       'README.md',
       `${(Math.round(figure('bench', 'throughput_in_process') / 100) * 100).toLocaleString('en-US')} records a second`,
     ],
+    ['README.md', `${figure('bench', 'v2_backfill_time_ratio').toFixed(2)} × the budget's minimum`],
     ['docs/PERFORMANCE.md', `**${twelveK.toFixed(1)}`],
+    ['docs/PERFORMANCE.md', `**${figure('bench', 'v2_backfill_time_ratio').toFixed(3)}**`],
+    ['docs/PERFORMANCE.md', `| **${figure('freshness', 'no_change_sync_requests')}** (1 per incremental stream`],
     ['docs/MIGRATION.md', `took ${twelveK.toFixed(1)} s`],
     ['CHANGELOG.md', `about ${Math.round(twelveK)} s instead of ${Math.round(serial)} s`],
   ])('%s says "%s"', (file, quote) => {
