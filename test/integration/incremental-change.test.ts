@@ -54,8 +54,9 @@ const V2_VARIANTS = (process.env.FAULT_MATRIX === 'full' ? VARIANTS : VARIANTS.s
 }));
 
 describe.each(VARIANTS)('incremental sync under change: $name', (variant) => underChange(HARNESSES.v1, variant));
-// The void pass reads by its own date filter: npm test runs it the default way and against whole-second filters.
-const VOID_VARIANTS = process.env.FAULT_MATRIX === 'full' ? VARIANTS : [VARIANTS[0]!, VARIANTS[2]!];
+// The void pass reads by its own date filter: npm test runs it with pages fetched at once, under each filter reading.
+const VOID_VARIANTS =
+  process.env.FAULT_MATRIX === 'full' ? VARIANTS : VARIANTS.filter((v) => !('max_parallel_slices' in v.config));
 describe.each(VOID_VARIANTS)('voids of old shipments: $name', (variant) => voidsOfOld(HARNESSES.v1, variant));
 describe.each(V2_VARIANTS)('API v2 labels, voids of old labels: $name', (variant) => voidsOfOld(HARNESSES.v2, variant));
 describe.each(V2_VARIANTS)('API v2 shipments, incremental sync under change: $name', (variant) =>

@@ -49,13 +49,17 @@ export async function readNewestFirst(
   } else {
     const verdict = await readHead(def, ctx, opts, headFloor(decision.fromUtc, dialect.zone));
     if (verdict !== undefined) {
-      // A server ignoring the sort is a fault worth a WARN; a bulk edit on one second is normal use.
       const say = `${def.name}: ${verdict.sentence}; reading every record this sync`;
-      if (verdict.why === 'unsorted') ctx.logger.warn(say);
-      else ctx.logger.info(say);
-      // A server that ignores one sort may ignore the other: read in its own order, proven by ids.
-      if (verdict.why === 'unsorted') await readUnsortedPages(def, ctx, opts, pacer);
-      else await readPageChain(def, ctx, opts, pacer);
+      if (verdict.why === 'unsorted') {
+        // A server ignoring the sort is a fault worth a WARN; as it may ignore the other sort too, read in its own
+        // order, proven by ids.
+        ctx.logger.warn(say);
+        await readUnsortedPages(def, ctx, opts, pacer);
+      } else {
+        // A bulk edit on one second is normal use.
+        ctx.logger.info(say);
+        await readPageChain(def, ctx, opts, pacer);
+      }
     }
   }
   pacer.report(def.name, 0);
