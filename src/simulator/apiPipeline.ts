@@ -46,6 +46,7 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   const draw = faults.draw();
   const presentedKey = dialect.presentedKey(req);
   const rateKey = presentedKey ?? '';
+  let rateWindow: number | undefined;
   const record = (status: number | null, delayMs = 0, retryAfter?: string): void => {
     stats.record({
       t: options.clock(),
@@ -55,6 +56,7 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
       key: presentedKey,
       ...(delayMs > 0 ? { delayMs } : {}),
       ...(retryAfter !== undefined ? { retryAfterS: Number(retryAfter) } : {}),
+      ...(rateWindow !== undefined ? { rateWindow } : {}),
     });
   };
   const serverTime = (): number => options.clock() + options.dateOffsetMs;
@@ -76,6 +78,7 @@ export function handleApiRequest(req: IncomingMessage, res: ServerResponse, deps
   let headers: Readonly<Record<string, string>> = dialect.rateHeaders(null);
   if (limiter) {
     const verdict = limiter.take(rateKey, arrived);
+    rateWindow = verdict.windowStart;
     if (!verdict.allowed) {
       const answer = dialect.tooManyRequests(verdict);
       respond(answer.result, answer.headers);

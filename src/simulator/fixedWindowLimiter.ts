@@ -14,6 +14,8 @@ export interface RateLimitWindow {
 
 export interface RateLimitVerdict extends RateLimitWindow {
   readonly allowed: boolean;
+  /** When the window this request was counted in opened (simulator clock, ms): tests group 429s by it. */
+  readonly windowStart: number;
 }
 
 interface Window {
@@ -39,7 +41,11 @@ export class FixedWindowLimiter {
     const window = this.current(key, now);
     const allowed = window.used < this.options.limit;
     if (allowed) window.used++;
-    return { allowed, ...this.state(window, now, allowed ? this.options.limit - window.used : 0) };
+    return {
+      allowed,
+      windowStart: window.start,
+      ...this.state(window, now, allowed ? this.options.limit - window.used : 0),
+    };
   }
 
   /** The window of a response that did not go through `take` (an injected 429): reports no budget left. */

@@ -15,6 +15,8 @@ export interface TimelineEntry {
   readonly delayMs?: number;
   /** The Retry-After a 429 announced, in seconds. */
   readonly retryAfterS?: number;
+  /** When the rate window the limiter counted this request in opened (rate limit on, not an injected storm). */
+  readonly rateWindow?: number;
 }
 
 export interface StatsSnapshot {

@@ -76,7 +76,14 @@ describe('control endpoints', () => {
     sim.resetStats();
     await apiGet(sim, '/orders', { pageSize: 3, sortBy: 'ModifyDate' }, null);
     expect(sim.stats().timeline).toEqual([
-      { t: expect.any(Number), path: '/orders', query: 'pageSize=3&sortBy=ModifyDate', status: 401, key: null },
+      {
+        t: expect.any(Number),
+        path: '/orders',
+        query: 'pageSize=3&sortBy=ModifyDate',
+        status: 401,
+        key: null,
+        rateWindow: expect.any(Number),
+      },
     ]);
   });
 
