@@ -20,7 +20,7 @@ import {
 } from '../helpers/sim.js';
 import { SYNC } from './helpers.js';
 import { v1 } from '../../src/dialects/v1.js';
-import { startSimulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../helpers/nativeSimulator.js';
 
 const CATALOG = buildCatalog(v1.streams).streams;
 

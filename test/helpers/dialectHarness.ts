@@ -5,7 +5,8 @@
 // records are computed here from the v2 schemas alone, independently of the connector's conversion.
 import { registerSecret } from './cli.js';
 import * as v1Sim from './sim.js';
-import { DEFAULT_V2_KEYS, startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { DEFAULT_V2_KEYS, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { startSimulator } from './nativeSimulator.js';
 import { loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
 import { v1 } from '../../src/dialects/v1.js';
 import { v2 } from '../../src/dialects/v2.js';

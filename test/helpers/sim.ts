@@ -1,10 +1,12 @@
 import { expect } from '@jest/globals';
 // Test plumbing around the in-process simulator: config and catalog files for the CLI, and the ground truth
 // in the form the connector must emit.
-import { startSimulator, type Simulator, type SimulatorOptions, type StreamName } from '../../src/simulator/index.js';
+import type { Simulator, SimulatorOptions, StreamName } from '../../src/simulator/index.js';
+import { startSimulator } from './nativeSimulator.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { CHILD_STREAMS, STREAMS } from '../../src/streams/definitions.js';
 import { expectedRecord } from './expected.js';
+import { sameValue } from './sameValue.js';
 import { ofType, writeFiles, type Message } from './cli.js';
 import { v1 } from '../../src/dialects/v1.js';
 
@@ -178,5 +180,8 @@ export function expectEveryRecord(
     missing: [],
     missingCount: 0,
   });
-  for (const [id, record] of want) expect([id, got.get(id)]).toEqual([id, record]);
+  for (const [id, record] of want) {
+    const emitted = got.get(id);
+    if (!sameValue(emitted, record)) expect([id, emitted]).toEqual([id, record]);
+  }
 }

@@ -7,7 +7,8 @@ import { killAfterStates, registerSecret, runCli, traceErrors, type Message } fr
 import { invalidMessages } from '../helpers/protocol.js';
 import { dayBehind } from '../helpers/fakeClock.js';
 import { configArgs, expectEveryRecord, lastStates, readArgs, recordsOf, statesOf } from '../helpers/sim.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import type { Simulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../helpers/nativeSimulator.js';
 import { createSchemaAjv, loadStreamSchema, type JsonSchema } from '../../src/streams/schemas.js';
 import { v2Harness } from '../helpers/dialectHarness.js';
 import { v2 } from '../../src/dialects/v2.js';
