@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/helpers/fastGlobalsEnvironment.cjs',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // A real full disk needs a mount: npm run test:faults (FAULT_MATRIX=full) runs it, npm test does not list it.
