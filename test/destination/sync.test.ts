@@ -21,6 +21,7 @@ import {
 import { SYNC } from './helpers.js';
 import { v1 } from '../../src/dialects/v1.js';
 import { startSimulator } from '../helpers/nativeSimulator.js';
+import { expectEqual } from '../helpers/sameValue.js';
 
 const CATALOG = buildCatalog(v1.streams).streams;
 
@@ -90,7 +91,7 @@ async function differences(sim: Simulator, database: string): Promise<string[]> 
       for (const [key, expected] of truth) {
         const got = loaded.get(key);
         if (!got) different++;
-        else expect(present(got)).toEqual(present(expected));
+        else expectEqual(present(got), present(expected));
       }
       if (different) problems.push(`${name}: ${different} records of the ground truth missing`);
     }

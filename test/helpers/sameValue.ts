@@ -2,6 +2,7 @@
 // costs ~50 µs a record (it walks every key with its own type checks), which made record comparisons a tenth of
 // npm test's CPU. Callers check with this first and hand only a mismatch to toEqual, for its diff: so this may
 // only answer true where toEqual passes (stricter is fine, looser never).
+import { expect } from '@jest/globals';
 
 /** True when `a` and `b` are equal JSON-shaped values (undefined properties count as absent, as in toEqual). */
 export function sameValue(a: unknown, b: unknown): boolean {
@@ -30,4 +31,9 @@ export function sameValue(a: unknown, b: unknown): boolean {
 function isPlain(value: object): boolean {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/** expect(actual).toEqual(expected), with toEqual (and its diff) only when the fast check finds a difference. */
+export function expectEqual(actual: unknown, expected: unknown): void {
+  if (!sameValue(actual, expected)) expect(actual).toEqual(expected);
 }

@@ -6,7 +6,7 @@ import { startSimulator } from './nativeSimulator.js';
 import { buildCatalog } from '../../src/streams/catalog.js';
 import { CHILD_STREAMS, STREAMS } from '../../src/streams/definitions.js';
 import { expectedRecord } from './expected.js';
-import { sameValue } from './sameValue.js';
+import { expectEqual } from './sameValue.js';
 import { ofType, writeFiles, type Message } from './cli.js';
 import { v1 } from '../../src/dialects/v1.js';
 
@@ -180,8 +180,5 @@ export function expectEveryRecord(
     missing: [],
     missingCount: 0,
   });
-  for (const [id, record] of want) {
-    const emitted = got.get(id);
-    if (!sameValue(emitted, record)) expect([id, emitted]).toEqual([id, record]);
-  }
+  for (const [id, record] of want) expectEqual([id, got.get(id)], [id, record]);
 }

@@ -21,6 +21,7 @@ import {
   type StateMessage,
   type Simulator,
 } from '../helpers/sim.js';
+import { expectEqual } from '../helpers/sameValue.js';
 
 const schemaAjv = await createSchemaAjv();
 
@@ -42,7 +43,7 @@ function expectChildComplete(sim: Simulator, emitted: Array<Record<string, unkno
   expect(want.size).toBeGreaterThan(0);
   const missing = [...want.keys()].filter((k) => !got.has(k));
   expect({ child, missing: missing.slice(0, 5), count: missing.length }).toEqual({ child, missing: [], count: 0 });
-  for (const [key, row] of want) expect([key, got.get(key)]).toEqual([key, row]);
+  for (const [key, row] of want) expectEqual([key, got.get(key)], [key, row]);
 }
 
 const PAGE = { page_size: 100 };

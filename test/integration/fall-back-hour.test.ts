@@ -12,6 +12,7 @@ import { expectedRecord, intlPacificWall } from '../helpers/expected.js';
 import { fakeClock, logsAt, otherWarnings, type FakeClock } from '../helpers/fakeClock.js';
 import { MODES } from '../helpers/changeScenario.js';
 import { byId, lastStates, readArgs, recordsOf, simulator, configuredCatalog, type Simulator } from '../helpers/sim.js';
+import { expectEqual } from '../helpers/sameValue.js';
 
 const catalog = configuredCatalog([{ name: 'orders', mode: 'incremental' }]);
 const at = (iso: string) => Date.parse(iso);
@@ -93,7 +94,7 @@ function expectAllTrue(s: Simulator, stamps: Stamps, runs: CliResult[]): void {
   );
   const truth = [...s.truth('orders')] as unknown as Record<string, unknown>[];
   expect(truth.filter((o) => !got.has(o.orderId)).map((o) => o.orderId)).toEqual([]);
-  for (const raw of truth) expect([raw.orderId, got.get(raw.orderId)]).toEqual([raw.orderId, stamps.expected(raw)]);
+  for (const raw of truth) expectEqual([raw.orderId, got.get(raw.orderId)], [raw.orderId, stamps.expected(raw)]);
 }
 
 /** Per order, the modifyDate of each emission in emission order never goes back: no version earlier than its predecessor. */

@@ -19,6 +19,7 @@ import { runCli, type Message } from '../helpers/cli.js';
 import { expectedRecord, expectedUtc, intlPacificWall } from '../helpers/expected.js';
 import { byId, configuredCatalog, lastStates, readArgs, recordsOf, statusesOf } from '../helpers/sim.js';
 import { startSimProcess, type SimProcess } from '../helpers/simProcess.js';
+import { expectEqual } from '../helpers/sameValue.js';
 
 const FULL = process.env.FAULT_MATRIX === 'full';
 const SEEDS = FULL ? [71, 72, 73] : [71];
@@ -231,7 +232,7 @@ describe.each(MODES)('resume from any checkpoint: $name', (mode) => {
       );
       // Whole records too, once (as expectComplete does): the resume from the first checkpoint re-reads nearly all.
       const latest = byId([...picked[0]!.before, ...recordsOf(resumed[0]!.full(), 'orders')], 'orders');
-      for (const [id, record] of truth) expect([id, latest.get(id)]).toEqual([id, record]);
+      for (const [id, record] of truth) expectEqual([id, latest.get(id)], [id, record]);
       const most = Math.max(...results.map((r) => r.reReads));
       expect({ seed, most, withinBound: most <= mode.bound }).toEqual({ seed, most, withinBound: true });
       process.stderr.write(
