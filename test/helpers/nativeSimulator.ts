@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import type * as SimulatorModule from '../../src/simulator/index.js';
-import type { ApiVersion, SimulatorOptions } from '../../src/simulator/index.js';
 import { ROOT } from './cli.js';
 
 const ENTRY = join(ROOT, 'build', 'simulator', 'index.js');
@@ -20,12 +19,14 @@ const nativeImport = vm.runInThisContext('(url) => import(url)', {
 
 let loaded: Promise<typeof SimulatorModule> | undefined;
 
-async function load(): Promise<typeof SimulatorModule> {
-  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run npm run build first`);
-  loaded ??= nativeImport(pathToFileURL(ENTRY).href);
+function load(): Promise<typeof SimulatorModule> {
+  if (!loaded) {
+    if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run npm run build first`);
+    loaded = nativeImport(pathToFileURL(ENTRY).href);
+  }
   return loaded;
 }
 
 /** src/simulator/index.ts's startSimulator as built into build/ (npm test builds first; a focused jest run needs `npm run build`). */
-export const startSimulator = (async (options?: SimulatorOptions<ApiVersion>) =>
+export const startSimulator = (async (options?: SimulatorModule.SimulatorOptions<SimulatorModule.ApiVersion>) =>
   (await load()).startSimulator(options ?? {})) as typeof SimulatorModule.startSimulator;

@@ -13,8 +13,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
     return true;
   }
-  // Anything but a plain object (Date, Map, class instances): not decided here, toEqual decides.
-  if (!isPlain(a) || !isPlain(b) || Array.isArray(b)) return false;
+  // Anything but a plain object (an array against an object, Date, Map, class instances): toEqual decides.
+  if (!isPlain(a) || !isPlain(b)) return false;
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   let defined = 0;
